@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { customerId, entityId, eventId, positiveYen, signedYen, yearMonth, yen } from './primitives.ts';
+
+/*
+ * Events the pipeline emits (contract §2). These schemas guard our own output: the emitter
+ * validates before publishing, so a domain bug surfaces here instead of in a downstream team's
+ * consumer. The consistency refinements encode what the contract implies, not business policy
+ * (fee amounts, which reason applies) which stays in the domain.
+ */
+
+export const BILLING_SOURCE = 'device-supply.billing';
+
+export const ORDER_REJECTION_CODES = [
+  'UNDER_18',
+  'PAYMENT_METHOD',
+  'DEVICE_LIMIT',
+  'PROTECTION_LIMIT',
+  'DOUBLE_COVERAGE',
+  'PROTECTION_FEE',
+] as const;
+export type OrderRejectionCode = (typeof ORDER_REJECTION_CODES)[number];
+
+// Listed in the order billing-rules §4 checks them: the first that fails decides.
+export const CLAIM_REJECTION_REASONS = [
+  'NO_PROTECTION',
+  'BEFORE_COVERAGE',
+  'COVERAGE_ENDED',
+  'CAUSE_NOT_COVERED',
+  'MAKER_WARRANTY',
+  'NATURAL_FAILURE_AFTER_24_MONTHS',
+  'WARRANTY_PERIOD_OVER',
+  'ANNUAL_LIMIT',
+] as const;
+export type ClaimRejectionReason = (typeof CLAIM_REJECTION_REASONS)[number];
+
+export const CLAIM_DECISIONS = ['accepted', 'rejected'] as const;
+export type ClaimDecision = (typeof CLAIM_DECISIONS)[number];
+
+export const PENALTY_KINDS = ['late_return_penalty', 'loaner_charge'] as const;
+export type PenaltyKind = (typeof PENALTY_KINDS)[number];
+
+export const OUTBOUND_DETAIL_TYPES = [
+  'OrderRejected',
+  'ClaimAdjudicated',
+  'PenaltyAssessed',
+  'StatementClosed',
+] as const;
+export type OutboundDetailType = (typeof OUTBOUND_DETAIL_TYPES)[number];
+
+// Every broken rule is reported once: a repeated code would read as two separate failures.
+export const orderRejectedDetail = z.object({
+  orderId: entityId,
+  customerId,
+  reasons: z
+    .array(z.enum(ORDER_REJECTION_CODES))
+    .min(1)
+    .refine((codes) => new Set(codes).size === codes.length, { error: 'duplicate rejection code' }),
+  sourceEventId: eventId,
+});
+
+export const claimAdjudicatedDetail = z
+  .object({
+    claimId: entityId,
+    customerId,
+    deviceId: entityId,
+    decision: z.enum(CLAIM_DECISIONS),
+    reason: z.enum(CLAIM_REJECTION_REASONS).optional(),
+    // Absent for free claims (initial defect, network restriction on used, re-repair).
+    useNumber: z.union([z.literal(1), z.literal(2)]).optional(),
+    feeYen: yen,
+  })
+  .superRefine((claim, ctx) => {
+    if (claim.decision === 'rejected') {
+      if (claim.reason === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a rejected claim needs a reason' });
+      }
+      if (claim.useNumber !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['useNumber'], message: 'a rejected claim uses nothing' });
+      }
+      if (claim.feeYen !== 0) {
+        ctx.addIssue({ code: 'custom', path: ['feeYen'], message: 'a rejected claim costs nothing' });
+      }
+      return;
+    }
+    if (claim.reason !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'an accepted claim has no rejection reason' });
+    }
+    // A free claim is not counted as a use and bills nothing (billing-rules §4).
+    if (claim.useNumber === undefined && claim.feeYen !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['feeYen'], message: 'a free claim (no useNumber) costs nothing' });
+    }
+  });
+
+export const penaltyAssessedDetail = z.object({
+  customerId,
+  deviceId: entityId,
+  claimId: entityId,
+  kind: z.enum(PENALTY_KINDS),
+  amountYen: positiveYen,
+  billingMonth: yearMonth,
+});
+
+export const statementClosedDetail = z.object({
+  customerId,
+  month: yearMonth,
+  // Can be negative: a month may hold only a credit, e.g. a penalty reversed after a late event.
+  totalYen: signedYen,
+});
+
+export const outboundDetailSchemas = {
+  OrderRejected: orderRejectedDetail,
+  ClaimAdjudicated: claimAdjudicatedDetail,
+  PenaltyAssessed: penaltyAssessedDetail,
+  StatementClosed: statementClosedDetail,
+} as const satisfies { [K in OutboundDetailType]: z.ZodType };
+
+export type OrderRejectedDetail = z.infer<typeof orderRejectedDetail>;
+export type ClaimAdjudicatedDetail = z.infer<typeof claimAdjudicatedDetail>;
+export type PenaltyAssessedDetail = z.infer<typeof penaltyAssessedDetail>;
+export type StatementClosedDetail = z.infer<typeof statementClosedDetail>;
+
+export type OutboundDetailOf<K extends OutboundDetailType> = z.infer<(typeof outboundDetailSchemas)[K]>;
+
+export type OutboundEvent = {
+  [K in OutboundDetailType]: { detailType: K; detail: OutboundDetailOf<K> };
+}[OutboundDetailType];
+
+/**
+ * Checks an event before it is published and returns it with unknown keys stripped.
+ * Throws: an invalid outbound event is a bug in this pipeline, not bad input to dead-letter.
+ */
+export function validateOutboundEvent<E extends OutboundEvent>(event: E): E {
+  const detail: unknown = outboundDetailSchemas[event.detailType].parse(event.detail);
+  return { detailType: event.detailType, detail } as E;
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+
+/*
+ * Reusable field schemas for the event contract (docs: /work/shared/event-contract.md).
+ * Every schema keeps the wire value as-is (no transforms): the domain decides how to read a
+ * timestamp in JST, and the idempotency check compares details exactly as they were sent.
+ * Error messages never quote the input, because some fields (birth dates) must never be logged.
+ */
+
+export const TIMESTAMP_MESSAGE = 'expected an ISO 8601 timestamp with offset, e.g. 2026-11-13T08:30:00+09:00';
+export const CALENDAR_DATE_MESSAGE = 'expected a real calendar date YYYY-MM-DD';
+export const YEAR_MONTH_MESSAGE = 'expected a month YYYY-MM';
+export const YEN_MESSAGE = 'expected a non-negative integer yen amount';
+export const POSITIVE_YEN_MESSAGE = 'expected a positive integer yen amount';
+export const SIGNED_YEN_MESSAGE = 'expected an integer yen amount';
+
+// Real-world offsets span -12:00..+14:00; the contract allows the symmetric ±14:00 envelope.
+const MAX_OFFSET_MINUTES = 14 * 60;
+
+// Long enough for nanosecond fractions and an offset; anything longer is rejected before the
+// regex runs so that a multi-megabyte string costs nothing.
+const MAX_TIMESTAMP_LENGTH = 40;
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+// Seconds are required (RFC 3339 profile of ISO 8601, as EventBridge itself emits); fractions are
+// capped at 9 digits (nanoseconds) since no sender has a finer clock.
+const TIMESTAMP_RE =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+const YEAR_MONTH_RE = /^\d{4}-(?:0[1-9]|1[0-2])$/;
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** Days in a month of the proleptic Gregorian calendar (month 1..12). */
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+// Plain arithmetic rather than `Date`: `Date` silently rolls 2026-02-30 over to March and maps
+// two-digit years to the 1900s.
+function isRealDate(yearText: string, monthText: string, dayText: string): boolean {
+  const year = Number(yearText);
+  const month = Number(monthText);
+  const day = Number(dayText);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+export function isCalendarDate(value: string): boolean {
+  const m = DATE_RE.exec(value);
+  return m !== null && isRealDate(m[1]!, m[2]!, m[3]!);
+}
+
+export function isIsoTimestamp(value: string): boolean {
+  if (value.length > MAX_TIMESTAMP_LENGTH) return false;
+  const m = TIMESTAMP_RE.exec(value);
+  if (m === null) return false;
+  const [, year, month, day, hour, minute, second, sign, offsetHours, offsetMinutes] = m;
+  if (!isRealDate(year!, month!, day!)) return false;
+  // No leap second (60): JavaScript dates cannot represent it, so the domain could not either.
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return false;
+  if (sign === undefined) return true; // 'Z'
+  const offHours = Number(offsetHours);
+  const offMinutes = Number(offsetMinutes);
+  return offMinutes <= 59 && offHours * 60 + offMinutes <= MAX_OFFSET_MINUTES;
+}
+
+/** ISO 8601 timestamp with an explicit `Z` or `±hh:mm` offset, kept as the original string. */
+export const isoTimestamp = z
+  .string({ error: TIMESTAMP_MESSAGE })
+  .refine(isIsoTimestamp, { error: TIMESTAMP_MESSAGE });
+
+/** `YYYY-MM-DD` naming a day that exists. */
+export const calendarDate = z
+  .string({ error: CALENDAR_DATE_MESSAGE })
+  .refine(isCalendarDate, { error: CALENDAR_DATE_MESSAGE });
+
+/** `YYYY-MM`: a billing month. */
+export const yearMonth = z
+  .string({ error: YEAR_MONTH_MESSAGE })
+  .regex(YEAR_MONTH_RE, { error: YEAR_MONTH_MESSAGE });
+
+// JPY has no minor unit, so any fraction is a sender bug, never something to round.
+// `z.number()` already refuses NaN and ±Infinity; isSafeInteger also refuses values above
+// 2^53 - 1, where integer arithmetic on amounts would stop being exact.
+export const yen = z
+  .number({ error: YEN_MESSAGE })
+  .refine((n) => Number.isSafeInteger(n) && n >= 0, { error: YEN_MESSAGE });
+
+export const positiveYen = z
+  .number({ error: POSITIVE_YEN_MESSAGE })
+  .refine((n) => Number.isSafeInteger(n) && n > 0, { error: POSITIVE_YEN_MESSAGE });
+
+/** Signed amount: a statement total can be negative when credits outweigh the month's charges. */
+export const signedYen = z
+  .number({ error: SIGNED_YEN_MESSAGE })
+  .refine((n) => Number.isSafeInteger(n), { error: SIGNED_YEN_MESSAGE });
+
+/** Contract limits for identifiers: eventId 128, customerId 64, every other id 128. */
+export const EVENT_ID_MAX = 128;
+export const CUSTOMER_ID_MAX = 64;
+export const OTHER_ID_MAX = 128;
+
+/** A non-empty string of at most `max` UTF-16 code units. */
+export function boundedString(max: number) {
+  const message = `expected a string of 1 to ${max} characters`;
+  return z.string({ error: message }).min(1, { error: message }).max(max, { error: message });
+}
+
+/** A non-empty identifier of at most `max` characters. */
+export function id(max: number) {
+  return boundedString(max);
+}
+
+export const eventId = id(EVENT_ID_MAX);
+export const customerId = id(CUSTOMER_ID_MAX);
+export const entityId = id(OTHER_ID_MAX);

@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CLAIM_CAUSES,
+  INBOUND_DETAIL_TYPES,
+  expectedSourceFor,
+  inboundDetailSchemas,
+  parseInboundEvent,
+  type InboundDetailType,
+} from '../../../shared/schemas/inbound.ts';
+import { DELETE, OPTIONAL_KEYS, clone, leafPaths, validDetails, withValueAt } from './fixtures.ts';
+
+const order = () => clone(validDetails.OrderPlaced);
+
+function malformed(detailType: string, detail: unknown): { field: string; reason: string } {
+  const result = parseInboundEvent(detailType, detail);
+  if (result.ok || result.error !== 'MALFORMED') throw new Error(`expected MALFORMED, got ${JSON.stringify(result)}`);
+  return { field: result.field, reason: result.reason };
+}
+
+describe('inbound detail types', () => {
+  it('lists the 13 detail types of the contract, each with a schema', () => {
+    expect([...INBOUND_DETAIL_TYPES].sort()).toEqual(
+      [
+        'ClaimFiled', 'ClaimWithdrawn', 'DeviceDelivered', 'DeviceReturned', 'FaultyDeviceReceived',
+        'InstallmentPayoffRequested', 'LoanerDelivered', 'LoanerReturned', 'OrderPlaced', 'OrderVoided',
+        'ProtectionCancelled', 'RepairedDeviceDelivered', 'ReplacementDelivered',
+      ].sort(),
+    );
+    expect(Object.keys(inboundDetailSchemas).sort()).toEqual([...INBOUND_DETAIL_TYPES].sort());
+  });
+
+  it.each(INBOUND_DETAIL_TYPES)('a valid %s parses to the same detail', (detailType) => {
+    const detail = clone(validDetails[detailType]);
+    expect(parseInboundEvent(detailType, detail)).toEqual({ ok: true, event: { detailType, detail: validDetails[detailType] } });
+  });
+
+  it.each(INBOUND_DETAIL_TYPES)('%s reports each missing required field by its path', (detailType) => {
+    for (const path of leafPaths(validDetails[detailType])) {
+      const key = String(path[path.length - 1]);
+      const result = parseInboundEvent(detailType, withValueAt(validDetails[detailType], path, DELETE));
+      if (OPTIONAL_KEYS.has(key)) {
+        expect(result.ok, `optional ${path.join('.')}`).toBe(true);
+      } else {
+        const field = path.join('.');
+        expect(result).toEqual({ ok: false, error: 'MALFORMED', field, reason: `${field}: is required` });
+      }
+    }
+  });
+
+  it('maps each detail type to the source of the contract table', () => {
+    const expected: Record<InboundDetailType, string> = {
+      OrderPlaced: 'device-supply.orders',
+      OrderVoided: 'device-supply.orders',
+      InstallmentPayoffRequested: 'device-supply.orders',
+      ProtectionCancelled: 'device-supply.orders',
+      ClaimFiled: 'device-supply.claims',
+      ClaimWithdrawn: 'device-supply.claims',
+      DeviceDelivered: 'device-supply.logistics',
+      ReplacementDelivered: 'device-supply.logistics',
+      DeviceReturned: 'device-supply.logistics',
+      LoanerDelivered: 'device-supply.logistics',
+      FaultyDeviceReceived: 'device-supply.logistics',
+      RepairedDeviceDelivered: 'device-supply.logistics',
+      LoanerReturned: 'device-supply.logistics',
+    };
+    for (const detailType of INBOUND_DETAIL_TYPES) expect(expectedSourceFor(detailType)).toBe(expected[detailType]);
+  });
+});
+
+describe('unknown detail types', () => {
+  it.each(['OrderShipped', 'orderplaced', '', '__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+    '%j is not this pipeline\'s business',
+    (detailType) => {
+      expect(parseInboundEvent(detailType, validDetails.OrderPlaced)).toEqual({ ok: false, error: 'UNKNOWN_DETAIL_TYPE' });
+    },
+  );
+
+  it('a non-string detail type at runtime is unknown, not a crash', () => {
+    expect(parseInboundEvent(42 as unknown as string, {})).toEqual({ ok: false, error: 'UNKNOWN_DETAIL_TYPE' });
+  });
+});
+
+describe('malformed events name the first failing field', () => {
+  const cases: [string, InboundDetailType, (d: any) => unknown, string, RegExp][] = [
+    ['fractional price', 'OrderPlaced', (d) => ((d.devices[0].priceYen = 100.5), d), 'devices.0.priceYen', /positive integer yen/],
+    ['negative price', 'OrderPlaced', (d) => ((d.devices[0].priceYen = -1), d), 'devices.0.priceYen', /positive integer yen/],
+    ['zero price', 'OrderPlaced', (d) => ((d.devices[0].priceYen = 0), d), 'devices.0.priceYen', /positive integer yen/],
+    ['price as string', 'OrderPlaced', (d) => ((d.devices[0].priceYen = '39800'), d), 'devices.0.priceYen', /yen/],
+    ['unsafe price', 'OrderPlaced', (d) => ((d.devices[0].priceYen = 2 ** 53), d), 'devices.0.priceYen', /yen/],
+    ['1 month', 'OrderPlaced', (d) => ((d.devices[2].payment.months = 1), d), 'devices.2.payment.months', /2 to 48/],
+    ['49 months', 'OrderPlaced', (d) => ((d.devices[2].payment.months = 49), d), 'devices.2.payment.months', /2 to 48/],
+    ['24.5 months', 'OrderPlaced', (d) => ((d.devices[2].payment.months = 24.5), d), 'devices.2.payment.months', /2 to 48/],
+    ['unknown plan', 'OrderPlaced', (d) => ((d.devices[1].payment = { plan: 'lease' }), d), 'devices.1.payment.plan', /lump_sum/],
+    ['bad condition', 'OrderPlaced', (d) => ((d.devices[0].condition = 'refurbished'), d), 'devices.0.condition', /new/],
+    ['zero protection fee', 'OrderPlaced', (d) => ((d.devices[0].protection.monthlyFeeYen = 0), d), 'devices.0.protection.monthlyFeeYen', /positive/],
+    ['non-boolean warranty', 'OrderPlaced', (d) => ((d.devices[0].lineWarrantyOption = 'yes'), d), 'devices.0.lineWarrantyOption', /boolean/],
+    ['empty model', 'OrderPlaced', (d) => ((d.devices[0].model = ''), d), 'devices.0.model', /1 to 200/],
+    ['201-char model', 'OrderPlaced', (d) => ((d.devices[0].model = 'm'.repeat(201)), d), 'devices.0.model', /1 to 200/],
+    ['unknown payment method', 'OrderPlaced', (d) => ((d.paymentMethod = 'cash'), d), 'paymentMethod', /credit_card/],
+    ['impossible birth date', 'OrderPlaced', (d) => ((d.customer.birthDate = '1990-02-30'), d), 'customer.birthDate', /calendar date/],
+    ['customer not an object', 'OrderPlaced', (d) => ((d.customer = '1990-04-01'), d), 'customer', /object/],
+    ['no devices', 'OrderPlaced', (d) => ((d.devices = []), d), 'devices', /1 to 5 devices/],
+    ['devices not an array', 'OrderPlaced', (d) => ((d.devices = { 0: d.devices[0] }), d), 'devices', /1 to 5 devices/],
+    ['6 devices', 'OrderPlaced', (d) => ((d.devices = [0, 1, 2, 3, 4, 5].map((i) => ({ ...d.devices[0], deviceId: `d${i}` }))), d), 'devices', /1 to 5 devices/],
+    ['duplicate deviceId', 'OrderPlaced', (d) => ((d.devices[1].deviceId = 'dev-1'), d), 'devices.1.deviceId', /duplicate/],
+    ['third device repeats the second', 'OrderPlaced', (d) => ((d.devices[2].deviceId = 'dev-2'), d), 'devices.2.deviceId', /duplicate/],
+    ['eventId of 129 chars', 'OrderVoided', (d) => ((d.eventId = 'e'.repeat(129)), d), 'eventId', /1 to 128/],
+    ['empty eventId', 'OrderVoided', (d) => ((d.eventId = ''), d), 'eventId', /1 to 128/],
+    ['customerId of 65 chars', 'ClaimWithdrawn', (d) => ((d.customerId = 'c'.repeat(65)), d), 'customerId', /1 to 64/],
+    ['numeric customerId', 'ClaimWithdrawn', (d) => ((d.customerId = 7), d), 'customerId', /1 to 64/],
+    ['orderId of 129 chars', 'DeviceDelivered', (d) => ((d.orderId = 'o'.repeat(129)), d), 'orderId', /1 to 128/],
+    ['timestamp without offset', 'DeviceDelivered', (d) => ((d.occurredAt = '2026-11-13T08:30:00'), d), 'occurredAt', /offset/],
+    ['date-only timestamp', 'DeviceDelivered', (d) => ((d.occurredAt = '2026-11-13'), d), 'occurredAt', /offset/],
+    ['epoch-millis timestamp', 'DeviceDelivered', (d) => ((d.occurredAt = 1_794_526_200_000), d), 'occurredAt', /offset/],
+    ['bad cause', 'ClaimFiled', (d) => ((d.cause = 'fire'), d), 'cause', /total_loss/],
+    ['incident on 30 February', 'ClaimFiled', (d) => ((d.incidentDate = '2026-02-30'), d), 'incidentDate', /calendar date/],
+    ['empty followUpOf', 'ClaimFiled', (d) => ((d.followUpOf = ''), d), 'followUpOf', /1 to 128/],
+    ['effectiveDate month 13', 'ProtectionCancelled', (d) => ((d.effectiveDate = '2026-13-01'), d), 'effectiveDate', /calendar date/],
+    ['null effectiveDate', 'ProtectionCancelled', (d) => ((d.effectiveDate = null), d), 'effectiveDate', /calendar date/],
+    ['zero loaner value', 'LoanerDelivered', (d) => ((d.loanerValueYen = 0), d), 'loanerValueYen', /positive integer yen/],
+    ['empty void reason', 'OrderVoided', (d) => ((d.reason = ''), d), 'reason', /1 to 1000/],
+  ];
+
+  it.each(cases)('%s → %s', (_name, detailType, mutate, field, message) => {
+    const { field: actual, reason } = malformed(detailType, mutate(clone(validDetails[detailType])));
+    expect(actual).toBe(field);
+    expect(reason.startsWith(`${field}: `)).toBe(true);
+    expect(reason).toMatch(message);
+  });
+
+  it.each([null, undefined, 'OrderPlaced', 42, true, [], [validDetails.OrderPlaced]])('detail %j is reported at (root)', (detail) => {
+    const { field, reason } = malformed('OrderPlaced', detail);
+    expect(field).toBe('(root)');
+    expect(reason.startsWith('(root): ')).toBe(true);
+  });
+
+  it('reports the envelope before the payload, in contract order', () => {
+    const d: any = order();
+    d.devices[0].priceYen = -1;
+    d.occurredAt = 'yesterday';
+    expect(malformed('OrderPlaced', d).field).toBe('occurredAt');
+    d.customerId = '';
+    expect(malformed('OrderPlaced', d).field).toBe('customerId');
+    d.eventId = 5;
+    expect(malformed('OrderPlaced', d).field).toBe('eventId');
+  });
+
+  it('reports a broken device before the duplicate check', () => {
+    const d: any = order();
+    d.devices[1].deviceId = 'dev-1';
+    d.devices[0].priceYen = 1.5;
+    expect(malformed('OrderPlaced', d).field).toBe('devices.0.priceYen');
+  });
+
+  it('never echoes the birth date in the reason (it must not be logged)', () => {
+    const d: any = order();
+    d.customer.birthDate = '1987-02-29';
+    const { field, reason } = malformed('OrderPlaced', d);
+    expect(field).toBe('customer.birthDate');
+    expect(reason).not.toContain('1987');
+  });
+});
+
+describe('business rules are left to the domain', () => {
+  it.each(['debit_card', 'prepaid_card'] as const)('accepts paymentMethod %s (OrderRejected decides)', (paymentMethod) => {
+    expect(parseInboundEvent('OrderPlaced', { ...order(), paymentMethod }).ok).toBe(true);
+  });
+
+  it('accepts a protection fee the catalogue does not offer, protection with line warranty, and a minor', () => {
+    const d = order();
+    d.devices[0]!.protection = { monthlyFeeYen: 999 };
+    d.devices[0]!.lineWarrantyOption = true;
+    d.customer.birthDate = '2020-01-01';
+    expect(parseInboundEvent('OrderPlaced', d).ok).toBe(true);
+  });
+
+  it('accepts all 12 causes, covered or not', () => {
+    for (const cause of CLAIM_CAUSES) {
+      expect(parseInboundEvent('ClaimFiled', { ...validDetails.ClaimFiled, cause }).ok, cause).toBe(true);
+    }
+    expect(CLAIM_CAUSES).toHaveLength(12);
+  });
+
+  it('accepts exactly 5 devices and ids at their maximum length', () => {
+    const d = order();
+    d.devices = [0, 1, 2, 3, 4].map((i) => ({ ...d.devices[0]!, deviceId: `${i}`.padEnd(128, 'x') }));
+    d.eventId = 'e'.repeat(128);
+    d.customerId = 'c'.repeat(64);
+    expect(parseInboundEvent('OrderPlaced', d).ok).toBe(true);
+  });
+});
+
+describe('unknown keys are stripped', () => {
+  it('drops extra keys at every level of an order', () => {
+    const d: any = order();
+    d.extra = 'x';
+    d.customer.name = 'Taro Yamada';
+    d.devices[0].imei = '123';
+    d.devices[0].payment.interestRate = 0.1;
+    d.devices[0].protection.tier = 'gold';
+    const result = parseInboundEvent('OrderPlaced', d);
+    expect(result).toEqual({ ok: true, event: { detailType: 'OrderPlaced', detail: validDetails.OrderPlaced } });
+  });
+
+  it('drops __proto__ and constructor keys without touching prototypes', () => {
+    const d = JSON.parse(
+      '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"eventId":"e","customerId":"c",' +
+        '"occurredAt":"2026-11-13T08:30:00Z","claimId":"k"}',
+    );
+    const result = parseInboundEvent('ClaimWithdrawn', d);
+    if (!result.ok) throw new Error('expected ok');
+    expect(Object.keys(result.event.detail).sort()).toEqual(['claimId', 'customerId', 'eventId', 'occurredAt']);
+    expect(Object.getPrototypeOf(result.event.detail)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

@@ -1,0 +1,191 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  calendarDate,
+  customerId,
+  eventId,
+  id,
+  isoTimestamp,
+  positiveYen,
+  signedYen,
+  yearMonth,
+  yen,
+} from '../../../shared/schemas/primitives.ts';
+import { validCalendarDate, validTimestamp } from './fixtures.ts';
+
+const accepts = (schema: { safeParse: (v: unknown) => { success: boolean } }, value: unknown) => schema.safeParse(value).success;
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+// Oracle independent of the implementation: let the platform's calendar say whether a day exists.
+function platformSaysDateExists(year: number, month: number, day: number): boolean {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
+describe('isoTimestamp', () => {
+  it.each([
+    '2026-11-13T08:30:00+09:00',
+    '2026-11-12T23:30:00Z',
+    '2026-11-12T23:30:00.123Z',
+    '2026-11-12T23:30:00.123456789-03:30',
+    '2028-02-29T00:00:00+14:00',
+    '2026-01-01T00:00:00-14:00',
+    '2026-12-31T23:59:59+05:45',
+  ])('accepts %s', (value) => {
+    expect(accepts(isoTimestamp, value)).toBe(true);
+    expect(isoTimestamp.parse(value)).toBe(value); // kept as sent, never normalised
+  });
+
+  it.each([
+    ['no offset', '2026-11-13T08:30:00'],
+    ['no offset, with fraction', '2026-11-13T08:30:00.5'],
+    ['date only', '2026-11-13'],
+    ['30 February', '2026-02-30T08:30:00+09:00'],
+    ['29 February of a common year', '2027-02-29T08:30:00Z'],
+    ['month 13', '2026-13-01T08:30:00Z'],
+    ['day 0', '2026-11-00T08:30:00Z'],
+    ['hour 24', '2026-11-13T24:00:00Z'],
+    ['minute 60', '2026-11-13T08:60:00Z'],
+    ['leap second', '2026-12-31T23:59:60Z'],
+    ['offset beyond +14:00', '2026-11-13T08:30:00+14:01'],
+    ['offset beyond -14:00', '2026-11-13T08:30:00-15:00'],
+    ['offset minutes 60', '2026-11-13T08:30:00+09:60'],
+    ['compact offset', '2026-11-13T08:30:00+0900'],
+    ['hour-only offset', '2026-11-13T08:30:00+09'],
+    ['missing seconds', '2026-11-13T08:30+09:00'],
+    ['lower-case z', '2026-11-13T08:30:00z'],
+    ['space separator', '2026-11-13 08:30:00Z'],
+    ['10 fraction digits', '2026-11-13T08:30:00.1234567890Z'],
+    ['trailing text', '2026-11-13T08:30:00Z\n'],
+    ['empty', ''],
+  ])('rejects %s', (_name, value) => {
+    expect(accepts(isoTimestamp, value)).toBe(false);
+  });
+
+  it.each([1_794_526_200_000, new Date('2026-11-13T00:00:00Z'), null, undefined])('rejects the non-string %j', (value) => {
+    expect(accepts(isoTimestamp, value)).toBe(false);
+  });
+
+  it('accepts a timestamp iff every component is in range (platform calendar as oracle)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        fc.integer({ min: 0, max: 25 }),
+        fc.integer({ min: 0, max: 61 }),
+        fc.integer({ min: 0, max: 61 }),
+        fc.constantFrom('+', '-'),
+        fc.integer({ min: 0, max: 16 }),
+        fc.integer({ min: 0, max: 61 }),
+        (y, mo, d, h, mi, s, sign, oh, om) => {
+          const value = `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}${sign}${pad(oh)}:${pad(om)}`;
+          const expected =
+            mo >= 1 && mo <= 12 && platformSaysDateExists(y, mo, d) && h < 24 && mi < 60 && s < 60 && om < 60 && oh * 60 + om <= 14 * 60;
+          expect(accepts(isoTimestamp, value)).toBe(expected);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('every accepted timestamp is a real instant JavaScript can read', () => {
+    fc.assert(
+      fc.property(validTimestamp, (value) => {
+        expect(accepts(isoTimestamp, value)).toBe(true);
+        expect(Number.isNaN(Date.parse(value))).toBe(false);
+      }),
+    );
+  });
+});
+
+describe('calendarDate', () => {
+  it.each(['2026-11-13', '2028-02-29', '2000-02-29', '2026-12-31', '2026-01-01'])('accepts %s', (value) => {
+    expect(accepts(calendarDate, value)).toBe(true);
+  });
+
+  it.each(['2026-02-30', '2026-13-01', '2027-02-29', '1900-02-29', '2026-04-31', '2026-00-10', '2026-1-5', '26-01-05', '2026-11-13T00:00:00Z', '20261113', ''])(
+    'rejects %s',
+    (value) => {
+      expect(accepts(calendarDate, value)).toBe(false);
+    },
+  );
+
+  it('accepts YYYY-MM-DD iff the day exists (platform calendar as oracle)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), (y, m, d) => {
+        const expected = m >= 1 && m <= 12 && platformSaysDateExists(y, m, d);
+        expect(accepts(calendarDate, `${pad(y, 4)}-${pad(m)}-${pad(d)}`)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(validCalendarDate, (value) => {
+        expect(accepts(calendarDate, value)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('yearMonth', () => {
+  it('accepts YYYY-MM with a real month only', () => {
+    expect(accepts(yearMonth, '2026-11')).toBe(true);
+    expect(accepts(yearMonth, '2026-01')).toBe(true);
+    for (const bad of ['2026-13', '2026-00', '2026-1', '2026-11-01', '202611', 202611]) expect(accepts(yearMonth, bad), String(bad)).toBe(false);
+  });
+});
+
+describe('yen amounts', () => {
+  const notNumbers = ['100', null, undefined, true, {}, [], 10n];
+
+  it('yen accepts non-negative safe integers only', () => {
+    for (const ok of [0, 1, 418, Number.MAX_SAFE_INTEGER]) expect(accepts(yen, ok), String(ok)).toBe(true);
+    for (const bad of [-1, 0.5, 39_800.01, Number.MAX_SAFE_INTEGER + 1, NaN, Infinity, -Infinity, ...notNumbers]) {
+      expect(accepts(yen, bad), String(bad)).toBe(false);
+    }
+  });
+
+  it('positiveYen also refuses zero', () => {
+    expect(accepts(positiveYen, 0)).toBe(false);
+    expect(accepts(positiveYen, 1)).toBe(true);
+    expect(accepts(positiveYen, Number.MAX_SAFE_INTEGER)).toBe(true);
+    for (const bad of [-5, 1.5, 2 ** 53, NaN, Infinity, ...notNumbers]) expect(accepts(positiveYen, bad), String(bad)).toBe(false);
+  });
+
+  it('signedYen accepts negative credits but no fractions', () => {
+    expect(accepts(signedYen, -40_000)).toBe(true);
+    expect(accepts(signedYen, -0.5)).toBe(false);
+    expect(accepts(signedYen, -(2 ** 53))).toBe(false);
+  });
+
+  it('agrees with Number.isSafeInteger on any double', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.double(), fc.integer(), fc.maxSafeInteger()), (n) => {
+        expect(accepts(yen, n)).toBe(Number.isSafeInteger(n) && n >= 0);
+        expect(accepts(positiveYen, n)).toBe(Number.isSafeInteger(n) && n > 0);
+        expect(accepts(signedYen, n)).toBe(Number.isSafeInteger(n));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('id(max)', () => {
+  it('accepts 1..max characters and nothing else', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 320 }), (max, length) => {
+        expect(accepts(id(max), 'a'.repeat(length))).toBe(length >= 1 && length <= max);
+      }),
+    );
+    expect(accepts(id(10), 5)).toBe(false);
+    expect(accepts(id(10), null)).toBe(false);
+  });
+
+  it('uses the contract limits: eventId 128, customerId 64', () => {
+    expect(accepts(eventId, 'e'.repeat(128))).toBe(true);
+    expect(accepts(eventId, 'e'.repeat(129))).toBe(false);
+    expect(accepts(customerId, 'c'.repeat(64))).toBe(true);
+    expect(accepts(customerId, 'c'.repeat(65))).toBe(false);
+  });
+});
