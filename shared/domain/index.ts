@@ -1,0 +1,12 @@
+// The billing engine's public surface: pure functions over a per-customer aggregate.
+export * from './calendar.ts';
+export * from './types.ts';
+export type { Outcome } from './outcome.ts';
+export { decide, type Decision, type DecisionOutcome } from './decide.ts';
+export { closeMonth, sweepDeadlines, MonthNotEndedError } from './close.ts';
+export { buildStatement, statementTotals, lookbackMonths, statementAccess, monthHasEnded, type StatementAccess } from './statement.ts';
+export { installmentSchedule, paymentAmount, isPaid } from './payment.ts';
+export { protectionFeeFor, finalMonthOf } from './protection.ts';
+export { adjudicate, coverageYearOf, COVERED_CAUSES, type Adjudication } from './claims.ts';
+export { eligibilityFailures } from './orders.ts';
+export * as policy from './policy.ts';

@@ -1,0 +1,102 @@
+// Ledger entries: deterministic ids, the tax class of each kind, the closed-month redirect,
+// and reversals. Entries are appended to the aggregate's open entries and to the effects of
+// the step; nothing here edits or removes an entry.
+import { addMonths, monthOf, type CalendarDate, type Month } from './calendar.ts';
+import type { CustomerState, Effects, EntryKind, LedgerEntry, TaxClass } from './types.ts';
+
+const TAX_CLASS: Readonly<Record<EntryKind, TaxClass>> = {
+  device_lump_sum: 'taxable-10',
+  device_installment: 'taxable-10',
+  installment_payoff: 'taxable-10',
+  protection_fee: 'taxable-10',
+  exchange_fee: 'taxable-10',
+  late_return_penalty: 'non-taxable',
+  loaner_charge: 'non-taxable',
+};
+
+export function taxClassOf(kind: EntryKind): TaxClass {
+  return TAX_CLASS[kind];
+}
+
+/**
+ * An entry id from the obligation it bills, e.g. `inst/D1/3`, `prot/D1/2026-11`, `fee/C7`.
+ * Components are URI-encoded so that no id can be read two ways.
+ */
+export function entryIdOf(...parts: (string | number)[]): string {
+  return parts.map((p) => encodeURIComponent(String(p))).join('/');
+}
+
+/** The first month whose statement is still open for this customer. */
+export function firstOpenMonth(state: CustomerState): Month | undefined {
+  return state.closedThrough ? addMonths(state.closedThrough, 1) : undefined;
+}
+
+export interface EntryDraft {
+  entryId: string;
+  deviceId: string;
+  claimId?: string;
+  kind: EntryKind;
+  amountYen: number;
+  /** The business date that decides the month the entry belongs to. */
+  businessDate: CalendarDate;
+  /** When the entry belongs to a month other than that of its business date (recurring charges). */
+  businessMonth?: Month;
+  description: string;
+  reverses?: string;
+  installment?: { number: number; of: number };
+  proration?: { activeDays: number; daysInMonth: number };
+  useNumber?: number;
+  causedBy: string;
+}
+
+/** Appends an entry, redirecting it to the first open month when its own month is closed. */
+export function appendEntry(state: CustomerState, effects: Effects, draft: EntryDraft): LedgerEntry {
+  const belongsTo = draft.businessMonth ?? monthOf(draft.businessDate);
+  const open = firstOpenMonth(state);
+  const redirected = open !== undefined && belongsTo < open;
+  const entry: LedgerEntry = {
+    entryId: draft.entryId,
+    customerId: state.customerId,
+    deviceId: draft.deviceId,
+    kind: draft.kind,
+    taxClass: TAX_CLASS[draft.kind],
+    amountYen: draft.amountYen,
+    billingMonth: redirected ? open : belongsTo,
+    businessDate: draft.businessDate,
+    description: draft.description,
+    causedBy: draft.causedBy,
+  };
+  if (redirected) entry.forMonth = belongsTo;
+  if (draft.claimId !== undefined) entry.claimId = draft.claimId;
+  if (draft.reverses !== undefined) entry.reverses = draft.reverses;
+  if (draft.installment) entry.installment = draft.installment;
+  if (draft.proration) entry.proration = draft.proration;
+  if (draft.useNumber !== undefined) entry.useNumber = draft.useNumber;
+  state.openEntries.push(entry);
+  effects.entries.push(entry);
+  return entry;
+}
+
+/** What a reversal needs to know of the entry it cancels. */
+export type ReversibleEntry = Pick<EntryDraft, 'entryId' | 'deviceId' | 'claimId' | 'kind' | 'amountYen' | 'businessDate' | 'businessMonth'>;
+
+/**
+ * A credit that cancels `original` in full: same kind, negative amount. It belongs to the
+ * month of what it corrects, so it lands on the same statement while that month is open
+ * and otherwise in the first open month with `forMonth`.
+ */
+export function appendReversal(state: CustomerState, effects: Effects, original: ReversibleEntry, why: string, causedBy: string): LedgerEntry {
+  const draft: EntryDraft = {
+    entryId: `${original.entryId}/rev`,
+    deviceId: original.deviceId,
+    kind: original.kind,
+    amountYen: -original.amountYen,
+    businessDate: original.businessDate,
+    description: `Reversal: ${why}`,
+    reverses: original.entryId,
+    causedBy,
+  };
+  if (original.businessMonth !== undefined) draft.businessMonth = original.businessMonth;
+  if (original.claimId !== undefined) draft.claimId = original.claimId;
+  return appendEntry(state, effects, draft);
+}

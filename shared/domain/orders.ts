@@ -1,0 +1,151 @@
+// §1 Orders: eligibility, voids, deliveries, payoff requests and protection cancellations.
+import { jstDate, jstMonth, wholeYearsBetween } from './calendar.ts';
+import { billPayoff, isPaid, nothingLeftToPayOff, reversePayments } from './payment.ts';
+import {
+  ACCEPTED_PAYMENT_METHODS,
+  MAX_ACTIVE_PROTECTION_PLANS,
+  MAX_UNPAID_DEVICES,
+  MINIMUM_AGE_YEARS,
+  PROTECTION_FEE_CATALOGUE,
+} from './policy.ts';
+import { finalMonthOf, isProtectionActive, reverseProtectionBeyond } from './protection.ts';
+import type { CustomerState, DeviceState, Effects, OrderState } from './types.ts';
+import type { Outcome } from './outcome.ts';
+import type {
+  DeviceDeliveredDetail,
+  InstallmentPayoffRequestedDetail,
+  OrderPlacedDetail,
+  OrderVoidedDetail,
+  ProtectionCancelledDetail,
+} from '../schemas/inbound.ts';
+import type { OrderRejectionCode } from '../schemas/outbound.ts';
+
+/** Every rule of §1 the order breaks, in the order the terms list them. */
+export function eligibilityFailures(state: CustomerState, order: OrderPlacedDetail): OrderRejectionCode[] {
+  const codes: OrderRejectionCode[] = [];
+  if (wholeYearsBetween(order.customer.birthDate, jstDate(order.occurredAt)) < MINIMUM_AGE_YEARS) codes.push('UNDER_18');
+  if (!ACCEPTED_PAYMENT_METHODS.includes(order.paymentMethod)) codes.push('PAYMENT_METHOD');
+  let unpaid = 0;
+  let activePlans = 0;
+  for (const device of Object.values(state.devices)) {
+    const existing = state.orders[device.orderId]!;
+    if (existing.status !== 'active') continue;
+    if (!isPaid(device)) unpaid++;
+    if (isProtectionActive(device, existing)) activePlans++;
+  }
+  if (unpaid + order.devices.length > MAX_UNPAID_DEVICES) codes.push('DEVICE_LIMIT');
+  const withProtection = order.devices.filter((d) => d.protection);
+  if (activePlans + withProtection.length > MAX_ACTIVE_PROTECTION_PLANS) codes.push('PROTECTION_LIMIT');
+  if (withProtection.some((d) => d.lineWarrantyOption === true)) codes.push('DOUBLE_COVERAGE');
+  if (withProtection.some((d) => !PROTECTION_FEE_CATALOGUE[d.condition].includes(d.protection!.monthlyFeeYen))) codes.push('PROTECTION_FEE');
+  return codes;
+}
+
+export function applyOrderPlaced(state: CustomerState, order: OrderPlacedDetail, effects: Effects): Outcome {
+  if (state.orders[order.orderId]) return { outcome: 'invalid', reason: `ORDER_ID_REUSED: order ${order.orderId} was already placed by another event` };
+  const taken = order.devices.find((d) => state.devices[d.deviceId]);
+  if (taken) return { outcome: 'invalid', reason: `DEVICE_ID_REUSED: device ${taken.deviceId} already belongs to order ${state.devices[taken.deviceId]!.orderId}` };
+  const reasons = eligibilityFailures(state, order);
+  const placedOn = jstDate(order.occurredAt);
+  const deviceIds = order.devices.map((d) => d.deviceId);
+  if (reasons.length > 0) {
+    state.orders[order.orderId] = { orderId: order.orderId, status: 'rejected', placedOn, deviceIds };
+    effects.emitted.push({
+      id: `OrderRejected/${order.orderId}`,
+      detailType: 'OrderRejected',
+      detail: { orderId: order.orderId, customerId: order.customerId, reasons, sourceEventId: order.eventId },
+    });
+    return { outcome: 'applied', note: `order rejected: ${reasons.join(', ')}` };
+  }
+  state.orders[order.orderId] = { orderId: order.orderId, status: 'active', placedOn, deviceIds };
+  for (const d of order.devices) {
+    const device: DeviceState = {
+      deviceId: d.deviceId,
+      orderId: order.orderId,
+      model: d.model,
+      condition: d.condition,
+      priceYen: d.priceYen,
+      payment: d.payment.plan === 'installments' ? { plan: 'installments', months: d.payment.months } : { plan: 'lump_sum' },
+      paymentsBilled: 0,
+    };
+    if (d.protection) device.protection = { monthlyFeeYen: d.protection.monthlyFeeYen };
+    state.devices[d.deviceId] = device;
+  }
+  return { outcome: 'applied' };
+}
+
+/** Reverses whatever a device of a void order has on the ledger (its delivery was learned late). */
+function reverseDeviceCharges(state: CustomerState, device: DeviceState, order: OrderState, effects: Effects, causedBy: string): void {
+  const why = `order ${order.orderId} was voided before delivery`;
+  reversePayments(state, device, effects, why, causedBy);
+  reverseProtectionBeyond(state, device, order, why, effects, causedBy);
+}
+
+export function applyOrderVoided(state: CustomerState, event: OrderVoidedDetail, effects: Effects): Outcome {
+  const order = state.orders[event.orderId];
+  if (!order) return { outcome: 'pending', reason: `order ${event.orderId} is not known yet` };
+  if (order.status === 'rejected') return { outcome: 'ignored', reason: `ORDER_REJECTED: order ${event.orderId} was rejected, there is nothing to void` };
+  if (order.status === 'voided') return { outcome: 'ignored', reason: `ALREADY_VOIDED: order ${event.orderId} is already void` };
+  const voidAt = Date.parse(event.occurredAt);
+  const delivered = order.deviceIds.map((id) => state.devices[id]!).find((d) => d.deliveredAt && Date.parse(d.deliveredAt) <= voidAt);
+  if (delivered) {
+    return { outcome: 'ignored', reason: `VOID_AFTER_DELIVERY: device ${delivered.deviceId} of order ${event.orderId} was delivered on ${delivered.deliveredOn}; an order can only be voided before delivery` };
+  }
+  order.status = 'voided';
+  order.voided = { at: event.occurredAt, reason: event.reason };
+  for (const id of order.deviceIds) reverseDeviceCharges(state, state.devices[id]!, order, effects, event.eventId);
+  return { outcome: 'applied' };
+}
+
+export function applyDeviceDelivered(state: CustomerState, event: DeviceDeliveredDetail, effects: Effects): Outcome {
+  const order = state.orders[event.orderId];
+  if (!order) return { outcome: 'pending', reason: `order ${event.orderId} is not known yet` };
+  if (!order.deviceIds.includes(event.deviceId)) return { outcome: 'invalid', reason: `DEVICE_NOT_IN_ORDER: device ${event.deviceId} is not part of order ${event.orderId}` };
+  if (order.status === 'rejected') return { outcome: 'ignored', reason: `ORDER_REJECTED: order ${event.orderId} was rejected and is never billed` };
+  const device = state.devices[event.deviceId]!;
+  if (device.deliveredAt) return { outcome: 'ignored', reason: `ALREADY_DELIVERED: device ${event.deviceId} was delivered on ${device.deliveredOn}` };
+  if (order.voided && Date.parse(order.voided.at) < Date.parse(event.occurredAt)) {
+    return { outcome: 'ignored', reason: `ORDER_VOIDED: order ${event.orderId} was voided before this delivery and is never billed` };
+  }
+  if (order.voided) {
+    // The void was learned first but happened after this delivery: the terms refuse it.
+    order.status = 'active';
+    delete order.voided;
+  }
+  device.deliveredAt = event.occurredAt;
+  device.deliveredOn = jstDate(event.occurredAt);
+  billPayoff(state, device, effects, event.eventId);
+  return { outcome: 'applied' };
+}
+
+function knownActiveDevice(state: CustomerState, deviceId: string): { device: DeviceState; order: OrderState } | Outcome {
+  const device = state.devices[deviceId];
+  if (!device) return { outcome: 'pending', reason: `device ${deviceId} is not known yet` };
+  const order = state.orders[device.orderId]!;
+  if (order.status !== 'active') return { outcome: 'ignored', reason: `ORDER_VOIDED: order ${order.orderId} of device ${deviceId} is void` };
+  return { device, order };
+}
+
+export function applyPayoffRequested(state: CustomerState, event: InstallmentPayoffRequestedDetail, effects: Effects): Outcome {
+  const found = knownActiveDevice(state, event.deviceId);
+  if ('outcome' in found) return found;
+  const { device } = found;
+  if (device.payment.plan !== 'installments') return { outcome: 'ignored', reason: `NOT_ON_INSTALLMENTS: device ${event.deviceId} was bought in one lump sum` };
+  if (device.payoff) return { outcome: 'ignored', reason: `ALREADY_PAID_OFF: an early payoff of device ${event.deviceId} was already requested` };
+  if (nothingLeftToPayOff(device, event.occurredAt)) return { outcome: 'ignored', reason: `NOTHING_TO_PAY_OFF: every installment of device ${event.deviceId} falls due before ${jstMonth(event.occurredAt)}` };
+  device.payoff = { requestedAt: event.occurredAt, requestedMonth: jstMonth(event.occurredAt), billed: false };
+  billPayoff(state, device, effects, event.eventId);
+  return { outcome: 'applied' };
+}
+
+export function applyProtectionCancelled(state: CustomerState, event: ProtectionCancelledDetail, effects: Effects): Outcome {
+  const found = knownActiveDevice(state, event.deviceId);
+  if ('outcome' in found) return found;
+  const { device, order } = found;
+  const plan = device.protection;
+  if (!plan) return { outcome: 'ignored', reason: `NO_PROTECTION: device ${event.deviceId} has no protection plan` };
+  if (plan.cancellation) return { outcome: 'ignored', reason: `ALREADY_CANCELLED: protection of device ${event.deviceId} ends with ${plan.cancellation.finalMonth}` };
+  plan.cancellation = { requestedAt: event.occurredAt, requestedMonth: jstMonth(event.occurredAt), finalMonth: finalMonthOf(event.occurredAt, event.effectiveDate) };
+  reverseProtectionBeyond(state, device, order, 'protection was cancelled', effects, event.eventId);
+  return { outcome: 'applied' };
+}

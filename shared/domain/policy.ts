@@ -1,0 +1,52 @@
+// Every number of the terms, and every choice the terms leave open (marked Policy), in one
+// place so that finance can change it here and nowhere else. billing-rules.md is the source.
+
+/** §1: minimum age on the order date (JST). */
+export const MINIMUM_AGE_YEARS = 18;
+/** §1: devices whose payments are not complete, per customer. */
+export const MAX_UNPAID_DEVICES = 5;
+/** §1: active protection plans per customer. */
+export const MAX_ACTIVE_PROTECTION_PLANS = 5;
+/** §1: the catalogue of monthly protection fees (tax included) by device condition. */
+export const PROTECTION_FEE_CATALOGUE: Readonly<Record<'new' | 'used', readonly number[]>> = {
+  new: [418, 550],
+  used: [550],
+};
+/** §1: payment methods accepted. */
+export const ACCEPTED_PAYMENT_METHODS: readonly string[] = ['credit_card'];
+
+/** §3 Policy: the first-month prorated protection fee is rounded down to the yen. */
+export const prorate = (monthlyFeeYen: number, activeDays: number, daysInMonth: number): number =>
+  Math.floor((monthlyFeeYen * activeDays) / daysInMonth);
+
+/** §4: uses per coverage year and the fee of each (tax included). */
+export const USES_PER_COVERAGE_YEAR = 2;
+export const EXCHANGE_FEE_BY_USE: readonly number[] = [5_500, 8_800];
+/** §4: initial defects are free within this many days, the usage start date being day 1. */
+export const INITIAL_DEFECT_FREE_DAYS = 30;
+/** §4: a new device's maker warranty covers natural failure for this many years. */
+export const MAKER_WARRANTY_YEARS = 1;
+/** §4: a used device's natural failure is covered up to this many months after usage start. */
+export const USED_NATURAL_FAILURE_MONTHS = 24;
+/**
+ * §4 Policy: a follow-up claim is free when filed within this many days of the earlier
+ * claim's replacement or repaired device being delivered, the delivery date being day 1
+ * (the terms say "filed on day 8 or later, it is an ordinary new claim").
+ */
+export const FOLLOW_UP_FREE_DAYS = 7;
+/**
+ * §4 Policy: the coverage year a claim falls in (for the two-uses limit and the fee ladder)
+ * is the one containing the date the claim is filed (its occurredAt, JST): "the current
+ * coverage year" at the time of filing.
+ */
+export const COVERAGE_YEAR_OF_CLAIM: 'filing-date' = 'filing-date';
+
+/** §5: days after delivery by whose end the old device or the loaner must be back. */
+export const RETURN_WINDOW_DAYS = 14;
+/** §5: late-return penalty, outside the scope of consumption tax. */
+export const LATE_RETURN_PENALTY_YEN = 40_000;
+
+/** §6: consumption tax is 10%, computed once per statement on the tax-inclusive total. */
+export const consumptionTaxOf = (taxableYen: number): number => Math.floor((taxableYen * 10) / 110);
+/** §6: finance may read the statements of this many most recent closed months. */
+export const LOOKBACK_MONTHS = 12;

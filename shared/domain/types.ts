@@ -1,0 +1,186 @@
+// The per-customer aggregate and what the engine produces from it. The aggregate holds the
+// facts the rules need (business dates, not processing times) plus the ledger entries of
+// months not yet closed; closed months live on as immutable statements outside it.
+import type { CalendarDate, Month } from './calendar.ts';
+
+export const ENTRY_KINDS = [
+  'device_lump_sum',
+  'device_installment',
+  'installment_payoff',
+  'protection_fee',
+  'exchange_fee',
+  'late_return_penalty',
+  'loaner_charge',
+] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
+export type TaxClass = 'taxable-10' | 'non-taxable';
+
+export interface LedgerEntry {
+  /** Deterministic: the same obligation always gets the same id, so writes are idempotent. */
+  entryId: string;
+  customerId: string;
+  deviceId: string;
+  claimId?: string;
+  kind: EntryKind;
+  taxClass: TaxClass;
+  /** Integer yen, tax included; negative for a credit. */
+  amountYen: number;
+  /** The statement month the entry is on: the first open month on or after its business month. */
+  billingMonth: Month;
+  /** Set when the business month was already closed: the month the entry belongs to. */
+  forMonth?: Month;
+  /** The business date that caused the entry. */
+  businessDate: CalendarDate;
+  description: string;
+  /** The entry a credit corrects. */
+  reverses?: string;
+  installment?: { number: number; of: number };
+  proration?: { activeDays: number; daysInMonth: number };
+  useNumber?: number;
+  /** The inbound eventId, or `close:YYYY-MM` / `sweep:YYYY-MM-DD` for time-driven entries. */
+  causedBy: string;
+}
+
+export type PaymentPlan = { plan: 'lump_sum' } | { plan: 'installments'; months: number };
+
+export interface ProtectionState {
+  monthlyFeeYen: number;
+  /** Last month whose fee is on the ledger; fees are billed month by month from the start. */
+  billedThrough?: Month;
+  cancellation?: { requestedAt: string; requestedMonth: Month; finalMonth: Month };
+}
+
+export interface DeviceState {
+  deviceId: string;
+  orderId: string;
+  model: string;
+  condition: 'new' | 'used';
+  priceYen: number;
+  payment: PaymentPlan;
+  /** Usage start: the JST date of DeviceDelivered, and the instant, to order it against other events. */
+  deliveredOn?: CalendarDate;
+  deliveredAt?: string;
+  /** How many scheduled payments (installments, or the one lump sum) are on the ledger. */
+  paymentsBilled: number;
+  payoff?: { requestedAt: string; requestedMonth: Month; billed: boolean };
+  protection?: ProtectionState;
+}
+
+export interface OrderState {
+  orderId: string;
+  status: 'active' | 'voided' | 'rejected';
+  placedOn: CalendarDate;
+  deviceIds: string[];
+  voided?: { at: string; reason: string };
+}
+
+export interface LoanerChargeState {
+  entryId: string;
+  reversed: boolean;
+}
+
+export interface ClaimState {
+  claimId: string;
+  deviceId: string;
+  filedAt: string;
+  filedOn: CalendarDate;
+  incidentDate: CalendarDate;
+  cause: string;
+  followUpOf?: string;
+  decision: 'accepted' | 'rejected';
+  reason?: string;
+  /** 1 or 2 for a counted use; absent for a free claim or a rejection. */
+  useNumber?: number;
+  feeYen: number;
+  feeEntryId?: string;
+  withdrawnAt?: string;
+  /** Logistics facts, as JST dates of their occurredAt. */
+  replacementDeliveredOn?: CalendarDate;
+  deviceReturnedOn?: CalendarDate;
+  loanerDeliveredOn?: CalendarDate;
+  loanerValueYen?: number;
+  faultyReceivedOn?: CalendarDate;
+  repairedDeliveredOn?: CalendarDate;
+  loanerReturnedOn?: CalendarDate;
+  /** First delivery of anything for this claim (replacement, repaired device or loaner). */
+  firstDeliveryAt?: string;
+  penalty?: { entryId: string; reversed: boolean };
+  loanerCharges?: LoanerChargeState[];
+}
+
+export interface CustomerState {
+  customerId: string;
+  /** Bumped by every change; the store commits with a conditional write on it. */
+  version: number;
+  /** The last month closed for this customer; entries for it or earlier go to a later month. */
+  closedThrough?: Month;
+  orders: Record<string, OrderState>;
+  devices: Record<string, DeviceState>;
+  claims: Record<string, ClaimState>;
+  /** eventId → fingerprint of its detail, for idempotency and EVENT_ID_REUSED. */
+  processed: Record<string, string>;
+  /** Ledger entries of months not yet closed (also written out as ledger items). */
+  openEntries: LedgerEntry[];
+}
+
+export interface EmittedEvent {
+  /** Stable id, so that consumers can de-duplicate an at-least-once publication. */
+  id: string;
+  detailType: 'OrderRejected' | 'ClaimAdjudicated' | 'PenaltyAssessed' | 'StatementClosed';
+  detail: Record<string, unknown>;
+}
+
+export interface StatementLine {
+  entryId: string;
+  kind: EntryKind;
+  deviceId: string;
+  claimId?: string;
+  description: string;
+  amountYen: number;
+  taxClass: TaxClass;
+  forMonth?: Month;
+  reverses?: string;
+  installment?: { number: number; of: number };
+  proration?: { activeDays: number; daysInMonth: number };
+  useNumber?: number;
+}
+
+export interface StatementTotals {
+  taxableYen: number;
+  consumptionTaxYen: number;
+  nonTaxableYen: number;
+  totalYen: number;
+}
+
+export interface Statement {
+  customerId: string;
+  month: Month;
+  closedAt: string;
+  lines: StatementLine[];
+  totals: StatementTotals;
+}
+
+/** What one step of the engine produced. */
+export interface Effects {
+  entries: LedgerEntry[];
+  emitted: EmittedEvent[];
+  statements: Statement[];
+}
+
+export function emptyEffects(): Effects {
+  return { entries: [], emitted: [], statements: [] };
+}
+
+export function emptyCustomerState(customerId: string, closedThrough?: Month): CustomerState {
+  const state: CustomerState = {
+    customerId,
+    version: 0,
+    orders: {},
+    devices: {},
+    claims: {},
+    processed: {},
+    openEntries: [],
+  };
+  if (closedThrough) state.closedThrough = closedThrough;
+  return state;
+}

@@ -1,0 +1,128 @@
+// Test support: builders for well-formed inbound events (every one checked against the
+// contract's schemas) and a small driver that runs one customer's aggregate through the
+// pure engine, keeping the ledger, statements and emitted events it produced.
+import { closeMonth, decide, emptyCustomerState, sweepDeadlines, type CustomerState, type DecisionOutcome, type Effects, type EmittedEvent, type LedgerEntry, type Statement } from '#shared/domain/index.ts';
+import { fingerprintOf } from '#shared/fingerprint.ts';
+import { parseInboundEvent, type InboundEvent } from '#shared/schemas/inbound.ts';
+
+let counter = 0;
+const nextId = (prefix: string): string => `${prefix}-${++counter}`;
+
+/** A JST timestamp for a date (and optional time) written the way most senders will. */
+export const jst = (date: string, time = '12:00'): string => `${date}T${time}:00+09:00`;
+
+export interface DeviceSpec {
+  deviceId: string;
+  condition?: 'new' | 'used';
+  priceYen?: number;
+  months?: number; // installments; absent → lump sum
+  protectionFeeYen?: number;
+  lineWarrantyOption?: boolean;
+  model?: string;
+}
+
+type Common = { eventId?: string; customerId?: string; occurredAt: string };
+
+export function event(detailType: string, detail: Record<string, unknown> & Common): InboundEvent {
+  const full = { eventId: nextId('evt'), customerId: 'C1', ...detail };
+  const parsed = parseInboundEvent(detailType, full);
+  if (!parsed.ok) throw new Error(`test built a malformed ${detailType}: ${JSON.stringify(parsed)}`);
+  return parsed.event;
+}
+
+export function orderPlaced(
+  occurredAt: string,
+  devices: DeviceSpec[],
+  opts: { orderId?: string; birthDate?: string; paymentMethod?: string; customerId?: string; eventId?: string } = {},
+): InboundEvent {
+  return event('OrderPlaced', {
+    occurredAt,
+    ...(opts.customerId ? { customerId: opts.customerId } : {}),
+    ...(opts.eventId ? { eventId: opts.eventId } : {}),
+    orderId: opts.orderId ?? nextId('order'),
+    customer: { birthDate: opts.birthDate ?? '1990-04-01' },
+    paymentMethod: opts.paymentMethod ?? 'credit_card',
+    devices: devices.map((d) => ({
+      deviceId: d.deviceId,
+      model: d.model ?? 'Pixel 9',
+      condition: d.condition ?? 'new',
+      priceYen: d.priceYen ?? 39_800,
+      payment: d.months ? { plan: 'installments', months: d.months } : { plan: 'lump_sum' },
+      ...(d.protectionFeeYen ? { protection: { monthlyFeeYen: d.protectionFeeYen } } : {}),
+      ...(d.lineWarrantyOption !== undefined ? { lineWarrantyOption: d.lineWarrantyOption } : {}),
+    })),
+  });
+}
+
+export class Customer {
+  state: CustomerState;
+  /** Every ledger entry ever written, in order. */
+  ledger: LedgerEntry[] = [];
+  statements: Statement[] = [];
+  emitted: EmittedEvent[] = [];
+  outcomes: DecisionOutcome[] = [];
+
+  constructor(readonly customerId = 'C1', closedThrough?: string) {
+    this.state = emptyCustomerState(customerId, closedThrough);
+  }
+
+  private keep(effects: Effects): void {
+    this.ledger.push(...effects.entries);
+    this.statements.push(...effects.statements);
+    this.emitted.push(...effects.emitted);
+  }
+
+  /** Applies an event and returns its outcome. */
+  send(evt: InboundEvent): DecisionOutcome {
+    const decision = decide(this.state, evt, fingerprintOf(evt.detail));
+    this.state = decision.state;
+    this.keep(decision.effects);
+    this.outcomes.push(decision.outcome);
+    return decision.outcome;
+  }
+
+  /** Shorthand: builds the event for this customer and applies it. */
+  on(detailType: string, detail: Record<string, unknown> & Common): DecisionOutcome {
+    return this.send(event(detailType, { customerId: this.customerId, ...detail }));
+  }
+
+  order(occurredAt: string, devices: DeviceSpec[], opts: Parameters<typeof orderPlaced>[2] = {}): DecisionOutcome {
+    return this.send(orderPlaced(occurredAt, devices, { customerId: this.customerId, ...opts }));
+  }
+
+  close(month: string, now?: string): Statement | undefined {
+    const result = closeMonth(this.state, month, now ?? closeTimeFor(month));
+    this.state = result.state;
+    this.keep(result.effects);
+    return result.effects.statements.find((s) => s.month === month);
+  }
+
+  sweep(asOf: string): Effects {
+    const result = sweepDeadlines(this.state, asOf);
+    this.state = result.state;
+    this.keep(result.effects);
+    return result.effects;
+  }
+
+  statement(month: string): Statement | undefined {
+    return this.statements.find((s) => s.month === month);
+  }
+
+  entriesOf(kind: string): LedgerEntry[] {
+    return this.ledger.filter((e) => e.kind === kind);
+  }
+
+  emittedOf(detailType: string): EmittedEvent[] {
+    return this.emitted.filter((e) => e.detailType === detailType);
+  }
+}
+
+/** The moment the scheduled close of `month` runs: 1st of the next month, 01:00 JST. */
+export function closeTimeFor(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+  return `${next}-01T01:00:00+09:00`;
+}
+
+/** Sum of amounts of a set of entries or lines. */
+export const sumYen = (items: readonly { amountYen: number }[]): number => items.reduce((s, i) => s + i.amountYen, 0);
