@@ -1,6 +1,7 @@
 // §4 Claims: adjudication in the documented order, free claims, the coverage year and its
 // fee ladder, and withdrawal.
 import { addMonthsToDate, daysBetween, jstDate, jstMonth, lastDayOf, wholeYearsBetween, type CalendarDate } from './calendar.ts';
+import { getOwn, setOwn } from './records.ts';
 import { appendEntry, appendReversal, entryIdOf } from './ledger.ts';
 import type { Outcome } from './outcome.ts';
 import {
@@ -38,7 +39,7 @@ function usesInCoverageYear(state: CustomerState, device: DeviceState, year: num
 
 /** Whether the claim is a free re-repair / re-exchange of an earlier accepted claim of the device. */
 function isFreeFollowUp(state: CustomerState, claim: ClaimFiledDetail): boolean {
-  const earlier = claim.followUpOf ? state.claims[claim.followUpOf] : undefined;
+  const earlier = claim.followUpOf ? getOwn(state.claims, claim.followUpOf) : undefined;
   if (!earlier || earlier.deviceId !== claim.deviceId || earlier.decision !== 'accepted') return false;
   const deliveredOn = earlier.replacementDeliveredOn ?? earlier.repairedDeliveredOn;
   if (!deliveredOn) return false;
@@ -53,7 +54,7 @@ export type Adjudication =
 
 /** §4 checks in their order; the first that fails decides. The device must be delivered. */
 export function adjudicate(state: CustomerState, device: DeviceState, claim: ClaimFiledDetail): Adjudication {
-  const order = state.orders[device.orderId]!;
+  const order = getOwn(state.orders, device.orderId)!;
   const lastMonth = lastBillableMonth(device, order);
   const start = device.deliveredOn!;
   const filedOn = jstDate(claim.occurredAt);
@@ -82,12 +83,12 @@ export function adjudicate(state: CustomerState, device: DeviceState, claim: Cla
 }
 
 export function applyClaimFiled(state: CustomerState, event: ClaimFiledDetail, effects: Effects): Outcome {
-  const existing = state.claims[event.claimId];
+  const existing = getOwn(state.claims, event.claimId);
   if (existing) return { outcome: 'invalid', reason: `CLAIM_ID_REUSED: claim ${event.claimId} was already filed by another event` };
-  const device = state.devices[event.deviceId];
+  const device = getOwn(state.devices, event.deviceId);
   if (!device) return { outcome: 'pending', reason: `device ${event.deviceId} is not known yet` };
-  if (event.followUpOf && !state.claims[event.followUpOf]) return { outcome: 'pending', reason: `claim ${event.followUpOf} (followUpOf) is not known yet` };
-  const order = state.orders[device.orderId]!;
+  if (event.followUpOf && !getOwn(state.claims, event.followUpOf)) return { outcome: 'pending', reason: `claim ${event.followUpOf} (followUpOf) is not known yet` };
+  const order = getOwn(state.orders, device.orderId)!;
   // A claim can only follow delivery; until the delivery is known, wait for it — unless the
   // plan is void or absent, which no later event changes.
   if (!device.deliveredOn && device.protection && order.status === 'active') {
@@ -121,7 +122,7 @@ export function applyClaimFiled(state: CustomerState, event: ClaimFiledDetail, e
     });
     claim.feeEntryId = entry.entryId;
   }
-  state.claims[event.claimId] = claim;
+  setOwn(state.claims, event.claimId, claim);
   const detail: Record<string, unknown> = { claimId: event.claimId, customerId: state.customerId, deviceId: event.deviceId, decision: result.decision, feeYen: claim.feeYen };
   if (claim.reason) detail.reason = claim.reason;
   if (claim.useNumber !== undefined) detail.useNumber = claim.useNumber;
@@ -130,7 +131,7 @@ export function applyClaimFiled(state: CustomerState, event: ClaimFiledDetail, e
 }
 
 export function applyClaimWithdrawn(state: CustomerState, event: ClaimWithdrawnDetail, effects: Effects): Outcome {
-  const claim = state.claims[event.claimId];
+  const claim = getOwn(state.claims, event.claimId);
   if (!claim) return { outcome: 'pending', reason: `claim ${event.claimId} is not known yet` };
   if (claim.withdrawnAt) return { outcome: 'ignored', reason: `ALREADY_WITHDRAWN: claim ${event.claimId} was withdrawn at ${claim.withdrawnAt}` };
   if (claim.firstDeliveryAt && Date.parse(claim.firstDeliveryAt) <= Date.parse(event.occurredAt)) {

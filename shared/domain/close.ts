@@ -2,6 +2,7 @@
 // Both take the aggregate and a time and are idempotent: running them again, or late,
 // writes nothing new.
 import { addMonths, jstDate, lastDayOf, monthOf, type Month } from './calendar.ts';
+import { getOwn } from './records.ts';
 import { billDuePayments } from './payment.ts';
 import { billDueProtection } from './protection.ts';
 import { assessDeadlines } from './returns.ts';
@@ -31,7 +32,7 @@ function closeOneMonth(state: CustomerState, month: Month, closedAt: string, eff
   const monthEnd = lastDayOf(month);
   for (const claim of Object.values(state.claims)) assessDeadlines(state, claim, monthEnd, effects);
   for (const device of Object.values(state.devices)) {
-    const order = state.orders[device.orderId]!;
+    const order = getOwn(state.orders, device.orderId)!;
     if (order.status !== 'active') continue;
     billDuePayments(state, device, month, effects, causedBy);
     billDueProtection(state, device, order, month, effects, causedBy);

@@ -1,6 +1,7 @@
 // One inbound event against one customer's aggregate: idempotency first, then the rule that
 // the event's detail-type names. Pure: returns the next state and what to write and emit.
 import { applyClaimFiled, applyClaimWithdrawn } from './claims.ts';
+import { getOwn, setOwn } from './records.ts';
 import { cloneState } from './clone.ts';
 import { applyDeviceDelivered, applyOrderPlaced, applyOrderVoided, applyPayoffRequested, applyProtectionCancelled } from './orders.ts';
 import type { Outcome } from './outcome.ts';
@@ -57,7 +58,7 @@ export function decide(state: CustomerState, event: InboundEvent, fingerprint: s
   if (customerId !== state.customerId) {
     return unchanged({ outcome: 'invalid', reason: `WRONG_CUSTOMER: event for ${customerId} applied to ${state.customerId}` });
   }
-  const seen = state.processed[eventId];
+  const seen = getOwn(state.processed, eventId);
   if (seen !== undefined) {
     if (seen === fingerprint) return unchanged({ outcome: 'duplicate' });
     return unchanged({ outcome: 'invalid', reason: `EVENT_ID_REUSED: event ${eventId} was already processed with a different detail` });
@@ -68,7 +69,8 @@ export function decide(state: CustomerState, event: InboundEvent, fingerprint: s
   if (outcome.outcome === 'pending' || outcome.outcome === 'invalid') return unchanged(outcome);
   // An ignored event is recorded as processed and changes nothing else.
   const next = outcome.outcome === 'applied' ? draft : cloneState(state);
-  next.processed[eventId] = fingerprint;
+  next.processed = { ...state.processed };
+  setOwn(next.processed, eventId, fingerprint);
   next.version++;
   return { outcome, state: next, effects: outcome.outcome === 'applied' ? effects : emptyEffects(), changed: true };
 }

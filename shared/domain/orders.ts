@@ -1,5 +1,6 @@
 // §1 Orders: eligibility, voids, deliveries, payoff requests and protection cancellations.
 import { jstDate, jstMonth, wholeYearsBetween } from './calendar.ts';
+import { getOwn, setOwn } from './records.ts';
 import { billPayoff, isPaid, nothingLeftToPayOff, reversePayments } from './payment.ts';
 import {
   ACCEPTED_PAYMENT_METHODS,
@@ -28,7 +29,7 @@ export function eligibilityFailures(state: CustomerState, order: OrderPlacedDeta
   let unpaid = 0;
   let activePlans = 0;
   for (const device of Object.values(state.devices)) {
-    const existing = state.orders[device.orderId]!;
+    const existing = getOwn(state.orders, device.orderId)!;
     if (existing.status !== 'active') continue;
     if (!isPaid(device)) unpaid++;
     if (isProtectionActive(device, existing)) activePlans++;
@@ -42,14 +43,14 @@ export function eligibilityFailures(state: CustomerState, order: OrderPlacedDeta
 }
 
 export function applyOrderPlaced(state: CustomerState, order: OrderPlacedDetail, effects: Effects): Outcome {
-  if (state.orders[order.orderId]) return { outcome: 'invalid', reason: `ORDER_ID_REUSED: order ${order.orderId} was already placed by another event` };
-  const taken = order.devices.find((d) => state.devices[d.deviceId]);
-  if (taken) return { outcome: 'invalid', reason: `DEVICE_ID_REUSED: device ${taken.deviceId} already belongs to order ${state.devices[taken.deviceId]!.orderId}` };
+  if (getOwn(state.orders, order.orderId)) return { outcome: 'invalid', reason: `ORDER_ID_REUSED: order ${order.orderId} was already placed by another event` };
+  const taken = order.devices.find((d) => getOwn(state.devices, d.deviceId));
+  if (taken) return { outcome: 'invalid', reason: `DEVICE_ID_REUSED: device ${taken.deviceId} already belongs to order ${getOwn(state.devices, taken.deviceId)!.orderId}` };
   const reasons = eligibilityFailures(state, order);
   const placedOn = jstDate(order.occurredAt);
   const deviceIds = order.devices.map((d) => d.deviceId);
   if (reasons.length > 0) {
-    state.orders[order.orderId] = { orderId: order.orderId, status: 'rejected', placedOn, deviceIds };
+    setOwn(state.orders, order.orderId, { orderId: order.orderId, status: 'rejected', placedOn, deviceIds });
     effects.emitted.push({
       id: `OrderRejected/${order.orderId}`,
       detailType: 'OrderRejected',
@@ -57,7 +58,7 @@ export function applyOrderPlaced(state: CustomerState, order: OrderPlacedDetail,
     });
     return { outcome: 'applied', note: `order rejected: ${reasons.join(', ')}` };
   }
-  state.orders[order.orderId] = { orderId: order.orderId, status: 'active', placedOn, deviceIds };
+  setOwn(state.orders, order.orderId, { orderId: order.orderId, status: 'active', placedOn, deviceIds });
   for (const d of order.devices) {
     const device: DeviceState = {
       deviceId: d.deviceId,
@@ -69,7 +70,7 @@ export function applyOrderPlaced(state: CustomerState, order: OrderPlacedDetail,
       paymentsBilled: 0,
     };
     if (d.protection) device.protection = { monthlyFeeYen: d.protection.monthlyFeeYen };
-    state.devices[d.deviceId] = device;
+    setOwn(state.devices, d.deviceId, device);
   }
   return { outcome: 'applied' };
 }
@@ -82,27 +83,27 @@ function reverseDeviceCharges(state: CustomerState, device: DeviceState, order: 
 }
 
 export function applyOrderVoided(state: CustomerState, event: OrderVoidedDetail, effects: Effects): Outcome {
-  const order = state.orders[event.orderId];
+  const order = getOwn(state.orders, event.orderId);
   if (!order) return { outcome: 'pending', reason: `order ${event.orderId} is not known yet` };
   if (order.status === 'rejected') return { outcome: 'ignored', reason: `ORDER_REJECTED: order ${event.orderId} was rejected, there is nothing to void` };
   if (order.status === 'voided') return { outcome: 'ignored', reason: `ALREADY_VOIDED: order ${event.orderId} is already void` };
   const voidAt = Date.parse(event.occurredAt);
-  const delivered = order.deviceIds.map((id) => state.devices[id]!).find((d) => d.deliveredAt && Date.parse(d.deliveredAt) <= voidAt);
+  const delivered = order.deviceIds.map((id) => getOwn(state.devices, id)!).find((d) => d.deliveredAt && Date.parse(d.deliveredAt) <= voidAt);
   if (delivered) {
     return { outcome: 'ignored', reason: `VOID_AFTER_DELIVERY: device ${delivered.deviceId} of order ${event.orderId} was delivered on ${delivered.deliveredOn}; an order can only be voided before delivery` };
   }
   order.status = 'voided';
   order.voided = { at: event.occurredAt, reason: event.reason };
-  for (const id of order.deviceIds) reverseDeviceCharges(state, state.devices[id]!, order, effects, event.eventId);
+  for (const id of order.deviceIds) reverseDeviceCharges(state, getOwn(state.devices, id)!, order, effects, event.eventId);
   return { outcome: 'applied' };
 }
 
 export function applyDeviceDelivered(state: CustomerState, event: DeviceDeliveredDetail, effects: Effects): Outcome {
-  const order = state.orders[event.orderId];
+  const order = getOwn(state.orders, event.orderId);
   if (!order) return { outcome: 'pending', reason: `order ${event.orderId} is not known yet` };
   if (!order.deviceIds.includes(event.deviceId)) return { outcome: 'invalid', reason: `DEVICE_NOT_IN_ORDER: device ${event.deviceId} is not part of order ${event.orderId}` };
   if (order.status === 'rejected') return { outcome: 'ignored', reason: `ORDER_REJECTED: order ${event.orderId} was rejected and is never billed` };
-  const device = state.devices[event.deviceId]!;
+  const device = getOwn(state.devices, event.deviceId)!;
   if (device.deliveredAt) return { outcome: 'ignored', reason: `ALREADY_DELIVERED: device ${event.deviceId} was delivered on ${device.deliveredOn}` };
   if (order.voided && Date.parse(order.voided.at) < Date.parse(event.occurredAt)) {
     return { outcome: 'ignored', reason: `ORDER_VOIDED: order ${event.orderId} was voided before this delivery and is never billed` };
@@ -119,9 +120,9 @@ export function applyDeviceDelivered(state: CustomerState, event: DeviceDelivere
 }
 
 function knownActiveDevice(state: CustomerState, deviceId: string): { device: DeviceState; order: OrderState } | Outcome {
-  const device = state.devices[deviceId];
+  const device = getOwn(state.devices, deviceId);
   if (!device) return { outcome: 'pending', reason: `device ${deviceId} is not known yet` };
-  const order = state.orders[device.orderId]!;
+  const order = getOwn(state.orders, device.orderId)!;
   if (order.status !== 'active') return { outcome: 'ignored', reason: `ORDER_VOIDED: order ${order.orderId} of device ${deviceId} is void` };
   return { device, order };
 }

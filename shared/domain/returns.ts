@@ -2,6 +2,7 @@
 // Deadlines are decided from business dates only, so a sweep that runs late or twice, and a
 // logistics event that arrives late, end in the same ledger.
 import { addDays, jstDate, type CalendarDate } from './calendar.ts';
+import { getOwn } from './records.ts';
 import { appendEntry, appendReversal, entryIdOf, type EntryDraft } from './ledger.ts';
 import type { Outcome } from './outcome.ts';
 import { LATE_RETURN_PENALTY_YEN, RETURN_WINDOW_DAYS } from './policy.ts';
@@ -132,7 +133,7 @@ function reverseMetDeadlines(state: CustomerState, claim: ClaimState, effects: E
 }
 
 export function applyLogistics(state: CustomerState, type: LogisticsDetailType, event: LogisticsEvent, effects: Effects): Outcome {
-  const claim = state.claims[event.claimId];
+  const claim = getOwn(state.claims, event.claimId);
   if (!claim) return { outcome: 'pending', reason: `claim ${event.claimId} is not known yet` };
   if (claim.decision === 'rejected') return { outcome: 'ignored', reason: `CLAIM_REJECTED: claim ${event.claimId} was rejected (${claim.reason})` };
   if (claim.withdrawnAt && Date.parse(claim.withdrawnAt) < Date.parse(event.occurredAt)) {
