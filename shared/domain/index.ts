@@ -8,5 +8,6 @@ export { buildStatement, statementTotals, lookbackMonths, statementAccess, month
 export { installmentSchedule, paymentAmount, isPaid } from './payment.ts';
 export { protectionFeeFor, finalMonthOf } from './protection.ts';
 export { adjudicate, coverageYearOf, COVERED_CAUSES, type Adjudication } from './claims.ts';
+export { nextDeadline } from './returns.ts';
 export { eligibilityFailures } from './orders.ts';
 export * as policy from './policy.ts';

@@ -149,3 +149,24 @@ export function applyLogistics(state: CustomerState, type: LogisticsDetailType, 
   reverseMetDeadlines(state, claim, effects, event.eventId);
   return { outcome: 'applied' };
 }
+
+/**
+ * The earliest day on which a deadline of this customer falls due and is not yet assessed,
+ * for the store's due-deadline index; undefined when none is pending.
+ */
+export function nextDeadline(state: CustomerState): CalendarDate | undefined {
+  let earliest: CalendarDate | undefined;
+  const consider = (due: CalendarDate) => {
+    if (!earliest || due < earliest) earliest = due;
+  };
+  for (const claim of Object.values(state.claims)) {
+    const due = claim.penalty ? undefined : lateReturnDue(claim);
+    if (due) consider(due);
+    const charges = claim.loanerCharges ?? [];
+    if (charges.some((c) => !c.reversed)) continue;
+    for (const breach of loanerBreaches(claim)) {
+      if (!charges.some((c) => c.entryId === entryIdOf('loaner', claim.claimId, breach.deadline))) consider(breach.due);
+    }
+  }
+  return earliest;
+}

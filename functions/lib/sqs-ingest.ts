@@ -1,0 +1,47 @@
+// The SQS consumer shared by the order, claim and logistics functions: one record at a time
+// through ingestMessage, partial batch failures reported so that one bad record never fails
+// the others. A record throws only to be retried; the batch handler itself never throws.
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ingestMessage, RetryLaterError, type IngestDeps } from '#shared/runtime/ingest.ts';
+import { logger } from './logger.ts';
+
+export interface IngestHandlerOptions {
+  /** Delays the next delivery of a record (SQS ChangeMessageVisibility in the cloud). */
+  delay?: (record: SQSRecord, seconds: number) => Promise<void>;
+  now?: () => string;
+}
+
+export function makeIngestHandler(deps: IngestDeps, consumer: string, options: IngestHandlerOptions = {}) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const now = options.now ?? (() => new Date().toISOString());
+
+  const recordHandler = async (record: SQSRecord): Promise<void> => {
+    const delivery = Number(record.attributes?.ApproximateReceiveCount ?? '1') || 1;
+    try {
+      const result = await ingestMessage(deps, { consumer, body: record.body, delivery }, now());
+      if (result.result === 'dead-lettered') {
+        logger.warn('event dead-lettered', { consumer, messageId: record.messageId, reason: result.reason, eventId: result.letter.eventId, customerId: result.letter.customerId });
+      } else if (result.result === 'not-ours') {
+        logger.debug('detail-type not handled here', { consumer, detailType: result.detailType });
+      } else {
+        const { eventId, customerId } = result.event.detail;
+        const reason = 'reason' in result.outcome ? result.outcome.reason : undefined;
+        logger.info('event processed', { consumer, eventId, customerId, detailType: result.event.detailType, result: result.result, reason });
+      }
+    } catch (error) {
+      if (error instanceof RetryLaterError) {
+        logger.info('event waits for an earlier one', { consumer, messageId: record.messageId, delivery, reason: error.reason, retryInSeconds: error.delaySeconds });
+        await options.delay?.(record, error.delaySeconds).catch((e: unknown) => logger.warn('could not delay the retry', { error: String(e) }));
+      } else {
+        logger.error('event processing failed, will be retried', { consumer, messageId: record.messageId, delivery, error: error instanceof Error ? error.message : String(error) });
+      }
+      throw error;
+    }
+  };
+
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler((event, context) =>
+    processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false }),
+  );
+}

@@ -1,0 +1,99 @@
+// Applying one inbound message (an EventBridge event as SQS delivers it): parse, guard the
+// eventId, decide against the customer's aggregate, commit. Every way it can end is one of
+// the results below; only a retry throws, so that the queue redelivers the message.
+import { createHash } from 'node:crypto';
+import { decide, type DecisionOutcome } from '../domain/index.ts';
+import { fingerprintOf } from '../fingerprint.ts';
+import { parseInboundEvent, type InboundEvent } from '../schemas/inbound.ts';
+import type { DeadLetter, DeadLetterStore } from '../store/dead-letters.ts';
+import type { EventRegistry } from '../store/event-registry.ts';
+import { runCustomerStep, type StepDeps } from './customer-step.ts';
+
+export interface IngestDeps extends StepDeps {
+  events: EventRegistry;
+  deadLetters: DeadLetterStore;
+}
+
+/** How many deliveries an event waiting for an earlier one gets before it is dead-lettered. */
+export const MAX_DELIVERIES = 6;
+
+export type IngestResult =
+  | { result: 'applied' | 'duplicate' | 'ignored'; event: InboundEvent; outcome: DecisionOutcome }
+  | { result: 'not-ours'; detailType: string }
+  | { result: 'dead-lettered'; reason: string; letter: DeadLetter };
+
+/** Thrown for an event that may apply later (its order, device or claim is not known yet). */
+export class RetryLaterError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly delaySeconds: number,
+  ) {
+    super(reason);
+    this.name = 'RetryLaterError';
+  }
+}
+
+/** Exponential back-off between deliveries of a waiting event: 10 s, 20 s, 40 s … capped at 15 min. */
+export const backoffSeconds = (delivery: number): number => Math.min(900, 10 * 2 ** (delivery - 1));
+
+interface Envelope {
+  'detail-type'?: unknown;
+  detail?: unknown;
+}
+
+export interface InboundMessage {
+  consumer: string;
+  body: string;
+  /** 1 for the first delivery. */
+  delivery: number;
+}
+
+export async function ingestMessage(deps: IngestDeps, message: InboundMessage, now: string): Promise<IngestResult> {
+  const deadLetter = async (reason: string, event?: InboundEvent): Promise<IngestResult> => {
+    const letter: DeadLetter = {
+      id: `${message.consumer}#${createHash('sha256').update(message.body).digest('base64url')}`,
+      consumer: message.consumer,
+      reason,
+      body: message.body,
+      deadLetteredAt: now,
+      attempts: message.delivery,
+    };
+    if (event) Object.assign(letter, { eventId: event.detail.eventId, customerId: event.detail.customerId, detailType: event.detailType });
+    await deps.deadLetters.put(letter);
+    return { result: 'dead-lettered', reason, letter };
+  };
+
+  let envelope: Envelope;
+  try {
+    envelope = JSON.parse(message.body) as Envelope;
+  } catch {
+    return deadLetter('(body): not a JSON EventBridge event');
+  }
+  if (envelope === null || typeof envelope !== 'object') return deadLetter('(body): not a JSON EventBridge event');
+  const detailType = typeof envelope['detail-type'] === 'string' ? envelope['detail-type'] : '';
+  const parsed = parseInboundEvent(detailType, envelope.detail);
+  if (!parsed.ok) {
+    if (parsed.error === 'UNKNOWN_DETAIL_TYPE') return { result: 'not-ours', detailType };
+    return deadLetter(`MALFORMED: ${parsed.reason}`);
+  }
+  const event = parsed.event;
+  const fingerprint = fingerprintOf(event.detail);
+  if (!(await deps.events.claim(event.detail.eventId, fingerprint, event.detail.customerId, now))) {
+    return deadLetter(`EVENT_ID_REUSED: event ${event.detail.eventId} was already received with a different detail`, event);
+  }
+  const decision = await runCustomerStep(deps, event.detail.customerId, (state) => decide(state, event, fingerprint), {
+    isRedelivery: (d) => d.outcome.outcome === 'duplicate',
+  });
+  const outcome = decision.outcome;
+  switch (outcome.outcome) {
+    case 'applied':
+    case 'duplicate':
+    case 'ignored':
+      return { result: outcome.outcome, event, outcome };
+    case 'invalid':
+      return deadLetter(outcome.reason, event);
+    case 'pending':
+      if (message.delivery >= MAX_DELIVERIES) return deadLetter(`NOT_APPLICABLE_AFTER_${message.delivery}_DELIVERIES: ${outcome.reason}`, event);
+      throw new RetryLaterError(outcome.reason, backoffSeconds(message.delivery));
+  }
+}

@@ -1,0 +1,39 @@
+// Wires the stores and the publisher from clients: the Lambda entries build it from their
+// environment, the local stack and the tests from their embedded endpoints.
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../store/client.ts';
+import { CloseStatusStore } from '../store/close-status.ts';
+import { CustomerStore } from '../store/customer-store.ts';
+import { DeadLetterStore } from '../store/dead-letters.ts';
+import { EventRegistry } from '../store/event-registry.ts';
+import type { IngestDeps } from './ingest.ts';
+import { EventBridgePublisher, type EventPublisher } from './publisher.ts';
+
+export interface Pipeline extends IngestDeps {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+export function createPipeline(doc: DynamoDBDocumentClient, tableName: string, publisher: EventPublisher): Pipeline {
+  return {
+    doc,
+    tableName,
+    publisher,
+    customers: new CustomerStore(doc, tableName),
+    closes: new CloseStatusStore(doc, tableName),
+    events: new EventRegistry(doc, tableName),
+    deadLetters: new DeadLetterStore(doc, tableName),
+  };
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+/** In a Lambda: TABLE_NAME and EVENT_BUS_NAME from the stack, endpoints from the SDK's defaults. */
+export function pipelineFromEnv(): Pipeline {
+  return createPipeline(documentClient(), required('TABLE_NAME'), new EventBridgePublisher(new EventBridgeClient({}), required('EVENT_BUS_NAME')));
+}

@@ -1,0 +1,15 @@
+// DynamoDB clients. Endpoint and region come from the standard SDK settings
+// (AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB) in the cloud; the local stack and the tests pass
+// an explicit endpoint for their embedded dynalite.
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export function documentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}

@@ -1,0 +1,100 @@
+// The monthly close's global status: which month is closed for every customer, and the
+// progress of each month's fan-out by shard.
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Month } from '../domain/calendar.ts';
+import { isConditionFailure } from './client.ts';
+import { CLOSE_FINISHED_SK, CLOSE_LATEST_SK, CLOSE_PK, closeSk, SHARD_COUNT } from './keys.ts';
+
+export interface MonthClose {
+  month: Month;
+  status: 'closing' | 'closed';
+  startedAt: string;
+  closedAt?: string;
+  shardsDone: number[];
+}
+
+export class CloseStatusStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** The latest month whose close has started: new customers begin with it closed. */
+  async latestStarted(): Promise<Month | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: CLOSE_PK, sk: CLOSE_LATEST_SK }, ConsistentRead: true }));
+    return Item?.month as Month | undefined;
+  }
+
+  async get(month: Month): Promise<MonthClose | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: CLOSE_PK, sk: closeSk(month) }, ConsistentRead: true }));
+    if (!Item) return undefined;
+    const close: MonthClose = { month, status: Item.status, startedAt: Item.startedAt, shardsDone: [...((Item.shardsDone as Set<number> | undefined) ?? [])].sort((a, b) => a - b) };
+    if (Item.closedAt) close.closedAt = Item.closedAt;
+    return close;
+  }
+
+  /** Starts the close of `month` once; returns false if it was already started. */
+  async start(month: Month, at: string): Promise<boolean> {
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: CLOSE_PK, sk: closeSk(month), month, status: 'closing', startedAt: at }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    await this.advancePointer(CLOSE_LATEST_SK, month);
+    return true;
+  }
+
+  /** Records a shard as done; the month is closed when every shard is. Returns the new status. */
+  async shardDone(month: Month, shard: number, at: string): Promise<MonthClose> {
+    const { Attributes } = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: CLOSE_PK, sk: closeSk(month) },
+        UpdateExpression: 'ADD shardsDone :s',
+        ExpressionAttributeValues: { ':s': new Set([shard]) },
+        ConditionExpression: 'attribute_exists(pk)',
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const done = (Attributes?.shardsDone as Set<number> | undefined)?.size ?? 0;
+    if (done >= SHARD_COUNT && Attributes?.status !== 'closed') {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: CLOSE_PK, sk: closeSk(month) },
+          UpdateExpression: 'SET #s = :closed, closedAt = :at',
+          ConditionExpression: '#s = :closing',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':closed': 'closed', ':closing': 'closing', ':at': at },
+        }),
+      ).catch((error) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+      await this.advancePointer(CLOSE_FINISHED_SK, month);
+    }
+    return (await this.get(month))!;
+  }
+
+  /** The latest month whose close has finished for every shard: what finance may read. */
+  async closedThrough(): Promise<Month | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: CLOSE_PK, sk: CLOSE_FINISHED_SK }, ConsistentRead: true }));
+    return Item?.month as Month | undefined;
+  }
+
+  private async advancePointer(sk: string, month: Month): Promise<void> {
+    await this.doc
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: CLOSE_PK, sk, month },
+          ConditionExpression: 'attribute_not_exists(pk) OR #m < :m',
+          ExpressionAttributeNames: { '#m': 'month' },
+          ExpressionAttributeValues: { ':m': month },
+        }),
+      )
+      .catch((error) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+  }
+}

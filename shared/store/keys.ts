@@ -1,0 +1,45 @@
+// The single-table design (docs/table-design.md): every key the pipeline reads or writes is
+// built here and nowhere else.
+import type { Month } from '../domain/calendar.ts';
+
+/**
+ * Customers are spread over this many shards for the monthly close fan-out, the deadline
+ * index and the month-wide entry index. Changing it needs a re-index: it decides GSI keys.
+ */
+export const SHARD_COUNT = 32;
+
+/** FNV-1a: a stable, evenly spread shard for a customer id. */
+export function shardOf(customerId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < customerId.length; i++) {
+    hash ^= customerId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % SHARD_COUNT;
+}
+
+export const customerPk = (customerId: string): string => `CUST#${customerId}`;
+export const STATE_SK = 'STATE';
+export const entrySk = (billingMonth: Month, entryId: string): string => `ENTRY#${billingMonth}#${entryId}`;
+export const ENTRY_PREFIX = 'ENTRY#';
+export const statementSk = (month: Month): string => `STMT#${month}`;
+export const STATEMENT_PREFIX = 'STMT#';
+
+/** GSI1: a month's entries and statements over all customers, sharded. */
+export const monthEntriesKey = (month: Month, shard: number): string => `ENTRIES#${month}#${shard}`;
+export const monthStatementsKey = (month: Month, shard: number): string => `STMTS#${month}#${shard}`;
+/** GSI2: every customer of a shard (KEYS_ONLY), for the close. */
+export const shardKey = (shard: number): string => `SHARD#${shard}`;
+/** GSI3: customers with a deadline not yet assessed, by due date (sparse, KEYS_ONLY). */
+export const dueKey = (shard: number): string => `DUE#${shard}`;
+export const dueSortKey = (dueDate: string, customerId: string): string => `${dueDate}#${customerId}`;
+
+export const eventPk = (eventId: string): string => `EVENT#${eventId}`;
+export const EVENT_SK = 'EVENT';
+export const CLOSE_PK = 'CLOSE';
+export const closeSk = (month: Month): string => `MONTH#${month}`;
+export const CLOSE_LATEST_SK = 'LATEST_STARTED';
+export const CLOSE_FINISHED_SK = 'LATEST_FINISHED';
+export const DEAD_LETTER_PK = 'DEADLETTER';
+
+export const INDEX = { byMonth: 'gsi1', byShard: 'gsi2', byDue: 'gsi3' } as const;

@@ -1,0 +1,129 @@
+// Ingest end to end: SQS batch → handler → dynalite (real SDK) → emitted events through the
+// real EventBridge client. Nothing in the store is mocked.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { event, jst, orderPlaced } from '#test/support/scenario.ts';
+import { startTestPipeline } from '#test/support/pipeline.ts';
+import { busEventBody } from '#test/support/sqs.ts';
+
+let t: Awaited<ReturnType<typeof startTestPipeline>>;
+beforeAll(async () => {
+  t = await startTestPipeline();
+});
+afterAll(async () => t.stop());
+
+let seq = 0;
+/** A customer with a delivered, protected device D1; returns its id. */
+async function deliveredCustomer(): Promise<string> {
+  const customerId = `CUST-${++seq}`;
+  const orderId = `${customerId}-O1`;
+  const { failed } = await t.deliver([
+    orderPlaced(jst('2026-01-05'), [{ deviceId: 'D1', months: 24, protectionFeeYen: 418 }], { customerId, orderId }),
+  ]);
+  expect(failed).toEqual([]);
+  await t.deliver([event('DeviceDelivered', { customerId, occurredAt: jst('2026-01-10'), orderId, deviceId: 'D1' })]);
+  return customerId;
+}
+const claim = (customerId: string, claimId: string, filedOn = '2026-03-01', eventId?: string) =>
+  event('ClaimFiled', { customerId, occurredAt: jst(filedOn), claimId, deviceId: 'D1', cause: 'water_damage', incidentDate: filedOn, ...(eventId ? { eventId } : {}) });
+
+describe('ingest through the store', () => {
+  it('an accepted claim writes its fee entry and publishes ClaimAdjudicated with a stable eventId', async () => {
+    const customerId = await deliveredCustomer();
+    expect((await t.deliver([claim(customerId, 'K1')])).failed).toEqual([]);
+    const entries = await t.reads.customerEntries(customerId);
+    expect(entries).toMatchObject([{ entryId: 'fee/K1', kind: 'exchange_fee', amountYen: 5_500, billingMonth: '2026-03', customerId }]);
+    const published = t.bus.details('ClaimAdjudicated').filter((d) => d.customerId === customerId);
+    expect(published).toEqual([{ claimId: 'K1', customerId, deviceId: 'D1', decision: 'accepted', useNumber: 1, feeYen: 5_500, eventId: 'ClaimAdjudicated/K1' }]);
+    expect(t.bus.received.find((e) => (e.detail as { customerId?: string }).customerId === customerId)?.source).toBe('device-supply.billing');
+    expect((await t.pipeline.customers.load(customerId))?.outbox).toEqual({});
+  });
+
+  it('the same event delivered 1–5 times in one batch and again in later batches bills once', async () => {
+    const customerId = await deliveredCustomer();
+    const filed = claim(customerId, 'K1');
+    for (const copies of [1, 5, 3]) {
+      const { failed } = await t.deliver(Array(copies).fill(filed));
+      expect(failed).toEqual([]);
+    }
+    expect((await t.reads.customerEntries(customerId)).map((e) => e.entryId)).toEqual(['fee/K1']);
+    expect(t.bus.details('ClaimAdjudicated').filter((d) => d.customerId === customerId)).toHaveLength(1);
+  });
+
+  it('20 concurrent claims of one customer end as some serial order would: uses 1 and 2, then ANNUAL_LIMIT', async () => {
+    const customerId = await deliveredCustomer();
+    const claims = Array.from({ length: 20 }, (_, i) => claim(customerId, `K${i}`));
+    const results = await Promise.all(claims.map((c) => t.deliver([c])));
+    expect(results.flatMap((r) => r.failed)).toEqual([]);
+    const decisions = t.bus.details('ClaimAdjudicated').filter((d) => d.customerId === customerId);
+    expect(decisions).toHaveLength(20);
+    expect(decisions.filter((d) => d.decision === 'accepted').map((d) => d.useNumber).sort()).toEqual([1, 2]);
+    expect(decisions.filter((d) => d.reason === 'ANNUAL_LIMIT')).toHaveLength(18);
+    expect((await t.reads.customerEntries(customerId)).map((e) => e.amountYen).sort()).toEqual([5_500, 8_800]);
+    expect((await t.pipeline.customers.load(customerId))?.state.version).toBe(2 + 20);
+  });
+
+  it('a crash after the commit and before the projection is repaired by the retry: nothing lost or doubled', async () => {
+    const customerId = await deliveredCustomer();
+    const filed = claim(customerId, 'K1');
+    t.bus.failNext(1); // PutEvents fails once: the handler dies after committing
+    expect((await t.deliver([filed])).failed).toEqual([0]);
+    expect(Object.values((await t.pipeline.customers.load(customerId))!.outbox).map((o) => o.effects.emitted.length)).toEqual([1]);
+    expect((await t.deliver([filed], 2)).failed).toEqual([]);
+    expect((await t.reads.customerEntries(customerId)).map((e) => e.entryId)).toEqual(['fee/K1']);
+    expect(t.bus.details('ClaimAdjudicated').filter((d) => d.customerId === customerId)).toHaveLength(1);
+    expect((await t.pipeline.customers.load(customerId))?.outbox).toEqual({});
+  });
+
+  it('a delivery before its order is retried with back-off, then applies once the order is in', async () => {
+    const customerId = `CUST-${++seq}`;
+    const delivery = event('DeviceDelivered', { customerId, occurredAt: jst('2026-01-10'), orderId: 'O1', deviceId: 'D1' });
+    t.delays.length = 0;
+    expect((await t.deliver([delivery])).failed).toEqual([0]);
+    expect((await t.deliver([delivery], 2)).failed).toEqual([0]);
+    expect(t.delays).toEqual([10, 20]);
+    await t.deliver([orderPlaced(jst('2026-01-05'), [{ deviceId: 'D1' }], { customerId, orderId: 'O1' })]);
+    expect((await t.deliver([delivery], 3)).failed).toEqual([]);
+    expect((await t.pipeline.customers.load(customerId))?.state.devices.D1?.deliveredOn).toBe('2026-01-10');
+  });
+
+  it('an event that still cannot apply after the last delivery is dead-lettered with its reason, and redrivable', async () => {
+    const customerId = `CUST-${++seq}`;
+    const delivery = event('DeviceDelivered', { customerId, occurredAt: jst('2026-01-10'), orderId: 'O1', deviceId: 'D1' });
+    expect((await t.deliver([delivery], 6)).failed).toEqual([]);
+    const letter = (await t.pipeline.deadLetters.list()).find((l) => l.customerId === customerId);
+    expect(letter?.reason).toMatch(/^NOT_APPLICABLE_AFTER_6_DELIVERIES: order O1 is not known yet/);
+    expect(await t.pipeline.customers.load(customerId)).toBeUndefined();
+    await t.deliver([orderPlaced(jst('2026-01-05'), [{ deviceId: 'D1' }], { customerId, orderId: 'O1' })]);
+    expect((await t.deliver([letter!.body])).failed).toEqual([]);
+    expect((await t.pipeline.customers.load(customerId))?.state.devices.D1?.deliveredOn).toBe('2026-01-10');
+  });
+
+  it('a malformed record in a batch of 10 is dead-lettered at once, naming the field; the other 9 apply', async () => {
+    const customerId = await deliveredCustomer();
+    const good = Array.from({ length: 9 }, (_, i) => claim(customerId, `K${i}`, `2026-03-0${i + 1}`));
+    const bad = busEventBody({ detailType: 'ClaimFiled', detail: { ...good[0]!.detail, eventId: 'bad-1', incidentDate: '2026-02-30' } });
+    const { failed } = await t.deliver([...good.slice(0, 4), bad, ...good.slice(4)]);
+    expect(failed).toEqual([]);
+    expect(t.bus.details('ClaimAdjudicated').filter((d) => d.customerId === customerId)).toHaveLength(9);
+    const letter = (await t.pipeline.deadLetters.list()).find((l) => l.body === bad);
+    expect(letter?.reason).toMatch(/^MALFORMED: incidentDate: /);
+  });
+
+  it('a body that is not JSON is dead-lettered; an unknown detail-type is ignored', async () => {
+    expect((await t.deliver(['{not json'])).failed).toEqual([]);
+    expect((await t.pipeline.deadLetters.list()).some((l) => l.body === '{not json' && l.reason.startsWith('(body)'))).toBe(true);
+    const unknown = busEventBody({ detailType: 'PriceChanged', detail: { anything: 1 }, source: 'device-supply.orders' });
+    expect((await t.deliver([unknown])).failed).toEqual([]);
+    expect((await t.pipeline.deadLetters.list()).some((l) => l.body === unknown)).toBe(false);
+  });
+
+  it('an eventId reused with another detail is refused as EVENT_ID_REUSED and changes nothing', async () => {
+    const customerId = await deliveredCustomer();
+    const other = await deliveredCustomer();
+    await t.deliver([claim(customerId, 'K1')]);
+    await t.deliver([claim(customerId, 'K2', '2026-03-01', 'E-REUSED')]);
+    await t.deliver([claim(other, 'K9', '2026-03-01', 'E-REUSED')]);
+    expect((await t.reads.customerEntries(other))).toEqual([]);
+    expect((await t.pipeline.deadLetters.list()).find((l) => l.eventId === 'E-REUSED')?.reason).toMatch(/^EVENT_ID_REUSED/);
+  });
+});

@@ -1,0 +1,38 @@
+// A PutEvents endpoint that keeps what it receives, for tests that publish through the real
+// @aws-sdk/client-eventbridge. `failNext` makes the next calls fail, as a crash would.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { handlePutEvents, type BusEvent } from '../../local/eventbridge-endpoint.ts';
+import { EventBridgePublisher } from '#shared/runtime/publisher.ts';
+import { LOCAL_CREDENTIALS } from './dynamo.ts';
+
+export async function startBusCapture(busName = 'device-supply') {
+  const received: BusEvent[] = [];
+  let failures = 0;
+  const server = createServer((req, res) => {
+    if (failures > 0) {
+      failures--;
+      res.writeHead(500, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify({ __type: 'InternalException', message: 'injected failure' }));
+      return;
+    }
+    void handlePutEvents(req, res, busName, async (events) => {
+      received.push(...events);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new EventBridgeClient({ endpoint, region: 'local', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  return {
+    endpoint,
+    client,
+    publisher: new EventBridgePublisher(client, busName),
+    received,
+    failNext: (n: number) => {
+      failures = n;
+    },
+    details: (detailType?: string) => received.filter((e) => !detailType || e['detail-type'] === detailType).map((e) => e.detail as Record<string, unknown>),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
