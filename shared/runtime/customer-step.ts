@@ -26,7 +26,8 @@ export class CommitConflictError extends Error {
   }
 }
 
-const MAX_ATTEMPTS = 12;
+/** Enough for dozens of writers contending for one customer; beyond that the queue retries. */
+const MAX_ATTEMPTS = 40;
 /**
  * How long the writer of a commit is trusted to project its own outbox. Younger entries are
  * carried over by other writers rather than projected, so that concurrent steps do not
@@ -65,8 +66,8 @@ export async function runCustomerStep<R extends StepResult>(deps: StepDeps, cust
       await deps.customers.clearOutbox(customerId, [own]);
       return result;
     }
-    // Another writer committed first: back off a little (with jitter) and decide again.
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    // Another writer committed first: back off (full jitter, growing, capped) and decide again.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)));
   }
   throw new CommitConflictError(customerId, MAX_ATTEMPTS);
 }

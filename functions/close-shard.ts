@@ -1,0 +1,29 @@
+// Lambda: closes the customers of one shard (close queue → here). A shard too large for one
+// invocation is continued by a new message that says where it stopped.
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { closeShard, type CloseShardMessage } from '#shared/runtime/month-close.ts';
+import { pipelineFromEnv } from '#shared/runtime/pipeline.ts';
+import { logger } from './lib/logger.ts';
+import { requiredEnv, sendToQueue } from './lib/sqs-send.ts';
+
+const pipeline = pipelineFromEnv();
+const queueUrl = requiredEnv('CLOSE_QUEUE_URL');
+const processor = new BatchProcessor(EventType.SQS);
+/** Stop starting new pages when less than this is left of the invocation. */
+const RESERVE_MS = 60_000;
+
+export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handler((event, context) =>
+  processPartialResponse(
+    event,
+    async (record: SQSRecord) => {
+      const message = JSON.parse(record.body) as CloseShardMessage;
+      const result = await closeShard(pipeline, message, new Date().toISOString(), { hasTime: () => context.getRemainingTimeInMillis() > RESERVE_MS });
+      if (result.continueAfter) await sendToQueue(queueUrl, JSON.stringify({ ...message, after: result.continueAfter }));
+      logger.info('close shard progress', { month: message.month, shard: message.shard, closed: result.closed, continueAfter: result.continueAfter });
+    },
+    processor,
+    { context, throwOnFullBatchFailure: false },
+  ),
+);

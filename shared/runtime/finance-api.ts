@@ -1,0 +1,124 @@
+// The finance API of contract §3, independent of how a request arrives (API Gateway in the
+// cloud, the local HTTP server locally): a method and a path in, a status and a body out.
+import { ENTRY_KINDS, lookbackMonths, statementAccess, type LedgerEntry, type Month, type Statement } from '../domain/index.ts';
+import { CUSTOMER_ID_MAX } from '../schemas/primitives.ts';
+import type { CloseStatusStore } from '../store/close-status.ts';
+import type { LedgerReads } from '../store/ledger-reads.ts';
+
+export interface FinanceDeps {
+  reads: LedgerReads;
+  closes: CloseStatusStore;
+}
+
+export interface FinanceResponse {
+  status: number;
+  contentType: 'application/json' | 'text/csv; charset=utf-8';
+  body: string;
+}
+
+const json = (status: number, value: unknown): FinanceResponse => ({ status, contentType: 'application/json', body: JSON.stringify(value) });
+const error = (status: number, code: string, message: string) => json(status, { error: code, message });
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function handleFinanceRequest(deps: FinanceDeps, method: string, path: string, now: string): Promise<FinanceResponse> {
+  if (method !== 'GET') return error(405, 'METHOD_NOT_ALLOWED', `${method} is not supported; the finance API is read-only`);
+  const segments = path.replace(/\?.*$/, '').split('/').filter(Boolean).map(decodeSegment);
+  if (segments.some((s) => s === undefined)) return error(400, 'BAD_REQUEST', 'the path is not validly URL-encoded');
+  const [root, id, sub, month, extra] = segments as string[];
+  if (root === 'customers' && sub === 'statements' && extra === undefined && id !== undefined) {
+    if (id.length < 1 || id.length > CUSTOMER_ID_MAX) return error(400, 'BAD_REQUEST', `customerId must be 1 to ${CUSTOMER_ID_MAX} characters`);
+    return month === undefined ? listMonths(deps, id, now) : getStatement(deps, id, month, now);
+  }
+  if (root === 'reports' && id !== undefined && month === undefined) {
+    if (sub === undefined) return monthReport(deps, id, now);
+    if (sub === 'entries.csv') return monthCsv(deps, id, now);
+  }
+  return error(404, 'NOT_FOUND', `no route for GET ${path}`);
+}
+
+async function listMonths(deps: FinanceDeps, customerId: string, now: string): Promise<FinanceResponse> {
+  const closedThrough = await deps.closes.closedThrough();
+  const readable = new Set(lookbackMonths(now).filter((m) => closedThrough !== undefined && m <= closedThrough));
+  const months = (await deps.reads.statementMonths(customerId)).filter((m) => readable.has(m));
+  return json(200, { customerId, months });
+}
+
+/** 400 for a malformed month, 410 before the lookback, 409 for a month not closed yet. */
+async function checkMonth(deps: FinanceDeps, month: string, now: string): Promise<FinanceResponse | undefined> {
+  if (!MONTH.test(month)) return error(400, 'BAD_REQUEST', `month must be YYYY-MM, got "${month.slice(0, 20)}"`);
+  const access = statementAccess(month, now, await deps.closes.closedThrough());
+  if (access === 'OUTSIDE_LOOKBACK') return error(410, 'OUTSIDE_LOOKBACK', `${month} is outside the 12-month lookback (${lookbackMonths(now).at(-1)} to ${lookbackMonths(now)[0]}); the data is kept but not served here`);
+  if (access === 'MONTH_NOT_CLOSED') return error(409, 'MONTH_NOT_CLOSED', `${month} is not closed yet`);
+  return undefined;
+}
+
+async function getStatement(deps: FinanceDeps, customerId: string, month: string, now: string): Promise<FinanceResponse> {
+  const refused = await checkMonth(deps, month, now);
+  if (refused) return refused;
+  const statement = await deps.reads.statement(customerId, month);
+  if (!statement) return error(404, 'NOT_FOUND', `no statement for customer ${customerId} in ${month}`);
+  return json(200, statement);
+}
+
+export interface MonthReport {
+  month: Month;
+  statements: number;
+  totals: { taxableYen: number; consumptionTaxYen: number; nonTaxableYen: number; totalYen: number };
+  byKind: Record<string, { entries: number; amountYen: number }>;
+  byTaxClass: Record<string, { entries: number; amountYen: number }>;
+}
+
+export function buildMonthReport(month: Month, statements: readonly Statement[]): MonthReport {
+  const report: MonthReport = { month, statements: statements.length, totals: { taxableYen: 0, consumptionTaxYen: 0, nonTaxableYen: 0, totalYen: 0 }, byKind: {}, byTaxClass: {} };
+  for (const kind of ENTRY_KINDS) report.byKind[kind] = { entries: 0, amountYen: 0 };
+  for (const taxClass of ['taxable-10', 'non-taxable']) report.byTaxClass[taxClass] = { entries: 0, amountYen: 0 };
+  for (const statement of statements) {
+    // Tax is computed per statement (the invoice rule), so the report adds the statements' taxes.
+    report.totals.taxableYen += statement.totals.taxableYen;
+    report.totals.consumptionTaxYen += statement.totals.consumptionTaxYen;
+    report.totals.nonTaxableYen += statement.totals.nonTaxableYen;
+    report.totals.totalYen += statement.totals.totalYen;
+    for (const line of statement.lines) {
+      report.byKind[line.kind]!.entries++;
+      report.byKind[line.kind]!.amountYen += line.amountYen;
+      report.byTaxClass[line.taxClass]!.entries++;
+      report.byTaxClass[line.taxClass]!.amountYen += line.amountYen;
+    }
+  }
+  return report;
+}
+
+async function monthReport(deps: FinanceDeps, month: string, now: string): Promise<FinanceResponse> {
+  const refused = await checkMonth(deps, month, now);
+  if (refused) return refused;
+  return json(200, buildMonthReport(month, await deps.reads.monthStatements(month)));
+}
+
+export const CSV_COLUMNS = ['customerId', 'entryId', 'billingMonth', 'forMonth', 'businessDate', 'kind', 'taxClass', 'amountYen', 'deviceId', 'claimId', 'reverses', 'description'] as const;
+
+function csvField(value: unknown): string {
+  const text = value === undefined || value === null ? '' : String(value);
+  // Quote anything a spreadsheet could misread; a leading = + - @ is neutralised against formula injection.
+  const safe = /^[=+\-@]/.test(text) && !/^-?\d+$/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function entriesCsv(entries: readonly LedgerEntry[]): string {
+  const rows = entries.map((e) => CSV_COLUMNS.map((c) => csvField(e[c])).join(','));
+  return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+}
+
+async function monthCsv(deps: FinanceDeps, month: string, now: string): Promise<FinanceResponse> {
+  const refused = await checkMonth(deps, month, now);
+  if (refused) return refused;
+  return { status: 200, contentType: 'text/csv; charset=utf-8', body: entriesCsv(await deps.reads.monthEntries(month)) };
+}
