@@ -1,5 +1,5 @@
-// The fingerprint of an event's detail: equal for the same detail whatever its key order,
-// different for any other detail. Used to tell a redelivery from a reused eventId.
+// The fingerprint of an event: equal for the same detail-type and detail whatever the key
+// order, different for anything else. Tells a redelivery from a reused eventId.
 import { createHash } from 'node:crypto';
 
 function canonical(value: unknown): string {
@@ -9,6 +9,6 @@ function canonical(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
-export function fingerprintOf(detail: unknown): string {
-  return createHash('sha256').update(canonical(detail)).digest('base64url');
+export function fingerprintOf(event: { detailType: string; detail: unknown }): string {
+  return createHash('sha256').update(canonical({ detailType: event.detailType, detail: event.detail })).digest('base64url');
 }

@@ -17,12 +17,13 @@ export function isLeapYear(year: number): boolean {
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function daysIn(year: number, month: number): number {
+/** Days in a month of the proleptic Gregorian calendar (month 1..12). */
+export function daysInYearMonth(year: number, month: number): number {
   return month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1]!;
 }
 
 export function daysInMonth(month: Month): number {
-  return daysIn(Number(month.slice(0, 4)), Number(month.slice(5, 7)));
+  return daysInYearMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7)));
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */

@@ -26,28 +26,27 @@ export function entryIdOf(...parts: (string | number)[]): string {
   return parts.map((p) => encodeURIComponent(String(p))).join('/');
 }
 
+/**
+ * The id of a device's charge: while a void has never reversed the device's charges it is the
+ * obligation's own id; after a refused void is undone, charges billed again get a new round
+ * (`…/r1`) so that no id is ever written twice.
+ */
+export function deviceEntryId(device: { deviceId: string; billingRound?: number }, kind: string, ...rest: (string | number)[]): string {
+  const parts = [kind, device.deviceId, ...rest];
+  if (device.billingRound) parts.push(`r${device.billingRound}`);
+  return entryIdOf(...parts);
+}
+
 /** The first month whose statement is still open for this customer. */
 export function firstOpenMonth(state: CustomerState): Month | undefined {
   return state.closedThrough ? addMonths(state.closedThrough, 1) : undefined;
 }
 
-export interface EntryDraft {
-  entryId: string;
-  deviceId: string;
-  claimId?: string;
-  kind: EntryKind;
-  amountYen: number;
-  /** The business date that decides the month the entry belongs to. */
-  businessDate: CalendarDate;
+/** An entry as the rules decide it; `appendEntry` adds the customer, tax class and months. */
+export type EntryDraft = Omit<LedgerEntry, 'customerId' | 'taxClass' | 'billingMonth' | 'forMonth'> & {
   /** When the entry belongs to a month other than that of its business date (recurring charges). */
   businessMonth?: Month;
-  description: string;
-  reverses?: string;
-  installment?: { number: number; of: number };
-  proration?: { activeDays: number; daysInMonth: number };
-  useNumber?: number;
-  causedBy: string;
-}
+};
 
 /** Appends an entry, redirecting it to the first open month when its own month is closed. */
 export function appendEntry(state: CustomerState, effects: Effects, draft: EntryDraft): LedgerEntry {

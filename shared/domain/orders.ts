@@ -78,8 +78,10 @@ export function applyOrderPlaced(state: CustomerState, order: OrderPlacedDetail,
 /** Reverses whatever a device of a void order has on the ledger (its delivery was learned late). */
 function reverseDeviceCharges(state: CustomerState, device: DeviceState, order: OrderState, effects: Effects, causedBy: string): void {
   const why = `order ${order.orderId} was voided before delivery`;
+  const before = effects.entries.length;
   reversePayments(state, device, effects, why, causedBy);
   reverseProtectionBeyond(state, device, order, why, effects, causedBy);
+  if (effects.entries.length > before) device.billingRound = (device.billingRound ?? 0) + 1;
 }
 
 export function applyOrderVoided(state: CustomerState, event: OrderVoidedDetail, effects: Effects): Outcome {
@@ -105,42 +107,45 @@ export function applyDeviceDelivered(state: CustomerState, event: DeviceDelivere
   if (order.status === 'rejected') return { outcome: 'ignored', reason: `ORDER_REJECTED: order ${event.orderId} was rejected and is never billed` };
   const device = getOwn(state.devices, event.deviceId)!;
   if (device.deliveredAt) return { outcome: 'ignored', reason: `ALREADY_DELIVERED: device ${event.deviceId} was delivered on ${device.deliveredOn}` };
-  if (order.voided && Date.parse(order.voided.at) < Date.parse(event.occurredAt)) {
-    return { outcome: 'ignored', reason: `ORDER_VOIDED: order ${event.orderId} was voided before this delivery and is never billed` };
-  }
-  if (order.voided) {
-    // The void was learned first but happened after this delivery: the terms refuse it.
-    order.status = 'active';
-    delete order.voided;
-  }
   device.deliveredAt = event.occurredAt;
   device.deliveredOn = jstDate(event.occurredAt);
+  if (order.voided && Date.parse(order.voided.at) < Date.parse(event.occurredAt)) {
+    // Recorded, not billed: should an earlier delivery refuse the void later, it bills then.
+    return { outcome: 'applied', note: `order ${event.orderId} is void: the delivery is recorded and not billed` };
+  }
+  if (order.voided) {
+    // The void was learned first but happened after this delivery: the terms refuse it, so
+    // the order is billed as if it had never been voided (the close bills what is due).
+    order.status = 'active';
+    delete order.voided;
+    for (const id of order.deviceIds) billPayoff(state, getOwn(state.devices, id)!, effects, event.eventId);
+    return { outcome: 'applied', note: `the void of order ${event.orderId} is refused: device ${event.deviceId} was delivered before it` };
+  }
   billPayoff(state, device, effects, event.eventId);
   return { outcome: 'applied' };
 }
 
-function knownActiveDevice(state: CustomerState, deviceId: string): { device: DeviceState; order: OrderState } | Outcome {
+/** The device with its order. Facts about a device of a void order are recorded all the same. */
+function knownDevice(state: CustomerState, deviceId: string): { device: DeviceState; order: OrderState } | Outcome {
   const device = getOwn(state.devices, deviceId);
   if (!device) return { outcome: 'pending', reason: `device ${deviceId} is not known yet` };
-  const order = getOwn(state.orders, device.orderId)!;
-  if (order.status !== 'active') return { outcome: 'ignored', reason: `ORDER_VOIDED: order ${order.orderId} of device ${deviceId} is void` };
-  return { device, order };
+  return { device, order: getOwn(state.orders, device.orderId)! };
 }
 
 export function applyPayoffRequested(state: CustomerState, event: InstallmentPayoffRequestedDetail, effects: Effects): Outcome {
-  const found = knownActiveDevice(state, event.deviceId);
+  const found = knownDevice(state, event.deviceId);
   if ('outcome' in found) return found;
-  const { device } = found;
+  const { device, order } = found;
   if (device.payment.plan !== 'installments') return { outcome: 'ignored', reason: `NOT_ON_INSTALLMENTS: device ${event.deviceId} was bought in one lump sum` };
   if (device.payoff) return { outcome: 'ignored', reason: `ALREADY_PAID_OFF: an early payoff of device ${event.deviceId} was already requested` };
   if (nothingLeftToPayOff(device, event.occurredAt)) return { outcome: 'ignored', reason: `NOTHING_TO_PAY_OFF: every installment of device ${event.deviceId} falls due before ${jstMonth(event.occurredAt)}` };
   device.payoff = { requestedAt: event.occurredAt, requestedMonth: jstMonth(event.occurredAt), billed: false };
-  billPayoff(state, device, effects, event.eventId);
+  if (order.status === 'active') billPayoff(state, device, effects, event.eventId);
   return { outcome: 'applied' };
 }
 
 export function applyProtectionCancelled(state: CustomerState, event: ProtectionCancelledDetail, effects: Effects): Outcome {
-  const found = knownActiveDevice(state, event.deviceId);
+  const found = knownDevice(state, event.deviceId);
   if ('outcome' in found) return found;
   const { device, order } = found;
   const plan = device.protection;

@@ -1,7 +1,7 @@
 // §2 Device payment: the lump sum or installment schedule, early payoff, and when a device
 // counts as paid. A lump sum is a schedule of one payment.
 import { addMonths, jstDate, jstMonth, maxMonth, monthOf, monthsBetween, type Month } from './calendar.ts';
-import { appendEntry, appendReversal, entryIdOf, type EntryDraft } from './ledger.ts';
+import { appendEntry, appendReversal, deviceEntryId, type EntryDraft } from './ledger.ts';
 import type { CustomerState, DeviceState, Effects, PaymentPlan } from './types.ts';
 
 export function paymentCount(plan: PaymentPlan): number {
@@ -40,7 +40,7 @@ function paymentDraft(device: DeviceState, k: number, causedBy: string): EntryDr
   const due = paymentDueMonth(device, k);
   const lumpSum = device.payment.plan === 'lump_sum';
   const draft: EntryDraft = {
-    entryId: lumpSum ? entryIdOf('lump', device.deviceId) : entryIdOf('inst', device.deviceId, k),
+    entryId: lumpSum ? deviceEntryId(device, 'lump') : deviceEntryId(device, 'inst', k),
     deviceId: device.deviceId,
     kind: lumpSum ? 'device_lump_sum' : 'device_installment',
     amountYen: paymentAmount(device.priceYen, device.payment, k),
@@ -93,7 +93,7 @@ function payoffDraft(device: DeviceState, causedBy: string): EntryDraft {
   let remaining = 0;
   for (let k = first; k <= n; k++) remaining += paymentAmount(device.priceYen, device.payment, k);
   return {
-    entryId: entryIdOf('payoff', device.deviceId),
+    entryId: deviceEntryId(device, 'payoff'),
     deviceId: device.deviceId,
     kind: 'installment_payoff',
     amountYen: remaining,
@@ -117,9 +117,15 @@ export function billPayoff(state: CustomerState, device: DeviceState, effects: E
   payoff.billed = true;
 }
 
-/** Credits every payment of a device that is on the ledger (the order turned out void). */
+/**
+ * Credits every payment of a device that is on the ledger (the order turned out void). A
+ * requested payoff stays requested, to be billed again if the void is undone.
+ */
 export function reversePayments(state: CustomerState, device: DeviceState, effects: Effects, why: string, causedBy: string): void {
-  if (device.payoff?.billed) appendReversal(state, effects, payoffDraft(device, causedBy), why, causedBy);
+  if (device.payoff?.billed) {
+    appendReversal(state, effects, payoffDraft(device, causedBy), why, causedBy);
+    device.payoff.billed = false;
+  }
   for (let k = 1; k <= device.paymentsBilled; k++) appendReversal(state, effects, paymentDraft(device, k, causedBy), why, causedBy);
   device.paymentsBilled = 0;
 }

@@ -1,7 +1,7 @@
 // §3 Protection fee: from the usage start month (day-prorated) through the final month
 // (in full). A cancellation learned late reverses the fees of months after the final month.
 import { addMonths, dayOfMonth, daysInMonth, firstDayOf, jstMonth, maxMonth, monthOf, type CalendarDate, type Month } from './calendar.ts';
-import { appendEntry, appendReversal, entryIdOf, type EntryDraft } from './ledger.ts';
+import { appendEntry, appendReversal, deviceEntryId, type EntryDraft } from './ledger.ts';
 import { prorate } from './policy.ts';
 import type { CustomerState, DeviceState, Effects, OrderState, ProtectionState } from './types.ts';
 
@@ -53,7 +53,7 @@ function protectionDraft(device: DeviceState, plan: ProtectionState, month: Mont
   const start = device.deliveredOn!;
   const fee = protectionFeeFor(plan.monthlyFeeYen, start, month);
   const draft: EntryDraft = {
-    entryId: entryIdOf('prot', device.deviceId, month),
+    entryId: deviceEntryId(device, 'prot', month),
     deviceId: device.deviceId,
     kind: 'protection_fee',
     amountYen: fee.amountYen,

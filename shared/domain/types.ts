@@ -37,7 +37,7 @@ export interface LedgerEntry {
   installment?: { number: number; of: number };
   proration?: { activeDays: number; daysInMonth: number };
   useNumber?: number;
-  /** The inbound eventId, or `close:YYYY-MM` / `sweep:YYYY-MM-DD` for time-driven entries. */
+  /** The inbound eventId, or `close:YYYY-MM` / `deadline:YYYY-MM-DD` for time-driven entries. */
   causedBy: string;
 }
 
@@ -63,6 +63,8 @@ export interface DeviceState {
   /** How many scheduled payments (installments, or the one lump sum) are on the ledger. */
   paymentsBilled: number;
   payoff?: { requestedAt: string; requestedMonth: Month; billed: boolean };
+  /** Incremented each time a void reverses the device's charges (see `deviceEntryId`). */
+  billingRound?: number;
   protection?: ProtectionState;
 }
 

@@ -77,7 +77,7 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
     return deadLetter(`MALFORMED: ${parsed.reason}`);
   }
   const event = parsed.event;
-  const fingerprint = fingerprintOf(event.detail);
+  const fingerprint = fingerprintOf(event);
   if (!(await deps.events.claim(event.detail.eventId, fingerprint, event.detail.customerId, now))) {
     return deadLetter(`EVENT_ID_REUSED: event ${event.detail.eventId} was already received with a different detail`, event);
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { daysInYearMonth } from '../domain/calendar.ts';
 
 /*
  * Reusable field schemas for the event contract (docs: /work/shared/event-contract.md).
@@ -28,23 +29,13 @@ const TIMESTAMP_RE =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|([+-])(\d{2}):(\d{2}))$/;
 const YEAR_MONTH_RE = /^\d{4}-(?:0[1-9]|1[0-2])$/;
 
-function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-/** Days in a month of the proleptic Gregorian calendar (month 1..12). */
-export function daysInMonth(year: number, month: number): number {
-  if (month === 2) return isLeapYear(year) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
 // Plain arithmetic rather than `Date`: `Date` silently rolls 2026-02-30 over to March and maps
 // two-digit years to the 1900s.
 function isRealDate(yearText: string, monthText: string, dayText: string): boolean {
   const year = Number(yearText);
   const month = Number(monthText);
   const day = Number(dayText);
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInYearMonth(year, month);
 }
 
 export function isCalendarDate(value: string): boolean {

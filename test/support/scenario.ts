@@ -74,7 +74,7 @@ export class Customer {
 
   /** Applies an event and returns its outcome. */
   send(evt: InboundEvent): DecisionOutcome {
-    const decision = decide(this.state, evt, fingerprintOf(evt.detail));
+    const decision = decide(this.state, evt, fingerprintOf(evt));
     this.state = decision.state;
     this.keep(decision.effects);
     this.outcomes.push(decision.outcome);

@@ -25,6 +25,16 @@ describe('idempotency by eventId', () => {
     expect(decision.state).toBe(before);
   });
 
+  it('the same eventId and detail under another detail-type is a reused eventId, not a redelivery', () => {
+    const c = new Customer();
+    c.order(jst('2026-01-05'), [{ deviceId: 'D1', protectionFeeYen: 418 }], { orderId: 'O1' });
+    c.on('DeviceDelivered', { occurredAt: jst('2026-01-10'), orderId: 'O1', deviceId: 'D1' });
+    c.on('ClaimFiled', { occurredAt: jst('2026-03-01'), claimId: 'K1', deviceId: 'D1', cause: 'total_loss', incidentDate: '2026-03-01' });
+    const common = { eventId: 'L1', occurredAt: jst('2026-03-05'), claimId: 'K1' };
+    expect(c.on('ReplacementDelivered', common).outcome).toBe('applied');
+    expect(c.on('DeviceReturned', common)).toMatchObject({ outcome: 'invalid', reason: expect.stringMatching(/^EVENT_ID_REUSED/) });
+  });
+
   it('a pending event is not recorded, so its retry applies once its predecessor has', () => {
     const c = new Customer();
     const delivery = event('DeviceDelivered', { occurredAt: jst('2026-11-13'), orderId: 'O1', deviceId: 'D1', eventId: 'E2' });
@@ -36,7 +46,7 @@ describe('idempotency by eventId', () => {
   it('an event of another customer is invalid for this aggregate', () => {
     const c = new Customer('C1');
     const other = orderPlaced(jst('2026-11-10'), [{ deviceId: 'D1' }], { customerId: 'C2' });
-    expect(decide(c.state, other, fingerprintOf(other.detail)).outcome).toMatchObject({ outcome: 'invalid', reason: expect.stringContaining('WRONG_CUSTOMER') });
+    expect(decide(c.state, other, fingerprintOf(other)).outcome).toMatchObject({ outcome: 'invalid', reason: expect.stringContaining('WRONG_CUSTOMER') });
   });
 
   it('never mutates the state it is given', () => {
