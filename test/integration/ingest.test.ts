@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
 import { busEventBody } from '#test/support/sqs.ts';
+import { sweepDue } from '#shared/runtime/sweep.ts';
 
 let t: Awaited<ReturnType<typeof startTestPipeline>>;
 beforeAll(async () => {
@@ -90,6 +91,15 @@ describe('ingest through the store', () => {
     await t.deliver([orderPlaced(jst('2026-01-05'), [{ deviceId: 'D1' }], { customerId, orderId: 'O1' })]);
     expect((await t.deliver([delivery], 3)).failed).toEqual([]);
     expect((await t.pipeline.customers.load(customerId))?.state.devices.D1?.deliveredOn).toBe('2026-01-10');
+  });
+
+  it('a return seen before its replacement delivery converges: no penalty, as in order', async () => {
+    const customerId = await deliveredCustomer();
+    await t.deliver([claim(customerId, 'K1')]);
+    await t.deliver([event('DeviceReturned', { customerId, occurredAt: jst('2026-03-08'), claimId: 'K1' })]);
+    await t.deliver([event('ReplacementDelivered', { customerId, occurredAt: jst('2026-03-05'), claimId: 'K1' })]);
+    await sweepDue(t.pipeline, jst('2026-04-30'));
+    expect((await t.reads.customerEntries(customerId)).map((e) => e.kind)).toEqual(['exchange_fee']);
   });
 
   it('an event that still cannot apply after the last delivery is dead-lettered with its reason, and redrivable', async () => {
