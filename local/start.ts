@@ -1,8 +1,8 @@
-// `npm start`: the local stack. Until the local-stack issue lands it only says what exists.
+// `npm start`: the local stack. Until it is built (its own piece of work) this says what exists.
 console.log(
   [
-    'device-supply-billing: the billing engine (shared/domain) is in place and tested (npm test).',
-    'The local stack (event bus, handlers, finance API on http://127.0.0.1:3000) is not built yet;',
-    'see README.md for what runs today.',
+    'device-supply-billing: the billing engine and the pipeline handlers are in place and tested (npm test).',
+    'The local stack that will serve them (event bus, queues, finance API on http://127.0.0.1:3000)',
+    'is not built yet; README.md says what runs today.',
   ].join('\n'),
 );

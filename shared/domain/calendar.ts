@@ -124,10 +124,3 @@ export function wholeYearsBetween(from: CalendarDate, on: CalendarDate): number 
 export function maxMonth(a: Month, b: Month): Month {
   return a >= b ? a : b;
 }
-
-/** Every month from `from` through `to`, inclusive; empty when `to` is earlier. */
-export function monthsFromTo(from: Month, to: Month): Month[] {
-  const out: Month[] = [];
-  for (let m = from; m <= to; m = addMonths(m, 1)) out.push(m);
-  return out;
-}

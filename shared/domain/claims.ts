@@ -5,6 +5,7 @@ import { getOwn, setOwn } from './records.ts';
 import { appendEntry, appendReversal, entryIdOf } from './ledger.ts';
 import type { Outcome } from './outcome.ts';
 import {
+  COVERAGE_YEAR_OF_CLAIM,
   EXCHANGE_FEE_BY_USE,
   FOLLOW_UP_FREE_DAYS,
   INITIAL_DEFECT_FREE_DAYS,
@@ -27,12 +28,16 @@ export function coverageYearOf(usageStart: CalendarDate, date: CalendarDate): nu
   return wholeYearsBetween(usageStart, date);
 }
 
+/** The date that places a claim in a coverage year (Policy). */
+const coverageDateOf = (filedOn: CalendarDate, incidentDate: CalendarDate): CalendarDate =>
+  COVERAGE_YEAR_OF_CLAIM === 'filing-date' ? filedOn : incidentDate;
+
 /** Counted uses of a device's protection in one coverage year (withdrawn claims give theirs back). */
 function usesInCoverageYear(state: CustomerState, device: DeviceState, year: number): number {
   let uses = 0;
   for (const claim of Object.values(state.claims)) {
     if (claim.deviceId !== device.deviceId || claim.useNumber === undefined || claim.withdrawnAt) continue;
-    if (coverageYearOf(device.deliveredOn!, claim.filedOn) === year) uses++;
+    if (coverageYearOf(device.deliveredOn!, coverageDateOf(claim.filedOn, claim.incidentDate)) === year) uses++;
   }
   return uses;
 }
@@ -77,7 +82,7 @@ export function adjudicate(state: CustomerState, device: DeviceState, claim: Cla
   if (claim.cause === 'initial_defect' || claim.cause === 'network_restriction' || isFreeFollowUp(state, claim)) {
     return { decision: 'accepted', free: true };
   }
-  const used = usesInCoverageYear(state, device, coverageYearOf(start, filedOn));
+  const used = usesInCoverageYear(state, device, coverageYearOf(start, coverageDateOf(filedOn, incident)));
   if (used >= USES_PER_COVERAGE_YEAR) return { decision: 'rejected', reason: 'ANNUAL_LIMIT' };
   return { decision: 'accepted', free: false, useNumber: used + 1, feeYen: EXCHANGE_FEE_BY_USE[used]! };
 }

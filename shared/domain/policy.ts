@@ -37,9 +37,9 @@ export const FOLLOW_UP_FREE_DAYS = 7;
 /**
  * §4 Policy: the coverage year a claim falls in (for the two-uses limit and the fee ladder)
  * is the one containing the date the claim is filed (its occurredAt, JST): "the current
- * coverage year" at the time of filing.
+ * coverage year" at the time of filing. 'incident-date' would count by the incident instead.
  */
-export const COVERAGE_YEAR_OF_CLAIM: 'filing-date' = 'filing-date';
+export const COVERAGE_YEAR_OF_CLAIM: 'filing-date' | 'incident-date' = 'filing-date';
 
 /** §5: days after delivery by whose end the old device or the loaner must be back. */
 export const RETURN_WINDOW_DAYS = 14;
