@@ -4,9 +4,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { closeShard, type CloseShardMessage } from '#shared/runtime/month-close.ts';
-import { pipelineFromEnv } from '#shared/runtime/pipeline.ts';
+import { pipelineFromEnv, requiredEnv } from '#shared/runtime/pipeline.ts';
 import { logger } from './lib/logger.ts';
-import { requiredEnv, sendToQueue } from './lib/sqs-send.ts';
+import { sendToQueue } from './lib/sqs-send.ts';
 
 const pipeline = pipelineFromEnv();
 const queueUrl = requiredEnv('CLOSE_QUEUE_URL');

@@ -2,9 +2,9 @@
 // close of the previous month, or of `{ "month": "YYYY-MM" }` when run by hand.
 import middy from '@middy/core';
 import { monthToClose, startMonthClose } from '#shared/runtime/month-close.ts';
-import { pipelineFromEnv } from '#shared/runtime/pipeline.ts';
+import { pipelineFromEnv, requiredEnv } from '#shared/runtime/pipeline.ts';
 import { logger } from './lib/logger.ts';
-import { requiredEnv, sendToQueue } from './lib/sqs-send.ts';
+import { sendToQueue } from './lib/sqs-send.ts';
 
 const pipeline = pipelineFromEnv();
 const queueUrl = requiredEnv('CLOSE_QUEUE_URL');

@@ -1,10 +1,10 @@
 // Lambda, run by an operator: sends dead letters back to their consumers' queues.
 // Input: `{ "ids": [...] }` to redrive some, nothing to redrive all.
 import middy from '@middy/core';
-import { pipelineFromEnv } from '#shared/runtime/pipeline.ts';
+import { pipelineFromEnv, requiredEnv } from '#shared/runtime/pipeline.ts';
 import { redriveDeadLetters } from '#shared/runtime/redrive.ts';
 import { logger } from './lib/logger.ts';
-import { requiredEnv, sendToQueue } from './lib/sqs-send.ts';
+import { sendToQueue } from './lib/sqs-send.ts';
 
 const pipeline = pipelineFromEnv();
 /** `{"orders": url, "claims": url, "logistics": url}` from the stack. */

@@ -6,9 +6,3 @@ const client = new SQSClient({});
 export async function sendToQueue(queueUrl: string, body: string): Promise<void> {
   await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
 }
-
-export function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}

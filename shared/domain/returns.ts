@@ -6,7 +6,7 @@ import { getOwn } from './records.ts';
 import { appendEntry, appendReversal, entryIdOf, type EntryDraft } from './ledger.ts';
 import type { Outcome } from './outcome.ts';
 import { LATE_RETURN_PENALTY_YEN, RETURN_WINDOW_DAYS } from './policy.ts';
-import type { ClaimState, CustomerState, Effects } from './types.ts';
+import type { ClaimState, CustomerState, Effects, LedgerEntry, LoanerDeadline } from './types.ts';
 
 export type LogisticsDetailType =
   | 'ReplacementDelivered'
@@ -43,8 +43,6 @@ function lateReturnDue(claim: ClaimState): CalendarDate | undefined {
   if (!delivered || onTime(claim.deviceReturnedOn, delivered)) return undefined;
   return dayAfterDeadline(delivered);
 }
-
-type LoanerDeadline = 'loaner' | 'repair';
 
 /** The loaner deadlines the known facts breach, with the day each falls due. */
 function loanerBreaches(claim: ClaimState): { deadline: LoanerDeadline; due: CalendarDate }[] {
@@ -83,13 +81,28 @@ function loanerDraft(claim: ClaimState, deadline: LoanerDeadline, due: CalendarD
   };
 }
 
-function emitPenalty(state: CustomerState, effects: Effects, entryId: string): void {
-  const entry = effects.entries.find((e) => e.entryId === entryId)!;
+function emitPenalty(state: CustomerState, effects: Effects, entry: LedgerEntry): void {
   effects.emitted.push({
-    id: `PenaltyAssessed/${state.customerId}/${entryId}`,
+    id: `PenaltyAssessed/${state.customerId}/${entry.entryId}`,
     detailType: 'PenaltyAssessed',
     detail: { customerId: state.customerId, deviceId: entry.deviceId, claimId: entry.claimId, kind: entry.kind, amountYen: entry.amountYen, billingMonth: entry.billingMonth },
   });
+}
+
+/**
+ * The deadlines the known facts breach and that are not assessed yet, each with the day it
+ * falls due. A loaner is charged at most once at a time: none is listed while a charge stands.
+ */
+function unassessedDeadlines(claim: ClaimState): { kind: 'penalty' | LoanerDeadline; due: CalendarDate }[] {
+  const out: { kind: 'penalty' | LoanerDeadline; due: CalendarDate }[] = [];
+  const due = lateReturnDue(claim);
+  if (due && !claim.penalty) out.push({ kind: 'penalty', due });
+  const charges = claim.loanerCharges ?? [];
+  if (charges.some((c) => !c.reversed)) return out;
+  for (const breach of loanerBreaches(claim)) {
+    if (!charges.some((c) => c.deadline === breach.deadline)) out.push({ kind: breach.deadline, due: breach.due });
+  }
+  return out;
 }
 
 /**
@@ -97,24 +110,21 @@ function emitPenalty(state: CustomerState, effects: Effects, entryId: string): v
  * not yet assessed. The entry names its deadline, not the sweep, so a late sweep writes the same.
  */
 export function assessDeadlines(state: CustomerState, claim: ClaimState, asOf: CalendarDate, effects: Effects): void {
-  const due = lateReturnDue(claim);
-  if (due && due <= asOf && !claim.penalty) {
-    const entry = appendEntry(state, effects, penaltyDraft(claim, due, `deadline:${due}`));
-    claim.penalty = { entryId: entry.entryId, reversed: false };
-    emitPenalty(state, effects, entry.entryId);
-  }
-  const charges = (claim.loanerCharges ??= []);
-  if (charges.some((c) => !c.reversed)) return;
-  for (const breach of loanerBreaches(claim)) {
-    const draft = loanerDraft(claim, breach.deadline, breach.due, `deadline:${breach.due}`);
-    if (breach.due > asOf || charges.some((c) => c.entryId === draft.entryId)) continue;
-    appendEntry(state, effects, draft);
-    charges.push({ entryId: draft.entryId, reversed: false });
-    emitPenalty(state, effects, draft.entryId);
-    return;
+  let loanerCharged = false;
+  for (const { kind, due } of unassessedDeadlines(claim)) {
+    if (due > asOf) continue;
+    if (kind === 'penalty') {
+      const entry = appendEntry(state, effects, penaltyDraft(claim, due, `deadline:${due}`));
+      claim.penalty = { entryId: entry.entryId, reversed: false };
+      emitPenalty(state, effects, entry);
+    } else if (!loanerCharged) {
+      const entry = appendEntry(state, effects, loanerDraft(claim, kind, due, `deadline:${due}`));
+      (claim.loanerCharges ??= []).push({ entryId: entry.entryId, deadline: kind, reversed: false });
+      emitPenalty(state, effects, entry);
+      loanerCharged = true;
+    }
   }
 }
-
 /** Reverses charges that a late-arriving logistics fact shows were met on time. */
 function reverseMetDeadlines(state: CustomerState, claim: ClaimState, effects: Effects, causedBy: string): void {
   if (claim.penalty && !claim.penalty.reversed && !lateReturnDue(claim)) {
@@ -122,12 +132,11 @@ function reverseMetDeadlines(state: CustomerState, claim: ClaimState, effects: E
     appendReversal(state, effects, penaltyDraft(claim, due, causedBy), 'the old device was returned on time', causedBy);
     claim.penalty.reversed = true;
   }
-  const breached = new Set(loanerBreaches(claim).map((b) => entryIdOf('loaner', claim.claimId, b.deadline)));
+  const breached = new Set(loanerBreaches(claim).map((b) => b.deadline));
   for (const charge of claim.loanerCharges ?? []) {
-    if (charge.reversed || breached.has(charge.entryId)) continue;
-    const deadline: LoanerDeadline = charge.entryId.endsWith('/repair') ? 'repair' : 'loaner';
-    const due = dayAfterDeadline(deadline === 'repair' ? claim.repairedDeliveredOn! : claim.loanerDeliveredOn!);
-    appendReversal(state, effects, loanerDraft(claim, deadline, due, causedBy), 'the loaner deadline was met', causedBy);
+    if (charge.reversed || breached.has(charge.deadline)) continue;
+    const due = dayAfterDeadline(charge.deadline === 'repair' ? claim.repairedDeliveredOn! : claim.loanerDeliveredOn!);
+    appendReversal(state, effects, loanerDraft(claim, charge.deadline, due, causedBy), 'the loaner deadline was met', causedBy);
     charge.reversed = true;
   }
 }
@@ -156,17 +165,8 @@ export function applyLogistics(state: CustomerState, type: LogisticsDetailType, 
  */
 export function nextDeadline(state: CustomerState): CalendarDate | undefined {
   let earliest: CalendarDate | undefined;
-  const consider = (due: CalendarDate) => {
-    if (!earliest || due < earliest) earliest = due;
-  };
   for (const claim of Object.values(state.claims)) {
-    const due = claim.penalty ? undefined : lateReturnDue(claim);
-    if (due) consider(due);
-    const charges = claim.loanerCharges ?? [];
-    if (charges.some((c) => !c.reversed)) continue;
-    for (const breach of loanerBreaches(claim)) {
-      if (!charges.some((c) => c.entryId === entryIdOf('loaner', claim.claimId, breach.deadline))) consider(breach.due);
-    }
+    for (const { due } of unassessedDeadlines(claim)) if (!earliest || due < earliest) earliest = due;
   }
   return earliest;
 }

@@ -76,8 +76,12 @@ export interface OrderState {
   voided?: { at: string; reason: string };
 }
 
+/** The two loaner deadlines of §5: L+14 after the loaner, R+14 after the repaired device. */
+export type LoanerDeadline = 'loaner' | 'repair';
+
 export interface LoanerChargeState {
   entryId: string;
+  deadline: LoanerDeadline;
   reversed: boolean;
 }
 

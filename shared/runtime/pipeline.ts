@@ -27,7 +27,7 @@ export function createPipeline(doc: DynamoDBDocumentClient, tableName: string, p
   };
 }
 
-function required(name: string): string {
+export function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`environment variable ${name} is not set`);
   return value;
@@ -35,5 +35,5 @@ function required(name: string): string {
 
 /** In a Lambda: TABLE_NAME and EVENT_BUS_NAME from the stack, endpoints from the SDK's defaults. */
 export function pipelineFromEnv(): Pipeline {
-  return createPipeline(documentClient(), required('TABLE_NAME'), new EventBridgePublisher(new EventBridgeClient({}), required('EVENT_BUS_NAME')));
+  return createPipeline(documentClient(), requiredEnv('TABLE_NAME'), new EventBridgePublisher(new EventBridgeClient({}), requiredEnv('EVENT_BUS_NAME')));
 }

@@ -45,8 +45,8 @@ export class CloseStatusStore {
     return true;
   }
 
-  /** Records a shard as done; the month is closed when every shard is. Returns the new status. */
-  async shardDone(month: Month, shard: number, at: string): Promise<MonthClose> {
+  /** Records a shard as done; the month is closed when every shard is. */
+  async shardDone(month: Month, shard: number, at: string): Promise<void> {
     const { Attributes } = await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -73,7 +73,6 @@ export class CloseStatusStore {
       });
       await this.advancePointer(CLOSE_FINISHED_SK, month);
     }
-    return (await this.get(month))!;
   }
 
   /** The latest month whose close has finished for every shard: what finance may read. */
