@@ -286,3 +286,16 @@ export function replay(steps: readonly Step[], opts: { write?: Writer; times?: n
   });
   return { customer, outcomes: customer.outcomes, trace };
 }
+
+/**
+ * The obligation an entry bills: its id without the reversal suffix, and without the billing
+ * round a charge gets when it is billed again after a refused void was undone (`…/r1`).
+ */
+export const obligationOf = (entry: LedgerEntry): string => (entry.reverses ?? entry.entryId).replace(/\/r\d+$/, '');
+
+/** What each obligation nets to: its entries and their reversals; obligations netting to 0 are left out. */
+export function netByObligation(ledger: readonly LedgerEntry[]): [string, number][] {
+  const sums = new Map<string, number>();
+  for (const e of ledger) sums.set(obligationOf(e), (sums.get(obligationOf(e)) ?? 0) + e.amountYen);
+  return [...sums].filter(([, v]) => v !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
+}

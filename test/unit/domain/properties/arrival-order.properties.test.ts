@@ -7,20 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '#shared/domain/index.ts';
 import { Customer, jst } from '#test/support/scenario.ts';
-import { historySteps, orderHistorySpec, replay } from './arbitraries.ts';
+import { historySteps, netByObligation, orderHistorySpec, replay } from './arbitraries.ts';
 
-/**
- * The obligation an entry bills: its id without the reversal suffix, and without the billing
- * round a charge gets when it is billed again after a refused void was undone (`…/r1`).
- */
-const obligationOf = (entry: LedgerEntry): string => (entry.reverses ?? entry.entryId).replace(/\/r\d+$/, '');
-
-/** What each obligation nets to: its entries and their reversals; obligations netting to 0 are left out. */
-function net(ledger: readonly LedgerEntry[]): [string, number][] {
-  const sums = new Map<string, number>();
-  for (const e of ledger) sums.set(obligationOf(e), (sums.get(obligationOf(e)) ?? 0) + e.amountYen);
-  return [...sums].filter(([, v]) => v !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
-}
+const net = netByObligation;
 
 function expectUniqueIds(ledger: readonly LedgerEntry[]): void {
   const ids = ledger.map((e) => e.entryId);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { addMonths, closeMonth, type LedgerEntry, type Month } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { closeTimeFor } from '#test/support/scenario.ts';
-import { formatInstant, fraction, historySpec, historySteps, inboundEvent, offset, replay, type EventStep, type Step } from './arbitraries.ts';
+import { formatInstant, fraction, historySpec, historySteps, inboundEvent, netByObligation, offset, replay, type EventStep, type Step } from './arbitraries.ts';
 
 const RUNS = { numRuns: Number(process.env.PROPERTY_RUNS ?? 200) };
 const histories = historySpec.map((spec) => historySteps(spec));
@@ -99,15 +99,7 @@ describe('business time decides', () => {
         // No sweeps either: the close assesses every deadline due by the end of the month it closes.
         const last = closes.at(-1)!;
         const atOnce = replay([...eventSteps(steps), last]);
-        const net = (ledger: readonly LedgerEntry[]) => {
-          const sums = new Map<string, number>();
-          for (const e of ledger) {
-            const key = e.reverses ?? e.entryId;
-            sums.set(key, (sums.get(key) ?? 0) + e.amountYen);
-          }
-          return [...sums].filter(([, v]) => v !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
-        };
-        expect(net(atOnce.customer.ledger)).toEqual(net(monthly.customer.ledger));
+        expect(netByObligation(atOnce.customer.ledger)).toEqual(netByObligation(monthly.customer.ledger));
         // Closing the last month closed every earlier month with anything on it.
         expect(atOnce.customer.state.closedThrough).toBe(last.month);
         expect(atOnce.customer.state.openEntries).toEqual([]);
