@@ -4,13 +4,15 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ingestMessage, RetryLaterError, type IngestDeps } from '#shared/runtime/ingest.ts';
+import { ingestMessage, RetryLaterError, type IngestDeps, type IngestResult } from '#shared/runtime/ingest.ts';
 import { logger } from './logger.ts';
 
 export interface IngestHandlerOptions {
   /** Delays the next delivery of a record (SQS ChangeMessageVisibility in the cloud). */
   delay?: (record: SQSRecord, seconds: number) => Promise<void>;
   now?: () => string;
+  /** Told how each record ended (the local stack counts them for its drain report). */
+  onResult?: (result: IngestResult) => void;
 }
 
 export function makeIngestHandler(deps: IngestDeps, consumer: string, options: IngestHandlerOptions = {}) {
@@ -21,6 +23,7 @@ export function makeIngestHandler(deps: IngestDeps, consumer: string, options: I
     const delivery = Number(record.attributes?.ApproximateReceiveCount ?? '1') || 1;
     try {
       const result = await ingestMessage(deps, { consumer, body: record.body, delivery }, now());
+      options.onResult?.(result);
       if (result.result === 'dead-lettered') {
         logger.warn('event dead-lettered', { consumer, messageId: record.messageId, reason: result.reason, eventId: result.letter.eventId, customerId: result.letter.customerId });
       } else if (result.result === 'not-ours') {

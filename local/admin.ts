@@ -1,0 +1,136 @@
+// The `/admin/*` operations of contract §4, standing in for the cloud's schedules and
+// consoles: clock, close, sweep, drain, dead letters, redrive, emitted events.
+import { MonthNotEndedError } from '#shared/domain/index.ts';
+import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
+import type { Pipeline } from '#shared/runtime/pipeline.ts';
+import { redriveDeadLetters } from '#shared/runtime/redrive.ts';
+import { sweepDue } from '#shared/runtime/sweep.ts';
+import type { LocalBus } from './local-bus.ts';
+import type { LocalClock } from './local-clock.ts';
+import type { LocalQueue } from './local-queue.ts';
+
+export interface AdminResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface IngestCounts {
+  applied: number;
+  duplicates: number;
+  ignored: number;
+  deadLettered: number;
+}
+
+export interface AdminDeps {
+  pipeline: Pipeline;
+  clock: LocalClock;
+  bus: LocalBus;
+  queues: ReadonlyMap<string, LocalQueue>;
+  counts: IngestCounts;
+  /** Queues a message for a consumer, journalled like an event from the bus. */
+  sendToConsumer: (consumer: string, body: string) => void;
+}
+
+const ok = (body: unknown): AdminResponse => ({ status: 200, body });
+const fail = (status: number, error: string, message: string): AdminResponse => ({ status, body: { error, message } });
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** Shards closed at once: each already closes 16 customers at a time. */
+const SHARD_CONCURRENCY = 8;
+
+export async function handleAdmin(deps: AdminDeps, method: string, url: URL, body: unknown): Promise<AdminResponse> {
+  const route = `${method} ${url.pathname.replace(/\/+$/, '')}`;
+  switch (route) {
+    case 'GET /admin/clock':
+      return ok({ now: deps.clock.now(), fixed: deps.clock.isSet });
+    case 'POST /admin/clock':
+      return setClock(deps, body);
+    case 'POST /admin/close':
+      return close(deps, body);
+    case 'POST /admin/sweep':
+      return ok({ asOf: deps.clock.now(), ...(await sweepDue(deps.pipeline, deps.clock.now())) });
+    case 'POST /admin/drain':
+      return ok(await drain(deps));
+    case 'GET /admin/dead-letters':
+      return ok({ deadLetters: await deps.pipeline.deadLetters.list() });
+    case 'POST /admin/redrive':
+      return redrive(deps, body);
+    case 'GET /admin/events':
+      return ok({ events: deps.bus.emittedEvents(url.searchParams.get('detailType') ?? undefined) });
+    default:
+      return fail(404, 'NOT_FOUND', `no admin operation ${route}`);
+  }
+}
+
+function field(body: unknown, name: string): unknown {
+  return body !== null && typeof body === 'object' && Object.hasOwn(body, name) ? (body as Record<string, unknown>)[name] : undefined;
+}
+
+function setClock(deps: AdminDeps, body: unknown): AdminResponse {
+  const now = field(body, 'now');
+  if (now !== null && typeof now !== 'string') return fail(400, 'BAD_REQUEST', 'body must be {"now": "<ISO timestamp with zone>"} or {"now": null} for the real time');
+  try {
+    deps.clock.set(now);
+  } catch (error) {
+    return fail(400, 'BAD_REQUEST', (error as Error).message);
+  }
+  return ok({ now: deps.clock.now(), fixed: deps.clock.isSet });
+}
+
+/** The whole close in this request: start, then every shard message, as the close queue would run them. */
+async function close(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
+  const month = field(body, 'month');
+  if (typeof month !== 'string' || !MONTH.test(month)) return fail(400, 'BAD_REQUEST', 'body must be {"month": "YYYY-MM"}');
+  const messages: CloseShardMessage[] = [];
+  let started: Awaited<ReturnType<typeof startMonthClose>>;
+  try {
+    started = await startMonthClose(deps.pipeline, month, deps.clock.now(), async (message) => void messages.push(message));
+  } catch (error) {
+    if (error instanceof MonthNotEndedError) return fail(409, 'MONTH_NOT_ENDED', `${month} has not ended yet (local clock ${deps.clock.now()})`);
+    throw error;
+  }
+  let customers = 0;
+  const work = [...messages];
+  const worker = async () => {
+    for (let message = work.shift(); message; message = work.shift()) {
+      const result = await closeShard(deps.pipeline, message, deps.clock.now());
+      customers += result.closed;
+      if (result.continueAfter) work.push({ ...message, after: result.continueAfter });
+    }
+  };
+  await Promise.all(Array.from({ length: SHARD_CONCURRENCY }, worker));
+  return ok({ month, status: started.status, shards: started.shards, customers });
+}
+
+/** Delivers until every queue is empty, back-off ignored; returns the counts since start. */
+export async function drain(deps: AdminDeps) {
+  const queues = [...deps.queues.values()];
+  try {
+    for (;;) {
+      const delivered = await Promise.all(queues.map((queue) => queue.drainPass()));
+      if (!delivered.some(Boolean)) break;
+    }
+  } finally {
+    for (const queue of queues) queue.resume();
+  }
+  return {
+    accepted: deps.bus.accepted,
+    ...deps.counts,
+    unrouted: deps.bus.unrouted,
+    pending: queues.reduce((sum, queue) => sum + queue.depth, 0),
+  };
+}
+
+async function redrive(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
+  const ids = field(body, 'ids');
+  if (ids !== undefined && (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))) return fail(400, 'BAD_REQUEST', 'body must be {} or {"ids": ["<dead-letter id>", …]}');
+  const only = ids ? new Set(ids as string[]) : undefined;
+  const result = await redriveDeadLetters(
+    deps.pipeline.deadLetters,
+    async (consumer, message) => {
+      if (!deps.queues.has(consumer)) throw new Error(`no queue for consumer ${consumer}`);
+      deps.sendToConsumer(consumer, message);
+    },
+    only ? (id) => only.has(id) : undefined,
+  );
+  return ok(result);
+}

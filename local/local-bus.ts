@@ -1,0 +1,92 @@
+// The in-process event bus `device-supply`: routes each accepted event by the shared routing
+// table into its consumer's queue (journalled first, so that nothing accepted is lost), and
+// keeps the events the pipeline itself emitted for `GET /admin/events`.
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { routesFor } from '#shared/routing.ts';
+import { BILLING_SOURCE } from '#shared/schemas/outbound.ts';
+import type { EmittedEvent } from '#shared/domain/index.ts';
+import { toPutEventsEntry, type EventPublisher } from '#shared/runtime/publisher.ts';
+import { acceptEntry, type BusEvent } from './eventbridge-endpoint.ts';
+import type { LocalQueue } from './local-queue.ts';
+import type { QueueJournal } from './queue-journal.ts';
+
+export const LOCAL_BUS_NAME = 'device-supply';
+
+export class LocalBus {
+  private readonly emitted: BusEvent[] = [];
+  private readonly emittedLog: string | undefined;
+  /** Events accepted that no rule matched (EventBridge drops them; the archive would keep them). */
+  unrouted = 0;
+  accepted = 0;
+
+  constructor(
+    private readonly queues: ReadonlyMap<string, LocalQueue>,
+    private readonly journal: QueueJournal | undefined,
+    dataDir: string | null,
+  ) {
+    if (dataDir) {
+      mkdirSync(dataDir, { recursive: true });
+      this.emittedLog = join(dataDir, 'emitted-events.ndjson');
+      if (existsSync(this.emittedLog)) {
+        for (const line of readFileSync(this.emittedLog, 'utf8').split('\n')) {
+          if (line.trim() === '') continue;
+          try {
+            this.emitted.push(JSON.parse(line) as BusEvent);
+          } catch {
+            // a line cut short by a crash: the event was re-published when its outbox was retried
+          }
+        }
+      }
+    }
+  }
+
+  /** Routes events to their queues; returns once they are journalled. */
+  accept(events: readonly BusEvent[]): void {
+    const messages: { queue: LocalQueue; body: string; messageId: string }[] = [];
+    const emitted: BusEvent[] = [];
+    for (const event of events) {
+      if (event['event-bus-name'] !== LOCAL_BUS_NAME) continue;
+      this.accepted++;
+      if (event.source === BILLING_SOURCE) {
+        emitted.push(event);
+        continue;
+      }
+      const routes = routesFor(event);
+      if (routes.length === 0) this.unrouted++;
+      for (const route of routes) {
+        const queue = this.queues.get(route.consumer);
+        if (queue) messages.push({ queue, body: JSON.stringify(event), messageId: `${event.id}/${route.consumer}` });
+      }
+    }
+    this.journal?.sent(messages.map((m) => ({ queue: m.queue.name, messageId: m.messageId, body: m.body })));
+    for (const m of messages) m.queue.send(m.body, m.messageId);
+    if (emitted.length > 0) {
+      this.emitted.push(...emitted);
+      if (this.emittedLog) appendFileSync(this.emittedLog, emitted.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    }
+  }
+
+  emittedEvents(detailType?: string): BusEvent[] {
+    return detailType ? this.emitted.filter((e) => e['detail-type'] === detailType) : [...this.emitted];
+  }
+
+  /**
+   * The pipeline's publisher: the same entries and validation as PutEvents to AWS, handed to
+   * the bus in process rather than over HTTP to itself.
+   */
+  publisher(): EventPublisher {
+    return {
+      publish: async (events: readonly EmittedEvent[]) => {
+        const accepted: BusEvent[] = [];
+        for (const event of events) {
+          const entry = toPutEventsEntry(event, LOCAL_BUS_NAME);
+          const outcome = acceptEntry(entry, LOCAL_BUS_NAME, new Date());
+          if ('error' in outcome) throw new Error(`emitted event refused by the bus: ${outcome.error.ErrorCode} ${outcome.error.ErrorMessage}`);
+          accepted.push(outcome.event);
+        }
+        this.accept(accepted);
+      },
+    };
+  }
+}

@@ -1,0 +1,181 @@
+// The local stack (contract §4): the cloud's handlers, routing table and store protocol in one
+// process — dynalite for DynamoDB, an in-process bus and queues, a settable clock — behind one
+// HTTP port that speaks PutEvents, the finance API and the admin operations.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { CONSUMERS, type Consumer } from '#shared/routing.ts';
+import { handleFinanceRequest } from '#shared/runtime/finance-api.ts';
+import { createPipeline } from '#shared/runtime/pipeline.ts';
+import { LedgerReads } from '#shared/store/ledger-reads.ts';
+import { logger } from '../functions/lib/logger.ts';
+import { makeIngestHandler } from '../functions/lib/sqs-ingest.ts';
+import { handleAdmin, type AdminDeps, type IngestCounts } from './admin.ts';
+import { startEmbeddedDynamo } from './embedded-dynamo.ts';
+import { handlePutEvents, PUT_EVENTS_TARGET } from './eventbridge-endpoint.ts';
+import { LOCAL_BUS_NAME, LocalBus } from './local-bus.ts';
+import { LocalClock } from './local-clock.ts';
+import { LocalQueue } from './local-queue.ts';
+import { LocalSchedules } from './local-schedules.ts';
+import { QueueJournal } from './queue-journal.ts';
+import { statementPage } from './statement-page.ts';
+
+export interface LocalStackOptions {
+  /** 0 picks a free port. Default: $PORT or 3000. */
+  port?: number;
+  host?: string;
+  /** Where dynalite and the queue journal live; null keeps everything in memory. Default: $BILLING_DATA_DIR or ./.data */
+  dataDir?: string | null;
+  /** Starts with the clock set (frozen) here instead of the real time. */
+  now?: string;
+  /** Runs the monthly close and the daily sweep when the real clock crosses midnight JST. */
+  schedules?: boolean;
+  /** Where the stack says what it does on its own (scheduled runs). */
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  dataDir: string | null;
+  close(): Promise<void>;
+}
+
+/** As in the cloud queues' redrive policy: above the ingest's own 6 deliveries for a waiting event. */
+const MAX_RECEIVE_COUNT = 10;
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  // The handlers log every event at INFO, which suits CloudWatch, not a terminal.
+  logger.setLogLevel((process.env.BILLING_LOG_LEVEL ?? 'WARN') as 'WARN');
+  const dataDir = options.dataDir === null ? null : resolve(options.dataDir ?? process.env.BILLING_DATA_DIR ?? '.data');
+  const dynamo = await startEmbeddedDynamo(dataDir);
+  const clock = new LocalClock(options.now);
+  const journal = dataDir ? new QueueJournal(dataDir) : undefined;
+  const queues = new Map<string, LocalQueue>();
+  const bus = new LocalBus(queues, journal, dataDir);
+  const pipeline = createPipeline(dynamo.doc, dynamo.tableName, bus.publisher());
+  const counts: IngestCounts = { applied: 0, duplicates: 0, ignored: 0, deadLettered: 0 };
+
+  for (const consumer of CONSUMERS) {
+    const handler = makeIngestHandler(pipeline, consumer, {
+      delay: async (record, seconds) => queues.get(consumer)?.delay(record.messageId, seconds),
+      onResult: (result) => {
+        if (result.result === 'applied') counts.applied++;
+        else if (result.result === 'duplicate') counts.duplicates++;
+        else if (result.result === 'dead-lettered') counts.deadLettered++;
+        else counts.ignored++;
+      },
+    });
+    queues.set(
+      consumer,
+      new LocalQueue({
+        name: consumer,
+        handler: (event) => handler(event, {} as never),
+        maxReceiveCount: MAX_RECEIVE_COUNT,
+        onDeadLetter: async (message, reason) => {
+          counts.deadLettered++;
+          await pipeline.deadLetters.put({
+            id: `${consumer}#${createHash('sha256').update(message.body).digest('base64url')}`,
+            consumer,
+            reason,
+            body: message.body,
+            deadLetteredAt: new Date().toISOString(),
+            attempts: message.receiveCount,
+          });
+        },
+        onDone: (message) => journal?.done(message.messageId),
+      }),
+    );
+  }
+  for (const message of journal?.recover() ?? []) queues.get(message.queue)?.send(message.body, message.messageId);
+
+  const sendToConsumer = (consumer: string, body: string) => {
+    const queue = queues.get(consumer as Consumer);
+    if (!queue) throw new Error(`no queue for consumer ${consumer}`);
+    const messageId = `redrive/${Date.now()}/${createHash('sha256').update(body).digest('base64url').slice(0, 16)}`;
+    journal?.sent([{ queue: consumer, messageId, body }]);
+    queue.send(body, messageId);
+  };
+  const admin: AdminDeps = { pipeline, clock, bus, queues, counts, sendToConsumer };
+  const finance = { reads: new LedgerReads(dynamo.doc, dynamo.tableName), closes: pipeline.closes };
+  const financeGet = (path: string) => handleFinanceRequest(finance, 'GET', path, clock.now());
+  const schedules = options.schedules ? new LocalSchedules(clock, admin, options.log ?? (() => {})) : undefined;
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      logger.error('local stack request failed', { method: req.method, url: req.url, error: error instanceof Error ? error.message : String(error) });
+      if (!res.headersSent) send(res, 500, 'application/json', JSON.stringify({ error: 'INTERNAL', message: error instanceof Error ? error.message : String(error) }));
+      else res.end();
+    });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const method = req.method ?? 'GET';
+    if (method === 'POST' && url.pathname === '/') {
+      const target = req.headers['x-amz-target'];
+      if (target !== PUT_EVENTS_TARGET) return send(res, 400, 'application/x-amz-json-1.1', JSON.stringify({ __type: 'UnknownOperationException', message: `unsupported X-Amz-Target ${String(target)}; this endpoint speaks ${PUT_EVENTS_TARGET}` }));
+      return handlePutEvents(req, res, LOCAL_BUS_NAME, async (events) => bus.accept(events));
+    }
+    if (method === 'GET' && url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', await statementPage(url.searchParams, financeGet));
+    if (url.pathname.startsWith('/admin/')) {
+      const body = method === 'POST' ? await readJson(req) : undefined;
+      if (body === INVALID) return send(res, 400, 'application/json', JSON.stringify({ error: 'BAD_REQUEST', message: 'the body is not JSON' }));
+      const answer = await handleAdmin(admin, method, url, body);
+      return send(res, answer.status, 'application/json', JSON.stringify(answer.body));
+    }
+    const answer = await handleFinanceRequest(finance, method, url.pathname, clock.now());
+    return send(res, answer.status, answer.contentType, answer.body);
+  }
+
+  const port = options.port ?? Number(process.env.PORT ?? 3000);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolveListen());
+  });
+  const address = server.address() as AddressInfo;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    dataDir,
+    close: () =>
+      (closing ??= (async () => {
+        schedules?.stop();
+        await new Promise<void>((resolveClose) => {
+          server.close(() => resolveClose());
+          server.closeIdleConnections();
+        });
+        // Batches in flight finish; what is still queued is kept in the journal for the next start.
+        await Promise.all([...queues.values()].map((queue) => queue.stop()));
+        journal?.rewrite([...queues.values()].flatMap((queue) => queue.pending().map((m) => ({ queue: queue.name, messageId: m.messageId, body: m.body }))));
+        await dynamo.stop();
+      })()),
+  };
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { 'content-type': contentType });
+  res.end(body);
+}
+
+const INVALID = Symbol('invalid JSON');
+const MAX_ADMIN_BODY = 64 * 1024;
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_ADMIN_BODY) return INVALID;
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return INVALID;
+  }
+}
