@@ -29,10 +29,17 @@ export interface LocalQueueOptions {
 }
 
 export class LocalQueue {
-  private readonly messages: QueuedMessage[] = [];
+  /** Every message not yet done, in the order sent. */
+  private readonly messages = new Map<string, QueuedMessage>();
+  /** Visible messages in delivery order; `readyHead` skips the ones already taken. */
+  private ready: QueuedMessage[] = [];
+  private readyHead = 0;
+  /** Messages hidden by a back-off until their `visibleAt`. */
+  private readonly waiting = new Set<QueuedMessage>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly lastError = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
+  private timerDue = 0;
   private stopped = false;
   private paused = false;
 
@@ -43,43 +50,52 @@ export class LocalQueue {
   }
 
   get depth(): number {
-    return this.messages.length;
+    return this.messages.size;
   }
 
   send(body: string, messageId: string = randomUUID()): QueuedMessage {
     const message = { messageId, body, receiveCount: 0, visibleAt: 0 };
-    this.messages.push(message);
+    this.messages.set(messageId, message);
+    this.ready.push(message);
     this.schedule(0);
     return message;
   }
 
   /** Hides a message until `seconds` from now: ChangeMessageVisibility as the handler calls it. */
   delay(messageId: string, seconds: number): void {
-    const message = this.messages.find((m) => m.messageId === messageId);
+    const message = this.messages.get(messageId);
     if (message) message.visibleAt = Date.now() + seconds * 1000;
   }
 
   /** Every message still queued, for persisting across a restart. */
-  pending(): readonly QueuedMessage[] {
-    return this.messages;
+  pending(): QueuedMessage[] {
+    return [...this.messages.values()];
   }
 
   /**
-   * Delivers until the queue is empty, ignoring back-off: each pass delivers every message
-   * once, so a message waiting for an event in another queue gets its next try on the next pass.
+   * Delivers every queued message once, ignoring back-off, and returns whether there was
+   * any: a drain repeats passes, so a message waiting for an event in another queue gets its
+   * next try on the next pass. The poller stays paused until resume().
    */
   async drainPass(): Promise<boolean> {
     this.paused = true;
     await this.settle();
-    if (this.messages.length === 0) return false;
-    const batch = [...this.messages];
+    if (this.messages.size === 0) return false;
+    const all = [...this.messages.values()];
+    this.ready = [];
+    this.readyHead = 0;
+    this.waiting.clear();
     const size = this.options.batchSize ?? 10;
-    const batches: QueuedMessage[][] = [];
-    for (let i = 0; i < batch.length; i += size) batches.push(batch.slice(i, i + size));
     const concurrency = this.options.concurrency ?? 4;
-    for (let i = 0; i < batches.length; i += concurrency) {
-      await Promise.all(batches.slice(i, i + concurrency).map((b) => this.track(this.deliver(b))));
-    }
+    let next = 0;
+    const worker = async () => {
+      while (next < all.length) {
+        const batch = all.slice(next, next + size);
+        next += size;
+        await this.track(this.deliver(batch));
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
     return true;
   }
 
@@ -101,8 +117,15 @@ export class LocalQueue {
     await this.settle();
   }
 
+  /** Polls in `ms`, unless a poll is already due sooner (a back-off must not delay new messages). */
   private schedule(ms: number): void {
-    if (this.stopped || this.timer) return;
+    if (this.stopped) return;
+    const due = Date.now() + ms;
+    if (this.timer) {
+      if (this.timerDue <= due) return;
+      clearTimeout(this.timer);
+    }
+    this.timerDue = due;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.poll();
@@ -111,22 +134,27 @@ export class LocalQueue {
   }
 
   private poll(): void {
-    if (this.paused) return;
+    if (this.paused || this.stopped) return;
+    const now = Date.now();
+    let nextVisible = Number.POSITIVE_INFINITY;
+    for (const message of this.waiting) {
+      if (message.visibleAt <= now) {
+        this.waiting.delete(message);
+        this.ready.push(message);
+      } else nextVisible = Math.min(nextVisible, message.visibleAt);
+    }
     const concurrency = this.options.concurrency ?? 4;
     const size = this.options.batchSize ?? 10;
-    const now = Date.now();
-    const taken = new Set<QueuedMessage>();
-    while (this.inFlight.size < concurrency) {
-      const batch = this.messages.filter((m) => m.visibleAt <= now && !taken.has(m)).slice(0, size);
-      if (batch.length === 0) break;
-      for (const m of batch) {
-        taken.add(m);
-        m.visibleAt = Number.POSITIVE_INFINITY; // in flight: invisible to other pollers
-      }
+    while (this.inFlight.size < concurrency && this.readyHead < this.ready.length) {
+      const batch = this.ready.slice(this.readyHead, this.readyHead + size);
+      this.readyHead += batch.length;
       void this.track(this.deliver(batch)).then(() => this.schedule(0));
     }
-    const next = Math.min(...this.messages.map((m) => m.visibleAt));
-    if (Number.isFinite(next)) this.schedule(Math.max(0, next - Date.now()));
+    if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
+      this.ready = this.ready.slice(this.readyHead);
+      this.readyHead = 0;
+    }
+    if (Number.isFinite(nextVisible)) this.schedule(Math.max(0, nextVisible - now));
   }
 
   private track(work: Promise<void>): Promise<void> {
@@ -137,12 +165,11 @@ export class LocalQueue {
   private async deliver(batch: QueuedMessage[]): Promise<void> {
     for (const m of batch) {
       m.receiveCount++;
-      m.visibleAt = Number.POSITIVE_INFINITY;
+      m.visibleAt = 0;
     }
-    const records = batch.map((m) => this.record(m));
     let failed: Set<string>;
     try {
-      const response = await this.options.handler({ Records: records });
+      const response = await this.options.handler({ Records: batch.map((m) => this.record(m)) });
       failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (error) {
       // A handler that throws fails its whole batch, as Lambda does.
@@ -160,15 +187,15 @@ export class LocalQueue {
         this.remove(m);
         continue;
       }
-      // The handler may already have asked for a back-off through delay(); keep the longer one.
-      const backoff = Date.now() + (this.options.visibilityTimeoutMs ?? 2_000);
-      m.visibleAt = Number.isFinite(m.visibleAt) ? Math.max(m.visibleAt, backoff) : backoff;
+      // The handler may have asked for a longer back-off through delay(); keep the longer one.
+      m.visibleAt = Math.max(m.visibleAt, Date.now() + (this.options.visibilityTimeoutMs ?? 2_000));
+      this.waiting.add(m);
     }
+    this.schedule(0);
   }
 
   private remove(message: QueuedMessage): void {
-    const index = this.messages.indexOf(message);
-    if (index >= 0) this.messages.splice(index, 1);
+    this.messages.delete(message.messageId);
     this.lastError.delete(message.messageId);
     this.options.onDone?.(message);
   }
