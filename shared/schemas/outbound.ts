@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { customerId, entityId, eventId, positiveYen, signedYen, yearMonth, yen } from './primitives.ts';
 
 /*

@@ -1,0 +1,110 @@
+// Alarms to one SNS topic. Each metric is watched by one alarm: the monthly close has its own
+// alarm over its functions and queue, so that its failure is named as such and not also
+// reported piecemeal.
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { acknowledgeRule } from '../compliance.ts';
+import { DeadLetterQueue } from './queues.ts';
+
+const PERIOD = Duration.minutes(5);
+/** What the ingest functions log when they store an event as a dead letter in the table. */
+const DEAD_LETTERED_MESSAGE = 'event dead-lettered';
+
+export interface PipelineAlarmsProps {
+  /** Prefixes alarm names, which are unique per account and region. */
+  prefix: string;
+  alarmEmail?: string;
+}
+
+export class PipelineAlarms extends Construct {
+  readonly topic: Topic;
+  readonly alarms: Alarm[] = [];
+  private readonly prefix: string;
+  private readonly deadLetteredMetric: Metric;
+
+  constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
+    super(scope, id);
+    this.prefix = props.prefix;
+    this.topic = new Topic(this, 'Topic', { displayName: `${props.prefix} billing pipeline alarms`, enforceSSL: true });
+    // enforceSSL replaces the topic's default policy, which is what let CloudWatch publish.
+    const stack = Stack.of(this);
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:${props.prefix}-*` } },
+      }),
+    );
+    if (props.alarmEmail) {
+      const undelivered = new DeadLetterQueue(this, 'UndeliveredNotifications');
+      acknowledgeRule(
+        undelivered,
+        'AwsSolutions-SQS3',
+        'This queue is the dead-letter queue of the alarm e-mail subscription (its redrive policy), a use cdk-nag only recognises for queues and Lambda functions.',
+      );
+      this.topic.addSubscription(new EmailSubscription(props.alarmEmail, { deadLetterQueue: undelivered }));
+      this.onDeadLetters('UndeliveredNotifications', undelivered, 'alarm notifications SNS could not deliver');
+    }
+    this.deadLetteredMetric = new Metric({ namespace: `DeviceSupplyBilling/${props.prefix}`, metricName: 'EventsDeadLettered', statistic: 'Sum', period: PERIOD });
+    this.alarm('EventsDeadLettered', this.deadLetteredMetric, 'Inbound events were stored as dead letters in the table (malformed, refused or never applicable): read them and redrive (docs/deploy.md).');
+  }
+
+  /** Lambda errors: crashes, timeouts and failed async invocations (record failures go to the queue's DLQ). */
+  onErrors(fn: IFunction, what: string): void {
+    this.alarm(`${fn.node.id}Errors`, fn.metricErrors({ period: PERIOD, statistic: 'Sum' }), `${what} failed (errors or timeouts).`);
+  }
+
+  onThrottles(fn: IFunction, what: string): void {
+    this.alarm(`${fn.node.id}Throttles`, fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }), `${what} was throttled: the account's concurrency is exhausted.`);
+  }
+
+  onDeadLetters(id: string, queue: IQueue, what: string): void {
+    this.alarm(`${id}Depth`, queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }), `Messages in the dead-letter queue of ${what}: inspect and redrive (docs/deploy.md).`);
+  }
+
+  /** Counts the ingest log lines that record a dead letter stored in the table. */
+  countDeadLettered(logGroup: ILogGroup, id: string): void {
+    new MetricFilter(this, id, {
+      logGroup,
+      filterPattern: FilterPattern.stringValue('$.message', '=', DEAD_LETTERED_MESSAGE),
+      metricNamespace: this.deadLetteredMetric.namespace,
+      metricName: this.deadLetteredMetric.metricName,
+      metricValue: '1',
+    });
+  }
+
+  /** The monthly close as one alarm: its start or shard functions fail, or a shard message dead-letters. */
+  onCloseFailure(closeStart: IFunction, closeShard: IFunction, closeDeadLetters: IQueue): void {
+    const usingMetrics: Record<string, IMetric> = {
+      startErrors: closeStart.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+      shardErrors: closeShard.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+      deadShards: closeDeadLetters.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+    };
+    const expression = Object.keys(usingMetrics).map((name) => `FILL(${name}, 0)`).join(' + ');
+    this.alarm('MonthlyCloseFailed', new MathExpression({ expression, usingMetrics, period: PERIOD, label: 'close failures' }), 'The monthly close failed: close-start or close-shard errored, or a shard message reached the close dead-letter queue. Re-run close-start for the month (docs/deploy.md): it resumes the shards not done.');
+  }
+
+  private alarm(id: string, metric: IMetric, description: string): void {
+    const alarm = new Alarm(this, id, {
+      alarmName: `${this.prefix}-${id}`,
+      alarmDescription: description,
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // No data means nothing failed: Lambda and SQS publish no point for a quiet period.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.topic));
+    this.alarms.push(alarm);
+  }
+}

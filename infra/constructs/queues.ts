@@ -1,0 +1,47 @@
+// The pipeline's queues: every one encrypted (SSE-SQS, which EventBridge, Scheduler and SNS can
+// write to without a key policy) and refusing requests that are not TLS.
+import { Duration } from 'aws-cdk-lib';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { acknowledgeRule } from '../compliance.ts';
+
+/** Longest SQS keeps a message: the time an operator has to look at a dead letter and redrive it. */
+const DEAD_LETTER_RETENTION = Duration.days(14);
+
+/** End of a redrive chain: nothing redrives it automatically, an alarm watches its depth. */
+export class DeadLetterQueue extends Queue {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: DEAD_LETTER_RETENTION });
+    acknowledgeRule(
+      this,
+      'Serverless-SQSRedrivePolicy',
+      'This is a dead-letter queue: its messages wait 14 days for an operator (docs/deploy.md, redrive), an alarm fires on its depth, and a DLQ of its own would only move them out of sight.',
+    );
+  }
+}
+
+export interface WorkQueueProps {
+  /** The timeout of the function consuming the queue. */
+  consumerTimeout: Duration;
+  /** Deliveries before SQS moves a message to the dead-letter queue. */
+  maxReceiveCount: number;
+}
+
+/** A queue a Lambda consumes, with its dead-letter queue. */
+export class WorkQueue extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: WorkQueueProps) {
+    super(scope, id);
+    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetters');
+    this.queue = new Queue(this, 'Queue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // AWS's advice for Lambda consumers: a batch retried after a throttle or a timeout must
+      // not reappear while the first attempt may still be running.
+      visibilityTimeout: Duration.seconds(props.consumerTimeout.toSeconds() * 6),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
+    });
+  }
+}

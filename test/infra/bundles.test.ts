@@ -1,0 +1,71 @@
+// The Lambda bundles: NodejsFunction builds them with the local esbuild (no Docker), exactly as
+// `buildBundles` does for the bench, within the size budget, and each loads on plain Node 22
+// with the AWS SDK left to the Lambda runtime.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaEntries, REPO_ROOT } from '../../infra/bundling.ts';
+import { BUNDLE_BUDGET_BYTES, buildBundles, formatBundleReport, stagedBundles, type BuiltBundle } from '../../infra/bundles.ts';
+import { billingApp } from './billing-app.ts';
+
+let staged: BuiltBundle[];
+let built: BuiltBundle[];
+let outdir: string;
+
+beforeAll(async () => {
+  // Under node_modules, as buildBundles' default, so that the bundles' `@aws-sdk/*` imports resolve.
+  const cache = join(REPO_ROOT, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  outdir = mkdtempSync(join(cache, 'infra-test-bundles-'));
+  const { app, stack } = billingApp({ bundle: true });
+  staged = stagedBundles(stack.functions.map((fn) => fn.stagedBundle()), app.outdir);
+  built = await buildBundles({ outdir });
+}, 180_000);
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('Lambda bundles', () => {
+  it('are built by NodejsFunction for every entry, byte for byte as buildBundles builds them', () => {
+    const names = lambdaEntries().map((e) => e.name).sort();
+    expect(staged.map((s) => s.name).sort()).toEqual(names);
+    expect(built.map((b) => b.name).sort()).toEqual(names);
+    for (const bundle of built) {
+      const deployed = staged.find((s) => s.name === bundle.name);
+      expect(bundle.bytes, bundle.name).toBe(deployed?.bytes);
+      // Equal only if the sources did not change between the two builds, as in CI.
+      expect(readFileSync(bundle.file, 'utf8') === readFileSync(deployed?.file ?? '', 'utf8'), bundle.name).toBe(true);
+    }
+  });
+
+  it(`stay within ${BUNDLE_BUDGET_BYTES / 1024} KB minified each`, () => {
+    const over = built.filter((b) => b.bytes > BUNDLE_BUDGET_BYTES).map((b) => `${b.name}: ${b.bytes} bytes`);
+    expect(over, formatBundleReport(built)).toEqual([]);
+  });
+
+  it('are ES modules that import the AWS SDK from the runtime and load their handler on plain Node', () => {
+    const env = {
+      PATH: process.env.PATH,
+      AWS_REGION: 'ap-northeast-1',
+      TABLE_NAME: 'billing',
+      EVENT_BUS_NAME: 'device-supply',
+      CLOSE_QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/000000000000/close',
+      CONSUMER_QUEUE_URLS: '{}',
+    };
+    const loader = 'const m = await import(process.argv[1]); process.stdout.write(typeof m.handler);';
+    for (const bundle of built) {
+      expect(readFileSync(bundle.file, 'utf8'), bundle.name).toMatch(/from\s*"@aws-sdk\/client-/);
+      expect(execFileSync(process.execPath, ['--input-type=module', '-e', loader, bundle.file], { env, encoding: 'utf8' }), bundle.name).toBe('function');
+    }
+  });
+
+  it('are reported largest first, with those over budget marked', () => {
+    const report = formatBundleReport([
+      { name: 'small', entry: 'functions/small.ts', bytes: 10 * 1024 },
+      { name: 'large', entry: 'functions/large.ts', bytes: BUNDLE_BUDGET_BYTES + 1 },
+    ]);
+    const lines = report.split('\n');
+    expect(lines[1]).toMatch(/^\s+large\s+250\.0 KB\s+over budget$/);
+    expect(lines[2]).toMatch(/^\s+small\s+10\.0 KB$/);
+  });
+});
