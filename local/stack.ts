@@ -3,7 +3,8 @@
 // HTTP port that speaks PutEvents, the finance API and the admin operations.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { CONSUMERS, type Consumer } from '#shared/routing.ts';
 import { handleFinanceRequest } from '#shared/runtime/finance-api.ts';
@@ -15,6 +16,7 @@ import { handleAdmin, type AdminDeps, type IngestCounts } from './admin.ts';
 import { startEmbeddedDynamo } from './embedded-dynamo.ts';
 import { handlePutEvents, PUT_EVENTS_TARGET } from './eventbridge-endpoint.ts';
 import { LOCAL_BUS_NAME, LocalBus } from './local-bus.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { LocalClock } from './local-clock.ts';
 import { LocalQueue } from './local-queue.ts';
 import { LocalSchedules } from './local-schedules.ts';
@@ -48,8 +50,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // The handlers log every event at INFO, which suits CloudWatch, not a terminal.
   logger.setLogLevel((process.env.BILLING_LOG_LEVEL ?? 'WARN') as 'WARN');
   const dataDir = options.dataDir === null ? null : resolve(options.dataDir ?? process.env.BILLING_DATA_DIR ?? '.data');
-  const dynamo = await startEmbeddedDynamo(dataDir);
-  const clock = new LocalClock(options.now);
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const unlock = dataDir ? lockDataDir(dataDir) : () => {};
+  const dynamo = await startEmbeddedDynamo(dataDir).catch((error: unknown) => {
+    unlock();
+    throw error;
+  });
+  const clock = new LocalClock(options.now, dataDir ? join(dataDir, 'clock.json') : undefined);
   const journal = dataDir ? new QueueJournal(dataDir) : undefined;
   const queues = new Map<string, LocalQueue>();
   const bus = new LocalBus(queues, journal, dataDir);
@@ -130,10 +137,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const port = options.port ?? Number(process.env.PORT ?? 3000);
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolveListen());
-  });
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolveListen());
+    });
+  } catch (error) {
+    schedules?.stop();
+    await Promise.all([...queues.values()].map((queue) => queue.stop()));
+    await dynamo.stop();
+    unlock();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
 
   let closing: Promise<void> | undefined;
@@ -151,6 +166,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await Promise.all([...queues.values()].map((queue) => queue.stop()));
         journal?.rewrite([...queues.values()].flatMap((queue) => queue.pending().map((m) => ({ queue: queue.name, messageId: m.messageId, body: m.body }))));
         await dynamo.stop();
+        unlock();
       })()),
   };
 }

@@ -58,6 +58,22 @@ describe('restart with data kept', () => {
   });
 });
 
+describe('one data folder, one stack', () => {
+  it('keeps a clock set by hand across a restart, and refuses a second stack on the same folder', async () => {
+    const dataDir = dataFolder();
+    const first = await startStack({ dataDir });
+    await first.setClock(jst('2027-02-01', '01:00'));
+    await expect(startStack({ dataDir })).rejects.toThrow(/in use by another local stack/);
+    await first.stop();
+    const second = await startStack({ dataDir });
+    try {
+      expect((await second.get('/admin/clock')).json).toEqual({ now: '2027-01-31T16:00:00.000Z', fixed: true });
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -102,10 +118,10 @@ describe('npm start', () => {
     const second = await npmStart(port, dataDir);
     try {
       await fetch(`${url}/admin/clock`, { method: 'POST', body: JSON.stringify({ now: jst('2026-12-01', '01:00') }) });
-      const drained = await (await fetch(`${url}/admin/drain`, { method: 'POST' })).json();
+      const drained = (await (await fetch(`${url}/admin/drain`, { method: 'POST' })).json()) as { pending: number };
       expect(drained.pending).toBe(0);
       expect((await fetch(`${url}/admin/close`, { method: 'POST', body: JSON.stringify({ month: '2026-11' }) })).status).toBe(200);
-      const statement = await (await fetch(`${url}/customers/C-SIGTERM/statements/2026-11`)).json();
+      const statement = (await (await fetch(`${url}/customers/C-SIGTERM/statements/2026-11`)).json()) as { totals: { totalYen: number } };
       expect(statement.totals.totalYen).toBe(2000);
     } finally {
       second.child.kill('SIGINT');
