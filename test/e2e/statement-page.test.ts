@@ -1,0 +1,132 @@
+// The statement page (GET /) in a real headless browser against a real local stack: a finance
+// user fills the forms, submits, and reads the statement, the report, and clear errors; a
+// hostile customer id is shown as text, never run.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEventFile } from '../../local/cli/event-file.ts';
+import { localEventBridgeClient, sendEvents } from '../../local/cli/send-events.ts';
+import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const EXAMPLES = new URL('../../examples/fiscal-year-2026.ndjson', import.meta.url);
+/** Screenshots and the hostile page's HTML, for a person to look at after a run. */
+const ARTIFACTS_DIR = join(tmpdir(), 'billing-statement-page');
+
+describe('statement page in a browser', () => {
+  let stack: LocalStack;
+  let browser: BrowserContext;
+  let page: Page;
+  let profileDir: string;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ port: 0, dataDir: null, now: '2026-04-01T09:00:00+09:00' });
+    const bus = localEventBridgeClient(stack.url);
+    const sent = await sendEvents(bus, parseEventFile(await readFile(EXAMPLES, 'utf8')));
+    bus.destroy();
+    expect(sent.failures).toEqual([]);
+    const admin = (path: string, body: unknown) => fetch(`${stack.url}${path}`, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json());
+    await admin('/admin/drain', {});
+    await admin('/admin/clock', { now: '2027-04-01T01:00:00+09:00' });
+    expect(await admin('/admin/close', { month: '2027-03' })).toMatchObject({ month: '2027-03', customers: 4 });
+
+    // A fresh profile each run: nothing cached or remembered from another run changes the page.
+    profileDir = await mkdtemp(join(tmpdir(), 'billing-chromium-'));
+    await rm(ARTIFACTS_DIR, { recursive: true, force: true });
+    await mkdir(ARTIFACTS_DIR, { recursive: true });
+    browser = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    page = browser.pages()[0] ?? (await browser.newPage());
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+    if (profileDir) await rm(profileDir, { recursive: true, force: true });
+  });
+
+  const submit = async (form: '#statement-form' | '#report-form') => {
+    await Promise.all([page.waitForURL(/\?/), page.locator(`${form} button[type=submit]`).click()]);
+  };
+
+  it('shows a statement after filling the form: its lines, totals and months', async () => {
+    await page.goto(stack.url);
+    await expect(page.title()).resolves.toBe('Billing statements · device-supply-billing (local)');
+    await page.fill('#statement-form input[name=customerId]', 'CUST-1001');
+    await page.fill('#statement-form input[name=month]', '2026-10');
+    await submit('#statement-form');
+
+    expect(new URL(page.url()).searchParams.get('customerId')).toBe('CUST-1001');
+    await expect(page.locator('#statement-title').textContent()).resolves.toBe('Statement CUST-1001 · 2026-10');
+    const rows = await page.locator('table.lines tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows).toEqual([
+      ['exchange_fee', '交換・修理代金', 'Exchange/repair fee, use 1 of this coverage year (claim CLM-1001-1)', 'DEV-1001-A · CLM-1001-1', '課税10%', '¥5,500'],
+      ['device_installment', '端末代金（分割）', 'Installment 7 of 24, Galaxy S25', 'DEV-1001-A', '課税10%', '¥5,408'],
+      ['protection_fee', '端末補償オプション', 'Device protection 2026-10', 'DEV-1001-A', '課税10%', '¥550'],
+      ['late_return_penalty', '端末保守調定金', 'Late return of the old device (claim CLM-1001-1)', 'DEV-1001-A · CLM-1001-1', '不課税', '¥40,000'],
+    ]);
+    const total = (key: string) => page.locator(`table.lines [data-total=${key}]`).textContent();
+    await expect(total('taxableYen')).resolves.toBe('¥11,458');
+    await expect(total('consumptionTaxYen')).resolves.toBe('¥1,041');
+    await expect(total('nonTaxableYen')).resolves.toBe('¥40,000');
+    await expect(total('totalYen')).resolves.toBe('¥51,458');
+    await expect(page.locator('nav.months a').count()).resolves.toBe(12);
+    await expect(page.locator('nav.months a[aria-current=page]').textContent()).resolves.toBe('2026-10');
+
+    const screenshot = await page.screenshot({ path: join(ARTIFACTS_DIR, 'statement-page.png'), fullPage: true });
+    expect(screenshot.subarray(1, 4).toString('latin1')).toBe('PNG');
+  }, 60_000);
+
+  it('follows a month link to another statement', async () => {
+    await Promise.all([page.waitForURL(/month=2026-04/), page.locator('nav.months a', { hasText: '2026-04' }).click()]);
+    await expect(page.locator('table.lines [data-total=totalYen]').textContent()).resolves.toBe('¥5,434');
+    await expect(page.locator('table.lines tbody tr').nth(1).locator('td').nth(2).textContent()).resolves.toBe('Device protection 2026-04, 1 of 30 days');
+  }, 30_000);
+
+  it("shows the month's report, by kind and tax class, with the statement count and a working link to entries.csv", async () => {
+    await page.fill('#report-form input[name=report]', '2026-10');
+    await submit('#report-form');
+    await expect(page.locator('#report-title').textContent()).resolves.toBe('Report 2026-10');
+    await expect(page.locator('[data-statements]').getAttribute('data-statements')).resolves.toBe('3');
+    await expect(page.locator('table.by-kind tr[data-key=late_return_penalty] td').allTextContents()).resolves.toEqual(['late_return_penalty', '端末保守調定金', '1', '¥40,000']);
+    await expect(page.locator('table.by-tax-class tr[data-key=taxable-10] td').allTextContents()).resolves.toEqual(['taxable-10', '課税10%', '6', '¥15,334']);
+    await expect(page.locator('table.totals [data-total=totalYen]').textContent()).resolves.toBe('¥55,334');
+    // The statement asked for before stays on the page beside the report.
+    await expect(page.locator('#statement-title').textContent()).resolves.toBe('Statement CUST-1001 · 2026-04');
+
+    const href = await page.locator('a.csv').getAttribute('href');
+    expect(href).toBe('/reports/2026-10/entries.csv');
+    const csv = await page.request.get(new URL(href!, page.url()).toString());
+    expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
+    expect((await csv.text()).trim().split('\r\n')).toHaveLength(1 + 7);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'report.png'), fullPage: true });
+  }, 60_000);
+
+  it("shows the API's error clearly when there is no statement", async () => {
+    await page.goto(stack.url);
+    await page.fill('#statement-form input[name=customerId]', 'CUST-1002');
+    await page.fill('#statement-form input[name=month]', '2027-02');
+    await submit('#statement-form');
+    const alert = page.getByRole('alert');
+    await expect(alert.locator('.error-code').textContent()).resolves.toBe('NOT_FOUND');
+    await expect(alert.locator('.error-message').textContent()).resolves.toBe('no statement for customer CUST-1002 in 2027-02');
+    await expect(page.locator('table.lines').count()).resolves.toBe(0);
+  }, 30_000);
+
+  it('shows a hostile customer id as text: no element, no script, the same value back in the form', async () => {
+    const hostile = `"><img src=x onerror="document.title='pwned'">&<b>`;
+    await page.goto(stack.url);
+    await page.fill('#statement-form input[name=customerId]', hostile);
+    await page.fill('#statement-form input[name=month]', '2026-10');
+    await submit('#statement-form');
+
+    await expect(page.locator('#statement-form input[name=customerId]').inputValue()).resolves.toBe(hostile);
+    await expect(page.getByRole('alert').locator('.error-message').textContent()).resolves.toBe(`no statement for customer ${hostile} in 2026-10`);
+    await expect(page.locator('main img, main b, body img').count()).resolves.toBe(0);
+    await expect(page.title()).resolves.toBe('Billing statements · device-supply-billing (local)');
+    await writeFile(join(ARTIFACTS_DIR, 'hostile.html'), await page.content());
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'hostile-id.png'), fullPage: true });
+  }, 30_000);
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import type { Statement } from '#shared/domain/index.ts';
+import { buildMonthReport } from '#shared/runtime/finance-api.ts';
+import { countsLine, deadLettersText, monthReportTable, reportsSummaryTable, statementTable, yearSummaryTable } from '../../../local/cli/tables.ts';
+
+// CUST-1001's October of examples/README.md: fee, installment, protection and the late-return penalty.
+const october: Statement = {
+  customerId: 'CUST-1001',
+  month: '2026-10',
+  closedAt: '2026-10-31T16:00:00.000Z',
+  lines: [
+    { entryId: 'fee/CLM-1001-1', kind: 'exchange_fee', deviceId: 'DEV-1001-A', claimId: 'CLM-1001-1', description: 'Exchange/repair fee, use 1 of this coverage year (claim CLM-1001-1)', amountYen: 5500, taxClass: 'taxable-10', useNumber: 1 },
+    { entryId: 'inst/DEV-1001-A/7', kind: 'device_installment', deviceId: 'DEV-1001-A', description: 'Installment 7 of 24, Galaxy S25', amountYen: 5408, taxClass: 'taxable-10', installment: { number: 7, of: 24 } },
+    { entryId: 'prot/DEV-1001-A/2026-10', kind: 'protection_fee', deviceId: 'DEV-1001-A', description: 'Device protection 2026-10', amountYen: 550, taxClass: 'taxable-10' },
+    { entryId: 'penalty/CLM-1001-1', kind: 'late_return_penalty', deviceId: 'DEV-1001-A', claimId: 'CLM-1001-1', description: 'Late return of the old device (claim CLM-1001-1)', amountYen: 40000, taxClass: 'non-taxable' },
+  ],
+  totals: { taxableYen: 11458, consumptionTaxYen: 1041, nonTaxableYen: 40000, totalYen: 51458 },
+};
+
+const cellsOf = (line: string): string[] => line.split('│').slice(1, -1).map((cell) => cell.trim());
+
+/**
+ * The cells of the table row whose first cell is `first`, a wrapped cell's lines joined with a
+ * space (cli-table3 draws cells between │ and continues a wrapped row on the next lines).
+ */
+function row(table: string, first: string): string[] | undefined {
+  const lines = table.split('\n');
+  const start = lines.findIndex((line) => line.startsWith('│') && cellsOf(line)[0] === first);
+  if (start < 0) return undefined;
+  const cells = cellsOf(lines[start]!);
+  for (let i = start + 1; i < lines.length && lines[i]!.startsWith('│') && cellsOf(lines[i]!)[0] === ''; i++) {
+    cellsOf(lines[i]!).forEach((cell, c) => {
+      if (cell) cells[c] = `${cells[c]} ${cell}`;
+    });
+  }
+  return cells;
+}
+
+/** Columns a terminal gives a line: CJK and full-width forms take two. */
+const displayWidth = (line: string): number => [...line].reduce((w, ch) => w + (/[\u3000-\u30ff\u4e00-\u9fff\uff00-\uff60]/.test(ch) ? 2 : 1), 0);
+
+describe('statementTable', () => {
+  const text = statementTable(october);
+
+  it('titles the statement with the customer, the month and the close in JST', () => {
+    expect(text.split('\n')[0]).toBe('Statement CUST-1001 2026-10 (closed 2026-11-01 01:00 JST)');
+  });
+
+  it('shows each line with its kind in English and Japanese, its tax class and its amount in yen', () => {
+    expect(row(text, 'late_return_penalty')).toEqual(['late_return_penalty', '端末保守調定金', 'Late return of the old device (claim CLM-1001-1)', 'DEV-1001-A CLM-1001-1', '不課税', '¥40,000']);
+    expect(row(text, 'device_installment')).toEqual(['device_installment', '端末代金（分割）', 'Installment 7 of 24, Galaxy S25', 'DEV-1001-A', '課税10%', '¥5,408']);
+  });
+
+  it('ends with the four totals, right-aligned under the amounts', () => {
+    const totals = text.split('\n').filter((line) => /課税対象額|うち消費税|不課税 │|合計/.test(line));
+    expect(totals.map((line) => line.split('│').slice(1, -1).map((c) => c.trim()))).toEqual([
+      ['Taxable, tax included 課税対象額（税込）', '¥11,458'],
+      ['of which consumption tax 10% うち消費税', '¥1,041'],
+      ['Non-taxable 不課税', '¥40,000'],
+      ['Total 合計', '¥51,458'],
+    ]);
+    const widths = new Set(text.split('\n').slice(1).map(displayWidth));
+    expect(widths.size).toBe(1); // every row is as wide as the frame: the table is well-formed
+  });
+
+  it('marks a credit with what it reverses and the month it belongs to', () => {
+    const credit: Statement = {
+      ...october,
+      lines: [{ entryId: 'penalty/K9/rev', kind: 'late_return_penalty', deviceId: 'D9', claimId: 'K9', description: 'Reversal: returned on time', amountYen: -40000, taxClass: 'non-taxable', reverses: 'penalty/K9', forMonth: '2026-09' }],
+      totals: { taxableYen: 0, consumptionTaxYen: 0, nonTaxableYen: -40000, totalYen: -40000 },
+    };
+    expect(row(statementTable(credit), 'late_return_penalty')).toEqual(['late_return_penalty', '端末保守調定金', 'Reversal: returned on time (for 2026-09) (reverses penalty/K9)', 'D9 K9', '不課税', '-¥40,000']);
+  });
+});
+
+describe('monthReportTable', () => {
+  const text = monthReportTable(buildMonthReport('2026-10', [october]));
+
+  it('lists only the kinds that have entries, with counts and amounts', () => {
+    expect(row(text, 'exchange_fee')).toEqual(['exchange_fee', '交換・修理代金', '1', '¥5,500']);
+    expect(row(text, 'device_lump_sum')).toBeUndefined();
+    expect(row(text, 'taxable-10')).toEqual(['taxable-10', '課税10%', '3', '¥11,458']);
+    expect(row(text, 'non-taxable')).toEqual(['non-taxable', '不課税', '1', '¥40,000']);
+  });
+
+  it('gives the statement count and the totals', () => {
+    expect(text.split('\n')[0]).toBe('Report 2026-10: 1 statement');
+    expect(row(text, 'Statements 明細数')).toEqual(['Statements 明細数', '1']);
+    expect(row(text, 'Total 合計')).toEqual(['Total 合計', '¥51,458']);
+  });
+});
+
+describe('summaries', () => {
+  it("adds up a customer's months", () => {
+    const september: Statement = { ...october, month: '2026-09', lines: october.lines.slice(1, 3), totals: { taxableYen: 5958, consumptionTaxYen: 541, nonTaxableYen: 0, totalYen: 5958 } };
+    const text = yearSummaryTable('CUST-1001', [october, september]);
+    expect(row(text, '2026-09')).toEqual(['2026-09', '2', '¥5,958', '¥541', '¥0', '¥5,958']);
+    expect(row(text, 'Year 年間')).toEqual(['Year 年間', '', '¥17,416', '¥1,582', '¥40,000', '¥57,416']);
+    expect(text.indexOf('2026-09')).toBeLessThan(text.indexOf('2026-10')); // oldest first
+  });
+
+  it('adds up months of reports', () => {
+    const text = reportsSummaryTable([buildMonthReport('2026-10', [october]), buildMonthReport('2026-11', [])]);
+    expect(row(text, 'All 合計')).toEqual(['All 合計', '1', '¥11,458', '¥1,041', '¥40,000', '¥51,458']);
+    expect(row(text, '2026-11')).toEqual(['2026-11', '0', '¥0', '¥0', '¥0', '¥0']);
+  });
+
+  it('writes counts as one line and skips what is not a number', () => {
+    expect(countsLine({ applied: 24, deadLettered: 1, retriesPending: 0, note: 'x' })).toBe('applied 24 · dead-lettered 1 · retries-pending 0');
+  });
+
+  it('keeps a dead letter id whole on its own line, for copying into redrive', () => {
+    const id = 'orders#My3L3O-uE7U3gRc5j60VwIkk3PFGvFChBbZVXSJjb8M';
+    const text = deadLettersText([{ id, consumer: 'orders', reason: 'MALFORMED: devices.0.priceYen: expected a positive integer yen amount', deadLetteredAt: '2026-11-27T17:56:24.976Z', attempts: 1, eventId: 'evt-9', customerId: 'C9', detailType: 'OrderPlaced' }]);
+    expect(text.split('\n')).toEqual([id, '  OrderPlaced evt-9 · customer C9 · consumer orders · 1 attempt · 2026-11-28 02:56 JST', '  MALFORMED: devices.0.priceYen: expected a positive integer yen amount']);
+    expect(deadLettersText([])).toBe('no dead letters');
+  });
+
+  it("names a malformed dead letter from its message when the letter's own fields are absent", () => {
+    const body = JSON.stringify({ 'detail-type': 'OrderVoided', source: 'device-supply.orders', detail: { eventId: 'evt-bad', customerId: 'C-BAD', occurredAt: 'yesterday' } });
+    const base = { id: 'orders#x', consumer: 'orders', reason: 'MALFORMED: occurredAt: expected an ISO 8601 timestamp', deadLetteredAt: '2026-11-27T17:56:24.976Z', attempts: 1 };
+    expect(deadLettersText([{ ...base, body }]).split('\n')[1]).toBe('  OrderVoided evt-bad · customer C-BAD · consumer orders · 1 attempt · 2026-11-28 02:56 JST');
+    expect(deadLettersText([{ ...base, body: 'garbage' }]).split('\n')[1]).toBe('  unknown detail-type · customer ? · consumer orders · 1 attempt · 2026-11-28 02:56 JST');
+  });
+});
