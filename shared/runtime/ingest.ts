@@ -48,8 +48,11 @@ export interface InboundMessage {
   delivery: number;
 }
 
+const idsOf = (event: InboundEvent) => ({ eventId: event.detail.eventId, customerId: event.detail.customerId, detailType: event.detailType });
+
 export async function ingestMessage(deps: IngestDeps, message: InboundMessage, now: string): Promise<IngestResult> {
-  const deadLetter = async (reason: string, event?: InboundEvent): Promise<IngestResult> => {
+  type Ids = { eventId?: unknown; customerId?: unknown; detailType?: unknown };
+  const deadLetter = async (reason: string, ids: Ids = {}): Promise<IngestResult> => {
     const letter: DeadLetter = {
       id: `${message.consumer}#${createHash('sha256').update(message.body).digest('base64url')}`,
       consumer: message.consumer,
@@ -58,7 +61,11 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
       deadLetteredAt: now,
       attempts: message.delivery,
     };
-    if (event) Object.assign(letter, { eventId: event.detail.eventId, customerId: event.detail.customerId, detailType: event.detailType });
+    // Ids of a malformed event are kept when they are plain strings, so an operator can find it.
+    for (const key of ['eventId', 'customerId', 'detailType'] as const) {
+      const value = ids[key];
+      if (typeof value === 'string' && value.length > 0 && value.length <= 200) letter[key] = value;
+    }
     await deps.deadLetters.put(letter);
     return { result: 'dead-lettered', reason, letter };
   };
@@ -74,12 +81,13 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
   const parsed = parseInboundEvent(detailType, envelope.detail);
   if (!parsed.ok) {
     if (parsed.error === 'UNKNOWN_DETAIL_TYPE') return { result: 'not-ours', detailType };
-    return deadLetter(`MALFORMED: ${parsed.reason}`);
+    const raw = envelope.detail !== null && typeof envelope.detail === 'object' ? (envelope.detail as Record<string, unknown>) : {};
+    return deadLetter(`MALFORMED: ${parsed.reason}`, { eventId: raw.eventId, customerId: raw.customerId, detailType });
   }
   const event = parsed.event;
   const fingerprint = fingerprintOf(event);
   if (!(await deps.events.claim(event.detail.eventId, fingerprint, event.detail.customerId, now))) {
-    return deadLetter(`EVENT_ID_REUSED: event ${event.detail.eventId} was already received with a different detail`, event);
+    return deadLetter(`EVENT_ID_REUSED: event ${event.detail.eventId} was already received with a different detail`, idsOf(event));
   }
   const decision = await runCustomerStep(deps, event.detail.customerId, (state) => decide(state, event, fingerprint), {
     isRedelivery: (d) => d.outcome.outcome === 'duplicate',
@@ -91,9 +99,9 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
     case 'ignored':
       return { result: outcome.outcome, event, outcome };
     case 'invalid':
-      return deadLetter(outcome.reason, event);
+      return deadLetter(outcome.reason, idsOf(event));
     case 'pending':
-      if (message.delivery >= MAX_DELIVERIES) return deadLetter(`NOT_APPLICABLE_AFTER_${message.delivery}_DELIVERIES: ${outcome.reason}`, event);
+      if (message.delivery >= MAX_DELIVERIES) return deadLetter(`NOT_APPLICABLE_AFTER_${message.delivery}_DELIVERIES: ${outcome.reason}`, idsOf(event));
       throw new RetryLaterError(outcome.reason, backoffSeconds(message.delivery));
   }
 }
