@@ -1,6 +1,8 @@
 // JST calendar arithmetic. Every date the rules reason about is a JST calendar date
 // ('YYYY-MM-DD') and every billing month a JST month ('YYYY-MM'); both compare correctly
 // as strings. Arithmetic goes through integer day numbers, never through the host time zone.
+// The monthly close runs these a few dozen times per customer, so fields are read in place
+// (no slicing, no Date objects): see docs/performance.md.
 
 export type CalendarDate = string; // YYYY-MM-DD, JST
 export type Month = string; // YYYY-MM, JST
@@ -9,7 +11,31 @@ const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
 const MS_PER_DAY = 86_400_000;
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
-const pad4 = (n: number): string => String(n).padStart(4, '0');
+const pad4 = (n: number): string => (n >= 1000 ? String(n) : String(n).padStart(4, '0'));
+
+/** The number written with digits at [from, to) of a date or month, read without slicing. */
+function digitsAt(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + text.charCodeAt(i) - 48;
+  return n;
+}
+
+/** Months since year 0 (year × 12 + month − 1) of 'YYYY-MM' or 'YYYY-MM-DD'. */
+const monthIndex = (monthOrDate: string): number => digitsAt(monthOrDate, 0, 4) * 12 + digitsAt(monthOrDate, 5, 7) - 1;
+
+// Months are interned: the close derives the same few months many times per customer, and
+// looking one up is cheaper than building it again. At most 12 × 10,000 of them can exist.
+const monthNames = new Map<number, Month>();
+
+function monthOfIndex(index: number): Month {
+  let name = monthNames.get(index);
+  if (name === undefined) {
+    const year = Math.floor(index / 12);
+    name = `${pad4(year)}-${pad2(index - year * 12 + 1)}`;
+    monthNames.set(index, name);
+  }
+  return name;
+}
 
 export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
@@ -23,7 +49,7 @@ export function daysInYearMonth(year: number, month: number): number {
 }
 
 export function daysInMonth(month: Month): number {
-  return daysInYearMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7)));
+  return daysInYearMonth(digitsAt(month, 0, 4), digitsAt(month, 5, 7));
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
@@ -36,25 +62,35 @@ function dayNumber(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
+/** The date of a day number (Howard Hinnant's civil_from_days, the inverse of `dayNumber`). */
 function fromDayNumber(z: number): CalendarDate {
-  const date = new Date(z * MS_PER_DAY);
-  return `${pad4(date.getUTCFullYear())}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}`;
-}
-
-function parts(date: CalendarDate): [number, number, number] {
-  return [Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))];
+  const shifted = z + 719468;
+  const era = Math.floor(shifted / 146097);
+  const doe = shifted - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return `${pad4(yoe + era * 400 + (m <= 2 ? 1 : 0))}-${pad2(m)}-${pad2(d)}`;
 }
 
 export function toDayNumber(date: CalendarDate): number {
-  const [y, m, d] = parts(date);
-  return dayNumber(y, m, d);
+  return dayNumber(digitsAt(date, 0, 4), digitsAt(date, 5, 7), digitsAt(date, 8, 10));
 }
+
+// A shard's close passes the same `now` for every customer: remember the last answer.
+let lastTimestamp: string | undefined;
+let lastJstDate: CalendarDate = '';
 
 /** The JST calendar date of an instant, whatever offset the timestamp was written with. */
 export function jstDate(timestamp: string): CalendarDate {
+  if (timestamp === lastTimestamp) return lastJstDate;
   const ms = Date.parse(timestamp);
   if (Number.isNaN(ms)) throw new RangeError(`not a timestamp: ${timestamp}`);
-  return fromDayNumber(Math.floor((ms + JST_OFFSET_MS) / MS_PER_DAY));
+  lastJstDate = fromDayNumber(Math.floor((ms + JST_OFFSET_MS) / MS_PER_DAY));
+  lastTimestamp = timestamp;
+  return lastJstDate;
 }
 
 /** The first instant (epoch ms) of a JST calendar date. */
@@ -63,7 +99,7 @@ export function startOfJstDay(date: CalendarDate): number {
 }
 
 export function monthOf(date: CalendarDate): Month {
-  return date.slice(0, 7);
+  return monthOfIndex(monthIndex(date));
 }
 
 export function jstMonth(timestamp: string): Month {
@@ -71,7 +107,7 @@ export function jstMonth(timestamp: string): Month {
 }
 
 export function dayOfMonth(date: CalendarDate): number {
-  return Number(date.slice(8, 10));
+  return digitsAt(date, 8, 10);
 }
 
 export function addDays(date: CalendarDate, days: number): CalendarDate {
@@ -84,16 +120,12 @@ export function daysBetween(from: CalendarDate, to: CalendarDate): number {
 }
 
 export function addMonths(month: Month, k: number): Month {
-  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + k;
-  const year = Math.floor(index / 12);
-  return `${pad4(year)}-${pad2(index - year * 12 + 1)}`;
+  return monthOfIndex(monthIndex(month) + k);
 }
 
 /** Months from `from` to `to`: 0 for the same month, 1 for the next, negative for earlier. */
 export function monthsBetween(from: Month, to: Month): number {
-  const a = Number(from.slice(0, 4)) * 12 + Number(from.slice(5, 7));
-  const b = Number(to.slice(0, 4)) * 12 + Number(to.slice(5, 7));
-  return b - a;
+  return monthIndex(to) - monthIndex(from);
 }
 
 /** The same day k months later, clamped to the end of a shorter month (31 Jan + 1 → 28/29 Feb). */

@@ -13,7 +13,7 @@ function cloneDevice(d: DeviceState): DeviceState {
   return copy;
 }
 
-function cloneClaim(c: ClaimState): ClaimState {
+export function cloneClaim(c: ClaimState): ClaimState {
   const copy = { ...c };
   if (c.penalty) copy.penalty = { ...c.penalty };
   if (c.loanerCharges) copy.loanerCharges = c.loanerCharges.map((charge) => ({ ...charge }));
@@ -21,8 +21,9 @@ function cloneClaim(c: ClaimState): ClaimState {
 }
 
 function cloneRecord<T>(record: Record<string, T>, cloneOne: (value: T) => T): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const key of Object.keys(record)) setOwn(out, key, cloneOne(record[key]!));
+  // Spreading defines each id as an own property ("__proto__" included) in one step.
+  const out = { ...record };
+  for (const key of Object.keys(out)) setOwn(out, key, cloneOne(out[key]!));
   return out;
 }
 
@@ -34,4 +35,15 @@ export function cloneState(state: CustomerState): CustomerState {
     claims: cloneRecord(state.claims, cloneClaim),
     openEntries: state.openEntries.slice(),
   };
+}
+
+/**
+ * The copy the close and the sweep work on. They change only the open entries, the devices
+ * they bill and the claims they assess, so the records are copied but not their members: a
+ * step replaces a device or claim it changes with a new object (`setOwn`) and shares the
+ * rest with its input. Sharing is safe because no step ever writes to a member it has not
+ * copied itself (`decide` writes only to its `cloneState` copy).
+ */
+export function draftForTimeStep(state: CustomerState): CustomerState {
+  return { ...state, devices: { ...state.devices }, claims: { ...state.claims }, openEntries: state.openEntries.slice() };
 }

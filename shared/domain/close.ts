@@ -1,14 +1,14 @@
 // The time-driven parts: the monthly close of one customer and the daily deadline sweep.
 // Both take the aggregate and a time and are idempotent: running them again, or late,
 // writes nothing new.
-import { addMonths, jstDate, lastDayOf, monthOf, type Month } from './calendar.ts';
-import { getOwn } from './records.ts';
+import { addMonths, jstDate, lastDayOf, monthOf, type CalendarDate, type Month } from './calendar.ts';
+import { getOwn, setOwn } from './records.ts';
 import { billDuePayments } from './payment.ts';
 import { billDueProtection } from './protection.ts';
-import { assessDeadlines } from './returns.ts';
+import { assessDeadlines, hasDeadlineDue } from './returns.ts';
 import { buildStatement, monthHasEnded } from './statement.ts';
-import { emptyEffects, type CustomerState, type Effects } from './types.ts';
-import { cloneState } from './clone.ts';
+import { emptyEffects, type CustomerState, type DeviceState, type Effects, type LedgerEntry } from './types.ts';
+import { cloneClaim, draftForTimeStep } from './clone.ts';
 
 export class MonthNotEndedError extends Error {
   constructor(readonly month: Month, now: string) {
@@ -26,20 +26,43 @@ function firstUnclosedMonth(state: CustomerState, month: Month): Month {
   return first;
 }
 
-/** Closes one month in place: deadlines due in it, its recurring charges, then the statement. */
+/** Assesses, on a draft, the deadlines due by `asOf`; a claim is copied only when it has one. */
+function assessDueDeadlines(draft: CustomerState, asOf: CalendarDate, effects: Effects): void {
+  for (const claimId of Object.keys(draft.claims)) {
+    const claim = draft.claims[claimId]!;
+    if (!hasDeadlineDue(claim, asOf)) continue;
+    const copy = cloneClaim(claim);
+    setOwn(draft.claims, claimId, copy);
+    assessDeadlines(draft, copy, asOf, effects);
+  }
+}
+
+/** The device with the billing counters the close moved (its plan copied only if that moved). */
+function withBilled(device: DeviceState, paymentsBilled: number, billedThrough: Month | undefined): DeviceState {
+  const copy = { ...device, paymentsBilled };
+  if (device.protection && billedThrough !== device.protection.billedThrough) copy.protection = { ...device.protection, billedThrough };
+  return copy;
+}
+
+/** Closes one month of a draft: deadlines due in it, its recurring charges, then the statement. */
 function closeOneMonth(state: CustomerState, month: Month, closedAt: string, effects: Effects): void {
   const causedBy = `close:${month}`;
-  const monthEnd = lastDayOf(month);
-  for (const claim of Object.values(state.claims)) assessDeadlines(state, claim, monthEnd, effects);
-  for (const device of Object.values(state.devices)) {
+  assessDueDeadlines(state, lastDayOf(month), effects);
+  for (const deviceId of Object.keys(state.devices)) {
+    const device = state.devices[deviceId]!;
     const order = getOwn(state.orders, device.orderId)!;
     if (order.status !== 'active') continue;
-    billDuePayments(state, device, month, effects, causedBy);
-    billDueProtection(state, device, order, month, effects, causedBy);
+    const paymentsBilled = billDuePayments(state, device, month, effects, causedBy);
+    const billedThrough = billDueProtection(state, device, order, month, effects, causedBy);
+    if (paymentsBilled !== device.paymentsBilled || billedThrough !== device.protection?.billedThrough) {
+      setOwn(state.devices, deviceId, withBilled(device, paymentsBilled, billedThrough));
+    }
   }
-  const onStatement = state.openEntries.filter((e) => e.billingMonth === month);
+  const onStatement: LedgerEntry[] = [];
+  const stillOpen: LedgerEntry[] = [];
+  for (const entry of state.openEntries) (entry.billingMonth === month ? onStatement : stillOpen).push(entry);
   if (onStatement.length > 0) {
-    state.openEntries = state.openEntries.filter((e) => e.billingMonth !== month);
+    state.openEntries = stillOpen;
     const statement = buildStatement(state.customerId, month, onStatement, closedAt);
     effects.statements.push(statement);
     effects.emitted.push({
@@ -59,7 +82,7 @@ export function closeMonth(state: CustomerState, month: Month, now: string): { s
   if (!monthHasEnded(month, now)) throw new MonthNotEndedError(month, now);
   const effects = emptyEffects();
   if (state.closedThrough && state.closedThrough >= month) return { state, effects, changed: false };
-  const next = cloneState(state);
+  const next = draftForTimeStep(state);
   for (let m = firstUnclosedMonth(next, month); m <= month; m = addMonths(m, 1)) closeOneMonth(next, m, now, effects);
   next.version++;
   return { state: next, effects, changed: true };
@@ -68,9 +91,8 @@ export function closeMonth(state: CustomerState, month: Month, now: string): { s
 /** The daily sweep: assesses every return and loaner deadline that has passed at `asOf`. */
 export function sweepDeadlines(state: CustomerState, asOf: string): { state: CustomerState; effects: Effects; changed: boolean } {
   const effects = emptyEffects();
-  const next = cloneState(state);
-  const today = jstDate(asOf);
-  for (const claim of Object.values(next.claims)) assessDeadlines(next, claim, today, effects);
+  const next = draftForTimeStep(state);
+  assessDueDeadlines(next, jstDate(asOf), effects);
   if (effects.entries.length === 0) return { state, effects, changed: false };
   next.version++;
   return { state: next, effects, changed: true };

@@ -18,23 +18,34 @@ export function taxClassOf(kind: EntryKind): TaxClass {
   return TAX_CLASS[kind];
 }
 
+// The characters encodeURIComponent leaves as they are: most ids need no encoding at all.
+const UNRESERVED = /^[\w.!~*'()-]*$/;
+
+function idPart(part: string | number): string {
+  const text = String(part);
+  return UNRESERVED.test(text) ? text : encodeURIComponent(text);
+}
+
 /**
  * An entry id from the obligation it bills, e.g. `inst/D1/3`, `prot/D1/2026-11`, `fee/C7`.
  * Components are URI-encoded so that no id can be read two ways.
  */
 export function entryIdOf(...parts: (string | number)[]): string {
-  return parts.map((p) => encodeURIComponent(String(p))).join('/');
+  return parts.map(idPart).join('/');
 }
 
 /**
  * The id of a device's charge: while a void has never reversed the device's charges it is the
  * obligation's own id; after a refused void is undone, charges billed again get a new round
- * (`…/r1`) so that no id is ever written twice.
+ * (`…/r1`) so that no id is ever written twice. The close names every charge it bills with
+ * it, so it is built without arrays, and the detail (a payment number or a month, digits and
+ * '-' only) is not run through the encoder.
  */
-export function deviceEntryId(device: { deviceId: string; billingRound?: number }, kind: string, ...rest: (string | number)[]): string {
-  const parts = [kind, device.deviceId, ...rest];
-  if (device.billingRound) parts.push(`r${device.billingRound}`);
-  return entryIdOf(...parts);
+export function deviceEntryId(device: { deviceId: string; billingRound?: number }, kind: 'lump' | 'inst' | 'prot' | 'payoff', detail?: number | Month): string {
+  let id = `${kind}/${idPart(device.deviceId)}`;
+  if (detail !== undefined) id += `/${detail}`;
+  if (device.billingRound) id += `/r${device.billingRound}`;
+  return id;
 }
 
 /** The first month whose statement is still open for this customer. */
@@ -51,8 +62,8 @@ export type EntryDraft = Omit<LedgerEntry, 'customerId' | 'taxClass' | 'billingM
 /** Appends an entry, redirecting it to the first open month when its own month is closed. */
 export function appendEntry(state: CustomerState, effects: Effects, draft: EntryDraft): LedgerEntry {
   const belongsTo = draft.businessMonth ?? monthOf(draft.businessDate);
-  const open = firstOpenMonth(state);
-  const redirected = open !== undefined && belongsTo < open;
+  // Before the first open month, i.e. in or before the last closed one.
+  const redirected = !!state.closedThrough && belongsTo <= state.closedThrough;
   const entry: LedgerEntry = {
     entryId: draft.entryId,
     customerId: state.customerId,
@@ -60,7 +71,7 @@ export function appendEntry(state: CustomerState, effects: Effects, draft: Entry
     kind: draft.kind,
     taxClass: TAX_CLASS[draft.kind],
     amountYen: draft.amountYen,
-    billingMonth: redirected ? open : belongsTo,
+    billingMonth: redirected ? firstOpenMonth(state)! : belongsTo,
     businessDate: draft.businessDate,
     description: draft.description,
     causedBy: draft.causedBy,

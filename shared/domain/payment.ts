@@ -53,15 +53,19 @@ function paymentDraft(device: DeviceState, k: number, causedBy: string): EntryDr
   return draft;
 }
 
-/** Bills, in order, every scheduled payment due in or before `throughMonth` that is not yet billed. */
-export function billDuePayments(state: CustomerState, device: DeviceState, throughMonth: Month, effects: Effects, causedBy: string): void {
-  if (!device.deliveredOn) return;
-  const last = lastScheduledPayment(device);
-  for (let k = device.paymentsBilled + 1; k <= last; k++) {
-    if (paymentDueMonth(device, k) > throughMonth) break;
-    appendEntry(state, effects, paymentDraft(device, k, causedBy));
-    device.paymentsBilled = k;
-  }
+/**
+ * Bills, in order, every scheduled payment due in or before `throughMonth` that is not yet
+ * billed, and returns the new `paymentsBilled`. The device is left as it is, so that the
+ * close copies only the devices whose count moved.
+ */
+export function billDuePayments(state: CustomerState, device: DeviceState, throughMonth: Month, effects: Effects, causedBy: string): number {
+  let billed = device.paymentsBilled;
+  if (!device.deliveredOn) return billed;
+  // Payment k is due k − 1 months after the delivery month.
+  const dueByThen = monthsBetween(monthOf(device.deliveredOn), throughMonth) + 1;
+  const last = Math.min(lastScheduledPayment(device), dueByThen);
+  while (billed < last) appendEntry(state, effects, paymentDraft(device, ++billed, causedBy));
+  return billed;
 }
 
 /** The month the payoff takes effect: the request month, or the delivery month if later. */

@@ -68,17 +68,23 @@ function protectionDraft(device: DeviceState, plan: ProtectionState, month: Mont
   return draft;
 }
 
-/** Bills the monthly fee of every month from the usage start through `throughMonth` not yet billed. */
-export function billDueProtection(state: CustomerState, device: DeviceState, order: OrderState, throughMonth: Month, effects: Effects, causedBy: string): void {
+/**
+ * Bills the monthly fee of every month from the usage start through `throughMonth` not yet
+ * billed, and returns the new `billedThrough`. The plan is left as it is, so that the close
+ * copies only the devices whose plan moved.
+ */
+export function billDueProtection(state: CustomerState, device: DeviceState, order: OrderState, throughMonth: Month, effects: Effects, causedBy: string): Month | undefined {
   const plan = device.protection;
+  let billedThrough = plan?.billedThrough;
   const last = lastBillableMonth(device, order);
-  if (!plan || last === null || !device.deliveredOn) return;
-  const from = plan.billedThrough ? addMonths(plan.billedThrough, 1) : monthOf(device.deliveredOn);
+  if (!plan || last === null || !device.deliveredOn) return billedThrough;
+  const from = billedThrough ? addMonths(billedThrough, 1) : monthOf(device.deliveredOn);
   const to = last !== undefined && last < throughMonth ? last : throughMonth;
   for (let month = from; month <= to; month = addMonths(month, 1)) {
     appendEntry(state, effects, protectionDraft(device, plan, month, causedBy));
-    plan.billedThrough = month;
+    billedThrough = month;
   }
+  return billedThrough;
 }
 
 /** Credits the fees already billed for months the plan turns out not to cover. */

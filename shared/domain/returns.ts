@@ -105,6 +105,11 @@ function unassessedDeadlines(claim: ClaimState): { kind: 'penalty' | LoanerDeadl
   return out;
 }
 
+/** Whether assessing the claim at `asOf` would change it: a deadline due by then is not assessed yet. */
+export function hasDeadlineDue(claim: ClaimState, asOf: CalendarDate): boolean {
+  return unassessedDeadlines(claim).some(({ due }) => due <= asOf);
+}
+
 /**
  * Assesses every deadline that has passed by the JST date `asOf` (due on or before it) and is
  * not yet assessed. The entry names its deadline, not the sweep, so a late sweep writes the same.

@@ -39,8 +39,24 @@ function byBusinessDate(a: LedgerEntry, b: LedgerEntry): number {
   return a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0;
 }
 
+/**
+ * The entries in statement order. Most statements have two to six lines, for which an
+ * insertion sort beats the builtin's call per comparison; long ones use the builtin.
+ */
+function inStatementOrder(entries: readonly LedgerEntry[]): LedgerEntry[] {
+  const sorted = entries.slice();
+  if (sorted.length > 16) return sorted.sort(byBusinessDate);
+  for (let i = 1; i < sorted.length; i++) {
+    const entry = sorted[i]!;
+    let j = i;
+    for (; j > 0 && byBusinessDate(sorted[j - 1]!, entry) > 0; j--) sorted[j] = sorted[j - 1]!;
+    sorted[j] = entry;
+  }
+  return sorted;
+}
+
 export function buildStatement(customerId: string, month: Month, entries: readonly LedgerEntry[], closedAt: string): Statement {
-  const lines = [...entries].sort(byBusinessDate).map(toStatementLine);
+  const lines = inStatementOrder(entries).map(toStatementLine);
   return { customerId, month, closedAt, lines, totals: statementTotals(lines) };
 }
 
