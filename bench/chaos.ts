@@ -1,0 +1,51 @@
+// npm run chaos: the reliability harness at full size (docs/reliability.md). Randomized
+// streams for 1,000 customers against the oracle, 10,000 fuzzed hostile inputs, and 50
+// concurrent handlers on 5 customers. Prints the counts; exits 1 if anything that must be zero
+// is not, or the run did not exercise what it claims.
+import fc from 'fast-check';
+import { parseArgs } from 'node:util';
+import { concurrencyCheck, type ConcurrencyReport } from './reliability/concurrency.ts';
+import { childProcess } from './reliability/environment.ts';
+import { fuzzCase } from './reliability/fuzz-cases.ts';
+import { fuzzCheck, type FuzzReport } from './reliability/fuzz-run.ts';
+import { concurrencyTable, failures, fuzzTable, streamTables } from './reliability/report.ts';
+import { streamCheck } from './reliability/stream-check.ts';
+
+const { values } = parseArgs({
+  options: {
+    customers: { type: 'string', default: '1000' },
+    fuzz: { type: 'string', default: '10000' },
+    seed: { type: 'string' },
+    'crash-rate': { type: 'string', default: '0.3' },
+    oracle: { type: 'string', default: 'both' },
+    'sweep-days': { type: 'string', default: '14' },
+  },
+});
+const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
+const oracle = values.oracle as 'table' | 'engine' | 'both';
+if (!['table', 'engine', 'both'].includes(oracle)) throw new Error('--oracle is table, engine or both');
+
+const started = Date.now();
+const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
+const log = (line: string) => process.stderr.write(`[${elapsed()}] ${line}\n`);
+log(`seed ${seed}: streams for ${values.customers} customers (oracle: ${oracle})`);
+
+let fuzz: FuzzReport | undefined;
+const streams = await streamCheck(
+  { seed, customers: Number(values.customers), sweepEveryDays: Number(values['sweep-days']), concurrency: 8, crashRate: Number(values['crash-rate']), oracle, environment: childProcess, progress: log },
+  async (env, report) => {
+    log(`streams done; fuzzing ${values.fuzz} hostile inputs against the chaos run's table`);
+    const cases = fc.sample(fuzzCase(report.timeline.events.map((e) => e.inJst)), { seed, numRuns: Number(values.fuzz) });
+    fuzz = await fuzzCheck(env.pipeline, cases);
+  },
+);
+log('fuzz done; 50 concurrent handlers on 5 customers');
+const concurrency: ConcurrencyReport = await concurrencyCheck({ seed, customers: 5, handlers: 50, environment: childProcess });
+
+console.log(`npm run chaos -- --seed ${seed} --customers ${values.customers} --fuzz ${values.fuzz} --crash-rate ${values['crash-rate']} --oracle ${oracle} --sweep-days ${values['sweep-days']}`);
+console.log(streamTables(streams));
+if (fuzz) console.log(fuzzTable(fuzz));
+console.log(concurrencyTable(concurrency));
+const failed = failures(streams, fuzz, concurrency);
+console.log(failed.length === 0 ? `PASS in ${elapsed()}` : `FAIL in ${elapsed()}:\n  ${failed.join('\n  ')}`);
+process.exitCode = failed.length === 0 ? 0 : 1;

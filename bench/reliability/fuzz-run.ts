@@ -1,0 +1,85 @@
+// Sends the hostile messages through the real handler of their queue, in batches of 10, and
+// checks each one's fate: dead-lettered with a reason naming the broken field, no record of a
+// batch failed (a thrown record would be retried forever), and nothing in the table changed
+// but the dead letters: no aggregate, entry, statement, registry or close item.
+import { createHash } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { makeIngestHandler } from '../../functions/lib/sqs-ingest.ts';
+import type { Pipeline } from '#shared/runtime/pipeline.ts';
+import { CONSUMERS } from '#shared/routing.ts';
+import { DEAD_LETTER_PK } from '#shared/store/keys.ts';
+import { sqsEvent, sqsRecord } from '#test/support/sqs.ts';
+import { canonical, inParallel } from './compare.ts';
+import { FUZZ_KINDS, namesField, type FuzzCase, type FuzzKind } from './fuzz-cases.ts';
+import './handler-logs.ts';
+
+export interface FuzzReport {
+  inputs: number;
+  byKind: Record<FuzzKind, { inputs: number; deadLettered: number; fieldNamed: number }>;
+  deadLettered: number;
+  fieldNamed: number;
+  /** Records the handler failed (it threw for them), and invocations that threw. */
+  handlerCrashes: number;
+  /** Whether anything but dead letters changed in the table. */
+  tableChanged: boolean;
+  prototypePolluted: boolean;
+  /** A few cases whose reason did not name their field, for the report. */
+  misnamed: { kind: FuzzKind; field: string; reason: string | undefined }[];
+}
+
+/** A digest of every item outside the dead-letter partition. */
+async function tableDigest(p: Pipeline): Promise<string> {
+  const lines: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await p.doc.send(new ScanCommand({ TableName: p.tableName, ExclusiveStartKey: start }));
+    for (const item of page.Items ?? []) if (item.pk !== DEAD_LETTER_PK) lines.push(canonical(item));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return createHash('sha256').update(lines.sort().join('\n')).digest('hex');
+}
+
+const prototypeKeys = () => Object.getOwnPropertyNames(Object.prototype).sort().join(',');
+
+export async function fuzzCheck(p: Pipeline, cases: readonly FuzzCase[]): Promise<FuzzReport> {
+  const before = await tableDigest(p);
+  const protoBefore = prototypeKeys();
+  const batches: FuzzCase[][] = [];
+  for (const consumer of CONSUMERS) {
+    const own = cases.filter((c) => c.consumer === consumer);
+    for (let i = 0; i < own.length; i += 10) batches.push(own.slice(i, i + 10));
+  }
+  let handlerCrashes = 0;
+  await inParallel(batches, 8, async (batch) => {
+    const handler = makeIngestHandler(p, batch[0]!.consumer);
+    try {
+      const response = await handler(sqsEvent(batch.map((c) => sqsRecord(c.body))), {} as Context);
+      handlerCrashes += response.batchItemFailures.length;
+    } catch {
+      handlerCrashes += batch.length;
+    }
+  });
+  const letters = new Map((await p.deadLetters.list(Number.MAX_SAFE_INTEGER)).map((l) => [l.body, l]));
+  const byKind = Object.fromEntries(FUZZ_KINDS.map((k) => [k, { inputs: 0, deadLettered: 0, fieldNamed: 0 }])) as FuzzReport['byKind'];
+  const misnamed: FuzzReport['misnamed'] = [];
+  for (const c of cases) {
+    const letter = letters.get(c.body);
+    const counts = byKind[c.kind];
+    counts.inputs++;
+    if (letter) counts.deadLettered++;
+    if (letter && namesField(letter.reason, c.field)) counts.fieldNamed++;
+    else if (misnamed.length < 5) misnamed.push({ kind: c.kind, field: c.field, reason: letter?.reason.slice(0, 200) });
+  }
+  const sum = (key: 'deadLettered' | 'fieldNamed') => Object.values(byKind).reduce((s, k) => s + k[key], 0);
+  return {
+    inputs: cases.length,
+    byKind,
+    deadLettered: sum('deadLettered'),
+    fieldNamed: sum('fieldNamed'),
+    handlerCrashes,
+    tableChanged: (await tableDigest(p)) !== before,
+    prototypePolluted: prototypeKeys() !== protoBefore || ({} as Record<string, unknown>).polluted !== undefined,
+    misnamed,
+  };
+}

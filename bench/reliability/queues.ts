@@ -1,0 +1,207 @@
+// The SQS side of a run: the consumer queues feeding the real Lambda handler
+// (functions/lib/sqs-ingest.ts), in rounds of concurrent invocations. Each customer's first
+// deliveries wait in a lane in stream order; a record may overtake earlier ones of its customer
+// only when they commute (streams.ts). A failed record (an event waiting for an earlier one, a
+// crashed invocation) comes back with its receive count raised, as SQS would hand it back. Once
+// an event is recorded, its further copies join a pool and arrive at random later times, in
+// any batch, concurrently with anything.
+import type { Context, SQSRecord } from 'aws-lambda';
+import { makeIngestHandler } from '../../functions/lib/sqs-ingest.ts';
+import type { Pipeline } from '#shared/runtime/pipeline.ts';
+import { CONSUMERS, type Consumer } from '#shared/routing.ts';
+import type { InboundEvent } from '#shared/schemas/inbound.ts';
+import { busEventBody, sqsEvent, sqsRecord } from '#test/support/sqs.ts';
+import { processingClock } from './clock.ts';
+import { takeLoggedError } from './handler-logs.ts';
+import { crashingPipeline, Invocation, noCrashes, randomCrashPlan, type CrashCounts } from './crash.ts';
+import type { Rng } from './rng.ts';
+import { commute, type StreamEvent } from './streams.ts';
+
+export interface Message {
+  event: StreamEvent;
+  body: string;
+  receiveCount: number;
+  /** A further copy of an event already recorded, not one of its first deliveries. */
+  copy: boolean;
+}
+
+export interface DeliveryOptions {
+  rng: Rng;
+  /** Handler invocations run at once in a round. */
+  concurrency: number;
+  /** Records per invocation, at most (SQS batch size). */
+  maxBatch: number;
+  /** Whether a record may overtake earlier records of its customer that it commutes with. */
+  shuffle: boolean;
+  /** Chance that an invocation carries a crash plan. */
+  crashRate: number;
+  /** Chance that a batch slot goes to a copy rather than a first delivery. */
+  copyShare: number;
+  /** Further copies of an event, sent once it is recorded. */
+  copiesOf: (event: StreamEvent) => number;
+  /** The event as this run sends it (JST or another offset). */
+  payload: (event: StreamEvent) => InboundEvent;
+}
+
+export interface DeliveryStats {
+  deliveries: number;
+  /** Deliveries of copies of an already recorded event (duplicates). */
+  duplicates: number;
+  /** Records delivered ahead of an earlier event of their customer. */
+  overtakes: number;
+  crashes: CrashCounts;
+  /** Records handed back because their invocation crashed. */
+  crashRedeliveries: number;
+  /** Records handed back because their event waits for an earlier one. */
+  waits: number;
+  /** Records that failed for any other reason, with the logged error. */
+  handlerErrors: string[];
+  versionConflicts: number;
+}
+
+const emptyStats = (): DeliveryStats => ({
+  deliveries: 0,
+  duplicates: 0,
+  overtakes: 0,
+  crashes: noCrashes(),
+  crashRedeliveries: 0,
+  waits: 0,
+  handlerErrors: [],
+  versionConflicts: 0,
+});
+
+/** How far down a lane a record may be taken from (bounded so a round stays cheap). */
+const LOOKAHEAD = 8;
+
+export class DeliveryQueues {
+  private readonly lanes = new Map<string, Message[]>();
+  private readonly copies = new Map<Consumer, Message[]>(CONSUMERS.map((c) => [c, []]));
+  private readonly released = new Set<string>();
+  readonly stats = emptyStats();
+
+  constructor(
+    private readonly base: Pipeline,
+    private readonly options: DeliveryOptions,
+  ) {}
+
+  /** First deliveries (or redriven bodies) of events, each into its customer's lane. */
+  send(events: readonly StreamEvent[], bodies?: readonly string[]): void {
+    events.forEach((event, i) => this.toLane({ event, body: bodies?.[i] ?? this.newBody(event), receiveCount: 1, copy: false }));
+  }
+
+  /** Delivers until every lane is empty; copies not yet sent stay for later rounds. */
+  async drain(): Promise<void> {
+    while (this.lanes.size > 0) await this.round();
+  }
+
+  async flushCopies(): Promise<void> {
+    while ([...this.copies.values()].some((c) => c.length > 0)) await this.round();
+  }
+
+  private newBody(event: StreamEvent): string {
+    return busEventBody(this.options.payload(event));
+  }
+
+  private toLane(message: Message): void {
+    const lane = this.lanes.get(message.event.customerId) ?? [];
+    let at = lane.length;
+    while (at > 0 && lane[at - 1]!.event.index > message.event.index) at--;
+    lane.splice(at, 0, message);
+    this.lanes.set(message.event.customerId, lane);
+  }
+
+  private takeFromLane(customerId: string, consumer: Consumer, inFlight: Map<string, StreamEvent[]>): Message | undefined {
+    const lane = this.lanes.get(customerId);
+    if (!lane) return undefined;
+    const flying = inFlight.get(customerId) ?? [];
+    if (!this.options.shuffle && flying.length > 0) return undefined;
+    const eligible: number[] = [];
+    const ahead = [...flying];
+    for (let i = 0; i < Math.min(lane.length, this.options.shuffle ? LOOKAHEAD : 1); i++) {
+      const { event } = lane[i]!;
+      if (event.consumer === consumer && ahead.every((e) => commute(e, event))) eligible.push(i);
+      ahead.push(event);
+    }
+    if (eligible.length === 0) return undefined;
+    const at = this.options.rng.pick(eligible);
+    if (at > 0) this.stats.overtakes++;
+    const [message] = lane.splice(at, 1);
+    if (lane.length === 0) this.lanes.delete(customerId);
+    inFlight.set(customerId, [...flying, message!.event]);
+    return message;
+  }
+
+  private takeCopy(consumer: Consumer): Message | undefined {
+    const pool = this.copies.get(consumer)!;
+    if (pool.length === 0) return undefined;
+    const at = this.options.rng.int(pool.length);
+    const message = pool[at]!;
+    pool[at] = pool.at(-1)!;
+    pool.pop();
+    return message;
+  }
+
+  private async round(): Promise<void> {
+    const { rng, concurrency, maxBatch, copyShare } = this.options;
+    const inFlight = new Map<string, StreamEvent[]>();
+    const batches: { consumer: Consumer; messages: Message[] }[] = [];
+    for (let n = 0; n < concurrency; n++) {
+      const customers = [...this.lanes.keys()];
+      const consumer = rng.pick(CONSUMERS);
+      const size = 1 + rng.int(maxBatch);
+      const messages: Message[] = [];
+      for (let tries = 0; messages.length < size && tries < size * 3; tries++) {
+        const wantsCopy = customers.length === 0 || rng.chance(copyShare);
+        const message = wantsCopy ? this.takeCopy(consumer) : this.takeFromLane(rng.pick(customers), consumer, inFlight);
+        if (message) messages.push(message);
+      }
+      if (messages.length > 0) batches.push({ consumer, messages });
+    }
+    if (batches.length === 0) {
+      // No random pick matched a lane head's queue: take one head for sure, so every round progresses.
+      const [customerId, lane] = this.lanes.entries().next().value!;
+      batches.push({ consumer: lane[0]!.event.consumer, messages: [this.takeFromLane(customerId, lane[0]!.event.consumer, inFlight)!] });
+    }
+    const crashed = await Promise.all(batches.map((b) => this.invoke(b.consumer, b.messages)));
+    if (crashed.some(Boolean)) processingClock.visibilityTimeoutElapsed();
+  }
+
+  /** One handler invocation; returns whether it crashed. */
+  private async invoke(consumer: Consumer, messages: Message[]): Promise<boolean> {
+    const { rng, crashRate } = this.options;
+    const inv = new Invocation(rng.chance(crashRate) ? randomCrashPlan(rng, messages.length) : undefined);
+    const waiting = new Set<string>();
+    const handler = makeIngestHandler(crashingPipeline(this.base, inv), consumer, { delay: async (record: SQSRecord) => void waiting.add(record.messageId) });
+    const records = messages.map((m) => sqsRecord(m.body, m.receiveCount));
+    const response = await handler(sqsEvent(records), {} as Context);
+    await inv.settled();
+    const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+    this.stats.deliveries += messages.length;
+    this.stats.duplicates += messages.filter((m) => m.copy).length;
+    this.stats.versionConflicts += inv.conflicts;
+    const retry = (m: Message) => (m.copy ? this.copies.get(consumer)!.push({ ...m, receiveCount: m.receiveCount + 1 }) : this.toLane({ ...m, receiveCount: m.receiveCount + 1 }));
+    if (inv.crashedAt) {
+      // No batch response reaches SQS: every record of the batch comes back.
+      this.stats.crashes.ingest[inv.crashedAt]++;
+      this.stats.crashRedeliveries += messages.length;
+      messages.forEach(retry);
+      for (const r of records) takeLoggedError(r.messageId);
+      return true;
+    }
+    messages.forEach((m, i) => {
+      const id = records[i]!.messageId;
+      const error = takeLoggedError(id);
+      if (failed.has(id)) {
+        if (waiting.has(id)) this.stats.waits++;
+        else this.stats.handlerErrors.push(`${m.event.eventId} (${m.event.inJst.detailType}): ${error ?? 'failed without a logged error'}`);
+        retry(m);
+        return;
+      }
+      const deadLettered = inv.deadLetters.some((l) => l.body === m.body);
+      if (m.copy || deadLettered || this.released.has(m.event.eventId)) return;
+      this.released.add(m.event.eventId);
+      for (let k = 0; k < this.options.copiesOf(m.event); k++) this.copies.get(consumer)!.push({ event: m.event, body: this.newBody(m.event), receiveCount: 1, copy: true });
+    });
+    return false;
+  }
+}
