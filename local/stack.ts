@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { CONSUMERS, type Consumer } from '#shared/routing.ts';
 import { handleFinanceRequest } from '#shared/runtime/finance-api.ts';
 import { createPipeline } from '#shared/runtime/pipeline.ts';
@@ -99,7 +99,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const sendToConsumer = (consumer: string, body: string) => {
     const queue = queues.get(consumer as Consumer);
     if (!queue) throw new Error(`no queue for consumer ${consumer}`);
-    const messageId = `redrive/${Date.now()}/${createHash('sha256').update(body).digest('base64url').slice(0, 16)}`;
+    const messageId = `redrive/${randomUUID()}`;
     journal?.sent([{ queue: consumer, messageId, body }]);
     queue.send(body, messageId);
   };
