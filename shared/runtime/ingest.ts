@@ -8,6 +8,7 @@ import { parseInboundEvent, type InboundEvent } from '../schemas/inbound.ts';
 import type { DeadLetter, DeadLetterStore } from '../store/dead-letters.ts';
 import type { EventRegistry } from '../store/event-registry.ts';
 import { runCustomerStep, type StepDeps } from './customer-step.ts';
+import { closeMissedMonths } from './month-close.ts';
 
 export interface IngestDeps extends StepDeps {
   events: EventRegistry;
@@ -92,6 +93,8 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
   const decision = await runCustomerStep(deps, event.detail.customerId, (state) => decide(state, event, fingerprint), {
     isRedelivery: (d) => d.outcome.outcome === 'duplicate',
   });
+  // The first commit of a customer (or its redelivery) may have raced the start of a close.
+  if (decision.state.version === 1) await closeMissedMonths(deps, event.detail.customerId, decision.state.closedThrough, now);
   const outcome = decision.outcome;
   switch (outcome.outcome) {
     case 'applied':

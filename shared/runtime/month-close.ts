@@ -3,7 +3,7 @@
 import { INDEX, SHARD_COUNT, shardKey } from '../store/keys.ts';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { closeMonth, jstMonth, addMonths, monthHasEnded, MonthNotEndedError, type Month } from '../domain/index.ts';
-import { runCustomerStep } from './customer-step.ts';
+import { runCustomerStep, type StepDeps } from './customer-step.ts';
 import type { Pipeline } from './pipeline.ts';
 
 export interface CloseShardMessage {
@@ -73,4 +73,20 @@ export async function closeShard(p: Pipeline, message: CloseShardMessage, now: s
   if (after) return { closed, continueAfter: after };
   await p.closes.shardDone(message.month, message.shard, now);
   return { closed };
+}
+
+/**
+ * A customer's first commit can race the start of a close: it read LATEST_STARTED before the
+ * close moved it to M and committed after its shard was listed, so it starts with M−1 closed
+ * and no shard closes M for it. Called after a customer's first commit, this closes what the
+ * customer missed, through the same step as a shard would.
+ */
+export async function closeMissedMonths(p: StepDeps, customerId: string, closedThrough: Month | undefined, now: string): Promise<boolean> {
+  const latest = await p.closes.latestStarted();
+  if (latest === undefined || (closedThrough !== undefined && closedThrough >= latest)) return false;
+  // The close of `latest` started, so the month has ended by the close's clock; a local clock
+  // set ahead of the real time needs the first instant after the month instead.
+  const at = monthHasEnded(latest, now) ? now : `${addMonths(latest, 1)}-01T00:00:00+09:00`;
+  await runCustomerStep(p, customerId, (state) => closeMonth(state, latest, at));
+  return true;
 }
