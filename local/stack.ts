@@ -14,7 +14,7 @@ import { logger } from '../functions/lib/logger.ts';
 import { makeIngestHandler } from '../functions/lib/sqs-ingest.ts';
 import { handleAdmin, type AdminDeps, type IngestCounts } from './admin.ts';
 import { startEmbeddedDynamo } from './embedded-dynamo.ts';
-import { handlePutEvents, PUT_EVENTS_TARGET } from './eventbridge-endpoint.ts';
+import { handlePutEvents, PUT_EVENTS_TARGET, readBody } from './eventbridge-endpoint.ts';
 import { LOCAL_BUS_NAME, LocalBus } from './local-bus.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { LocalClock } from './local-clock.ts';
@@ -127,7 +127,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (method === 'GET' && url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', await statementPage(url.searchParams, financeGet));
     if (url.pathname.startsWith('/admin/')) {
       const body = method === 'POST' ? await readJson(req) : undefined;
-      if (body === INVALID) return send(res, 400, 'application/json', JSON.stringify({ error: 'BAD_REQUEST', message: 'the body is not JSON' }));
+      if (body === INVALID) return send(res, 400, 'application/json', JSON.stringify({ error: 'BAD_REQUEST', message: 'the body is not JSON, or over 64 KB' }));
       const answer = await handleAdmin(admin, method, url, body);
       return send(res, answer.status, 'application/json', JSON.stringify(answer.body));
     }
@@ -180,14 +180,8 @@ const INVALID = Symbol('invalid JSON');
 const MAX_ADMIN_BODY = 64 * 1024;
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_ADMIN_BODY) return INVALID;
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  const text = (await readBody(req, MAX_ADMIN_BODY))?.trim();
+  if (text === undefined) return INVALID;
   if (text === '') return {};
   try {
     return JSON.parse(text) as unknown;
