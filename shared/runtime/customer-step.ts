@@ -4,7 +4,7 @@
 // read; a crash anywhere after the commit is repaired by the next step on this customer.
 import { emptyCustomerState, type CustomerState, type Effects } from '../domain/index.ts';
 import type { CloseStatusStore } from '../store/close-status.ts';
-import { outboxKey, type CustomerStore } from '../store/customer-store.ts';
+import { isEmptyEffects, outboxKey, type CustomerStore } from '../store/customer-store.ts';
 import type { EventPublisher } from './publisher.ts';
 
 export interface StepResult {
@@ -63,7 +63,9 @@ export async function runCustomerStep<R extends StepResult>(deps: StepDeps, cust
     const own = outboxKey(result.state.version);
     if (await deps.customers.commit(result.state, stored?.state.version, { ...carried, [own]: { committedAt: now, effects: result.effects } })) {
       await projectEffects(deps, result.effects);
-      await deps.customers.clearOutbox(customerId, [own]);
+      // The commit leaves empty effects out of the outbox: there is nothing to clear, and
+      // the conditional remove would fail (a round trip and a thrown error per such event).
+      if (!isEmptyEffects(result.effects)) await deps.customers.clearOutbox(customerId, [own]);
       return result;
     }
     // Another writer committed first: back off (full jitter, growing, capped) and decide again.

@@ -46,25 +46,35 @@ export async function handleFinanceRequest(deps: FinanceDeps, method: string, pa
 }
 
 async function listMonths(deps: FinanceDeps, customerId: string, now: string): Promise<FinanceResponse> {
-  const closedThrough = await deps.closes.closedThrough();
+  // Two independent single-item reads: at the same time, one round trip of latency.
+  const [closedThrough, stored] = await Promise.all([deps.closes.closedThrough(), deps.reads.statementMonths(customerId)]);
   const readable = new Set(lookbackMonths(now).filter((m) => closedThrough !== undefined && m <= closedThrough));
-  const months = (await deps.reads.statementMonths(customerId)).filter((m) => readable.has(m));
+  const months = stored.filter((m) => readable.has(m));
   return json(200, { customerId, months });
 }
 
 /** 400 for a malformed month, 410 before the lookback, 409 for a month not closed yet. */
 async function checkMonth(deps: FinanceDeps, month: string, now: string): Promise<FinanceResponse | undefined> {
-  if (!MONTH.test(month)) return error(400, 'BAD_REQUEST', `month must be YYYY-MM, got "${month.slice(0, 20)}"`);
-  const access = statementAccess(month, now, await deps.closes.closedThrough());
+  if (!MONTH.test(month)) return badMonth(month);
+  return refusal(month, now, await deps.closes.closedThrough());
+}
+
+const badMonth = (month: string) => error(400, 'BAD_REQUEST', `month must be YYYY-MM, got "${month.slice(0, 20)}"`);
+
+function refusal(month: Month, now: string, closedThrough: Month | undefined): FinanceResponse | undefined {
+  const access = statementAccess(month, now, closedThrough);
   if (access === 'OUTSIDE_LOOKBACK') return error(410, 'OUTSIDE_LOOKBACK', `${month} is outside the 12-month lookback (${lookbackMonths(now).at(-1)} to ${lookbackMonths(now)[0]}); the data is kept but not served here`);
   if (access === 'MONTH_NOT_CLOSED') return error(409, 'MONTH_NOT_CLOSED', `${month} is not closed yet`);
   return undefined;
 }
 
 async function getStatement(deps: FinanceDeps, customerId: string, month: string, now: string): Promise<FinanceResponse> {
-  const refused = await checkMonth(deps, month, now);
+  if (!MONTH.test(month)) return badMonth(month);
+  // Read alongside the close status rather than after it: one round trip of latency, not
+  // two. The statement is only returned if the month may be read.
+  const [closedThrough, statement] = await Promise.all([deps.closes.closedThrough(), deps.reads.statement(customerId, month)]);
+  const refused = refusal(month, now, closedThrough);
   if (refused) return refused;
-  const statement = await deps.reads.statement(customerId, month);
   if (!statement) return error(404, 'NOT_FOUND', `no statement for customer ${customerId} in ${month}`);
   return json(200, statement);
 }

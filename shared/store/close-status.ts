@@ -3,6 +3,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Month } from '../domain/calendar.ts';
 import { isConditionFailure } from './client.ts';
+import { GetCoalescer } from './coalesce.ts';
 import { CLOSE_FINISHED_SK, CLOSE_LATEST_SK, CLOSE_PK, closeSk, SHARD_COUNT } from './keys.ts';
 
 export interface MonthClose {
@@ -14,14 +15,23 @@ export interface MonthClose {
 }
 
 export class CloseStatusStore {
+  private readonly reads: GetCoalescer;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.reads = new GetCoalescer(doc, tableName);
+  }
 
-  /** The latest month whose close has started: new customers begin with it closed. */
-  async latestStarted(): Promise<Month | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: CLOSE_PK, sk: CLOSE_LATEST_SK }, ConsistentRead: true }));
+  /**
+   * The latest month whose close has started: new customers begin with it closed. Asked by
+   * every step on a new customer; those asking in the same turn of the event loop share one
+   * consistent read, which goes out after all of them asked: no answer is older than its
+   * call, so it is always `fresh` (the option only lets a caller say that it relies on it).
+   */
+  async latestStarted(_options: { fresh?: boolean } = {}): Promise<Month | undefined> {
+    const Item = await this.reads.get({ pk: CLOSE_PK, sk: CLOSE_LATEST_SK });
     return Item?.month as Month | undefined;
   }
 

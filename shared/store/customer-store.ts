@@ -1,9 +1,10 @@
 // The customer aggregate item and the commit protocol's writes (docs/table-design.md):
 // one conditional PutItem on the aggregate's version is the commit point; the effects it
 // carries in its outbox are then projected with idempotent writes and the outbox cleared.
-import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { nextDeadline, type CustomerState, type Effects, type LedgerEntry, type Statement } from '../domain/index.ts';
 import { isConditionFailure } from './client.ts';
+import { GetCoalescer, WriteCoalescer } from './coalesce.ts';
 import { customerPk, dueKey, dueSortKey, entrySk, monthEntriesKey, monthStatementsKey, shardKey, shardOf, STATE_SK, statementSk } from './keys.ts';
 
 /** Effects committed with one version of the aggregate and perhaps not yet projected. */
@@ -21,16 +22,21 @@ export interface StoredCustomer {
 
 export const outboxKey = (version: number): string => `v${version}`;
 
-const BATCH_LIMIT = 25;
-
 export class CustomerStore {
+  private readonly reads: GetCoalescer;
+  private readonly writes: WriteCoalescer;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.reads = new GetCoalescer(doc, tableName);
+    this.writes = new WriteCoalescer(doc, tableName);
+  }
 
+  /** A consistent read; reads of other customers made at the same time share a BatchGetItem. */
   async load(customerId: string): Promise<StoredCustomer | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: STATE_SK }, ConsistentRead: true }));
+    const Item = await this.reads.get({ pk: customerPk(customerId), sk: STATE_SK });
     if (!Item) return undefined;
     const outbox: Record<string, OutboxEntry> = {};
     for (const [key, value] of Object.entries((Item.outbox ?? {}) as Record<string, string>)) outbox[key] = JSON.parse(value) as OutboxEntry;
@@ -43,20 +49,7 @@ export class CustomerStore {
    * commit. Returns false when another writer got there first.
    */
   async commit(next: CustomerState, previousVersion: number | undefined, outbox: Record<string, OutboxEntry>): Promise<boolean> {
-    const shard = shardOf(next.customerId);
-    const due = nextDeadline(next);
-    const item: Record<string, unknown> = {
-      pk: customerPk(next.customerId),
-      sk: STATE_SK,
-      customerId: next.customerId,
-      version: next.version,
-      state: JSON.stringify(next),
-      gsi2pk: shardKey(shard),
-      gsi2sk: next.customerId,
-    };
-    if (due) Object.assign(item, { gsi3pk: dueKey(shard), gsi3sk: dueSortKey(due, next.customerId) });
-    const serialized = Object.fromEntries(Object.entries(outbox).filter(([, o]) => !isEmpty(o.effects)).map(([k, o]) => [k, JSON.stringify(o)]));
-    if (Object.keys(serialized).length > 0) item.outbox = serialized;
+    const item = aggregateItem(next, outbox);
     try {
       await this.doc.send(
         new PutCommand({
@@ -92,26 +85,36 @@ export class CustomerStore {
     }
   }
 
-  /** Writes ledger entries and statements. Their ids are deterministic, so a repeat writes the same items. */
+  /**
+   * Writes ledger entries and statements. Their ids are deterministic, so a repeat writes the
+   * same items; projections made at the same time share BatchWriteItem calls.
+   */
   async project(entries: readonly LedgerEntry[], statements: readonly Statement[]): Promise<void> {
-    const items = [...entries.map(entryItem), ...statements.map(statementItem)];
-    const writes: Promise<unknown>[] = [];
-    for (let i = 0; i < items.length; i += BATCH_LIMIT) writes.push(this.batchPut(items.slice(i, i + BATCH_LIMIT)));
-    await Promise.all(writes);
-  }
-
-  private async batchPut(items: Record<string, unknown>[]): Promise<void> {
-    let pending = items.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-      if (attempt > 8) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${attempt} attempts`);
-      const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
-      pending = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
-    }
+    await this.writes.put([...entries.map(entryItem), ...statements.map(statementItem)]);
   }
 }
 
-function isEmpty(effects: Effects): boolean {
+/** The aggregate item as the commit writes it (exported for seeding a table in bulk). */
+export function aggregateItem(next: CustomerState, outbox: Record<string, OutboxEntry>): Record<string, unknown> {
+  const shard = shardOf(next.customerId);
+  const due = nextDeadline(next);
+  const item: Record<string, unknown> = {
+    pk: customerPk(next.customerId),
+    sk: STATE_SK,
+    customerId: next.customerId,
+    version: next.version,
+    state: JSON.stringify(next),
+    gsi2pk: shardKey(shard),
+    gsi2sk: next.customerId,
+  };
+  if (due) Object.assign(item, { gsi3pk: dueKey(shard), gsi3sk: dueSortKey(due, next.customerId) });
+  const serialized = Object.fromEntries(Object.entries(outbox).filter(([, o]) => !isEmptyEffects(o.effects)).map(([k, o]) => [k, JSON.stringify(o)]));
+  if (Object.keys(serialized).length > 0) item.outbox = serialized;
+  return item;
+}
+
+/** Effects with nothing to project: the commit keeps them out of the outbox. */
+export function isEmptyEffects(effects: Effects): boolean {
   return effects.entries.length === 0 && effects.statements.length === 0 && effects.emitted.length === 0;
 }
 
@@ -137,4 +140,3 @@ export function statementItem(statement: Statement): Record<string, unknown> {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
