@@ -1,0 +1,100 @@
+// Finance API latency: a statement and the 12-month list of customers with five devices,
+// over HTTP from the local stack (the same handler the cloud's API runs), one request at a
+// time so that each sample is a latency, not a queue.
+import { addMonths, closeMonth, decide, emptyCustomerState, type CustomerState, type Month } from '#shared/domain/index.ts';
+import { fingerprintOf } from '#shared/fingerprint.ts';
+import { CloseStatusStore } from '#shared/store/close-status.ts';
+import { aggregateItem, entryItem, statementItem } from '#shared/store/customer-store.ts';
+import { SHARD_COUNT } from '#shared/store/keys.ts';
+import { LOCAL_TABLE_NAME } from '../local/embedded-dynamo.ts';
+import { now, peakRssMb, percentile, round, timed } from './measure.ts';
+import { prng } from './population.ts';
+import { batchWriteAll, stackWithStore } from './seed.ts';
+import { customerIdOf, fiveDeviceCustomer } from './workload.ts';
+
+export interface FinanceBenchOptions {
+  customers: number;
+  /** Requests timed per endpoint. */
+  samples: number;
+}
+
+const FIRST_MONTH: Month = '2025-10';
+const LAST_CLOSED: Month = '2026-10';
+const NOW = '2026-11-16T10:00:00+09:00';
+const closeTimeOf = (month: Month) => `${addMonths(month, 1)}-01T01:00:00+09:00`;
+
+/** Thirteen closed months of one customer: what its partition holds (entries, statements, aggregate). */
+function history(customerId: string): Record<string, unknown>[] {
+  const events = fiveDeviceCustomer(customerId, '2025-10-05');
+  let state: CustomerState = emptyCustomerState(customerId, addMonths(FIRST_MONTH, -1));
+  const items: Record<string, unknown>[] = [];
+  let next = 0;
+  for (let month = FIRST_MONTH; month <= LAST_CLOSED; month = addMonths(month, 1)) {
+    for (; next < events.length && events[next]!.detail.occurredAt.slice(0, 7) <= month; next++) {
+      const decision = decide(state, events[next]!, fingerprintOf(events[next]!));
+      state = decision.state;
+      items.push(...decision.effects.entries.map(entryItem));
+    }
+    const closed = closeMonth(state, month, closeTimeOf(month));
+    state = closed.state;
+    items.push(...closed.effects.entries.map(entryItem), ...closed.effects.statements.map(statementItem));
+  }
+  items.push(aggregateItem(state, {}));
+  return items;
+}
+
+function summary(samples: number[]) {
+  return { p50Ms: round(percentile(samples, 50), 2), p99Ms: round(percentile(samples, 99), 2), maxMs: round(Math.max(...samples), 2), samples: samples.length };
+}
+
+export async function benchFinanceApi(options: FinanceBenchOptions) {
+  const { stack, doc, calls } = await stackWithStore(NOW);
+  calls.restore();
+  try {
+    const seed = await timed(async () => {
+      for (let from = 0; from < options.customers; from += 500) {
+        const items = Array.from({ length: Math.min(500, options.customers - from) }, (_, k) => history(customerIdOf('F', from + k))).flat();
+        await batchWriteAll(doc, LOCAL_TABLE_NAME, items);
+      }
+      // The month is readable once every shard of its close is done, as after a real close.
+      const closes = new CloseStatusStore(doc, LOCAL_TABLE_NAME);
+      await closes.start(LAST_CLOSED, closeTimeOf(LAST_CLOSED));
+      for (let shard = 0; shard < SHARD_COUNT; shard++) await closes.shardDone(LAST_CLOSED, shard, closeTimeOf(LAST_CLOSED));
+    });
+
+    const random = prng(7);
+    const customer = () => customerIdOf('F', Math.floor(random() * options.customers));
+    const visible = Array.from({ length: 12 }, (_, i) => addMonths(LAST_CLOSED, -i));
+    const get = async (path: string, check: (body: any) => boolean): Promise<number> => {
+      const start = now();
+      const response = await fetch(`${stack.url}${path}`);
+      const body = (await response.json()) as unknown;
+      const ms = now() - start;
+      if (response.status !== 200 || !check(body)) throw new Error(`GET ${path}: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+      return ms;
+    };
+    const statement = () => get(`/customers/${customer()}/statements/${visible[Math.floor(random() * 12)]}`, (s) => s.lines.length >= 5 && s.totals.totalYen > 0);
+    const list = () => get(`/customers/${customer()}/statements`, (l) => l.months.length === 12 && l.months[0] === LAST_CLOSED);
+
+    for (let i = 0; i < 200; i++) await (i % 2 ? statement() : list());
+    const statements: number[] = [];
+    const lists: number[] = [];
+    // Interleaved, so that a disturbance on the machine falls on both alike.
+    for (let i = 0; i < options.samples; i++) {
+      statements.push(await statement());
+      lists.push(await list());
+    }
+    return {
+      customers: options.customers,
+      devicesPerCustomer: 5,
+      closedMonths: 13,
+      seedSeconds: round(seed.seconds, 1),
+      statement: summary(statements),
+      list: summary(lists),
+      goalP99Ms: 25,
+      peakRssMb: peakRssMb(),
+    };
+  } finally {
+    await stack.close();
+  }
+}

@@ -1,0 +1,102 @@
+// The bench's table: one row per figure (one per bundle), with its size, the measurement, what
+// it was measured side by side with, the goal and whether it is met, and the peak memory.
+import Table from 'cli-table3';
+
+export interface FigureRun {
+  options: object;
+  measuredAt?: string;
+  wallSeconds: number;
+  /** 1-minute load average before and after: above the core count, other work shared the machine. */
+  loadAverage: [number, number];
+  result: Record<string, any>;
+}
+
+export interface Results {
+  mode: 'full' | 'quick';
+  startedAt: string;
+  finishedAt?: string;
+  /** Figures whose process failed, with the reason. */
+  failed?: string[];
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string };
+  commit?: string;
+  figures: Partial<Record<'engine' | 'ingest' | 'close' | 'finance' | 'bundles', FigureRun>>;
+}
+
+const n = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const pct = (x: number) => `${n(x * 100)} %`;
+const met = (ok: boolean) => (ok ? 'yes' : 'NO');
+
+type Row = [figure: string, size: string, result: string, sideBySide: string, goal: string, met: string, peak: string];
+
+function rows(results: Results): Row[] {
+  const out: Row[] = [];
+  const { engine, ingest, close, finance, bundles } = results.figures;
+  const rss = (run: FigureRun) => `${n(run.result.processPeakRssMb)} MB`;
+
+  if (engine) {
+    const r = engine.result;
+    const cpu = typeof r.customerMonthsPerCpuSecond === 'number' ? ` (${n(r.customerMonthsPerCpuSecond)} per CPU-second)` : '';
+    out.push(['1 engine: closes by the pure domain', `${n(r.customers)} customers × ${r.months} months`, `${n(r.customerMonthsPerSecond)} customer-months/s${cpu}`, `${n(r.customerMonths)} closes in ${n(r.seconds, 1)} s, one core`, '≥ 1,000,000/s', met(r.customerMonthsPerSecond >= 1_000_000), rss(engine)]);
+  }
+  if (ingest) {
+    const r = ingest.result;
+    out.push([
+      '2 ingest: PutEvents → drained',
+      `${n(r.events)} events, ${n(r.customers)} customers`,
+      `${n(r.eventsPerSecond)} events/s = ${pct(r.ratio)} of raw (CPU: ${pct(r.cpuRatio)})`,
+      `raw: ${n(r.rawWrites)} PutItem of the aggregate items, ${r.rawConcurrency} in flight: ${n(r.rawWritesPerSecond)}/s`,
+      '≥ 50 % of raw',
+      met(r.ratio >= 0.5),
+      rss(ingest),
+    ]);
+  }
+  if (close) {
+    const r = close.result;
+    out.push([
+      '3 monthly close (POST /admin/close)',
+      `${n(r.customers)} customers, ${n(r.itemsPerCustomer, 1)} items each`,
+      `${n(r.closeSeconds, 1)} s = ${pct(r.ratio)} of raw (CPU: ${pct(r.cpuRatio)})`,
+      `raw: BatchWriteItem of the same items${r.rawCustomers < r.customers ? ` (sample of ${n(r.rawCustomers)} customers, scaled)` : ''}: ${n(r.rawSecondsForAll, 1)} s`,
+      '≥ 60 % of raw',
+      met(r.ratio >= 0.6),
+      rss(close),
+    ]);
+  }
+  if (finance) {
+    const r = finance.result;
+    const size = `${n(r.customers)} customers × ${r.devicesPerCustomer} devices, ${n(r.statement.samples)} requests`;
+    out.push(['4 finance API: statement', size, `p50 ${n(r.statement.p50Ms, 1)} ms, p99 ${n(r.statement.p99Ms, 1)} ms`, 'HTTP to the local stack, one request at a time', 'p99 < 25 ms', met(r.statement.p99Ms < 25), rss(finance)]);
+    out.push(['4 finance API: 12-month list', size, `p50 ${n(r.list.p50Ms, 1)} ms, p99 ${n(r.list.p99Ms, 1)} ms`, 'interleaved with the statements', 'p99 < 25 ms', met(r.list.p99Ms < 25), rss(finance)]);
+  }
+  if (bundles) {
+    const r = bundles.result;
+    for (const b of r.bundles as { name: string; kb: number; coldImportMs: number; sdkImportMs: number }[]) {
+      out.push([
+        `5 bundle ${b.name}`,
+        `median of ${r.repeats} cold imports`,
+        `${n(b.kb, 1)} KB, ${n(b.coldImportMs)} ms`,
+        `Node alone ${n(r.nodeBootMs)} ms; its AWS SDK clients alone ${n(b.sdkImportMs)} ms`,
+        `≤ ${r.goalKb} KB, ≤ ${r.goalColdImportMs} ms`,
+        met(b.kb <= r.goalKb && b.coldImportMs <= r.goalColdImportMs),
+        rss(bundles),
+      ]);
+    }
+  }
+  return out;
+}
+
+export function formatTable(results: Results): string {
+  const table = new Table({
+    head: ['figure', 'size', 'result', 'measured side by side with', 'goal', 'met', '6 peak RSS'],
+    style: { head: [], border: [] },
+    wordWrap: true,
+    colWidths: [22, 22, 30, 36, 15, 5, 9],
+  });
+  for (const row of rows(results)) table.push(row);
+  const m = results.machine;
+  const runs = Object.entries(results.figures).map(([name, run]) => {
+    const busy = Math.max(...run.loadAverage) > m.cpus + 0.5 ? ' — machine busy, figures disturbed' : '';
+    return `  ${name}: ${n(run.wallSeconds)} s, load average ${run.loadAverage.join(' → ')}${busy}`;
+  });
+  return [`npm run bench (${results.mode}) — ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, ${results.startedAt}`, table.toString(), 'runs (1-minute load average before → after; above the core count, other work shared the machine):', ...runs].join('\n');
+}
