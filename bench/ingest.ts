@@ -12,7 +12,6 @@ import { startLocalStack } from '../local/stack.ts';
 import { LOCAL_TABLE_NAME } from '../local/embedded-dynamo.ts';
 import { countDynamoCalls, peakRssMb, perUnit, pool, round, timedWithCpu } from './measure.ts';
 import { profiled } from './profile.ts';
-import { isolateBatchInvocations } from './batch-isolation.ts';
 import { customerIdOf, tenEventCustomer } from './workload.ts';
 
 export interface IngestBenchOptions {
@@ -61,7 +60,6 @@ export async function benchIngest(options: IngestBenchOptions) {
   const putConcurrency = options.putConcurrency ?? 8;
   const rawConcurrency = options.rawConcurrency ?? 32;
   const calls = countDynamoCalls();
-  const isolation = isolateBatchInvocations();
   const stack = await startLocalStack({ port: 0, dataDir: null, now: '2026-11-01T01:00:00+09:00' });
   const client = new EventBridgeClient({ endpoint: stack.url, region: 'ap-northeast-1', credentials: CREDENTIALS, maxAttempts: 1 });
   const drain = async () => {
@@ -126,13 +124,10 @@ export async function benchIngest(options: IngestBenchOptions) {
       /** Deliveries per event: above 1 when an event came before the one it depends on (another queue) and was retried. */
       deliveriesPerEvent: round((pipelineCalls.byKind['Put EVENT#'] ?? 0) / events.length, 2),
       profile,
-      /** Invocations that entered a BatchProcessor already in use (see batch-isolation.ts); 0 once the adapter makes one per invocation. */
-      sharedBatchProcessorOverlaps: isolation.overlaps(),
       peakRssMb: peakRssMb(),
     };
   } finally {
     calls.restore();
-    isolation.restore();
     client.destroy();
     await stack.close();
   }

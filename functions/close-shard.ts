@@ -10,7 +10,6 @@ import { sendToQueue } from './lib/sqs-send.ts';
 
 const pipeline = pipelineFromEnv();
 const queueUrl = requiredEnv('CLOSE_QUEUE_URL');
-const processor = new BatchProcessor(EventType.SQS);
 /** Stop starting new pages when less than this is left of the invocation. */
 const RESERVE_MS = 60_000;
 
@@ -23,7 +22,8 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handl
       if (result.continueAfter) await sendToQueue(queueUrl, JSON.stringify({ ...message, after: result.continueAfter }));
       logger.info('close shard progress', { month: message.month, shard: message.shard, closed: result.closed, continueAfter: result.continueAfter });
     },
-    processor,
+    // One per invocation: a processor holds its batch's state (see lib/sqs-ingest.ts).
+    new BatchProcessor(EventType.SQS),
     { context, throwOnFullBatchFailure: false },
   ),
 );

@@ -16,7 +16,6 @@ export interface IngestHandlerOptions {
 }
 
 export function makeIngestHandler(deps: IngestDeps, consumer: string, options: IngestHandlerOptions = {}) {
-  const processor = new BatchProcessor(EventType.SQS);
   const now = options.now ?? (() => new Date().toISOString());
 
   const recordHandler = async (record: SQSRecord): Promise<void> => {
@@ -45,6 +44,9 @@ export function makeIngestHandler(deps: IngestDeps, consumer: string, options: I
   };
 
   return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler((event, context) =>
-    processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false }),
+    // A processor per invocation: it keeps the batch's records and failures on itself, so one
+    // shared by overlapping invocations (the local stack runs several batches of a queue at
+    // once) would let one batch reset another's failures and delete records never applied.
+    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false }),
   );
 }
