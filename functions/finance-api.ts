@@ -2,12 +2,17 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { handleFinanceRequest } from '#shared/runtime/finance-api.ts';
-import { pipelineFromEnv } from '#shared/runtime/pipeline.ts';
+import { requiredEnv } from '#shared/runtime/env.ts';
+import { documentClient } from '#shared/store/client.ts';
+import { CloseStatusStore } from '#shared/store/close-status.ts';
 import { LedgerReads } from '#shared/store/ledger-reads.ts';
 import { logger } from './lib/logger.ts';
 
-const pipeline = pipelineFromEnv();
-const deps = { reads: new LedgerReads(pipeline.doc, pipeline.tableName), closes: pipeline.closes };
+// Reads only: the stores from a DynamoDB client, without the pipeline's EventBridge client,
+// which would cost its import on every cold start.
+const doc = documentClient();
+const tableName = requiredEnv('TABLE_NAME');
+const deps = { reads: new LedgerReads(doc, tableName), closes: new CloseStatusStore(doc, tableName) };
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(async (event) => {
   const response = await handleFinanceRequest(deps, event.httpMethod, event.path, new Date().toISOString());

@@ -7,7 +7,10 @@ import { CloseStatusStore } from '../store/close-status.ts';
 import { CustomerStore } from '../store/customer-store.ts';
 import { DeadLetterStore } from '../store/dead-letters.ts';
 import { EventRegistry } from '../store/event-registry.ts';
+import { requiredEnv } from './env.ts';
 import type { IngestDeps } from './ingest.ts';
+
+export { requiredEnv };
 import { EventBridgePublisher, type EventPublisher } from './publisher.ts';
 
 export interface Pipeline extends IngestDeps {
@@ -27,11 +30,6 @@ export function createPipeline(doc: DynamoDBDocumentClient, tableName: string, p
   };
 }
 
-export function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
 
 /** In a Lambda: TABLE_NAME and EVENT_BUS_NAME from the stack, endpoints from the SDK's defaults. */
 export function pipelineFromEnv(): Pipeline {
