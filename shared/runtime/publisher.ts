@@ -3,6 +3,7 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { EmittedEvent } from '../domain/index.ts';
 import { BILLING_SOURCE, validateOutboundEvent, type OutboundEvent } from '../schemas/outbound.ts';
+import { SameTurnBatch } from '../same-turn-batch.ts';
 
 export interface EventPublisher {
   publish(events: readonly EmittedEvent[]): Promise<void>;
@@ -30,8 +31,7 @@ interface PublishRequest {
  * hours under the regional PutEvents quota. Each caller is told only about its own entries.
  */
 export class EventBridgePublisher implements EventPublisher {
-  private waiting: PublishRequest[] = [];
-  private scheduled = false;
+  private readonly batch = new SameTurnBatch<PublishRequest>((requests) => void this.flush(requests));
 
   constructor(
     private readonly client: EventBridgeClient,
@@ -41,19 +41,10 @@ export class EventBridgePublisher implements EventPublisher {
   async publish(events: readonly EmittedEvent[]): Promise<void> {
     if (events.length === 0) return;
     const entries = events.map((e) => toPutEventsEntry(e, this.busName));
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ entries, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.flush());
-      }
-    });
+    return new Promise((resolve, reject) => this.batch.add({ entries, resolve, reject }));
   }
 
-  private async flush(): Promise<void> {
-    this.scheduled = false;
-    const requests = this.waiting;
-    this.waiting = [];
+  private async flush(requests: PublishRequest[]): Promise<void> {
     const owned = requests.flatMap((request) => request.entries.map((entry) => ({ entry, request })));
     const failures = new Map<PublishRequest, unknown>();
     const calls: Promise<void>[] = [];

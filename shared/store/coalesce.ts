@@ -4,6 +4,7 @@
 // millisecond of CPU whatever it carries; on DynamoDB it is a round trip. Nothing conditional
 // goes through here: the commit point stays one conditional PutItem per customer.
 import { BatchGetCommand, BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SameTurnBatch } from '../same-turn-batch.ts';
 
 type Item = Record<string, unknown>;
 type Key = { pk: string; sk: string };
@@ -11,6 +12,12 @@ type Key = { pk: string; sk: string };
 const GET_LIMIT = 100;
 const WRITE_LIMIT = 25;
 const ATTEMPTS = 9;
+
+interface GetRequest {
+  key: Key;
+  resolve: (item: Item | undefined) => void;
+  reject: (error: unknown) => void;
+}
 
 const keyOf = (key: Key): string => `${key.pk}\u0000${key.sk}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -22,8 +29,7 @@ const backoff = (attempt: number) => sleep(Math.min(1000, 25 * 2 ** attempt));
  * returned, which is theirs to read, not to change.
  */
 export class GetCoalescer {
-  private waiting = new Map<string, { key: Key; callers: { resolve: (item: Item | undefined) => void; reject: (error: unknown) => void }[] }>();
-  private scheduled = false;
+  private readonly batch = new SameTurnBatch<GetRequest>((requests) => this.flush(requests));
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -31,22 +37,18 @@ export class GetCoalescer {
   ) {}
 
   get(key: Key): Promise<Item | undefined> {
-    return new Promise((resolve, reject) => {
-      const id = keyOf(key);
-      const entry = this.waiting.get(id) ?? { key, callers: [] };
-      entry.callers.push({ resolve, reject });
-      this.waiting.set(id, entry);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    return new Promise((resolve, reject) => this.batch.add({ key, resolve, reject }));
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const entries = [...this.waiting.values()];
-    this.waiting = new Map();
+  private flush(requests: GetRequest[]): void {
+    const byKey = new Map<string, { key: Key; callers: GetRequest[] }>();
+    for (const request of requests) {
+      const id = keyOf(request.key);
+      const entry = byKey.get(id) ?? { key: request.key, callers: [] };
+      entry.callers.push(request);
+      byKey.set(id, entry);
+    }
+    const entries = [...byKey.values()];
     for (let i = 0; i < entries.length; i += GET_LIMIT) {
       const group = entries.slice(i, i + GET_LIMIT);
       this.fetch(group.map((e) => e.key)).then(
@@ -88,8 +90,7 @@ interface WriteRequest {
  * that one bad item fails only the step that asked for it, as without coalescing.
  */
 export class WriteCoalescer {
-  private waiting: WriteRequest[] = [];
-  private scheduled = false;
+  private readonly batch = new SameTurnBatch<WriteRequest>((requests) => void this.flush(requests));
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -98,19 +99,10 @@ export class WriteCoalescer {
 
   put(items: readonly Item[]): Promise<void> {
     if (items.length === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ items: [...items], resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.flush());
-      }
-    });
+    return new Promise((resolve, reject) => this.batch.add({ items: [...items], resolve, reject }));
   }
 
-  private async flush(): Promise<void> {
-    this.scheduled = false;
-    const requests = this.waiting;
-    this.waiting = [];
+  private async flush(requests: WriteRequest[]): Promise<void> {
     if (requests.length === 1) return this.settle(requests[0]!, this.writeAll(requests[0]!.items));
     try {
       await this.writeAll(requests.flatMap((r) => r.items));
