@@ -17,9 +17,14 @@ class StoreWithoutOutbox extends CustomerStore {
   }
 }
 
-/** Commits over whatever version is stored now, not the one it decided from: lost updates. */
+/**
+ * Commits over whatever version is stored now, not the one it decided from: lost updates. The
+ * pause lets the other handlers decide from the same version before this one commits, so the
+ * lost update happens on every run, not only when the machine's timing allows it.
+ */
 class StoreWithoutVersionCheck extends CustomerStore {
   override async commit(next: CustomerState, _decidedFrom: number | undefined, outbox: Record<string, OutboxEntry>): Promise<boolean> {
+    await new Promise((resolve) => setTimeout(resolve, 20));
     return super.commit(next, (await this.load(next.customerId))?.state.version, outbox);
   }
 }
