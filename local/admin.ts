@@ -104,6 +104,8 @@ async function close(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
 /** Delivers until every queue is empty, back-off ignored; returns the counts since start. */
 export async function drain(deps: AdminDeps) {
   const queues = [...deps.queues.values()];
+  // The poller waits while any drain runs; a second drain at once shares the passes in turn.
+  for (const queue of queues) queue.pause();
   try {
     for (;;) {
       const delivered = await Promise.all(queues.map((queue) => queue.drainPass()));

@@ -2,6 +2,8 @@
 // to 10 records go to the same handler the cloud runs, failed records come back after a
 // visibility timeout (or the back-off the handler asked for), and a record that fails
 // `maxReceiveCount` times goes to the dead-letter callback instead of looping forever.
+// A message is in at most one delivery at a time, and leaves the queue (onDone) once only:
+// two drains at once used to deliver every message twice, and mark it done twice.
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
@@ -19,7 +21,7 @@ export interface LocalQueueOptions {
   /** Called once a message has failed this many deliveries (the cloud queue's redrive policy). */
   maxReceiveCount: number;
   onDeadLetter: (message: QueuedMessage, reason: string) => Promise<void>;
-  /** Called when a message leaves the queue: handled, or dead-lettered. */
+  /** Called once when a message leaves the queue: handled, or dead-lettered. */
   onDone?: (message: QueuedMessage) => void;
   batchSize?: number;
   /** Batches in flight at once, as Lambda runs several pollers per queue. */
@@ -37,11 +39,16 @@ export class LocalQueue {
   /** Messages hidden by a back-off until their `visibleAt`. */
   private readonly waiting = new Set<QueuedMessage>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Ids of the messages in a delivery now: never handed to a second one at the same time. */
+  private readonly delivering = new Set<string>();
+  /** Drain passes run one after another, so that two drains never share out the same messages. */
+  private passes: Promise<unknown> = Promise.resolve();
   private readonly lastError = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private timerDue = 0;
   private stopped = false;
-  private paused = false;
+  /** Drains holding the poller: each pause() until its own resume(). */
+  private pauses = 0;
 
   constructor(private readonly options: LocalQueueOptions) {}
 
@@ -72,15 +79,31 @@ export class LocalQueue {
     return [...this.messages.values()];
   }
 
+  /** Holds the poller until the matching resume(), for a drain that delivers by passes. */
+  pause(): void {
+    this.pauses++;
+  }
+
+  /** Lets the poller deliver again once every drain that paused it has resumed it. */
+  resume(): void {
+    this.pauses = Math.max(0, this.pauses - 1);
+    if (this.pauses === 0) this.schedule(0);
+  }
+
   /**
    * Delivers every queued message once, ignoring back-off, and returns whether there was
    * any: a drain repeats passes, so a message waiting for an event in another queue gets its
-   * next try on the next pass. The poller stays paused until resume().
+   * next try on the next pass. Passes of drains at once run one after the other.
    */
-  async drainPass(): Promise<boolean> {
-    this.paused = true;
+  drainPass(): Promise<boolean> {
+    const pass = this.passes.then(() => this.pass());
+    this.passes = pass.catch(() => undefined);
+    return pass;
+  }
+
+  private async pass(): Promise<boolean> {
     await this.settle();
-    if (this.messages.size === 0) return false;
+    if (this.messages.size === 0 || this.stopped) return false;
     const all = [...this.messages.values()];
     this.ready = [];
     this.readyHead = 0;
@@ -89,7 +112,7 @@ export class LocalQueue {
     const concurrency = this.options.concurrency ?? 4;
     let next = 0;
     const worker = async () => {
-      while (next < all.length) {
+      while (next < all.length && !this.stopped) {
         const batch = all.slice(next, next + size);
         next += size;
         await this.track(this.deliver(batch));
@@ -97,12 +120,6 @@ export class LocalQueue {
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     return true;
-  }
-
-  /** Lets the poller deliver again after a drain. */
-  resume(): void {
-    this.paused = false;
-    this.schedule(0);
   }
 
   /** Waits for the batches in flight. */
@@ -134,7 +151,7 @@ export class LocalQueue {
   }
 
   private poll(): void {
-    if (this.paused || this.stopped) return;
+    if (this.pauses > 0 || this.stopped) return;
     const now = Date.now();
     let nextVisible = Number.POSITIVE_INFINITY;
     for (const message of this.waiting) {
@@ -162,11 +179,25 @@ export class LocalQueue {
     return work.finally(() => this.inFlight.delete(work));
   }
 
-  private async deliver(batch: QueuedMessage[]): Promise<void> {
+  private async deliver(taken: QueuedMessage[]): Promise<void> {
+    // Only messages still queued and in no other delivery: one that is already gone, or being
+    // handled elsewhere, must not be handled again in parallel nor be counted done twice.
+    const batch = taken.filter((m) => this.messages.get(m.messageId) === m && !this.delivering.has(m.messageId));
+    if (batch.length === 0) return;
     for (const m of batch) {
+      this.delivering.add(m.messageId);
       m.receiveCount++;
       m.visibleAt = 0;
     }
+    try {
+      await this.handle(batch);
+    } finally {
+      for (const m of batch) this.delivering.delete(m.messageId);
+    }
+    this.schedule(0);
+  }
+
+  private async handle(batch: QueuedMessage[]): Promise<void> {
     let failed: Set<string>;
     try {
       const response = await this.options.handler({ Records: batch.map((m) => this.record(m)) });
@@ -183,19 +214,23 @@ export class LocalQueue {
       }
       if (m.receiveCount >= this.options.maxReceiveCount) {
         const reason = `HANDLER_FAILED: ${this.options.name} failed ${m.receiveCount} deliveries${this.lastError.has(m.messageId) ? `: ${this.lastError.get(m.messageId)}` : ''}`;
-        await this.options.onDeadLetter(m, reason);
-        this.remove(m);
-        continue;
+        try {
+          await this.options.onDeadLetter(m, reason);
+          this.remove(m);
+          continue;
+        } catch (error) {
+          // Not written to the dead-letter store, so not let go of: it stays queued and is tried again.
+          this.lastError.set(m.messageId, `dead letter not written: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
       // The handler may have asked for a longer back-off through delay(); keep the longer one.
       m.visibleAt = Math.max(m.visibleAt, Date.now() + (this.options.visibilityTimeoutMs ?? 2_000));
       this.waiting.add(m);
     }
-    this.schedule(0);
   }
 
   private remove(message: QueuedMessage): void {
-    this.messages.delete(message.messageId);
+    if (!this.messages.delete(message.messageId)) return;
     this.lastError.delete(message.messageId);
     this.options.onDone?.(message);
   }

@@ -1,9 +1,7 @@
 // The local stack keeps what it accepted across a restart: the ledger in dynalite on disk,
 // and the events still queued in its journal — both when stopped in process and when
 // `npm start` is stopped with SIGTERM.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +9,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { entryOf, startStack } from '#test/support/local-stack.ts';
 import { LOCAL_CREDENTIALS } from '#test/support/dynamo.ts';
+import { exited, freePort, npmStart } from '#test/support/child-stack.ts';
 
 const folders: string[] = [];
 const dataFolder = () => {
@@ -73,31 +72,6 @@ describe('one data folder, one stack', () => {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** `npm start` as a newcomer runs it (tsx local/start.ts), resolved once its start-up line is out. */
-function npmStart(port: number, dataDir: string): Promise<{ child: ChildProcess; output: () => string }> {
-  // tsx itself, not npx, so that the signal reaches the stack as Ctrl-C's would.
-  const child = spawn('node_modules/.bin/tsx', ['local/start.ts'], { env: { ...process.env, PORT: String(port), BILLING_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('local stack on')) resolve({ child, output: () => output });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output}`)));
-  });
-}
-
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
 describe('npm start', () => {
   it('says where it listens and where its data is, and stops on SIGTERM without losing accepted events', async () => {
