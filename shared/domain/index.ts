@@ -10,4 +10,5 @@ export { protectionFeeFor, finalMonthOf } from './protection.ts';
 export { adjudicate, coverageYearOf, COVERED_CAUSES, type Adjudication } from './claims.ts';
 export { nextDeadline } from './returns.ts';
 export { eligibilityFailures } from './orders.ts';
+export { AmountOutOfRangeError, addYen, checkedYen, multiplyYen } from './money.ts';
 export * as policy from './policy.ts';

@@ -2,6 +2,7 @@
 // counts as paid. A lump sum is a schedule of one payment.
 import { addMonths, jstDate, jstMonth, maxMonth, monthOf, monthsBetween, type Month } from './calendar.ts';
 import { appendEntry, appendReversal, deviceEntryId, type EntryDraft } from './ledger.ts';
+import { addYen } from './money.ts';
 import type { CustomerState, DeviceState, Effects, PaymentPlan } from './types.ts';
 
 export function paymentCount(plan: PaymentPlan): number {
@@ -95,7 +96,7 @@ function payoffDraft(device: DeviceState, causedBy: string): EntryDraft {
   const first = firstCoveredInstallment(device);
   const month = payoffMonth(device);
   let remaining = 0;
-  for (let k = first; k <= n; k++) remaining += paymentAmount(device.priceYen, device.payment, k);
+  for (let k = first; k <= n; k++) remaining = addYen(remaining, paymentAmount(device.priceYen, device.payment, k), 'early payoff sum');
   return {
     entryId: deviceEntryId(device, 'payoff'),
     deviceId: device.deviceId,

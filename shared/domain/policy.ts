@@ -1,5 +1,13 @@
 // Every number of the terms, and every choice the terms leave open (marked Policy), in one
 // place so that finance can change it here and nowhere else. billing-rules.md is the source.
+import { multiplyYen } from './money.ts';
+
+/**
+ * §0 Policy: every price or value in an event is an integer from 1 to this many yen; a larger
+ * one is malformed (the inbound schemas refuse it). It keeps every sum far inside the safe
+ * integers: a statement total would need some 900 million lines of this size to reach 2^53.
+ */
+export const MAX_YEN_AMOUNT = 10_000_000;
 
 /** §1: minimum age on the order date (JST). */
 export const MINIMUM_AGE_YEARS = 18;
@@ -17,7 +25,7 @@ export const ACCEPTED_PAYMENT_METHODS: readonly string[] = ['credit_card'];
 
 /** §3 Policy: the first-month prorated protection fee is rounded down to the yen. */
 export const prorate = (monthlyFeeYen: number, activeDays: number, daysInMonth: number): number =>
-  Math.floor((monthlyFeeYen * activeDays) / daysInMonth);
+  Math.floor(multiplyYen(monthlyFeeYen, activeDays, 'prorated protection fee') / daysInMonth);
 
 /** §4: uses per coverage year and the fee of each (tax included). */
 export const USES_PER_COVERAGE_YEAR = 2;
@@ -47,6 +55,7 @@ export const RETURN_WINDOW_DAYS = 14;
 export const LATE_RETURN_PENALTY_YEN = 40_000;
 
 /** §6: consumption tax is 10%, computed once per statement on the tax-inclusive total. */
-export const consumptionTaxOf = (taxableYen: number): number => Math.floor((taxableYen * 10) / 110);
+// Checked: taxableYen × 10 leaves the safe integers 10× sooner than taxableYen does.
+export const consumptionTaxOf = (taxableYen: number): number => Math.floor(multiplyYen(taxableYen, 10, 'consumption tax base') / 110);
 /** §6: finance may read the statements of this many most recent closed months. */
 export const LOOKBACK_MONTHS = 12;

@@ -1,6 +1,7 @@
 // §6 Statements: one customer's closed month, its lines and totals with the invoice tax rule,
 // and which months finance may read (the 12-month lookback).
 import { addMonths, jstMonth, type Month } from './calendar.ts';
+import { addYen } from './money.ts';
 import { consumptionTaxOf, LOOKBACK_MONTHS } from './policy.ts';
 import type { LedgerEntry, Statement, StatementLine, StatementTotals } from './types.ts';
 
@@ -25,12 +26,14 @@ export function toStatementLine(entry: LedgerEntry): StatementLine {
 export function statementTotals(lines: readonly { amountYen: number; taxClass: string }[]): StatementTotals {
   let taxableYen = 0;
   let nonTaxableYen = 0;
+  // Every addition checked (money.ts): a total past 2^53 would be silently rounded.
   for (const line of lines) {
-    if (line.taxClass === 'taxable-10') taxableYen += line.amountYen;
-    else nonTaxableYen += line.amountYen;
+    if (line.taxClass === 'taxable-10') taxableYen = addYen(taxableYen, line.amountYen, 'taxableYen of a statement');
+    else nonTaxableYen = addYen(nonTaxableYen, line.amountYen, 'nonTaxableYen of a statement');
   }
   // Amounts are tax-inclusive: the tax is the part of the taxable total, computed once.
-  return { taxableYen, consumptionTaxYen: consumptionTaxOf(taxableYen), nonTaxableYen, totalYen: taxableYen + nonTaxableYen };
+  const totalYen = addYen(taxableYen, nonTaxableYen, 'totalYen of a statement');
+  return { taxableYen, consumptionTaxYen: consumptionTaxOf(taxableYen), nonTaxableYen, totalYen };
 }
 
 /** Lines in the order a reader expects: by the date that caused them, then by id. */

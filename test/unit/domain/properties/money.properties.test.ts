@@ -2,8 +2,8 @@
 // (§3) and statement totals with the once-per-statement consumption tax (§6).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addMonths, buildStatement, installmentSchedule, paymentAmount, protectionFeeFor, statementTotals } from '#shared/domain/index.ts';
-import { ledgerEntries, line, month } from './arbitraries.ts';
+import { addMonths, AmountOutOfRangeError, buildStatement, installmentSchedule, paymentAmount, protectionFeeFor, statementTotals } from '#shared/domain/index.ts';
+import { ledgerEntries, line, month, taxClass } from './arbitraries.ts';
 
 const price = fc.oneof(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 1, max: 100 }));
 const installments = fc.integer({ min: 2, max: 48 });
@@ -119,6 +119,31 @@ describe('§6 statement totals', () => {
         expect(totals.nonTaxableYen).toBe(sum('non-taxable'));
         expect(totals.taxableYen + totals.nonTaxableYen).toBe(totals.totalYen);
         expectTaxOf(totals.taxableYen, totals.consumptionTaxYen);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('are exact or throw AmountOutOfRangeError, never a rounded number, even for lines far past the event bound', () => {
+    const MAX = BigInt(Number.MAX_SAFE_INTEGER);
+    const huge = fc.record({ amountYen: fc.oneof(fc.maxSafeInteger(), fc.constantFrom(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 52)), taxClass });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(line, huge), { maxLength: 12 }), (lines) => {
+        // The BigInt oracle adds as the code does, and says whether any running sum left the range.
+        let [taxable, nonTaxable, escaped] = [0n, 0n, false];
+        for (const l of lines) {
+          if (l.taxClass === 'taxable-10') taxable += BigInt(l.amountYen);
+          else nonTaxable += BigInt(l.amountYen);
+          escaped ||= taxable > MAX || taxable < -MAX || nonTaxable > MAX || nonTaxable < -MAX;
+        }
+        const total = taxable + nonTaxable;
+        escaped ||= total > MAX || total < -MAX || taxable * 10n > MAX || taxable * 10n < -MAX;
+        if (escaped) {
+          expect(() => statementTotals(lines)).toThrow(AmountOutOfRangeError);
+        } else {
+          const totals = statementTotals(lines);
+          expect([totals.taxableYen, totals.nonTaxableYen, totals.totalYen].map(BigInt)).toEqual([taxable, nonTaxable, total]);
+        }
       }),
       { numRuns: 1000 },
     );
