@@ -5,8 +5,8 @@ import {
   customerId,
   entityId,
   eventId,
+  eventYen,
   isoTimestamp,
-  positiveYen,
 } from './primitives.ts';
 
 /*
@@ -69,9 +69,9 @@ const orderedDevice = z.object({
   deviceId: entityId,
   model: boundedString(MAX_MODEL_LENGTH),
   condition: z.enum(DEVICE_CONDITIONS),
-  priceYen: positiveYen,
+  priceYen: eventYen,
   payment,
-  protection: z.object({ monthlyFeeYen: positiveYen }).optional(),
+  protection: z.object({ monthlyFeeYen: eventYen }).optional(),
   lineWarrantyOption: z.boolean().optional(),
 });
 
@@ -134,7 +134,7 @@ export const claimWithdrawnDetail = claimOnly();
 export const deviceDeliveredDetail = z.object({ ...common, orderId: entityId, deviceId: entityId });
 export const replacementDeliveredDetail = claimOnly();
 export const deviceReturnedDetail = claimOnly();
-export const loanerDeliveredDetail = z.object({ ...common, claimId: entityId, loanerValueYen: positiveYen });
+export const loanerDeliveredDetail = z.object({ ...common, claimId: entityId, loanerValueYen: eventYen });
 export const faultyDeviceReceivedDetail = claimOnly();
 export const repairedDeviceDeliveredDetail = claimOnly();
 export const loanerReturnedDetail = claimOnly();

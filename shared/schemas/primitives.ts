@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { daysInYearMonth } from '../domain/calendar.ts';
+import { MAX_YEN_AMOUNT } from '../domain/policy.ts';
 
 /*
  * Reusable field schemas for the event contract (docs: /work/shared/event-contract.md).
@@ -14,6 +15,7 @@ export const YEAR_MONTH_MESSAGE = 'expected a month YYYY-MM';
 export const YEN_MESSAGE = 'expected a non-negative integer yen amount';
 export const POSITIVE_YEN_MESSAGE = 'expected a positive integer yen amount';
 export const SIGNED_YEN_MESSAGE = 'expected an integer yen amount';
+export const EVENT_YEN_MESSAGE = `expected an integer yen amount from 1 to ${MAX_YEN_AMOUNT.toLocaleString('en-US')}`;
 
 // Real-world offsets span -12:00..+14:00; the contract allows the symmetric ±14:00 envelope.
 const MAX_OFFSET_MINUTES = 14 * 60;
@@ -83,6 +85,15 @@ export const positiveYen = z
   .number({ error: POSITIVE_YEN_MESSAGE })
   .refine((n) => Number.isSafeInteger(n) && n > 0, { error: POSITIVE_YEN_MESSAGE });
 
+/**
+ * An amount an inbound event carries (a price, a monthly fee, a value): an integer from 1 to
+ * MAX_YEN_AMOUNT (billing rules §0 Policy), so that no sum of them can leave the safe integers.
+ * The `yen` schemas above are for what the pipeline emits, where totals are sums.
+ */
+export const eventYen = z
+  .number({ error: EVENT_YEN_MESSAGE })
+  .refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_YEN_AMOUNT, { error: EVENT_YEN_MESSAGE });
+
 /** Signed amount: a statement total can be negative when credits outweigh the month's charges. */
 export const signedYen = z
   .number({ error: SIGNED_YEN_MESSAGE })
@@ -99,11 +110,24 @@ export function boundedString(max: number) {
   return z.string({ error: message }).min(1, { error: message }).max(max, { error: message });
 }
 
-/** A non-empty identifier of at most `max` characters. */
-export function id(max: number) {
-  return boundedString(max);
+// Contract §1: ids are printable ASCII without spaces. One UTF-8 byte per character keeps the
+// size of every key built from ids known from their lengths (DynamoDB counts bytes: a Japanese
+// character URI-encoded into an entry id costs 9), and an id cannot hide a space, a control
+// character or a look-alike letter from the operator reading a dead letter.
+const ASCII_ID_RE = /^[\x21-\x7E]+$/;
+
+/** Whether `value` is 1 to `max` characters, each in U+0021–U+007E. */
+export function isAsciiId(value: string, max: number): boolean {
+  // Length first, so a multi-megabyte string is refused before the regex reads it.
+  return value.length >= 1 && value.length <= max && ASCII_ID_RE.test(value);
 }
 
-export const eventId = id(EVENT_ID_MAX);
-export const customerId = id(CUSTOMER_ID_MAX);
-export const entityId = id(OTHER_ID_MAX);
+/** An identifier: 1 to `max` printable ASCII characters without spaces (U+0021 to U+007E). */
+export function asciiId(max: number) {
+  const message = `expected 1 to ${max} printable ASCII characters without spaces (U+0021 to U+007E)`;
+  return z.string({ error: message }).refine((value) => isAsciiId(value, max), { error: message });
+}
+
+export const eventId = asciiId(EVENT_ID_MAX);
+export const customerId = asciiId(CUSTOMER_ID_MAX);
+export const entityId = asciiId(OTHER_ID_MAX);

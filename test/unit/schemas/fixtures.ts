@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { MAX_YEN_AMOUNT } from '../../../shared/domain/policy.ts';
 import {
   CLAIM_CAUSES,
   PAYMENT_METHODS,
@@ -110,9 +111,17 @@ export const validTimestamp = fc
   .tuple(validCalendarDate, fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }), fraction, offset)
   .map(([date, h, m, s, frac, off]) => `${date}T${pad(h)}:${pad(m)}:${pad(s)}${frac}${off}`);
 
-const idOf = (max: number) => fc.string({ minLength: 1, maxLength: max });
+/** The id fields of the contract (each printable ASCII without spaces) and the yen fields. */
+export const ID_KEYS = new Set(['eventId', 'customerId', 'orderId', 'deviceId', 'claimId', 'followUpOf']);
+export const YEN_KEYS = new Set(['priceYen', 'monthlyFeeYen', 'loanerValueYen']);
+
+// U+0021..U+007E, with the extremes '!' and '~' drawn often, and ids of the full length too.
+const idChar = fc.oneof(fc.constantFrom('!', '~'), fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)));
+const idOf = (max: number) =>
+  fc.oneof({ arbitrary: fc.string({ unit: idChar, minLength: 1, maxLength: max }), weight: 4 }, { arbitrary: fc.string({ unit: idChar, minLength: max, maxLength: max }), weight: 1 });
 const anyId = idOf(128);
-const positive = fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER });
+// Every yen amount of an event is 1..MAX_YEN_AMOUNT; the bounds themselves are drawn often.
+const positive = fc.oneof({ arbitrary: fc.integer({ min: 1, max: MAX_YEN_AMOUNT }), weight: 4 }, { arbitrary: fc.constantFrom(1, MAX_YEN_AMOUNT), weight: 1 });
 
 const commonFields = { eventId: idOf(128), customerId: idOf(64), occurredAt: validTimestamp };
 

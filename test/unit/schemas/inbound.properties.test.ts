@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { INBOUND_DETAIL_TYPES, parseInboundEvent, type InboundDetailType } from '../../../shared/schemas/inbound.ts';
-import { DELETE, OPTIONAL_KEYS, leafPaths, validDetailArbitraries, validDetails, withValueAt } from './fixtures.ts';
+import { MAX_YEN_AMOUNT } from '../../../shared/domain/policy.ts';
+import { DELETE, ID_KEYS, OPTIONAL_KEYS, YEN_KEYS, leafPaths, validDetailArbitraries, validDetails, withValueAt } from './fixtures.ts';
 
 const detailType = fc.constantFrom(...INBOUND_DETAIL_TYPES);
 
@@ -120,6 +121,47 @@ describe('valid events', () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('with any character outside U+0021..U+007E put into any id, report exactly that id', () => {
+    const outside = fc.oneof(
+      fc.constantFrom(' ', '\u00e9', '日', '\u0000', '\t', '\u007f', '\u00a0', '\u3000', '😀'),
+      fc.integer({ min: 0, max: 0x20 }).map((code) => String.fromCharCode(code)),
+      fc.integer({ min: 0x7f, max: 0xffff }).map((code) => String.fromCharCode(code)),
+    );
+    fc.assert(
+      fc.property(validEvent, fc.nat(), fc.nat(), outside, ({ type, detail }, pick, at, bad) => {
+        const paths = leafPaths(detail).filter((p) => ID_KEYS.has(String(p[p.length - 1])));
+        const path = paths[pick % paths.length]!;
+        const id = path.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], detail) as string;
+        // Replaces one character, so the length stays within the limit: only the character is wrong.
+        const i = at % id.length;
+        const result = parseInboundEvent(type, withValueAt(detail, path, `${id.slice(0, i)}${bad}${id.slice(i + 1)}`));
+        expect(result).toMatchObject({ ok: false, error: 'MALFORMED', field: path.join('.') });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('with any amount outside 1..10,000,000 at any yen field, report exactly that field', () => {
+    const outside = fc.oneof(
+      fc.integer({ min: MAX_YEN_AMOUNT + 1, max: Number.MAX_SAFE_INTEGER }),
+      fc.integer({ min: Number.MIN_SAFE_INTEGER, max: 0 }),
+      fc.double({ noInteger: true }),
+      fc.constantFrom(MAX_YEN_AMOUNT + 1, 0, Number.MAX_SAFE_INTEGER, 2 ** 53),
+    );
+    const withAmount = fc
+      .constantFrom<InboundDetailType>('OrderPlaced', 'LoanerDelivered')
+      .chain((type) => (validDetailArbitraries[type] as fc.Arbitrary<unknown>).map((detail) => ({ type, detail })));
+    fc.assert(
+      fc.property(withAmount, fc.nat(), outside, ({ type, detail }, pick, bad) => {
+        const paths = leafPaths(detail).filter((p) => YEN_KEYS.has(String(p[p.length - 1])));
+        const path = paths[pick % paths.length]!;
+        const result = parseInboundEvent(type, withValueAt(detail, path, bad));
+        expect(result).toMatchObject({ ok: false, error: 'MALFORMED', field: path.join('.') });
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -82,9 +82,9 @@ describe('unknown detail types', () => {
 
 describe('malformed events name the first failing field', () => {
   const cases: [string, InboundDetailType, (d: any) => unknown, string, RegExp][] = [
-    ['fractional price', 'OrderPlaced', (d) => ((d.devices[0].priceYen = 100.5), d), 'devices.0.priceYen', /positive integer yen/],
-    ['negative price', 'OrderPlaced', (d) => ((d.devices[0].priceYen = -1), d), 'devices.0.priceYen', /positive integer yen/],
-    ['zero price', 'OrderPlaced', (d) => ((d.devices[0].priceYen = 0), d), 'devices.0.priceYen', /positive integer yen/],
+    ['fractional price', 'OrderPlaced', (d) => ((d.devices[0].priceYen = 100.5), d), 'devices.0.priceYen', /integer yen amount from 1 to 10,000,000/],
+    ['negative price', 'OrderPlaced', (d) => ((d.devices[0].priceYen = -1), d), 'devices.0.priceYen', /integer yen amount from 1 to 10,000,000/],
+    ['zero price', 'OrderPlaced', (d) => ((d.devices[0].priceYen = 0), d), 'devices.0.priceYen', /integer yen amount from 1 to 10,000,000/],
     ['price as string', 'OrderPlaced', (d) => ((d.devices[0].priceYen = '39800'), d), 'devices.0.priceYen', /yen/],
     ['unsafe price', 'OrderPlaced', (d) => ((d.devices[0].priceYen = 2 ** 53), d), 'devices.0.priceYen', /yen/],
     ['1 month', 'OrderPlaced', (d) => ((d.devices[2].payment.months = 1), d), 'devices.2.payment.months', /2 to 48/],
@@ -92,7 +92,7 @@ describe('malformed events name the first failing field', () => {
     ['24.5 months', 'OrderPlaced', (d) => ((d.devices[2].payment.months = 24.5), d), 'devices.2.payment.months', /2 to 48/],
     ['unknown plan', 'OrderPlaced', (d) => ((d.devices[1].payment = { plan: 'lease' }), d), 'devices.1.payment.plan', /lump_sum/],
     ['bad condition', 'OrderPlaced', (d) => ((d.devices[0].condition = 'refurbished'), d), 'devices.0.condition', /new/],
-    ['zero protection fee', 'OrderPlaced', (d) => ((d.devices[0].protection.monthlyFeeYen = 0), d), 'devices.0.protection.monthlyFeeYen', /positive/],
+    ['zero protection fee', 'OrderPlaced', (d) => ((d.devices[0].protection.monthlyFeeYen = 0), d), 'devices.0.protection.monthlyFeeYen', /from 1 to 10,000,000/],
     ['non-boolean warranty', 'OrderPlaced', (d) => ((d.devices[0].lineWarrantyOption = 'yes'), d), 'devices.0.lineWarrantyOption', /boolean/],
     ['empty model', 'OrderPlaced', (d) => ((d.devices[0].model = ''), d), 'devices.0.model', /1 to 200/],
     ['201-char model', 'OrderPlaced', (d) => ((d.devices[0].model = 'm'.repeat(201)), d), 'devices.0.model', /1 to 200/],
@@ -117,7 +117,7 @@ describe('malformed events name the first failing field', () => {
     ['empty followUpOf', 'ClaimFiled', (d) => ((d.followUpOf = ''), d), 'followUpOf', /1 to 128/],
     ['effectiveDate month 13', 'ProtectionCancelled', (d) => ((d.effectiveDate = '2026-13-01'), d), 'effectiveDate', /calendar date/],
     ['null effectiveDate', 'ProtectionCancelled', (d) => ((d.effectiveDate = null), d), 'effectiveDate', /calendar date/],
-    ['zero loaner value', 'LoanerDelivered', (d) => ((d.loanerValueYen = 0), d), 'loanerValueYen', /positive integer yen/],
+    ['zero loaner value', 'LoanerDelivered', (d) => ((d.loanerValueYen = 0), d), 'loanerValueYen', /integer yen amount from 1 to 10,000,000/],
     ['empty void reason', 'OrderVoided', (d) => ((d.reason = ''), d), 'reason', /1 to 1000/],
   ];
 

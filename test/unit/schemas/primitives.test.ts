@@ -1,10 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_YEN_AMOUNT } from '../../../shared/domain/policy.ts';
 import {
+  asciiId,
   calendarDate,
   customerId,
+  entityId,
   eventId,
-  id,
+  eventYen,
+  isAsciiId,
   isoTimestamp,
   positiveYen,
   signedYen,
@@ -171,21 +175,78 @@ describe('yen amounts', () => {
   });
 });
 
-describe('id(max)', () => {
+describe('eventYen (an amount an event carries)', () => {
+  it('is 10,000,000 at most, the Policy constant', () => {
+    expect(MAX_YEN_AMOUNT).toBe(10_000_000);
+  });
+
+  it('accepts the integers from 1 to 10,000,000, the bounds included', () => {
+    for (const ok of [1, 2, 418, 39_800, MAX_YEN_AMOUNT - 1, MAX_YEN_AMOUNT]) expect(accepts(eventYen, ok), String(ok)).toBe(true);
+  });
+
+  it('refuses what is just outside: 0, 10,000,001, 2^53 - 1, fractions, and non-numbers', () => {
+    for (const bad of [0, -0, -1, MAX_YEN_AMOUNT + 1, Number.MAX_SAFE_INTEGER, 2 ** 53, 0.5, 1.5, MAX_YEN_AMOUNT - 0.5, NaN, Infinity, '100', null, true]) {
+      expect(accepts(eventYen, bad), String(bad)).toBe(false);
+    }
+  });
+
+  it('agrees with "integer in 1..MAX_YEN_AMOUNT" on any double', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.double(), fc.integer({ min: -5, max: MAX_YEN_AMOUNT + 5 }), fc.maxSafeInteger()), (n) => {
+        expect(accepts(eventYen, n)).toBe(Number.isInteger(n) && n >= 1 && n <= MAX_YEN_AMOUNT);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('names the bound in its message', () => {
+    const result = eventYen.safeParse(MAX_YEN_AMOUNT + 1);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe('expected an integer yen amount from 1 to 10,000,000');
+  });
+});
+
+describe('asciiId(max)', () => {
+  const printable = (code: number) => code >= 0x21 && code <= 0x7e;
+
   it('accepts 1..max characters and nothing else', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 320 }), (max, length) => {
-        expect(accepts(id(max), 'a'.repeat(length))).toBe(length >= 1 && length <= max);
+        expect(accepts(asciiId(max), 'a'.repeat(length))).toBe(length >= 1 && length <= max);
       }),
     );
-    expect(accepts(id(10), 5)).toBe(false);
-    expect(accepts(id(10), null)).toBe(false);
+    expect(accepts(asciiId(10), 5)).toBe(false);
+    expect(accepts(asciiId(10), null)).toBe(false);
   });
 
-  it('uses the contract limits: eventId 128, customerId 64', () => {
+  it('accepts a character iff it is U+0021..U+007E (every code unit, and astral characters)', () => {
+    const wrong: string[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      if (isAsciiId(`a${String.fromCharCode(code)}b`, 3) !== printable(code)) wrong.push(code.toString(16));
+    }
+    expect(wrong).toEqual([]);
+    for (const astral of ['😀', '𠮷', '\u{10FFFF}']) expect(isAsciiId(`a${astral}`, 10), astral).toBe(false);
+  });
+
+  it('refuses a space, é, a Japanese character, a control character, DEL and the empty id', () => {
+    for (const bad of ['a b', ' a', 'a ', 'caf\u00e9', 'cafe\u0301', '顧客1', 'ｃ1', 'a\tb', 'a\nb', 'a\u0000', 'a\u007f', '\u00a0', '']) {
+      expect(accepts(entityId, bad), JSON.stringify(bad)).toBe(false);
+    }
+  });
+
+  it('accepts the longest ids of the extreme printable characters ! and ~', () => {
+    expect(accepts(eventId, '!'.repeat(128))).toBe(true);
+    expect(accepts(eventId, '~'.repeat(128))).toBe(true);
+    expect(accepts(customerId, '!~'.repeat(32))).toBe(true);
+    expect(accepts(entityId, `!${'~'.repeat(126)}!`)).toBe(true);
+  });
+
+  it('uses the contract limits: eventId 128, customerId 64, every other id 128', () => {
     expect(accepts(eventId, 'e'.repeat(128))).toBe(true);
     expect(accepts(eventId, 'e'.repeat(129))).toBe(false);
     expect(accepts(customerId, 'c'.repeat(64))).toBe(true);
     expect(accepts(customerId, 'c'.repeat(65))).toBe(false);
+    expect(accepts(entityId, '~'.repeat(128))).toBe(true);
+    expect(accepts(entityId, '~'.repeat(129))).toBe(false);
   });
 });
