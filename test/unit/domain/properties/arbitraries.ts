@@ -2,7 +2,7 @@
 // with any offset, and small customer histories (one order, deliveries, payoffs, protection
 // cancellations, claims with their logistics, monthly closes) with a driver that replays them.
 import fc from 'fast-check';
-import { addDays, addMonths, jstMonth, startOfJstDay, type CalendarDate, type Month } from '#shared/domain/index.ts';
+import { addDays, addMonths, jstMonth, policy, startOfJstDay, type CalendarDate, type Month } from '#shared/domain/index.ts';
 import { closeTimeFor, Customer, event } from '#test/support/scenario.ts';
 import type { DecisionOutcome, EntryKind, LedgerEntry, TaxClass } from '#shared/domain/index.ts';
 
@@ -56,7 +56,9 @@ export const jstInstant = (date: CalendarDate, minute: number): number => startO
 // Statement lines / ledger entries
 
 export const taxClass: fc.Arbitrary<TaxClass> = fc.constantFrom('taxable-10', 'non-taxable');
-export const line = fc.record({ amountYen: fc.integer({ min: -2_000_000, max: 2_000_000 }), taxClass });
+/** An amount within the bound of one event's amount (±MAX_YEN_AMOUNT, a credit being negative), its edges often. */
+const yenLine = fc.oneof({ arbitrary: fc.integer({ min: -policy.MAX_YEN_AMOUNT, max: policy.MAX_YEN_AMOUNT }), weight: 4 }, fc.constantFrom(-policy.MAX_YEN_AMOUNT, -1, 1, policy.MAX_YEN_AMOUNT));
+export const line = fc.record({ amountYen: yenLine, taxClass });
 
 const KINDS: readonly EntryKind[] = ['device_lump_sum', 'device_installment', 'installment_payoff', 'protection_fee', 'exchange_fee', 'late_return_penalty', 'loaner_charge'];
 export const ledgerEntries: fc.Arbitrary<LedgerEntry[]> = fc
@@ -105,7 +107,7 @@ const oftenLate = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 45 }));
 
 const deviceGen = fc.record({
   condition: fc.constantFrom('new', 'used') as fc.Arbitrary<'new' | 'used'>,
-  priceYen: fc.integer({ min: 1, max: 250_000 }),
+  priceYen: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 250_000 }), weight: 8 }, fc.constantFrom(1, policy.MAX_YEN_AMOUNT)),
   months: sometimes(fc.oneof(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 2, max: 48 })), 75),
   protection: fc.constantFrom('none', 418, 550, 550, 550),
   delivery: fc.record({ days: fc.integer({ min: 0, max: 10 }), minute: minuteOfDay, delayDays: delay }),
@@ -124,7 +126,7 @@ const claimGen = fc.record({
   path: fc.constantFrom('none', 'replacement', 'loaner'),
   deliveredAfter: fc.integer({ min: 1, max: 5 }),
   returned: sometimes(later(25, oftenLate), 75),
-  loanerValueYen: fc.integer({ min: 1, max: 60_000 }),
+  loanerValueYen: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 60_000 }), weight: 8 }, fc.constantFrom(1, policy.MAX_YEN_AMOUNT)),
   faulty: sometimes(later(20, oftenLate), 60),
   repaired: sometimes(fc.record({ days: fc.integer({ min: 3, max: 30 }), minute: minuteOfDay }), 70),
 });
