@@ -21,6 +21,7 @@ import { LocalClock } from './local-clock.ts';
 import { LocalQueue } from './local-queue.ts';
 import { LocalSchedules } from './local-schedules.ts';
 import { QueueJournal } from './queue-journal.ts';
+import { parseRawTarget } from './raw-path.ts';
 import { statementPage } from './statement-page.ts';
 
 export interface LocalStackOptions {
@@ -117,7 +118,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://local');
+    const parsed = parseRawTarget(req.url ?? '/');
+    if (!parsed.ok) return send(res, 400, 'application/json', JSON.stringify({ error: 'BAD_REQUEST', message: parsed.message }));
+    const { url } = parsed;
     const method = req.method ?? 'GET';
     if (method === 'POST' && url.pathname === '/') {
       const target = req.headers['x-amz-target'];
