@@ -67,7 +67,7 @@ function field(body: unknown, name: string): unknown {
 
 function setClock(deps: AdminDeps, body: unknown): AdminResponse {
   const now = field(body, 'now');
-  if (now !== null && typeof now !== 'string') return fail(400, 'BAD_REQUEST', 'body must be {"now": "<ISO timestamp with zone>"} or {"now": null} for the real time');
+  if (now !== null && typeof now !== 'string') return fail(400, 'BAD_REQUEST', 'body must be {"now": "<ISO 8601 timestamp with offset>"} or {"now": null} for the real time');
   try {
     deps.clock.set(now);
   } catch (error) {
