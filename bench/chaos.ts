@@ -4,11 +4,13 @@
 // is not, or the run did not exercise what it claims.
 import fc from 'fast-check';
 import { parseArgs } from 'node:util';
+import { MAX_YEN_AMOUNT } from '#shared/domain/policy.ts';
+import { boundaryEvents, boundaryInvalidCases } from './reliability/boundary-cases.ts';
 import { concurrencyCheck, type ConcurrencyReport } from './reliability/concurrency.ts';
 import { childProcess } from './reliability/environment.ts';
 import { fuzzCase } from './reliability/fuzz-cases.ts';
-import { fuzzCheck, type FuzzReport } from './reliability/fuzz-run.ts';
-import { concurrencyTable, failures, fuzzTable, streamTables } from './reliability/report.ts';
+import { boundaryCheck, fuzzCheck, type BoundaryReport, type FuzzReport } from './reliability/fuzz-run.ts';
+import { boundaryFailures, boundaryTable, concurrencyTable, failures, fuzzTable, streamTables } from './reliability/report.ts';
 import { streamCheck } from './reliability/stream-check.ts';
 
 const { values } = parseArgs({
@@ -31,12 +33,17 @@ const log = (line: string) => process.stderr.write(`[${elapsed()}] ${line}\n`);
 log(`seed ${seed}: streams for ${values.customers} customers (oracle: ${oracle})`);
 
 let fuzz: FuzzReport | undefined;
+let boundary: { applied: BoundaryReport; refused: FuzzReport } | undefined;
 const streams = await streamCheck(
   { seed, customers: Number(values.customers), sweepEveryDays: Number(values['sweep-days']), concurrency: 8, crashRate: Number(values['crash-rate']), oracle, environment: childProcess, progress: log },
   async (env, report) => {
     log(`streams done; fuzzing ${values.fuzz} hostile inputs against the chaos run's table`);
     const cases = fc.sample(fuzzCase(report.timeline.events.map((e) => e.inJst)), { seed, numRuns: Number(values.fuzz) });
     fuzz = await fuzzCheck(env.pipeline, cases);
+    log('fuzz done; events at the edges of the contract, then each with one id or amount just outside');
+    const events = boundaryEvents();
+    const applied = await boundaryCheck(env.pipeline, events);
+    boundary = { applied, refused: await fuzzCheck(env.pipeline, boundaryInvalidCases(events)) };
   },
 );
 log('fuzz done; 50 concurrent handlers on 5 customers');
@@ -45,7 +52,8 @@ const concurrency: ConcurrencyReport = await concurrencyCheck({ seed, customers:
 console.log(`npm run chaos -- --seed ${seed} --customers ${values.customers} --fuzz ${values.fuzz} --crash-rate ${values['crash-rate']} --oracle ${oracle} --sweep-days ${values['sweep-days']}`);
 console.log(streamTables(streams));
 if (fuzz) console.log(fuzzTable(fuzz));
+if (boundary) console.log(boundaryTable(boundary.applied, boundary.refused));
 console.log(concurrencyTable(concurrency));
-const failed = failures(streams, fuzz, concurrency);
+const failed = [...failures(streams, fuzz, concurrency), ...(boundary ? boundaryFailures(boundary.applied, boundary.refused, MAX_YEN_AMOUNT) : [])];
 console.log(failed.length === 0 ? `PASS in ${elapsed()}` : `FAIL in ${elapsed()}:\n  ${failed.join('\n  ')}`);
 process.exitCode = failed.length === 0 ? 0 : 1;

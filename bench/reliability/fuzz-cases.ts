@@ -2,6 +2,7 @@
 // names a real customer, order, device or claim and would change a ledger if it got through)
 // with one thing broken, and the field its dead letter's reason must name.
 import fc from 'fast-check';
+import { MAX_YEN_AMOUNT } from '#shared/domain/policy.ts';
 import { routesFor, type Consumer } from '#shared/routing.ts';
 import { INBOUND_SOURCES, type InboundEvent } from '#shared/schemas/inbound.ts';
 import { busEventBody } from '#test/support/sqs.ts';
@@ -44,7 +45,12 @@ const DATE_KEYS = ['birthDate', 'incidentDate', 'effectiveDate'];
 const IMPOSSIBLE_DATES = ['2026-02-30', '2027-02-29', '2100-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '2026-1-5', '26-01-05', '2026/01/05', '20260105', '2026-01-05T00:00:00+09:00', ''];
 const IMPOSSIBLE_INSTANTS = ['2026-02-30T12:00:00+09:00', '2027-02-29T00:00:00Z', '2026-04-31T23:59:59-05:00', '2026-01-01T24:00:00Z', '2026-01-01T12:60:00Z', '2026-12-31T23:59:60Z'];
 const UNKNOWN_CAUSES = ['meteor_strike', 'Water_Damage', 'water damage', 'theft ', '', 'toString', '__proto__', 'constructor', 'natural-failure', 'TOTAL_LOSS'];
-const BAD_YEN = [-1, 0, -0, 0.5, 1.5, 39_800.01, -39_800, 1e21, 2 ** 53, '39800', null, true];
+/** The ids that must be printable ASCII without spaces (model and reason are free text). */
+const ASCII_ID_KEYS = new Set(['eventId', 'customerId', 'orderId', 'deviceId', 'claimId', 'followUpOf']);
+/** One character just outside U+0021–U+007E: space and DEL are its neighbours. */
+export const BAD_ID_CHARACTERS = [' ', '\u00e9', '端', '\u0000', '\t', '\u007f', '\u00a0', '😀'];
+/** Just outside 1..MAX_YEN_AMOUNT, and what is not an integer yen amount at all. */
+export const BAD_YEN = [-1, 0, -0, 0.5, 1.5, 39_800.01, -39_800, MAX_YEN_AMOUNT + 1, MAX_YEN_AMOUNT + 0.5, Number.MAX_SAFE_INTEGER, 1e21, 2 ** 53, '39800', null, true];
 const BAD_MONTHS = [0, 1, 49, 2.5, -24, '24', null];
 const WRONG_TYPES: Record<string, unknown[]> = {
   string: [42, 0, true, false, null, {}, [], ['x'], { value: 'x' }],
@@ -66,6 +72,12 @@ function allPaths(value: unknown, prefix: Path = []): Path[] {
   if (value === null || typeof value !== 'object') return [];
   const children: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
   return children.flatMap(([key, child]) => [[...prefix, key], ...allPaths(child, [...prefix, key])]);
+}
+
+/** The id with its middle character replaced by `c`: as long as before, only that character wrong. */
+export function withCharacter(id: string, c: string): string {
+  const middle = Math.floor(id.length / 2);
+  return `${id.slice(0, middle)}${c}${id.slice(middle + 1)}`;
 }
 
 function replaceAt(detail: Detail, path: Path, value: unknown): Detail {
@@ -104,7 +116,7 @@ const breakers: Record<Exclude<FuzzKind, 'body-not-json' | 'detail-not-object'>,
   },
   'bad-id': withLeaf(
     (p) => Object.hasOwn(ID_LIMITS, keyOf(p)),
-    (p) => ['', 'x'.repeat(ID_LIMITS[keyOf(p) as string]! + 1)],
+    (p, value) => ['', 'x'.repeat(ID_LIMITS[keyOf(p) as string]! + 1), ...(ASCII_ID_KEYS.has(String(keyOf(p))) ? BAD_ID_CHARACTERS.map((c) => withCharacter(String(value), c)) : [])],
   ),
   'huge-string': (detail, pick) => {
     const path = choose(leafPaths(detail).filter((p) => typeof at(detail, p) === 'string'), pick)!;
@@ -168,7 +180,7 @@ const breakers: Record<Exclude<FuzzKind, 'body-not-json' | 'detail-not-object'>,
   },
 };
 
-function consumerOf(detailType: InboundEvent['detailType']): Consumer {
+export function consumerOf(detailType: InboundEvent['detailType']): Consumer {
   return routesFor({ source: INBOUND_SOURCES[detailType], 'detail-type': detailType })[0]!.consumer;
 }
 

@@ -8,10 +8,13 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { makeIngestHandler } from '../../functions/lib/sqs-ingest.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { CONSUMERS } from '#shared/routing.ts';
+import type { LedgerEntry } from '#shared/domain/index.ts';
+import type { InboundEvent } from '#shared/schemas/inbound.ts';
 import { DEAD_LETTER_PK } from '#shared/store/keys.ts';
-import { sqsEvent, sqsRecord } from '#test/support/sqs.ts';
+import { LedgerReads } from '#shared/store/ledger-reads.ts';
+import { busEventBody, sqsEvent, sqsRecord } from '#test/support/sqs.ts';
 import { canonical, inParallel } from './compare.ts';
-import { FUZZ_KINDS, namesField, type FuzzCase, type FuzzKind } from './fuzz-cases.ts';
+import { consumerOf, FUZZ_KINDS, namesField, type FuzzCase, type FuzzKind } from './fuzz-cases.ts';
 import './handler-logs.ts';
 
 export interface FuzzReport {
@@ -81,5 +84,52 @@ export async function fuzzCheck(p: Pipeline, cases: readonly FuzzCase[]): Promis
     tableChanged: (await tableDigest(p)) !== before,
     prototypePolluted: prototypeKeys() !== protoBefore || ({} as Record<string, unknown>).polluted !== undefined,
     misnamed,
+  };
+}
+
+export interface BoundaryReport {
+  inputs: number;
+  /** Events neither failed nor dead-lettered: applied (or refused by a rule), never retried. */
+  processed: number;
+  /** Records the handler failed (it threw for them), and invocations that threw. */
+  handlerCrashes: number;
+  /** Reasons of the dead letters of these events: none is the goal. */
+  deadLettered: string[];
+  /** The ledger entries of the events' customers, read back from the table. */
+  entries: LedgerEntry[];
+  /** The largest amount of an entry written: 10,000,000 when a maximum amount got through whole. */
+  largestEntryYen: number;
+}
+
+/**
+ * Sends valid events at the edges of the contract (boundary-cases.ts) through the real handler
+ * of their queue, one per invocation and in order (each customer's events depend on the earlier
+ * ones): none may fail or be dead-lettered, and what they wrote is read back.
+ */
+export async function boundaryCheck(p: Pipeline, events: readonly InboundEvent[]): Promise<BoundaryReport> {
+  const bodies = new Set<string>();
+  let handlerCrashes = 0;
+  for (const event of events) {
+    const body = busEventBody(event);
+    bodies.add(body);
+    try {
+      const response = await makeIngestHandler(p, consumerOf(event.detailType))(sqsEvent([sqsRecord(body)]), {} as Context);
+      handlerCrashes += response.batchItemFailures.length;
+    } catch {
+      handlerCrashes++;
+    }
+  }
+  const deadLettered = (await p.deadLetters.list(Number.MAX_SAFE_INTEGER)).filter((l) => bodies.has(l.body)).map((l) => l.reason);
+  const reads = new LedgerReads(p.doc, p.tableName);
+  const entries: LedgerEntry[] = [];
+  for (const customerId of new Set(events.map((e) => e.detail.customerId))) entries.push(...(await reads.customerEntries(customerId)));
+  return {
+    inputs: events.length,
+    // A record that failed was not dead-lettered in that delivery, and one dead-lettered did not fail.
+    processed: events.length - handlerCrashes - deadLettered.length,
+    handlerCrashes,
+    deadLettered,
+    entries,
+    largestEntryYen: Math.max(0, ...entries.map((e) => e.amountYen)),
   };
 }

@@ -3,7 +3,7 @@
 import Table from 'cli-table3';
 import type { ConcurrencyReport } from './concurrency.ts';
 import { CRASH_POINTS, CRASH_SITES, type CrashCounts } from './crash.ts';
-import type { FuzzReport } from './fuzz-run.ts';
+import type { BoundaryReport, FuzzReport } from './fuzz-run.ts';
 import type { StreamCheckReport } from './stream-check.ts';
 
 // Plain characters and no colours, so that the output can be pasted into docs as it is.
@@ -44,6 +44,32 @@ export function fuzzTable(r: FuzzReport): string {
   const outcome = table(['fuzz outcome', 'count', 'goal']);
   outcome.push(['records a handler failed (crashed)', r.handlerCrashes, '0'], ['items changed outside the dead letters', r.tableChanged ? 'changed' : 0, '0'], ['prototype polluted', r.prototypePolluted ? 'yes' : 'no', 'no']);
   return `${kinds.toString()}\n${outcome.toString()}`;
+}
+
+/** The contract's edges: valid boundary events applied, their just-invalid copies dead-lettered. */
+export function boundaryTable(b: BoundaryReport, f: FuzzReport): string {
+  const t = table(['contract boundaries', 'count', 'goal']);
+  t.push(
+    ['valid events at the edges (longest ids of ! and ~, 1 and 10,000,000 yen)', b.inputs, ''],
+    ['processed', b.processed, String(b.inputs)],
+    ['failed or dead-lettered', b.handlerCrashes + b.deadLettered.length, '0'],
+    ['largest entry written (yen)', b.largestEntryYen, '10000000'],
+    ['copies with one id or amount just outside its bound', f.inputs, ''],
+    ['dead-lettered, reason naming the field', f.fieldNamed, String(f.inputs)],
+    ['items changed outside the dead letters', f.tableChanged ? 'changed' : 0, '0'],
+  );
+  return t.toString();
+}
+
+export function boundaryFailures(b: BoundaryReport, f: FuzzReport, maxYen: number): string[] {
+  const out: string[] = [];
+  if (b.handlerCrashes > 0) out.push(`${b.handlerCrashes} valid boundary events failed in the handler`);
+  out.push(...b.deadLettered.map((reason) => `valid boundary event dead-lettered: ${reason}`));
+  if (b.largestEntryYen !== maxYen) out.push(`the largest boundary entry is ${b.largestEntryYen} yen, not ${maxYen}`);
+  if (f.fieldNamed < f.inputs) out.push(...f.misnamed.map((m) => `boundary ${m.kind}: reason does not name ${m.field}: ${m.reason ?? '(no dead letter)'}`));
+  if (f.handlerCrashes > 0) out.push(`${f.handlerCrashes} just-invalid boundary records failed in the handler`);
+  if (f.tableChanged) out.push('just-invalid boundary events changed items other than dead letters');
+  return out;
 }
 
 export function concurrencyTable(r: ConcurrencyReport): string {
