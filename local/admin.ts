@@ -118,6 +118,8 @@ export async function drain(deps: AdminDeps) {
     accepted: deps.bus.accepted,
     ...deps.counts,
     unrouted: deps.bus.unrouted,
+    defaultBus: deps.bus.defaultBus,
+    otherBus: deps.bus.otherBus,
     pending: queues.reduce((sum, queue) => sum + queue.depth, 0),
   };
 }

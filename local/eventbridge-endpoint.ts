@@ -7,6 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export const PUT_EVENTS_TARGET = 'AWSEvents.PutEvents';
 export const MAX_ENTRIES = 10;
 export const MAX_REQUEST_BYTES = 256 * 1024;
+/** Where EventBridge puts an entry that names no bus: the account's default bus. */
+export const AWS_DEFAULT_BUS = 'default';
 
 /** An entry as the bus routes it: the EventBridge event a rule target receives. */
 export interface BusEvent {

@@ -1,29 +1,40 @@
 // The in-process event bus `device-supply`: routes each accepted event by the shared routing
 // table into its consumer's queue (journalled first, so that nothing accepted is lost), and
-// keeps the events the pipeline itself emitted for `GET /admin/events`.
+// keeps the events the pipeline itself emitted for `GET /admin/events`. An event put on another
+// bus, or on the default bus by naming none, is accepted as AWS accepts it and matches no rule
+// there; AWS would lose it without a trace, so here it is counted and warned about.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { routesFor } from '#shared/routing.ts';
 import { BILLING_SOURCE } from '#shared/schemas/outbound.ts';
 import type { EmittedEvent } from '#shared/domain/index.ts';
 import { toPutEventsEntry, type EventPublisher } from '#shared/runtime/publisher.ts';
-import { acceptEntry, type BusEvent } from './eventbridge-endpoint.ts';
+import { acceptEntry, AWS_DEFAULT_BUS, type BusEvent } from './eventbridge-endpoint.ts';
 import type { LocalQueue } from './local-queue.ts';
 import type { QueueJournal } from './queue-journal.ts';
 
 export const LOCAL_BUS_NAME = 'device-supply';
+/** After the first warning for a bus, one in this many of its events is warned about again. */
+const WARN_EVERY = 1_000;
 
 export class LocalBus {
   private readonly emitted: BusEvent[] = [];
   private readonly emittedLog: string | undefined;
   /** Events accepted that no rule matched (EventBridge drops them; the archive would keep them). */
   unrouted = 0;
+  /** Every event accepted, whatever bus it was put on. */
   accepted = 0;
+  /** Events that named no bus, so went to the default bus, where this pipeline has no rules. */
+  defaultBus = 0;
+  /** Events put on a bus other than device-supply and default: no rule of this pipeline is there. */
+  otherBus = 0;
+  private readonly offBusCounts = new Map<string, number>();
 
   constructor(
     private readonly queues: ReadonlyMap<string, LocalQueue>,
     private readonly journal: QueueJournal | undefined,
     dataDir: string | null,
+    private readonly warn: (line: string) => void = () => {},
   ) {
     if (dataDir) {
       mkdirSync(dataDir, { recursive: true });
@@ -46,8 +57,11 @@ export class LocalBus {
     const messages: { queue: LocalQueue; body: string; messageId: string }[] = [];
     const emitted: BusEvent[] = [];
     for (const event of events) {
-      if (event['event-bus-name'] !== LOCAL_BUS_NAME) continue;
       this.accepted++;
+      if (event['event-bus-name'] !== LOCAL_BUS_NAME) {
+        this.offBus(event);
+        continue;
+      }
       if (event.source === BILLING_SOURCE) {
         emitted.push(event);
         continue;
@@ -65,6 +79,20 @@ export class LocalBus {
       this.emitted.push(...emitted);
       if (this.emittedLog) appendFileSync(this.emittedLog, emitted.map((e) => `${JSON.stringify(e)}\n`).join(''));
     }
+  }
+
+  /** Counts an event that went to a bus without this pipeline's rules, and says so in the log. */
+  private offBus(event: BusEvent): void {
+    const bus = event['event-bus-name'];
+    if (bus === AWS_DEFAULT_BUS) this.defaultBus++;
+    else this.otherBus++;
+    const seen = (this.offBusCounts.get(bus) ?? 0) + 1;
+    this.offBusCounts.set(bus, seen);
+    if (seen !== 1 && seen % WARN_EVERY !== 0) return;
+    const where = bus === AWS_DEFAULT_BUS ? 'named no EventBusName, so it went to the default bus' : `went to the bus "${bus}"`;
+    this.warn(
+      `event ${event['detail-type']} from ${event.source} ${where}, not to "${LOCAL_BUS_NAME}": accepted, but no rule of this pipeline is there, so no consumer gets it (in AWS it would be lost without a trace); ${seen.toLocaleString('en-US')} event(s) to that bus so far`,
+    );
   }
 
   emittedEvents(detailType?: string): BusEvent[] {

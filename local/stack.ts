@@ -14,8 +14,8 @@ import { logger } from '../functions/lib/logger.ts';
 import { makeIngestHandler } from '../functions/lib/sqs-ingest.ts';
 import { handleAdmin, type AdminDeps, type IngestCounts } from './admin.ts';
 import { startEmbeddedDynamo } from './embedded-dynamo.ts';
-import { handlePutEvents, PUT_EVENTS_TARGET, readBody } from './eventbridge-endpoint.ts';
-import { LOCAL_BUS_NAME, LocalBus } from './local-bus.ts';
+import { AWS_DEFAULT_BUS, handlePutEvents, PUT_EVENTS_TARGET, readBody } from './eventbridge-endpoint.ts';
+import { LocalBus } from './local-bus.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { LocalClock } from './local-clock.ts';
 import { LocalQueue } from './local-queue.ts';
@@ -34,7 +34,7 @@ export interface LocalStackOptions {
   now?: string;
   /** Runs the monthly close and the daily sweep when the real clock crosses midnight JST. */
   schedules?: boolean;
-  /** Where the stack says what it does on its own (scheduled runs). */
+  /** Where the stack says what it does on its own (scheduled runs) and warns (events put on a bus without rules). */
   log?: (line: string) => void;
 }
 
@@ -60,7 +60,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const clock = new LocalClock(options.now, dataDir ? join(dataDir, 'clock.json') : undefined);
   const journal = dataDir ? new QueueJournal(dataDir) : undefined;
   const queues = new Map<string, LocalQueue>();
-  const bus = new LocalBus(queues, journal, dataDir);
+  // A warning the operator must see: in the stack's log when it has one, else the handlers' logger.
+  const warn = options.log ? (line: string) => options.log!(`warning: ${line}`) : (line: string) => logger.warn(line);
+  const bus = new LocalBus(queues, journal, dataDir, warn);
   const pipeline = createPipeline(dynamo.doc, dynamo.tableName, bus.publisher());
   const counts: IngestCounts = { applied: 0, duplicates: 0, ignored: 0, deadLettered: 0 };
 
@@ -125,7 +127,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (method === 'POST' && url.pathname === '/') {
       const target = req.headers['x-amz-target'];
       if (target !== PUT_EVENTS_TARGET) return send(res, 400, 'application/x-amz-json-1.1', JSON.stringify({ __type: 'UnknownOperationException', message: `unsupported X-Amz-Target ${String(target)}; this endpoint speaks ${PUT_EVENTS_TARGET}` }));
-      return handlePutEvents(req, res, LOCAL_BUS_NAME, async (events) => bus.accept(events));
+      return handlePutEvents(req, res, AWS_DEFAULT_BUS, async (events) => bus.accept(events));
     }
     if (method === 'GET' && url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', await statementPage(url.searchParams, financeGet));
     if (url.pathname.startsWith('/admin/')) {

@@ -92,3 +92,49 @@ describe('PutEvents: bad bodies and bad entries', () => {
     expect(answer.json.Entries.every((e: any) => typeof (e.EventId ?? e.ErrorMessage) === 'string')).toBe(true);
   });
 });
+
+describe('PutEvents: bus semantics (contract §4)', () => {
+  let stack: TestStack;
+  const log: string[] = [];
+  beforeAll(async () => {
+    stack = await startStack({ now: jst('2026-12-01', '01:00'), log: (line) => log.push(line) });
+  });
+  afterAll(() => stack?.stop());
+  const drain = async () => (await stack.post('/admin/drain')).json as Record<string, number>;
+  const order = (customerId: string) => entryOf(orderPlaced(jst('2026-11-20'), [{ deviceId: 'D1' }], { customerId }));
+
+  it('accepts an entry for another bus or for none, routes neither, and counts and warns about both', async () => {
+    const before = await drain();
+    const { EventBusName: _, ...noBus } = order('C-NO-BUS');
+    const result = await stack.putRaw([
+      { ...order('C-OTHER-BUS'), EventBusName: 'billing-elsewhere' },
+      noBus,
+      { ...order('C-DEFAULT'), EventBusName: 'default' },
+      { ...order('C-ARN'), EventBusName: 'arn:aws:events:ap-northeast-1:000000000000:event-bus/device-supply' },
+    ]);
+    // As in AWS: every entry gets an EventId, wherever it went.
+    expect(result.FailedEntryCount).toBe(0);
+    expect(result.Entries!.every((e) => e.EventId)).toBe(true);
+    const after = await drain();
+    const delta = (name: string) => after[name]! - before[name]!;
+    expect({ accepted: delta('accepted'), applied: delta('applied'), defaultBus: delta('defaultBus'), otherBus: delta('otherBus'), unrouted: delta('unrouted') }).toEqual({
+      accepted: 4,
+      applied: 1, // only the one named device-supply (by its ARN)
+      defaultBus: 2,
+      otherBus: 1,
+      unrouted: 0,
+    });
+    expect(log.filter((line) => line.startsWith('warning:') && line.includes('"billing-elsewhere"'))).toHaveLength(1);
+    expect(log.filter((line) => line.startsWith('warning:') && line.includes('named no EventBusName, so it went to the default bus'))).toHaveLength(1);
+    for (const customer of ['C-OTHER-BUS', 'C-NO-BUS', 'C-DEFAULT']) expect((await stack.get(`/customers/${customer}/statements`)).json.months).toEqual([]);
+  });
+
+  it('warns once for the first event to a bus and again every 1,000th, while counting every one', async () => {
+    const before = await drain();
+    const warnings = () => log.filter((line) => line.includes('"flood-bus"')).length;
+    const entry: PutEventsRequestEntry = { EventBusName: 'flood-bus', Source: 'device-supply.orders', DetailType: 'OrderPlaced', Detail: '{}' };
+    for (let i = 0; i < 100; i++) await stack.putRaw(Array.from({ length: 10 }, () => entry));
+    expect(warnings()).toBe(2); // the 1st and the 1,000th
+    expect((await drain()).otherBus! - before.otherBus!).toBe(1_000);
+  });
+});
