@@ -33,20 +33,22 @@ describe('PutEvents: bad bodies and bad entries', () => {
       { ...good, Time: new Date(8.64e15) }, // the last date JavaScript has: year 275760
       { ...good, Source: 5 as never },
       { ...good, Resources: [1] as never },
+      unrouted(JSON.stringify({ text: `${'[{'.repeat(2_000)}"\\` })), // brackets in a string nest nothing
     ]);
     expect(result.FailedEntryCount).toBe(5);
+    expect(result.Entries![7]!.EventId).toBeTruthy();
     expect(result.Entries![0]!.EventId).toBeTruthy();
     expect(result.Entries![1]!.EventId).toBeTruthy();
-    expect(result.Entries!.slice(2)).toEqual([
+    expect(result.Entries!.slice(2, 7)).toEqual([
       { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is nested deeper than 1100 levels.' },
       { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is nested deeper than 1100 levels.' },
       { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Time is not valid.' },
       { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Source is not valid.' },
       { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Resources is not valid.' },
     ]);
-    // The good order was applied, the deep one went through the bus to no rule.
+    // The good order was applied, the deep one and the one of brackets went through the bus to no rule.
     const after = await stack.drain();
-    expect([after.accepted - before.accepted, after.applied - before.applied, after.unrouted - before.unrouted]).toEqual([2, 1, 1]);
+    expect([after.accepted - before.accepted, after.applied - before.applied, after.unrouted - before.unrouted]).toEqual([3, 1, 2]);
   });
 
   it('through the SDK: a body that is not a PutEvents request is an error the client throws, not a crash', async () => {
