@@ -20,7 +20,10 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handl
       const message = JSON.parse(record.body) as CloseShardMessage;
       const result = await closeShard(pipeline, message, new Date().toISOString(), { hasTime: () => context.getRemainingTimeInMillis() > RESERVE_MS });
       if (result.continueAfter) await sendToQueue(queueUrl, JSON.stringify({ ...message, after: result.continueAfter }));
-      logger.info('close shard progress', { month: message.month, shard: message.shard, closed: result.closed, continueAfter: result.continueAfter });
+      // One line per held customer: the metric filter behind the "customers held" alarm counts them.
+      for (const held of result.held) logger.error('customer held from the close', { month: held.month, customerId: held.customerId, reason: held.reason });
+      for (const customerId of result.released) logger.info('held customer closed', { month: message.month, customerId });
+      logger.info('close shard progress', { month: message.month, shard: message.shard, closed: result.closed, held: result.held.length, continueAfter: result.continueAfter });
     },
     // One per invocation: a processor holds its batch's state (see lib/sqs-ingest.ts).
     new BatchProcessor(EventType.SQS),

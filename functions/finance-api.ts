@@ -5,6 +5,7 @@ import { handleFinanceRequest } from '#shared/runtime/finance-api.ts';
 import { requiredEnv } from '#shared/runtime/env.ts';
 import { documentClient } from '#shared/store/client.ts';
 import { CloseStatusStore } from '#shared/store/close-status.ts';
+import { HeldCustomerStore } from '#shared/store/held-customers.ts';
 import { LedgerReads } from '#shared/store/ledger-reads.ts';
 import { logger } from './lib/logger.ts';
 
@@ -12,7 +13,7 @@ import { logger } from './lib/logger.ts';
 // which would cost its import on every cold start.
 const doc = documentClient();
 const tableName = requiredEnv('TABLE_NAME');
-const deps = { reads: new LedgerReads(doc, tableName), closes: new CloseStatusStore(doc, tableName) };
+const deps = { reads: new LedgerReads(doc, tableName), closes: new CloseStatusStore(doc, tableName), holds: new HeldCustomerStore(doc, tableName) };
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(async (event) => {
   const response = await handleFinanceRequest(deps, event.httpMethod, event.path, new Date().toISOString());

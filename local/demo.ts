@@ -40,9 +40,10 @@ function isWorthShowing(statement: Statement, isFirst: boolean): boolean {
 
 /** The reports of several months added up, in the shape of one report, for the year's view by kind. */
 function addReports(reports: readonly MonthReport[]): MonthReport {
-  const year: MonthReport = { month: `${reports[0]!.month} … ${reports.at(-1)!.month}`, statements: 0, totals: { taxableYen: 0, consumptionTaxYen: 0, nonTaxableYen: 0, totalYen: 0 }, byKind: {}, byTaxClass: {} };
+  const year: MonthReport = { month: `${reports[0]!.month} … ${reports.at(-1)!.month}`, statements: 0, totals: { taxableYen: 0, consumptionTaxYen: 0, nonTaxableYen: 0, totalYen: 0 }, byKind: {}, byTaxClass: {}, held: [] };
   for (const report of reports) {
     year.statements += report.statements;
+    year.held.push(...report.held);
     for (const key of Object.keys(year.totals) as (keyof MonthReport['totals'])[]) year.totals[key] += report.totals[key];
     for (const [sums, into] of [[report.byKind, year.byKind], [report.byTaxClass, year.byTaxClass]] as const) {
       for (const [name, sum] of Object.entries(sums)) {

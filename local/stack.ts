@@ -107,7 +107,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     queue.send(body, messageId);
   };
   const admin: AdminDeps = { pipeline, clock, bus, queues, counts, sendToConsumer };
-  const finance = { reads: new LedgerReads(dynamo.doc, dynamo.tableName), closes: pipeline.closes };
+  const finance = { reads: new LedgerReads(dynamo.doc, dynamo.tableName), closes: pipeline.closes, holds: pipeline.holds };
   const financeGet = (path: string) => handleFinanceRequest(finance, 'GET', path, clock.now());
   const schedules = options.schedules ? new LocalSchedules(clock, admin, options.log ?? (() => {})) : undefined;
 

@@ -2,6 +2,7 @@
 // own reads, and the comparison of a run against the oracle's.
 import type { LedgerEntry, Statement } from '#shared/domain/index.ts';
 import type { Environment } from './environment.ts';
+import { eventIdsByCustomer, recordedEventIds } from './recorded.ts';
 import type { Timeline } from './streams.ts';
 
 export interface CustomerView {
@@ -37,12 +38,13 @@ export function canonical(value: unknown): string {
 export async function snapshot(run: Pick<Environment, 'pipeline' | 'reads' | 'published'>, timeline: Timeline): Promise<Snapshot> {
   const customers = new Map<string, CustomerView>();
   const view = (id: string): CustomerView => customers.get(id)!;
+  const eventIds = eventIdsByCustomer(timeline.events);
   await inParallel(timeline.customerIds, 16, async (id) => {
-    const [entries, stored] = await Promise.all([run.reads.customerEntries(id), run.pipeline.customers.load(id)]);
+    const [entries, stored, recorded] = await Promise.all([run.reads.customerEntries(id), run.pipeline.customers.load(id), recordedEventIds(run.pipeline, id, eventIds.get(id) ?? [])]);
     customers.set(id, {
       entries: entries.sort((a, b) => cmp(`${a.billingMonth}#${a.entryId}`, `${b.billingMonth}#${b.entryId}`)),
       statements: [],
-      processed: new Set(Object.keys(stored?.state.processed ?? {})),
+      processed: new Set(recorded),
       outbox: Object.keys(stored?.outbox ?? {}),
       deadLettered: new Set(),
       published: new Map(),

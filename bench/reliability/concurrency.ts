@@ -16,6 +16,7 @@ import { closeTimeFor } from '#test/support/scenario.ts';
 import { busEventBody, sqsEvent, sqsRecord } from '#test/support/sqs.ts';
 import { canonical, difference, snapshot, type CustomerView } from './compare.ts';
 import { crashingPipeline, Invocation } from './crash.ts';
+import { eventIdsByCustomer, recordedEventIds } from './recorded.ts';
 import { inProcess, type EnvironmentFactory } from './environment.ts';
 import './handler-logs.ts';
 import { seededRng, type Rng } from './rng.ts';
@@ -79,9 +80,9 @@ export async function concurrencyCheck(options: ConcurrencyOptions): Promise<Con
     for (const month of timeline.months) await closeAll(p, month);
     const run = await snapshot({ pipeline: p, reads: env.reads, published: env.published }, timeline);
     const differences: ConcurrencyReport['differences'] = [];
+    const eventIds = eventIdsByCustomer(timeline.events);
     for (const customerId of timeline.customerIds) {
-      const stored = await p.customers.load(customerId);
-      const witness = replayWitness(timeline, customerId, Object.keys(stored?.state.processed ?? {}), byId);
+      const witness = replayWitness(timeline, customerId, await recordedEventIds(p, customerId, eventIds.get(customerId) ?? []), byId);
       const diff = difference(witness, run.customers.get(customerId)!);
       if (diff) differences.push({ customerId, difference: diff });
     }
@@ -94,8 +95,9 @@ export async function concurrencyCheck(options: ConcurrencyOptions): Promise<Con
 }
 
 async function recordedEvents(p: Pipeline, timeline: Timeline): Promise<number> {
-  const stored = await Promise.all(timeline.customerIds.map((id) => p.customers.load(id)));
-  return stored.reduce((n, s) => n + Object.keys(s?.state.processed ?? {}).length, 0);
+  const eventIds = eventIdsByCustomer(timeline.events);
+  const recorded = await Promise.all(timeline.customerIds.map((id) => recordedEventIds(p, id, eventIds.get(id) ?? [])));
+  return recorded.reduce((n, ids) => n + ids.length, 0);
 }
 
 /** All deliveries at once, split over about `handlers` invocations; returns what comes back. */

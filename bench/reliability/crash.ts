@@ -134,7 +134,7 @@ export function crashingPipeline(base: Pipeline, inv: Invocation): Pipeline {
     },
   });
   const publisher: EventPublisher = { publish: (events) => inv.io(() => base.publisher.publish(events)) };
-  return { ...base, customers, deadLetters, publisher, closes: guarded(base.closes, inv), events: guarded(base.events, inv) };
+  return { ...base, customers, deadLetters, publisher, closes: guarded(base.closes, inv), events: guarded(base.events, inv), holds: guarded(base.holds, inv) };
 }
 
 /** A crash at any step, reached by any of the first `maxNth` records to get there. */

@@ -11,6 +11,7 @@ import { sweepDue } from '#shared/runtime/sweep.ts';
 import { SHARD_COUNT } from '#shared/store/keys.ts';
 import { processingClock } from './clock.ts';
 import { crashingPipeline, Invocation, randomCrashPlan, type CrashSite } from './crash.ts';
+import { eventIdsByCustomer, recordedEventIds } from './recorded.ts';
 import { DeliveryQueues, type DeliveryOptions, type DeliveryStats } from './queues.ts';
 import type { Barrier, StreamEvent, Timeline } from './streams.ts';
 
@@ -53,7 +54,8 @@ export async function runTimeline(base: Pipeline, timeline: Timeline, options: D
 async function redrive(base: Pipeline, queues: DeliveryQueues, byEventId: ReadonlyMap<string, StreamEvent>, redrivenAt: Map<string, number>): Promise<number> {
   const customerOf = new Map((await base.deadLetters.list(Number.MAX_SAFE_INTEGER)).map((l) => [l.id, l.customerId!]));
   const recorded = new Map<string, number>();
-  for (const customerId of new Set(customerOf.values())) recorded.set(customerId, Object.keys((await base.customers.load(customerId))?.state.processed ?? {}).length);
+  const eventIds = eventIdsByCustomer([...byEventId.values()]);
+  for (const customerId of new Set(customerOf.values())) recorded.set(customerId, (await recordedEventIds(base, customerId, eventIds.get(customerId) ?? [])).length);
   const due = (customerId: string) => recorded.get(customerId) !== redrivenAt.get(customerId);
   const letters: { event: StreamEvent; body: string }[] = [];
   const { redriven } = await redriveDeadLetters(

@@ -4,7 +4,7 @@
 // read; a crash anywhere after the commit is repaired by the next step on this customer.
 import { emptyCustomerState, type CustomerState, type Effects } from '../domain/index.ts';
 import type { CloseStatusStore } from '../store/close-status.ts';
-import { isEmptyEffects, outboxKey, type CustomerStore } from '../store/customer-store.ts';
+import { isEmptyEffects, outboxKey, type CustomerStore, type OutboxEntry, type StoredCustomer } from '../store/customer-store.ts';
 import type { EventPublisher } from './publisher.ts';
 
 export interface StepResult {
@@ -30,42 +30,80 @@ export class CommitConflictError extends Error {
 const MAX_ATTEMPTS = 40;
 /**
  * How long the writer of a commit is trusted to project its own outbox. Younger entries are
- * carried over by other writers rather than projected, so that concurrent steps do not
- * publish each other's events again; older ones are taken to be left by a crash.
+ * carried over by other event steps rather than projected, so that concurrent steps do not
+ * publish each other's events again; older ones are taken to be left by a crash. The lease
+ * decides who publishes, never whether a close may skip: a close or a sweep projects all.
  */
 export const OUTBOX_LEASE_MS = 30_000;
 
-export async function projectEffects(deps: StepDeps, effects: Effects): Promise<void> {
-  await deps.customers.project(effects.entries, effects.statements);
-  if (effects.emitted.length > 0) await deps.publisher.publish(effects.emitted);
+/**
+ * How many processed eventIds an aggregate keeps before it hands them to the event registry
+ * and forgets them: a bound on its size (~20 KB of maximum-length ids), and one registry write
+ * per this many events rather than per event.
+ */
+export const PROCESSED_WINDOW = 100;
+
+/** Writes one outbox entry's ledger items, then publishes its events. */
+async function projectEntry(deps: StepDeps, entry: OutboxEntry): Promise<void> {
+  await deps.customers.project(entry.effects.entries, entry.effects.statements);
+  if (entry.effects.emitted.length > 0) await deps.publisher.publish(entry.effects.emitted);
+}
+
+/**
+ * The aggregate as the step sees it. Once it has recorded `PROCESSED_WINDOW` events, they are
+ * marked applied in the registry first and forgotten by this step's commit: an event is
+ * forgotten only after its mark is durable, so a step that does not find it in the aggregate
+ * and then reads the registry (ingest does, after the load) always sees the mark.
+ */
+async function baseState(deps: StepDeps, stored: StoredCustomer): Promise<CustomerState> {
+  const { state } = stored;
+  if (Object.keys(state.processed).length < PROCESSED_WINDOW) return state;
+  await deps.customers.markApplied(state.customerId, state.processed, state.version);
+  return { ...state, processed: {} };
 }
 
 export interface StepOptions<R> {
   /** Whether this result means the step is a redelivery, whose original writer may have crashed. */
   isRedelivery?: (result: R) => boolean;
+  /** Project every outbox entry whatever its age (a close or a sweep leaves nothing unwritten). */
+  projectAll?: boolean;
+  /**
+   * Called after each load, before the step decides, for what must be read after the
+   * aggregate (ingest asks the registry whether the event was applied and forgotten).
+   * A step returned decides instead of `step`.
+   */
+  afterLoad?: (base: CustomerState, attempt: number) => Promise<((state: CustomerState) => R) | undefined>;
+  /** The most the state may grow to (events); a close is bounded only by the item limit. */
+  stateBudgetBytes?: number;
 }
 
 export async function runCustomerStep<R extends StepResult>(deps: StepDeps, customerId: string, step: (state: CustomerState) => R, options: StepOptions<R> = {}): Promise<R> {
+  // Each outbox entry is projected at most once per step, whatever its attempts: a step that
+  // keeps failing must not publish the same events again on every attempt.
+  const projected = new Set<string>();
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const stored = await deps.customers.load(customerId);
-    const base = stored?.state ?? emptyCustomerState(customerId, await deps.closes.latestStarted());
-    const result = step(base);
+    const base = stored ? await baseState(deps, stored) : emptyCustomerState(customerId, await deps.closes.latestStarted());
+    const result = ((await options.afterLoad?.(base, attempt)) ?? step)(base);
     const outbox = stored?.outbox ?? {};
-    const projectAll = options.isRedelivery?.(result) ?? false;
+    const projectAll = options.projectAll === true || (options.isRedelivery?.(result) ?? false);
     const now = Date.now();
-    const orphaned = Object.keys(outbox).filter((k) => projectAll || now - outbox[k]!.committedAt > OUTBOX_LEASE_MS);
-    for (const key of orphaned) await projectEffects(deps, outbox[key]!.effects);
-    if (!result.changed) {
-      await deps.customers.clearOutbox(customerId, orphaned);
-      return result;
+    const due = Object.keys(outbox).filter((k) => projectAll || now - outbox[k]!.committedAt > OUTBOX_LEASE_MS);
+    for (const key of due.filter((k) => !projected.has(k))) {
+      await projectEntry(deps, outbox[key]!);
+      projected.add(key);
     }
-    const carried = Object.fromEntries(Object.entries(outbox).filter(([k]) => !orphaned.includes(k)));
+    // Cleared at once, not left to the commit: a commit that fails must not leave them behind.
+    if (due.length > 0) await deps.customers.clearOutbox(customerId, due);
+    if (!result.changed) return result;
+    const carried = Object.fromEntries(Object.entries(outbox).filter(([k]) => !due.includes(k)));
     const own = outboxKey(result.state.version);
-    if (await deps.customers.commit(result.state, stored?.state.version, { ...carried, [own]: { committedAt: now, effects: result.effects } })) {
-      await projectEffects(deps, result.effects);
+    const entry: OutboxEntry = { committedAt: now, effects: result.effects };
+    if (await deps.customers.commit(result.state, stored?.state.version, { ...carried, [own]: entry }, { stateBudgetBytes: options.stateBudgetBytes })) {
+      await projectEntry(deps, entry);
       // The commit leaves empty effects out of the outbox: there is nothing to clear, and
-      // the conditional remove would fail (a round trip and a thrown error per such event).
-      if (!isEmptyEffects(result.effects)) await deps.customers.clearOutbox(customerId, [own]);
+      // the conditional remove would fail (a round trip and a thrown error per such step).
+      if (!isEmptyEffects(entry.effects)) await deps.customers.clearOutbox(customerId, [own]);
       return result;
     }
     // Another writer committed first: back off (full jitter, growing, capped) and decide again.

@@ -3,11 +3,13 @@
 import { ENTRY_KINDS, lookbackMonths, statementAccess, type LedgerEntry, type Month, type Statement } from '../domain/index.ts';
 import { CUSTOMER_ID_MAX } from '../schemas/primitives.ts';
 import type { CloseStatusStore } from '../store/close-status.ts';
+import type { HeldCustomer, HeldCustomerStore } from '../store/held-customers.ts';
 import type { LedgerReads } from '../store/ledger-reads.ts';
 
 export interface FinanceDeps {
   reads: LedgerReads;
   closes: CloseStatusStore;
+  holds: HeldCustomerStore;
 }
 
 export interface FinanceResponse {
@@ -75,7 +77,12 @@ async function getStatement(deps: FinanceDeps, customerId: string, month: string
   const [closedThrough, statement] = await Promise.all([deps.closes.closedThrough(), deps.reads.statement(customerId, month)]);
   const refused = refusal(month, now, closedThrough);
   if (refused) return refused;
-  if (!statement) return error(404, 'NOT_FOUND', `no statement for customer ${customerId} in ${month}`);
+  if (!statement) {
+    // A customer held back from the close has its statement still to come, not none.
+    const held = await deps.holds.find(customerId, month);
+    if (held) return error(409, 'MONTH_NOT_CLOSED', `${month} is not closed yet for customer ${customerId}: held from the close since ${held.heldAt} (${held.reason})`);
+    return error(404, 'NOT_FOUND', `no statement for customer ${customerId} in ${month}`);
+  }
   return json(200, statement);
 }
 
@@ -85,10 +92,19 @@ export interface MonthReport {
   totals: { taxableYen: number; consumptionTaxYen: number; nonTaxableYen: number; totalYen: number };
   byKind: Record<string, { entries: number; amountYen: number }>;
   byTaxClass: Record<string, { entries: number; amountYen: number }>;
+  /** Customers held back from the close: their statements are not in the totals yet. */
+  held: Pick<HeldCustomer, 'customerId' | 'reason' | 'heldAt'>[];
 }
 
-export function buildMonthReport(month: Month, statements: readonly Statement[]): MonthReport {
-  const report: MonthReport = { month, statements: statements.length, totals: { taxableYen: 0, consumptionTaxYen: 0, nonTaxableYen: 0, totalYen: 0 }, byKind: {}, byTaxClass: {} };
+export function buildMonthReport(month: Month, statements: readonly Statement[], held: readonly HeldCustomer[] = []): MonthReport {
+  const report: MonthReport = {
+    month,
+    statements: statements.length,
+    totals: { taxableYen: 0, consumptionTaxYen: 0, nonTaxableYen: 0, totalYen: 0 },
+    byKind: {},
+    byTaxClass: {},
+    held: held.map(({ customerId, reason, heldAt }) => ({ customerId, reason, heldAt })),
+  };
   for (const kind of ENTRY_KINDS) report.byKind[kind] = { entries: 0, amountYen: 0 };
   for (const taxClass of ['taxable-10', 'non-taxable']) report.byTaxClass[taxClass] = { entries: 0, amountYen: 0 };
   for (const statement of statements) {
@@ -110,7 +126,8 @@ export function buildMonthReport(month: Month, statements: readonly Statement[])
 async function monthReport(deps: FinanceDeps, month: string, now: string): Promise<FinanceResponse> {
   const refused = await checkMonth(deps, month, now);
   if (refused) return refused;
-  return json(200, buildMonthReport(month, await deps.reads.monthStatements(month)));
+  const [statements, held] = await Promise.all([deps.reads.monthStatements(month), deps.holds.all(month)]);
+  return json(200, buildMonthReport(month, statements, held));
 }
 
 export const CSV_COLUMNS = ['customerId', 'entryId', 'billingMonth', 'forMonth', 'businessDate', 'kind', 'taxClass', 'amountYen', 'deviceId', 'claimId', 'reverses', 'description'] as const;

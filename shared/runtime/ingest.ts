@@ -2,11 +2,13 @@
 // eventId, decide against the customer's aggregate, commit. Every way it can end is one of
 // the results below; only a retry throws, so that the queue redelivers the message.
 import { createHash } from 'node:crypto';
-import { decide, type DecisionOutcome } from '../domain/index.ts';
+import { decide, emptyEffects, type CustomerState, type Decision, type DecisionOutcome } from '../domain/index.ts';
+import { getOwn } from '../domain/records.ts';
 import { fingerprintOf } from '../fingerprint.ts';
 import { parseInboundEvent, type InboundEvent } from '../schemas/inbound.ts';
 import type { DeadLetter, DeadLetterStore } from '../store/dead-letters.ts';
 import type { EventRegistry } from '../store/event-registry.ts';
+import { ItemLimitError, STATE_BUDGET_BYTES } from '../store/item-size.ts';
 import { runCustomerStep, type StepDeps } from './customer-step.ts';
 import { closeMissedMonths } from './month-close.ts';
 
@@ -15,7 +17,7 @@ export interface IngestDeps extends StepDeps {
   deadLetters: DeadLetterStore;
 }
 
-/** How many deliveries an event waiting for an earlier one gets before it is dead-lettered. */
+/** How many deliveries an event waiting for an earlier one, or failing, gets before it is dead-lettered. */
 export const MAX_DELIVERIES = 6;
 
 export type IngestResult =
@@ -87,14 +89,36 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
   }
   const event = parsed.event;
   const fingerprint = fingerprintOf(event);
-  if (!(await deps.events.claim(event.detail.eventId, fingerprint, event.detail.customerId, now))) {
-    return deadLetter(`EVENT_ID_REUSED: event ${event.detail.eventId} was already received with a different detail`, idsOf(event));
+  const { eventId, customerId } = event.detail;
+  const duplicate = (state: CustomerState): Decision => ({ outcome: { outcome: 'duplicate' }, state, effects: emptyEffects(), changed: false });
+  let reused = false;
+  let decision: Decision;
+  try {
+    decision = await runCustomerStep(deps, customerId, (state) => decide(state, event, fingerprint), {
+      isRedelivery: (d) => d.outcome.outcome === 'duplicate',
+      stateBudgetBytes: STATE_BUDGET_BYTES,
+      // The registry is read after the aggregate: an event the aggregate no longer remembers
+      // was forgotten only after the registry marked it applied, so this read sees the mark.
+      // A duplicate still goes through the step, which finishes whatever the outbox holds.
+      afterLoad: async (state, attempt) => {
+        if (getOwn(state.processed, eventId) !== undefined) return undefined;
+        if (attempt === 1) {
+          const claim = await deps.events.claim(eventId, fingerprint, customerId, now);
+          reused = claim === 'reused';
+          return claim === 'new' ? undefined : duplicate;
+        }
+        return (await deps.events.isApplied(eventId)) ? duplicate : undefined;
+      },
+    });
+  } catch (error) {
+    // A customer whose steps keep failing is dead-lettered with the reason, never retried for ever.
+    if (error instanceof ItemLimitError) return deadLetter(error.message, idsOf(event));
+    if (message.delivery >= MAX_DELIVERIES) return deadLetter(`STEP_FAILED_AFTER_${message.delivery}_DELIVERIES: ${error instanceof Error ? error.message : String(error)}`, idsOf(event));
+    throw error;
   }
-  const decision = await runCustomerStep(deps, event.detail.customerId, (state) => decide(state, event, fingerprint), {
-    isRedelivery: (d) => d.outcome.outcome === 'duplicate',
-  });
+  if (reused) return deadLetter(`EVENT_ID_REUSED: event ${eventId} was already received with a different detail`, idsOf(event));
   // The first commit of a customer (or its redelivery) may have raced the start of a close.
-  if (decision.state.version === 1) await closeMissedMonths(deps, event.detail.customerId, decision.state.closedThrough, now);
+  if (decision.state.version === 1) await closeMissedMonths(deps, customerId, decision.state.closedThrough, now);
   const outcome = decision.outcome;
   switch (outcome.outcome) {
     case 'applied':

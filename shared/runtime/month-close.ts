@@ -1,8 +1,11 @@
 // The monthly close over all customers: started once per month, fanned out one message per
-// shard, each shard closing its customers through the same commit protocol as events.
-import { INDEX, SHARD_COUNT, shardKey } from '../store/keys.ts';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+// shard, each shard closing its customers through the same commit protocol as events. No
+// customer holds back another (invariant 7): one whose step keeps failing is held with its
+// reason, the rest of its shard and the month close, and every later run retries it.
 import { closeMonth, jstMonth, addMonths, monthHasEnded, MonthNotEndedError, type Month } from '../domain/index.ts';
+import type { HeldCustomer } from '../store/held-customers.ts';
+import { ItemLimitError } from '../store/item-size.ts';
+import { SHARD_COUNT } from '../store/keys.ts';
 import { runCustomerStep, type StepDeps } from './customer-step.ts';
 import type { Pipeline } from './pipeline.ts';
 
@@ -20,24 +23,36 @@ export function monthToClose(now: string): Month {
   return addMonths(jstMonth(now), -1);
 }
 
+export interface CloseStart {
+  status: 'started' | 'resumed' | 'already-closed';
+  /** Shard messages sent: the shards not done, or, for a closed month, those with held customers to retry. */
+  shards: number;
+}
+
 /**
  * Starts closing `month` (refused while it has not ended). A close already started is
- * resumed: the shards not yet done are sent again, which is harmless for the others.
+ * resumed: the shards not yet done are sent again, which is harmless for the others. A
+ * month already closed has its held customers retried.
  */
-export async function startMonthClose(p: Pipeline, month: Month, now: string, send: SendCloseMessage): Promise<{ status: 'started' | 'resumed' | 'already-closed'; shards: number }> {
+export async function startMonthClose(p: Pipeline, month: Month, now: string, send: SendCloseMessage): Promise<CloseStart> {
   if (!monthHasEnded(month, now)) throw new MonthNotEndedError(month, now);
   const started = await p.closes.start(month, now);
   const status = started ? undefined : await p.closes.get(month);
-  if (status?.status === 'closed') return { status: 'already-closed', shards: 0 };
-  const done = new Set(status?.shardsDone ?? []);
-  const shards = Array.from({ length: SHARD_COUNT }, (_, shard) => shard).filter((shard) => !done.has(shard));
+  let shards: number[];
+  if (status?.status === 'closed') shards = [...new Set((await p.holds.all()).filter((h) => h.month <= month).map((h) => h.shard))];
+  else {
+    const done = new Set(status?.shardsDone ?? []);
+    shards = Array.from({ length: SHARD_COUNT }, (_, shard) => shard).filter((shard) => !done.has(shard));
+  }
   await Promise.all(shards.map((shard) => send({ month, shard })));
-  return { status: started ? 'started' : 'resumed', shards: shards.length };
+  return { status: started ? 'started' : status?.status === 'closed' ? 'already-closed' : 'resumed', shards: shards.length };
 }
 
 /** Customers closed at once within a shard: enough to hide latency, few enough for DynamoDB. */
 const CONCURRENCY = 16;
 const PAGE_SIZE = 200;
+/** Tries of a customer's close step before it is held (each already retries conflicts). */
+export const CLOSE_ATTEMPTS_BEFORE_HOLD = 3;
 
 export interface CloseShardOptions {
   /** Asked before each further page: false stops and returns a continuation. */
@@ -45,34 +60,75 @@ export interface CloseShardOptions {
   pageSize?: number;
 }
 
+export interface CloseShardResult {
+  closed: number;
+  /** Customers held in this run, with their reasons. */
+  held: HeldCustomer[];
+  /** Customers held earlier and closed in this run. */
+  released: string[];
+  continueAfter?: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Closes one customer through `month`, retrying a failing step a few times; then holds it.
+ * Every outbox entry is projected whatever its age, so the customer is left with nothing
+ * unwritten when this returns `closed`.
+ */
+async function closeCustomer(p: Pipeline, customerId: string, month: Month, now: string, earlierHolds: readonly HeldCustomer[]): Promise<HeldCustomer | undefined> {
+  let failure: unknown;
+  for (let attempt = 1; attempt <= CLOSE_ATTEMPTS_BEFORE_HOLD; attempt++) {
+    try {
+      await runCustomerStep(p, customerId, (state) => closeMonth(state, month, now), { projectAll: true });
+      if (earlierHolds.length > 0) await p.holds.release(customerId, earlierHolds, month);
+      return undefined;
+    } catch (error) {
+      failure = error;
+      if (error instanceof ItemLimitError) break; // the same state fails the same way
+      await sleep(50 * 2 ** attempt);
+    }
+  }
+  const reason = failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure);
+  return p.holds.hold(month, customerId, reason, now);
+}
+
 /**
  * Closes the customers of one shard, page by page, until done or `hasTime()` says to stop;
- * returns a continuation when it stopped early.
+ * returns a continuation when it stopped early. The first invocation of a shard retries its
+ * customers held by earlier closes first. The shard is done when every customer is closed,
+ * with nothing unwritten, or held.
  */
-export async function closeShard(p: Pipeline, message: CloseShardMessage, now: string, options: CloseShardOptions = {}): Promise<{ closed: number; continueAfter?: string }> {
+export async function closeShard(p: Pipeline, message: CloseShardMessage, now: string, options: CloseShardOptions = {}): Promise<CloseShardResult> {
   const hasTime = options.hasTime ?? (() => true);
-  let after = message.after;
-  let closed = 0;
-  do {
-    const page = await p.doc.send(
-      new QueryCommand({
-        TableName: p.tableName,
-        IndexName: INDEX.byShard,
-        KeyConditionExpression: after ? 'gsi2pk = :s AND gsi2sk > :after' : 'gsi2pk = :s',
-        ExpressionAttributeValues: after ? { ':s': shardKey(message.shard), ':after': after } : { ':s': shardKey(message.shard) },
-        Limit: options.pageSize ?? PAGE_SIZE,
-      }),
-    );
-    const customerIds = (page.Items ?? []).map((item) => item.gsi2sk as string);
+  const { month, shard } = message;
+  const holds = (await p.holds.inShard(shard)).filter((h) => h.month <= month);
+  const holdsOf = (customerId: string) => holds.filter((h) => h.customerId === customerId);
+  const result: CloseShardResult = { closed: 0, held: [], released: [] };
+  const closeAll = async (customerIds: readonly string[]) => {
     for (let i = 0; i < customerIds.length; i += CONCURRENCY) {
-      await Promise.all(customerIds.slice(i, i + CONCURRENCY).map((id) => runCustomerStep(p, id, (state) => closeMonth(state, message.month, now))));
+      await Promise.all(
+        customerIds.slice(i, i + CONCURRENCY).map(async (id) => {
+          const held = await closeCustomer(p, id, month, now, holdsOf(id));
+          if (held) result.held.push(held);
+          else if (holdsOf(id).length > 0) result.released.push(id);
+        }),
+      );
     }
-    closed += customerIds.length;
-    after = page.LastEvaluatedKey ? customerIds.at(-1) : undefined;
+  };
+  if (message.after === undefined) await closeAll([...new Set(holds.map((h) => h.customerId))]);
+  const status = await p.closes.get(month);
+  if (status?.status === 'closed' || status?.shardsDone.includes(shard)) return result; // a retry of held customers only
+  let after = message.after;
+  do {
+    const page = await p.customers.shardPage(shard, after, options.pageSize ?? PAGE_SIZE);
+    await closeAll(page.customerIds.filter((id) => message.after !== undefined || holdsOf(id).length === 0));
+    result.closed += page.customerIds.length;
+    after = page.more ? page.customerIds.at(-1) : undefined;
   } while (after && hasTime());
-  if (after) return { closed, continueAfter: after };
-  await p.closes.shardDone(message.month, message.shard, now);
-  return { closed };
+  if (after) return { ...result, continueAfter: after };
+  await p.closes.shardDone(month, shard, now);
+  return result;
 }
 
 /**
@@ -87,6 +143,6 @@ export async function closeMissedMonths(p: StepDeps, customerId: string, closedT
   // The close of `latest` started, so the month has ended by the close's clock; a local clock
   // set ahead of the real time needs the first instant after the month instead.
   const at = monthHasEnded(latest, now) ? now : `${addMonths(latest, 1)}-01T00:00:00+09:00`;
-  await runCustomerStep(p, customerId, (state) => closeMonth(state, latest, at));
+  await runCustomerStep(p, customerId, (state) => closeMonth(state, latest, at), { projectAll: true });
   return true;
 }

@@ -7,6 +7,7 @@ import { CloseStatusStore } from '../store/close-status.ts';
 import { CustomerStore } from '../store/customer-store.ts';
 import { DeadLetterStore } from '../store/dead-letters.ts';
 import { EventRegistry } from '../store/event-registry.ts';
+import { HeldCustomerStore } from '../store/held-customers.ts';
 import { requiredEnv } from './env.ts';
 import type { IngestDeps } from './ingest.ts';
 
@@ -16,6 +17,7 @@ import { EventBridgePublisher, type EventPublisher } from './publisher.ts';
 export interface Pipeline extends IngestDeps {
   doc: DynamoDBDocumentClient;
   tableName: string;
+  holds: HeldCustomerStore;
 }
 
 export function createPipeline(doc: DynamoDBDocumentClient, tableName: string, publisher: EventPublisher): Pipeline {
@@ -27,6 +29,7 @@ export function createPipeline(doc: DynamoDBDocumentClient, tableName: string, p
     closes: new CloseStatusStore(doc, tableName),
     events: new EventRegistry(doc, tableName),
     deadLetters: new DeadLetterStore(doc, tableName),
+    holds: new HeldCustomerStore(doc, tableName),
   };
 }
 

@@ -1,38 +1,39 @@
 // The daily deadline sweep: the customers whose next unassessed deadline is due by `asOf`,
 // found through the sparse due-date index, each swept through the commit protocol.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { jstDate, sweepDeadlines } from '../domain/index.ts';
-import { dueKey, INDEX, SHARD_COUNT } from '../store/keys.ts';
+import { SHARD_COUNT } from '../store/keys.ts';
 import { runCustomerStep } from './customer-step.ts';
 import type { Pipeline } from './pipeline.ts';
 
+export class SweepFailedError extends Error {
+  constructor(readonly failures: { customerId: string; reason: string }[]) {
+    super(`the sweep failed for ${failures.length} customer(s), the others were swept: ${failures.slice(0, 5).map((f) => `${f.customerId}: ${f.reason}`).join('; ')}`);
+    this.name = 'SweepFailedError';
+  }
+}
+
+/**
+ * Sweeps every due customer. One customer's failure does not stop the others: it is
+ * reported at the end (the invocation fails, so the schedule retries it and an alarm fires).
+ */
 export async function sweepDue(p: Pipeline, asOf: string): Promise<{ customers: number; assessed: number }> {
   const today = jstDate(asOf);
   let customers = 0;
   let assessed = 0;
+  const failures: { customerId: string; reason: string }[] = [];
   const sweepShard = async (shard: number) => {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await p.doc.send(
-        new QueryCommand({
-          TableName: p.tableName,
-          IndexName: INDEX.byDue,
-          // Sort keys are `${dueDate}#${customerId}`: every due date up to today sorts below `${today}$`.
-          KeyConditionExpression: 'gsi3pk = :k AND gsi3sk < :upTo',
-          ExpressionAttributeValues: { ':k': dueKey(shard), ':upTo': `${today}$` },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const sortKey = item.gsi3sk as string;
-        const customerId = sortKey.slice(sortKey.indexOf('#') + 1);
-        const result = await runCustomerStep(p, customerId, (state) => sweepDeadlines(state, asOf));
-        customers++;
+    for (const customerId of await p.customers.dueCustomers(shard, today)) {
+      try {
+        // Every outbox entry is projected whatever its age: the sweep leaves nothing unwritten.
+        const result = await runCustomerStep(p, customerId, (state) => sweepDeadlines(state, asOf), { projectAll: true });
         assessed += result.effects.entries.length;
+      } catch (error) {
+        failures.push({ customerId, reason: error instanceof Error ? error.message : String(error) });
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+      customers++;
+    }
   };
   await Promise.all(Array.from({ length: SHARD_COUNT }, (_, shard) => sweepShard(shard)));
+  if (failures.length > 0) throw new SweepFailedError(failures);
   return { customers, assessed };
 }

@@ -1,11 +1,13 @@
 // The customer aggregate item and the commit protocol's writes (docs/table-design.md):
 // one conditional PutItem on the aggregate's version is the commit point; the effects it
 // carries in its outbox are then projected with idempotent writes and the outbox cleared.
-import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { nextDeadline, type CustomerState, type Effects, type LedgerEntry, type Statement } from '../domain/index.ts';
 import { isConditionFailure } from './client.ts';
 import { GetCoalescer, WriteCoalescer } from './coalesce.ts';
-import { customerPk, dueKey, dueSortKey, entrySk, monthEntriesKey, monthStatementsKey, shardKey, shardOf, STATE_SK, statementSk } from './keys.ts';
+import { appliedEventItem } from './event-registry.ts';
+import { ITEM_LIMIT_BYTES, ItemLimitError, itemBytes, valueBytes } from './item-size.ts';
+import { customerOfDueKey, customerPk, dueKey, dueSortKey, entrySk, INDEX, monthEntriesKey, monthStatementsKey, shardKey, shardOf, STATE_SK, statementSk } from './keys.ts';
 
 /** Effects committed with one version of the aggregate and perhaps not yet projected. */
 export interface OutboxEntry {
@@ -21,6 +23,12 @@ export interface StoredCustomer {
 }
 
 export const outboxKey = (version: number): string => `v${version}`;
+const versionOfKey = (key: string): number => Number(key.slice(1));
+
+export interface CommitOptions {
+  /** The most the state may grow to in this commit (events: `STATE_BUDGET_BYTES`); the item limit always holds. */
+  stateBudgetBytes?: number;
+}
 
 export class CustomerStore {
   private readonly reads: GetCoalescer;
@@ -48,15 +56,18 @@ export class CustomerStore {
    * customer), with `outbox`: the unprojected effects carried over plus those of this
    * commit. Returns false when another writer got there first.
    */
-  async commit(next: CustomerState, previousVersion: number | undefined, outbox: Record<string, OutboxEntry>): Promise<boolean> {
+  async commit(next: CustomerState, previousVersion: number | undefined, outbox: Record<string, OutboxEntry>, options: CommitOptions = {}): Promise<boolean> {
     const item = aggregateItem(next, outbox);
+    const budget = options.stateBudgetBytes;
+    if (budget !== undefined && valueBytes(item.state) > budget) throw new ItemLimitError(next.customerId, valueBytes(item.state), budget, 'state');
+    const bytes = itemBytes(item);
+    if (bytes > ITEM_LIMIT_BYTES) throw new ItemLimitError(next.customerId, bytes, ITEM_LIMIT_BYTES, 'aggregate item');
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: item,
-          ConditionExpression: previousVersion === undefined ? 'attribute_not_exists(pk)' : 'version = :v',
-          ...(previousVersion === undefined ? {} : { ExpressionAttributeValues: { ':v': previousVersion } }),
+          ...commitCondition(previousVersion, Object.keys(outbox).filter((k) => k !== outboxKey(next.version))),
         }),
       );
       return true;
@@ -92,6 +103,65 @@ export class CustomerStore {
   async project(entries: readonly LedgerEntry[], statements: readonly Statement[]): Promise<void> {
     await this.writes.put([...entries.map(entryItem), ...statements.map(statementItem)]);
   }
+
+  /**
+   * Marks in the registry every event of `processed` (eventId → fingerprint) as applied by
+   * the customer's aggregate at `version` or before; only then may the aggregate forget them.
+   */
+  async markApplied(customerId: string, processed: Record<string, string>, version: number): Promise<void> {
+    await this.writes.put(Object.entries(processed).map(([eventId, fingerprint], position) => appliedEventItem({ eventId, fingerprint }, customerId, version, position)));
+  }
+
+  /** One page of a shard's customer ids, in id order, after `after` (the close's fan-out). */
+  async shardPage(shard: number, after: string | undefined, limit: number): Promise<{ customerIds: string[]; more: boolean }> {
+    const page = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: INDEX.byShard,
+        KeyConditionExpression: after ? 'gsi2pk = :s AND gsi2sk > :after' : 'gsi2pk = :s',
+        ExpressionAttributeValues: after ? { ':s': shardKey(shard), ':after': after } : { ':s': shardKey(shard) },
+        Limit: limit,
+      }),
+    );
+    return { customerIds: (page.Items ?? []).map((item) => item.gsi2sk as string), more: page.LastEvaluatedKey !== undefined };
+  }
+
+  /** Every customer of a shard with an unassessed deadline due on or before `today` (the sweep). */
+  async dueCustomers(shard: number, today: string): Promise<string[]> {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: INDEX.byDue,
+          // Sort keys are `${dueDate}#${customerId}`: every due date up to today sorts below `${today}$`.
+          KeyConditionExpression: 'gsi3pk = :k AND gsi3sk < :upTo',
+          ExpressionAttributeValues: { ':k': dueKey(shard), ':upTo': `${today}$` },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) ids.push(customerOfDueKey(item.gsi3sk as string));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return ids;
+  }
+}
+
+/**
+ * The commit's condition: the version it decided from, and every outbox entry it carries
+ * still there. Without the second part a commit could bring back an entry its writer
+ * cleared meanwhile (the clear does not change the version), and a close would publish
+ * that entry's events a second time.
+ */
+function commitCondition(previousVersion: number | undefined, carried: readonly string[]) {
+  if (previousVersion === undefined) return { ConditionExpression: 'attribute_not_exists(pk)' };
+  const names = Object.fromEntries(carried.map((k, i) => [`#c${i}`, k]));
+  return {
+    ConditionExpression: ['version = :v', ...carried.map((_, i) => `attribute_exists(outbox.#c${i})`)].join(' AND '),
+    ExpressionAttributeValues: { ':v': previousVersion },
+    ...(carried.length > 0 ? { ExpressionAttributeNames: names } : {}),
+  };
 }
 
 /** The aggregate item as the commit writes it (exported for seeding a table in bulk). */

@@ -1,32 +1,77 @@
-// Global eventId registry: the aggregate knows the events of its own customer; this item
-// catches an eventId reused with another detail for another customer (EVENT_ID_REUSED).
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// The event registry: one item per eventId, the durable record of exactly-once. Ingest claims
+// the eventId with the fingerprint of its detail (another detail, or another customer, is
+// EVENT_ID_REUSED). The aggregate remembers the events it applied only until it has many:
+// then they are marked applied here and forgotten by its next commit, so it stays bounded
+// however many events a customer sends (docs/table-design.md).
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from './client.ts';
+import { GetCoalescer } from './coalesce.ts';
 import { EVENT_SK, eventPk } from './keys.ts';
 
+export type ClaimResult = 'new' | 'applied' | 'reused';
+
+/** An event a commit applied (or recorded as ignored), marked in the registry by its projection. */
+export interface AppliedEvent {
+  eventId: string;
+  fingerprint: string;
+}
+
 export class EventRegistry {
+  private readonly reads: GetCoalescer;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.reads = new GetCoalescer(doc, tableName);
+  }
 
-  /** Records the eventId with its fingerprint; false if it is already known with another. */
-  async claim(eventId: string, fingerprint: string, customerId: string, at: string): Promise<boolean> {
+  /**
+   * Records the eventId with its fingerprint. `reused`: already known with another detail or
+   * customer; `applied`: a commit applied it and its projection is done (a duplicate).
+   */
+  async claim(eventId: string, fingerprint: string, customerId: string, at: string): Promise<ClaimResult> {
     try {
-      await this.doc.send(
-        new PutCommand({
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: { pk: eventPk(eventId), sk: EVENT_SK, fingerprint, customerId, firstSeenAt: at },
+          Key: { pk: eventPk(eventId), sk: EVENT_SK },
+          UpdateExpression: 'SET fingerprint = :fp, customerId = :c, firstSeenAt = if_not_exists(firstSeenAt, :at)',
           // AND binds tighter than OR in DynamoDB, so no parentheses are needed around the
           // pair; dynalite's parser takes 3–4 times as long with them, on every delivery.
           ConditionExpression: 'attribute_not_exists(pk) OR fingerprint = :fp AND customerId = :c',
-          ExpressionAttributeValues: { ':fp': fingerprint, ':c': customerId },
+          ExpressionAttributeValues: { ':fp': fingerprint, ':c': customerId, ':at': at },
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return true;
+      return Attributes?.appliedVersion !== undefined ? 'applied' : 'new';
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionFailure(error)) return 'reused';
       throw error;
     }
   }
+
+  /** Whether the event is marked applied (a consistent read). */
+  async isApplied(eventId: string): Promise<boolean> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: eventPk(eventId), sk: EVENT_SK }, ConsistentRead: true }));
+    return Item?.appliedVersion !== undefined;
+  }
+
+  /**
+   * The events marked applied, in the order their aggregate recorded them (a harness and
+   * operator read): by the version that forgot them, then their place in its record.
+   */
+  async appliedInOrder(eventIds: readonly string[]): Promise<string[]> {
+    const items = await Promise.all(eventIds.map((id) => this.reads.get({ pk: eventPk(id), sk: EVENT_SK })));
+    const applied = items.flatMap((item, i) => (item?.appliedVersion !== undefined ? [{ id: eventIds[i]!, version: item.appliedVersion as number, position: (item.position as number | undefined) ?? 0 }] : []));
+    return applied.sort((a, b) => a.version - b.version || a.position - b.position).map((a) => a.id);
+  }
+}
+
+/**
+ * The registry item marking an event applied (written unconditionally: it carries the
+ * fingerprint and customer the claim already holds, so it can only confirm what is there).
+ */
+export function appliedEventItem(event: AppliedEvent, customerId: string, version: number, position: number): Record<string, unknown> {
+  return { pk: eventPk(event.eventId), sk: EVENT_SK, fingerprint: event.fingerprint, customerId, appliedVersion: version, position };
 }

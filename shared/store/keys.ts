@@ -33,6 +33,7 @@ export const shardKey = (shard: number): string => `SHARD#${shard}`;
 /** GSI3: customers with a deadline not yet assessed, by due date (sparse, KEYS_ONLY). */
 export const dueKey = (shard: number): string => `DUE#${shard}`;
 export const dueSortKey = (dueDate: string, customerId: string): string => `${dueDate}#${customerId}`;
+export const customerOfDueKey = (sortKey: string): string => sortKey.slice(sortKey.indexOf('#') + 1);
 
 export const eventPk = (eventId: string): string => `EVENT#${eventId}`;
 export const EVENT_SK = 'EVENT';
@@ -40,6 +41,10 @@ export const CLOSE_PK = 'CLOSE';
 export const closeSk = (month: Month): string => `MONTH#${month}`;
 export const CLOSE_LATEST_SK = 'LATEST_STARTED';
 export const CLOSE_FINISHED_SK = 'LATEST_FINISHED';
+/** A customer held back from a month's close (its step kept failing), by shard for the retry. */
+export const heldSk = (shard: number, month: Month, customerId: string): string => `HELD#${shard}#${month}#${customerId}`;
+export const heldShardPrefix = (shard: number): string => `HELD#${shard}#`;
+export const HELD_PREFIX = 'HELD#';
 export const DEAD_LETTER_PK = 'DEADLETTER';
 
 export const INDEX = { byMonth: 'gsi1', byShard: 'gsi2', byDue: 'gsi3' } as const;

@@ -10,7 +10,7 @@ import { startTestPipeline } from '#test/support/pipeline.ts';
 let t: Awaited<ReturnType<typeof startTestPipeline>>;
 const NOW = jst('2027-12-15');
 const get = async (path: string, now = NOW) => {
-  const response = await handleFinanceRequest({ reads: t.reads, closes: t.pipeline.closes }, 'GET', path, now);
+  const response = await handleFinanceRequest({ reads: t.reads, closes: t.pipeline.closes, holds: t.pipeline.holds }, 'GET', path, now);
   return { ...response, json: response.contentType === 'application/json' ? JSON.parse(response.body) : undefined };
 };
 
