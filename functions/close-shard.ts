@@ -3,6 +3,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { HELD_LOG_MESSAGE } from '#shared/runtime/log-messages.ts';
 import { closeShard, type CloseShardMessage } from '#shared/runtime/month-close.ts';
 import { pipelineFromEnv, requiredEnv } from '#shared/runtime/pipeline.ts';
 import { logger } from './lib/logger.ts';
@@ -21,7 +22,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handl
       const result = await closeShard(pipeline, message, new Date().toISOString(), { hasTime: () => context.getRemainingTimeInMillis() > RESERVE_MS });
       if (result.continueAfter) await sendToQueue(queueUrl, JSON.stringify({ ...message, after: result.continueAfter }));
       // One line per held customer: the metric filter behind the "customers held" alarm counts them.
-      for (const held of result.held) logger.error('customer held from the close', { month: held.month, customerId: held.customerId, reason: held.reason });
+      for (const held of result.held) logger.error(HELD_LOG_MESSAGE, { month: held.month, customerId: held.customerId, reason: held.reason });
       for (const customerId of result.released) logger.info('held customer closed', { month: message.month, customerId });
       logger.info('close shard progress', { month: message.month, shard: message.shard, closed: result.closed, held: result.held.length, continueAfter: result.continueAfter });
     },

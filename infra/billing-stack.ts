@@ -134,7 +134,8 @@ export class BillingStack extends Stack {
     const closeWork = new WorkQueue(this, 'CloseQueue', { consumerTimeout: CLOSE_SHARD.timeout, maxReceiveCount: CLOSE_MAX_RECEIVE_COUNT });
     const closeQueueUrl = { CLOSE_QUEUE_URL: closeWork.queue.queueUrl };
     const closeStart = lambda('CloseStart', OPERATION_ENTRIES.closeStart, CLOSE_START, { environment: closeQueueUrl, deadLetterQueue: invocationDeadLetters });
-    closeStart.grantTable(table, ['GetItem', 'PutItem']);
+    // Query: the held customers of a closed month, whose shards a re-run sends again.
+    closeStart.grantTable(table, ['GetItem', 'PutItem', 'Query']);
     closeWork.queue.grantSendMessages(closeStart);
 
     const closeShard = lambda('CloseShard', OPERATION_ENTRIES.closeShard, CLOSE_SHARD, {
@@ -145,10 +146,12 @@ export class BillingStack extends Stack {
     });
     closeShard.addEventSource(new SqsEventSource(closeWork.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: CLOSE_SHARD_MAX_CONCURRENCY }));
     acknowledgeQueueConsumer(closeShard);
-    closeShard.grantTable(table, CUSTOMER_STEP, [INDEX.byShard]);
+    // Query and DeleteItem: the shard's held customers, retried and released.
+    closeShard.grantTable(table, [...CUSTOMER_STEP, 'Query', 'DeleteItem'], [INDEX.byShard]);
     closeWork.queue.grantSendMessages(closeShard);
     bus.grantPutEventsTo(closeShard);
     alarms.onCloseFailure(closeStart, closeShard, closeWork.deadLetterQueue);
+    alarms.onHeldCustomers(closeShard.logGroup);
 
     const sweep = lambda('Sweep', OPERATION_ENTRIES.sweep, SWEEP, { deadLetterQueue: invocationDeadLetters });
     sweep.grantTable(table, CUSTOMER_STEP, [INDEX.byDue]);

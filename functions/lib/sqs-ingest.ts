@@ -5,6 +5,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ingestMessage, RetryLaterError, type IngestDeps, type IngestResult } from '#shared/runtime/ingest.ts';
+import { DEAD_LETTERED_LOG_MESSAGE } from '#shared/runtime/log-messages.ts';
 import { logger } from './logger.ts';
 
 export interface IngestHandlerOptions {
@@ -24,7 +25,7 @@ export function makeIngestHandler(deps: IngestDeps, consumer: string, options: I
       const result = await ingestMessage(deps, { consumer, body: record.body, delivery }, now());
       options.onResult?.(result);
       if (result.result === 'dead-lettered') {
-        logger.warn('event dead-lettered', { consumer, messageId: record.messageId, reason: result.reason, eventId: result.letter.eventId, customerId: result.letter.customerId });
+        logger.warn(DEAD_LETTERED_LOG_MESSAGE, { consumer, messageId: record.messageId, reason: result.reason, eventId: result.letter.eventId, customerId: result.letter.customerId });
       } else if (result.result === 'not-ours') {
         logger.debug('detail-type not handled here', { consumer, detailType: result.detailType });
       } else {

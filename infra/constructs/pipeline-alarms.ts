@@ -11,12 +11,11 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEAD_LETTERED_LOG_MESSAGE, HELD_LOG_MESSAGE } from '#shared/runtime/log-messages.ts';
 import { acknowledgeRule } from '../compliance.ts';
 import { DeadLetterQueue } from './queues.ts';
 
 const PERIOD = Duration.minutes(5);
-/** What the ingest functions log when they store an event as a dead letter in the table. */
-const DEAD_LETTERED_MESSAGE = 'event dead-lettered';
 
 export interface PipelineAlarmsProps {
   /** Prefixes alarm names, which are unique per account and region. */
@@ -75,11 +74,18 @@ export class PipelineAlarms extends Construct {
   countDeadLettered(logGroup: ILogGroup, id: string): void {
     new MetricFilter(this, id, {
       logGroup,
-      filterPattern: FilterPattern.stringValue('$.message', '=', DEAD_LETTERED_MESSAGE),
+      filterPattern: FilterPattern.stringValue('$.message', '=', DEAD_LETTERED_LOG_MESSAGE),
       metricNamespace: this.deadLetteredMetric.namespace,
       metricName: this.deadLetteredMetric.metricName,
       metricValue: '1',
     });
+  }
+
+  /** Customers held back from a month's close (their close step kept failing): one alarm, counted from close-shard's log. */
+  onHeldCustomers(logGroup: ILogGroup): void {
+    const metric = new Metric({ namespace: this.deadLetteredMetric.namespace, metricName: 'CustomersHeld', statistic: 'Sum', period: PERIOD });
+    new MetricFilter(this, 'CustomersHeldFilter', { logGroup, filterPattern: FilterPattern.stringValue('$.message', '=', HELD_LOG_MESSAGE), metricNamespace: metric.namespace, metricName: metric.metricName, metricValue: '1' });
+    this.alarm('CustomersHeld', metric, "Customers were held back from a month's close: the month closed without them. Read the report's held list for the reasons, fix the cause, and re-run close-start for the month (docs/deploy.md).");
   }
 
   /** The monthly close as one alarm: its start or shard functions fail, or a shard message dead-letters. */

@@ -234,8 +234,9 @@ describe('IAM', () => {
   const CUSTOMER_STEP = ['BatchGetItem', 'BatchWriteItem', 'GetItem', 'PutItem', 'UpdateItem'];
   const TABLE_ACCESS: Record<string, { table: string[]; indexes: string[] }> = {
     ...Object.fromEntries(ROUTES.map((route) => [route.handlerEntry, { table: CUSTOMER_STEP, indexes: [] }])),
-    [OPERATION_ENTRIES.closeStart]: { table: ['GetItem', 'PutItem'], indexes: [] },
-    [OPERATION_ENTRIES.closeShard]: { table: CUSTOMER_STEP, indexes: ['gsi2'] },
+    // Query: a closed month's held customers (CLOSE partition); DeleteItem: a released hold.
+    [OPERATION_ENTRIES.closeStart]: { table: ['GetItem', 'PutItem', 'Query'], indexes: [] },
+    [OPERATION_ENTRIES.closeShard]: { table: [...CUSTOMER_STEP, 'DeleteItem', 'Query'].sort(), indexes: ['gsi2'] },
     [OPERATION_ENTRIES.sweep]: { table: CUSTOMER_STEP, indexes: ['gsi3'] },
     [OPERATION_ENTRIES.financeApi]: { table: ['GetItem', 'Query'], indexes: ['gsi1'] },
     [OPERATION_ENTRIES.redrive]: { table: ['DeleteItem', 'Query'], indexes: [] },
@@ -299,15 +300,21 @@ describe('alarms', () => {
     }
   });
 
-  it('name the monthly close’s failure, count events dead-lettered in the table, and all notify the alarm topic', () => {
+  it('name the monthly close’s failure, count events dead-lettered in the table and customers held from a close, and all notify the alarm topic', () => {
     const topicId = only(ofType('AWS::SNS::Topic'), 'topic')[0];
     const alarms = ofType('AWS::CloudWatch::Alarm');
-    expect(alarms.map(([, a]) => a.Properties.AlarmName)).toEqual(expect.arrayContaining([`${TEST_CONTEXT.prefix}-MonthlyCloseFailed`, `${TEST_CONTEXT.prefix}-EventsDeadLettered`]));
-    expect(ofType('AWS::Logs::MetricFilter')).toHaveLength(ROUTES.length);
+    expect(alarms.map(([, a]) => a.Properties.AlarmName)).toEqual(expect.arrayContaining([`${TEST_CONTEXT.prefix}-MonthlyCloseFailed`, `${TEST_CONTEXT.prefix}-EventsDeadLettered`, `${TEST_CONTEXT.prefix}-CustomersHeld`]));
     for (const [id, alarm] of alarms) expect(asArray(alarm.Properties.AlarmActions).map(referencedId), id).toEqual([topicId]);
-    // The metric counts the line ingest writes for each dead letter: the two must say the same.
-    const logged = /logger\.\w+\('([^']*dead-letter[^']*)'/.exec(readFileSync(join(REPO_ROOT, 'functions/lib/sqs-ingest.ts'), 'utf8'))?.[1];
-    for (const [id, filter] of ofType('AWS::Logs::MetricFilter')) expect(filter.Properties.FilterPattern, id).toBe(`{ $.message = "${logged}" }`);
+    // Each metric counts a line a function writes: the filter and the function must say the same.
+    const logged = (file: string, pattern: RegExp) => pattern.exec(readFileSync(join(REPO_ROOT, file), 'utf8'))?.[1];
+    const deadLettered = logged('shared/runtime/log-messages.ts', /DEAD_LETTERED_LOG_MESSAGE = '([^']*)'/);
+    const held = logged('shared/runtime/log-messages.ts', /HELD_LOG_MESSAGE = '([^']*)'/);
+    expect(readFileSync(join(REPO_ROOT, 'functions/lib/sqs-ingest.ts'), 'utf8')).toContain('logger.warn(DEAD_LETTERED_LOG_MESSAGE');
+    expect(readFileSync(join(REPO_ROOT, 'functions/close-shard.ts'), 'utf8')).toContain('logger.error(HELD_LOG_MESSAGE');
+    const patterns = ofType('AWS::Logs::MetricFilter').map(([, filter]) => filter.Properties.FilterPattern);
+    expect(patterns.filter((p) => p === `{ $.message = "${deadLettered}" }`)).toHaveLength(ROUTES.length);
+    expect(patterns.filter((p) => p === `{ $.message = "${held}" }`)).toHaveLength(1);
+    expect(patterns).toHaveLength(ROUTES.length + 1);
     const [, subscription] = only(ofType('AWS::SNS::Subscription'), 'subscription');
     expect(subscription.Properties).toMatchObject({ Protocol: 'email', Endpoint: TEST_CONTEXT.alarmEmail });
   });
