@@ -8,6 +8,8 @@ import { sweepDue } from '#shared/runtime/sweep.ts';
 import type { LocalBus } from './local-bus.ts';
 import type { LocalClock } from './local-clock.ts';
 import type { LocalQueue } from './local-queue.ts';
+import { logger } from '../functions/lib/logger.ts';
+import { HELD_LOG_MESSAGE } from '#shared/runtime/log-messages.ts';
 
 export interface AdminResponse {
   status: number;
@@ -89,16 +91,21 @@ async function close(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
     throw error;
   }
   let customers = 0;
+  const released: string[] = [];
   const work = [...messages];
   const worker = async () => {
     for (let message = work.shift(); message; message = work.shift()) {
       const result = await closeShard(deps.pipeline, message, deps.clock.now());
       customers += result.closed;
+      released.push(...result.released);
+      for (const h of result.held) logger.error(HELD_LOG_MESSAGE, { month: h.month, customerId: h.customerId, reason: h.reason });
       if (result.continueAfter) work.push({ ...message, after: result.continueAfter });
     }
   };
   await Promise.all(Array.from({ length: SHARD_CONCURRENCY }, worker));
-  return ok({ month, status: started.status, shards: started.shards, customers });
+  // Every customer still held from this month, whichever run held it: "closed, N held".
+  const held = (await deps.pipeline.holds.all(month)).map(({ customerId, reason, heldAt }) => ({ customerId, reason, heldAt }));
+  return ok({ month, status: started.status, shards: started.shards, customers, held, released });
 }
 
 /** Delivers until every queue is empty, back-off ignored; returns the counts since start. */

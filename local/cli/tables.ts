@@ -92,7 +92,9 @@ export function monthReportTable(report: MonthReport): string {
     ['Total 合計', formatYen(totals.totalYen)],
   );
   const kinds = byKind.length > 0 ? byKind.toString() : '(no entries)';
-  return [`Report ${report.month}: ${report.statements} statement${report.statements === 1 ? '' : 's'}`, kinds, byTax.toString(), totalsTable.toString()].join('\n');
+  const held = (report.held ?? []).map((h) => `held from the close: ${h.customerId} (since ${jstTimestamp(h.heldAt)}): ${h.reason}`);
+  const heldNote = held.length > 0 ? `, ${held.length} customer${held.length === 1 ? '' : 's'} held (not in the totals)` : '';
+  return [`Report ${report.month}: ${report.statements} statement${report.statements === 1 ? '' : 's'}${heldNote}`, kinds, byTax.toString(), totalsTable.toString(), ...held].join('\n');
 }
 
 /**

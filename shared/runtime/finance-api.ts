@@ -1,7 +1,7 @@
 // The finance API of contract §3, independent of how a request arrives (API Gateway in the
 // cloud, the local HTTP server locally): a method and a path in, a status and a body out.
-import { ENTRY_KINDS, lookbackMonths, statementAccess, type LedgerEntry, type Month, type Statement } from '../domain/index.ts';
-import { CUSTOMER_ID_MAX } from '../schemas/primitives.ts';
+import { addYen, ENTRY_KINDS, lookbackMonths, statementAccess, type LedgerEntry, type Month, type Statement } from '../domain/index.ts';
+import { CUSTOMER_ID_MAX, isAsciiId } from '../schemas/primitives.ts';
 import type { CloseStatusStore } from '../store/close-status.ts';
 import type { HeldCustomer, HeldCustomerStore } from '../store/held-customers.ts';
 import type { LedgerReads } from '../store/ledger-reads.ts';
@@ -37,7 +37,7 @@ export async function handleFinanceRequest(deps: FinanceDeps, method: string, pa
   if (segments.some((s) => s === undefined)) return error(400, 'BAD_REQUEST', 'the path is not validly URL-encoded');
   const [root, id, sub, month, extra] = segments as string[];
   if (root === 'customers' && sub === 'statements' && extra === undefined && id !== undefined) {
-    if (id.length < 1 || id.length > CUSTOMER_ID_MAX) return error(400, 'BAD_REQUEST', `customerId must be 1 to ${CUSTOMER_ID_MAX} characters`);
+    if (!isAsciiId(id, CUSTOMER_ID_MAX)) return error(400, 'BAD_REQUEST', `customerId must be 1 to ${CUSTOMER_ID_MAX} printable ASCII characters without spaces`);
     return month === undefined ? listMonths(deps, id, now) : getStatement(deps, id, month, now);
   }
   if (root === 'reports' && id !== undefined && month === undefined) {
@@ -109,15 +109,13 @@ export function buildMonthReport(month: Month, statements: readonly Statement[],
   for (const taxClass of ['taxable-10', 'non-taxable']) report.byTaxClass[taxClass] = { entries: 0, amountYen: 0 };
   for (const statement of statements) {
     // Tax is computed per statement (the invoice rule), so the report adds the statements' taxes.
-    report.totals.taxableYen += statement.totals.taxableYen;
-    report.totals.consumptionTaxYen += statement.totals.consumptionTaxYen;
-    report.totals.nonTaxableYen += statement.totals.nonTaxableYen;
-    report.totals.totalYen += statement.totals.totalYen;
+    // Checked sums: this is the one sum that grows with the population.
+    for (const key of ['taxableYen', 'consumptionTaxYen', 'nonTaxableYen', 'totalYen'] as const) report.totals[key] = addYen(report.totals[key], statement.totals[key], 'a month report total');
     for (const line of statement.lines) {
-      report.byKind[line.kind]!.entries++;
-      report.byKind[line.kind]!.amountYen += line.amountYen;
-      report.byTaxClass[line.taxClass]!.entries++;
-      report.byTaxClass[line.taxClass]!.amountYen += line.amountYen;
+      for (const sum of [report.byKind[line.kind]!, report.byTaxClass[line.taxClass]!]) {
+        sum.entries++;
+        sum.amountYen = addYen(sum.amountYen, line.amountYen, 'a month report sum by kind or tax class');
+      }
     }
   }
   return report;

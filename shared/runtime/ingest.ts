@@ -2,7 +2,7 @@
 // eventId, decide against the customer's aggregate, commit. Every way it can end is one of
 // the results below; only a retry throws, so that the queue redelivers the message.
 import { createHash } from 'node:crypto';
-import { decide, emptyEffects, type CustomerState, type Decision, type DecisionOutcome } from '../domain/index.ts';
+import { AmountOutOfRangeError, decide, emptyEffects, type CustomerState, type Decision, type DecisionOutcome } from '../domain/index.ts';
 import { getOwn } from '../domain/records.ts';
 import { fingerprintOf } from '../fingerprint.ts';
 import { parseInboundEvent, type InboundEvent } from '../schemas/inbound.ts';
@@ -112,7 +112,9 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
     });
   } catch (error) {
     // A customer whose steps keep failing is dead-lettered with the reason, never retried for ever.
+    // These fail the same way on every delivery: dead-lettered at once.
     if (error instanceof ItemLimitError) return deadLetter(error.message, idsOf(event));
+    if (error instanceof AmountOutOfRangeError) return deadLetter(`AMOUNT_OUT_OF_RANGE: ${error.message}`, idsOf(event));
     if (message.delivery >= MAX_DELIVERIES) return deadLetter(`STEP_FAILED_AFTER_${message.delivery}_DELIVERIES: ${error instanceof Error ? error.message : String(error)}`, idsOf(event));
     throw error;
   }

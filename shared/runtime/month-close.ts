@@ -2,7 +2,7 @@
 // shard, each shard closing its customers through the same commit protocol as events. No
 // customer holds back another (invariant 7): one whose step keeps failing is held with its
 // reason, the rest of its shard and the month close, and every later run retries it.
-import { closeMonth, jstMonth, addMonths, monthHasEnded, MonthNotEndedError, type Month } from '../domain/index.ts';
+import { AmountOutOfRangeError, closeMonth, jstMonth, addMonths, monthHasEnded, MonthNotEndedError, type Month } from '../domain/index.ts';
 import type { HeldCustomer } from '../store/held-customers.ts';
 import { ItemLimitError } from '../store/item-size.ts';
 import { SHARD_COUNT } from '../store/keys.ts';
@@ -85,7 +85,7 @@ async function closeCustomer(p: Pipeline, customerId: string, month: Month, now:
       return undefined;
     } catch (error) {
       failure = error;
-      if (error instanceof ItemLimitError) break; // the same state fails the same way
+      if (error instanceof ItemLimitError || error instanceof AmountOutOfRangeError) break; // the same state fails the same way
       await sleep(50 * 2 ** attempt);
     }
   }

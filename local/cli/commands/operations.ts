@@ -15,10 +15,25 @@ async function clock(ctx: CliContext, now: string | undefined, options: { real?:
   ctx.print(`${jstTimestamp(answer.now)} (${answer.now}${answer.fixed === false ? ', real time' : ''})`);
 }
 
+interface CloseAnswer {
+  month: string;
+  shards: number;
+  customers: number;
+  status?: string;
+  held?: { customerId: string; reason: string }[];
+  released?: string[];
+}
+
 async function close(ctx: CliContext, month: string): Promise<void> {
-  const answer = await ctx.client().json<{ month: string; shards: number; customers: number; status?: string }>('POST', '/admin/close', { month });
+  const answer = await ctx.client().json<CloseAnswer>('POST', '/admin/close', { month });
   const status = answer.status && answer.status !== 'started' ? ` (${answer.status})` : '';
-  ctx.print(`closed ${answer.month}${status}: ${answer.customers} customer${answer.customers === 1 ? '' : 's'} in ${answer.shards} shards`);
+  const held = answer.held ?? [];
+  const heldNote = held.length > 0 ? `, ${held.length} held` : '';
+  ctx.print(`closed ${answer.month}${status}: ${answer.customers} customer${answer.customers === 1 ? '' : 's'} in ${answer.shards} shards${heldNote}`);
+  for (const customerId of answer.released ?? []) ctx.print(`  closed now: ${customerId} (held before)`);
+  // A held customer has no statement for the month yet: say who and why, and what to do.
+  for (const h of held) ctx.print(`  held: ${h.customerId}: ${h.reason}`);
+  if (held.length > 0) ctx.print(`  fix the cause, then run "billing close ${answer.month}" again: it retries the held customers`);
 }
 
 async function sweep(ctx: CliContext): Promise<void> {

@@ -88,6 +88,13 @@ describe('monthReportTable', () => {
     expect(row(text, 'Statements 明細数')).toEqual(['Statements 明細数', '1']);
     expect(row(text, 'Total 合計')).toEqual(['Total 合計', '¥51,458']);
   });
+
+  it('says how many customers are held from the close, who and why, and that they are not in the totals', () => {
+    const held = [{ customerId: 'CUST-9', month: '2026-10', shard: 3, reason: 'ItemLimitError: CUSTOMER_STATE_LIMIT: …', heldAt: '2026-11-01T01:00:00+09:00' }];
+    const lines = monthReportTable(buildMonthReport('2026-10', [october], held)).split('\n');
+    expect(lines[0]).toBe('Report 2026-10: 1 statement, 1 customer held (not in the totals)');
+    expect(lines.at(-1)).toBe('held from the close: CUST-9 (since 2026-11-01 01:00 JST): ItemLimitError: CUSTOMER_STATE_LIMIT: …');
+  });
 });
 
 describe('summaries', () => {
