@@ -9,7 +9,7 @@ import { documentClient } from '#shared/store/client.ts';
 import { LedgerReads } from '#shared/store/ledger-reads.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
 import { startBusCapture } from '#test/support/bus-capture.ts';
-import { LOCAL_CREDENTIALS } from '#test/support/dynamo.ts';
+import { LOCAL_CREDENTIALS, testStore } from '#test/support/dynamo.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
 
 export interface Environment {
@@ -54,3 +54,9 @@ export const childProcess: EnvironmentFactory = async () => {
     },
   };
 };
+
+/**
+ * The store the test run picked (BILLING_TEST_STORE): a table of its own on the run's DynamoDB
+ * Local, or a dynalite child process. Only inside vitest, whose globalSetup starts DynamoDB Local.
+ */
+export const chosenStore: EnvironmentFactory = () => (testStore() === 'dynamodb-local' ? inProcess() : childProcess());

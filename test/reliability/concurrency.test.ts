@@ -2,13 +2,13 @@
 // the events gives, the order the aggregates recorded them in (bench/reliability/concurrency.ts).
 import { describe, expect, it } from 'vitest';
 import { concurrencyCheck } from '../../bench/reliability/concurrency.ts';
-import { childProcess } from '../../bench/reliability/environment.ts';
+import { chosenStore } from '../../bench/reliability/environment.ts';
 
 const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
 
 describe(`concurrent handlers (seed ${seed}: CHAOS_SEED=${seed} to replay)`, () => {
   it('50 concurrent handlers on 5 customers leave a serial-equivalent ledger and lose nothing', async () => {
-    const report = await concurrencyCheck({ seed, customers: 5, handlers: 50, environment: childProcess });
+    const report = await concurrencyCheck({ seed, customers: 5, handlers: 50, environment: chosenStore });
     expect(report.handlers).toBe(50);
     expect(report.versionConflicts, 'writers really raced').toBeGreaterThan(0);
     expect(report.differences).toEqual([]);

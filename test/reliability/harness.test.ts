@@ -5,7 +5,7 @@ import type { CustomerState } from '#shared/domain/index.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { CustomerStore, type OutboxEntry } from '#shared/store/customer-store.ts';
 import { concurrencyCheck } from '../../bench/reliability/concurrency.ts';
-import { childProcess } from '../../bench/reliability/environment.ts';
+import { chosenStore } from '../../bench/reliability/environment.ts';
 import { streamCheck } from '../../bench/reliability/stream-check.ts';
 
 const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
@@ -33,13 +33,13 @@ const withStore = (Store: typeof CustomerStore) => (p: Pipeline): Pipeline => ({
 
 describe(`the harness catches a broken commit protocol (seed ${seed})`, () => {
   it('a store that drops the outbox: crashes after the commit lose entries, and the streams check says so', async () => {
-    const report = await streamCheck({ seed, customers: 6, months: 8, sweepEveryDays: 10_000, concurrency: 8, crashRate: 0.6, oracle: 'engine', environment: childProcess, chaosPipeline: withStore(StoreWithoutOutbox) });
+    const report = await streamCheck({ seed, customers: 6, months: 8, sweepEveryDays: 10_000, concurrency: 8, crashRate: 0.6, oracle: 'engine', environment: chosenStore, chaosPipeline: withStore(StoreWithoutOutbox) });
     expect(report.chaos.crashes.ingest['after-commit'] + report.chaos.crashes.close['after-commit']).toBeGreaterThan(0);
     expect(report.mismatches.length).toBeGreaterThan(0);
   }, 120_000);
 
   it('a store that commits without the version condition: concurrent handlers lose updates, and the concurrency check says so', async () => {
-    const report = await concurrencyCheck({ seed, customers: 5, handlers: 50, months: 8, pipeline: withStore(StoreWithoutVersionCheck), environment: childProcess });
+    const report = await concurrencyCheck({ seed, customers: 5, handlers: 50, months: 8, pipeline: withStore(StoreWithoutVersionCheck), environment: chosenStore });
     expect(report.differences.length + report.lost.length).toBeGreaterThan(0);
   }, 120_000);
 });

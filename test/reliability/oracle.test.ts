@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { compare } from '../../bench/reliability/compare.ts';
 import { engineOracle } from '../../bench/reliability/engine-oracle.ts';
-import { childProcess } from '../../bench/reliability/environment.ts';
+import { chosenStore } from '../../bench/reliability/environment.ts';
 import { tableOracle } from '../../bench/reliability/stream-check.ts';
 import { buildTimeline } from '../../bench/reliability/streams.ts';
 
@@ -13,7 +13,7 @@ const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
 describe(`the oracle on the engine (seed ${seed}: CHAOS_SEED=${seed} to replay)`, () => {
   it('equals the oracle run through the pipeline in a table, customer by customer', async () => {
     const timeline = buildTimeline({ seed, customers: 20, sweepEveryDays: 28 });
-    const { stats, snapshot } = await tableOracle(timeline, seed, childProcess);
+    const { stats, snapshot } = await tableOracle(timeline, seed, chosenStore);
     expect(stats.handlerErrors).toEqual([]);
     expect(compare(timeline, engineOracle(timeline), snapshot).mismatches).toEqual([]);
     // Not vacuous: the streams billed, closed, and had events wait and be redriven.

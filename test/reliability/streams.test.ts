@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CRASH_POINTS } from '../../bench/reliability/crash.ts';
 import { FUZZ_KINDS, fuzzCase } from '../../bench/reliability/fuzz-cases.ts';
 import { fuzzCheck, type FuzzReport } from '../../bench/reliability/fuzz-run.ts';
-import { childProcess } from '../../bench/reliability/environment.ts';
+import { chosenStore } from '../../bench/reliability/environment.ts';
 import { streamCheck } from '../../bench/reliability/stream-check.ts';
 
 // A fresh seed each run, as fast-check would pick; a failure names it for the replay.
@@ -17,7 +17,7 @@ const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
 describe(`randomized streams against the oracle (seed ${seed}: CHAOS_SEED=${seed} to replay)`, () => {
   it('duplicated, overtaking, re-offset and crashed deliveries give exactly the oracle ledger; fuzzed inputs are dead-lettered and change nothing', async () => {
     let fuzz: FuzzReport | undefined;
-    const report = await streamCheck({ seed, customers: 50, sweepEveryDays: 28, concurrency: 8, crashRate: 0.35, oracle: 'engine', environment: childProcess }, async (env, r) => {
+    const report = await streamCheck({ seed, customers: 50, sweepEveryDays: 28, concurrency: 8, crashRate: 0.35, oracle: 'engine', environment: chosenStore }, async (env, r) => {
       const cases = fc.sample(fuzzCase(r.timeline.events.map((e) => e.inJst)), { seed, numRuns: 1_000 });
       fuzz = await fuzzCheck(env.pipeline, cases);
     });

@@ -1,23 +1,38 @@
-// An embedded dynalite for integration tests: the real AWS SDK v3 talks HTTP to it.
+// The store of the integration tests, reached by the real AWS SDK v3 over HTTP: an embedded
+// dynalite by default, or Amazon's DynamoDB Local with BILLING_TEST_STORE=dynamodb-local (one
+// JVM per vitest run, test/support/global-setup.ts). Either way each call gets a table of its own.
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { documentClient } from '#shared/store/client.ts';
-import { tableDefinition } from '#shared/store/table-definition.ts';
+import { DYNAMODB_LOCAL_ENDPOINT_VAR, LOCAL_CREDENTIALS, tableOn, type EmbeddedDynamo } from '../../local/embedded-dynamo.ts';
 
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export { LOCAL_CREDENTIALS };
 
-export async function startDynalite(tableName = 'billing-test') {
+export const TEST_STORES = ['dynalite', 'dynamodb-local'] as const;
+export type TestStore = (typeof TEST_STORES)[number];
+
+/** The store picked by BILLING_TEST_STORE (default dynalite); any other value is an error, not a silent default. */
+export function testStore(): TestStore {
+  const value = process.env.BILLING_TEST_STORE || 'dynalite';
+  if (!(TEST_STORES as readonly string[]).includes(value)) throw new Error(`BILLING_TEST_STORE=${value}: use one of ${TEST_STORES.join(', ')}`);
+  return value as TestStore;
+}
+
+export type TestTable = EmbeddedDynamo;
+
+export async function startTestStore(tableName = 'billing-test'): Promise<TestTable> {
+  const name = `${tableName}-${randomUUID()}`;
+  if (testStore() === 'dynamodb-local') {
+    const endpoint = process.env[DYNAMODB_LOCAL_ENDPOINT_VAR];
+    if (!endpoint) throw new Error(`BILLING_TEST_STORE=dynamodb-local but no ${DYNAMODB_LOCAL_ENDPOINT_VAR}: run the tests through vitest (its globalSetup starts DynamoDB Local)`);
+    return tableOn(endpoint, name, { dropOnStop: true });
+  }
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const config = { endpoint, region: 'local', credentials: LOCAL_CREDENTIALS };
-  await new DynamoDBClient(config).send(new CreateTableCommand(tableDefinition(tableName)));
-  const doc = documentClient(config);
-  return {
-    endpoint,
-    tableName,
-    doc,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const closeServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return tableOn(endpoint, name, { dropOnStop: false, onStop: closeServer }).catch(async (error: unknown) => {
+    await closeServer();
+    throw error;
+  });
 }

@@ -1,16 +1,17 @@
-// A whole pipeline for integration tests: dynalite through the real SDK, emitted events
-// published through the real EventBridge client to a capturing PutEvents endpoint.
+// A whole pipeline for integration tests: the test store (dynalite or DynamoDB Local, in a table
+// of its own) through the real SDK, emitted events published through the real EventBridge
+// client to a capturing PutEvents endpoint.
 import { createPipeline, type Pipeline } from '#shared/runtime/pipeline.ts';
 import { LedgerReads } from '#shared/store/ledger-reads.ts';
 import { makeIngestHandler } from '../../functions/lib/sqs-ingest.ts';
 import type { SQSRecord } from 'aws-lambda';
 import { startBusCapture } from './bus-capture.ts';
-import { startDynalite } from './dynamo.ts';
+import { startTestStore } from './dynamo.ts';
 import { busEventBody, sqsEvent, sqsRecord } from './sqs.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
 
 export async function startTestPipeline() {
-  const db = await startDynalite();
+  const db = await startTestStore();
   const bus = await startBusCapture();
   const pipeline: Pipeline = createPipeline(db.doc, db.tableName, bus.publisher);
   const reads = new LedgerReads(db.doc, db.tableName);

@@ -1,0 +1,24 @@
+// vitest's globalSetup: with BILLING_TEST_STORE=dynamodb-local, one DynamoDB Local JVM for the
+// whole run, its endpoint provided to every worker (test/support/worker-setup.ts), and the JVM
+// stopped at teardown, which vitest runs whether the tests passed or failed.
+import type { TestProject } from 'vitest/node';
+import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { testStore } from './dynamo.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dynamodbLocalEndpoint: string | null;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | void> {
+  if (testStore() !== 'dynamodb-local') {
+    project.provide('dynamodbLocalEndpoint', null);
+    return;
+  }
+  const started = Date.now();
+  const server = await startDynamoDbLocal();
+  console.log(`DynamoDB Local (pid ${server.pid}) answers on ${server.endpoint} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  project.provide('dynamodbLocalEndpoint', server.endpoint);
+  return () => server.stop();
+}
