@@ -1,10 +1,11 @@
 // 50 handler invocations at once on 5 customers: the table must hold what some serial order of
 // the events gives, the order the aggregates recorded them in (bench/reliability/concurrency.ts).
 import { describe, expect, it } from 'vitest';
+import { chaosSeed } from '#test/support/chaos-seed.ts';
 import { concurrencyCheck } from '../../bench/reliability/concurrency.ts';
 import { chosenStore } from '../../bench/reliability/environment.ts';
 
-const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
+const seed = chaosSeed();
 
 describe(`concurrent handlers (seed ${seed}: CHAOS_SEED=${seed} to replay)`, () => {
   it('50 concurrent handlers on 5 customers leave a serial-equivalent ledger and lose nothing', async () => {

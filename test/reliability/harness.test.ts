@@ -1,6 +1,7 @@
 // The harness can fail: run against a store with a bug the commit protocol exists to prevent,
 // it reports it. Without this, a harness that compared nothing would pass just the same.
 import { describe, expect, it } from 'vitest';
+import { chaosSeed } from '#test/support/chaos-seed.ts';
 import type { CustomerState } from '#shared/domain/index.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { CustomerStore, type OutboxEntry } from '#shared/store/customer-store.ts';
@@ -8,7 +9,7 @@ import { concurrencyCheck } from '../../bench/reliability/concurrency.ts';
 import { chosenStore } from '../../bench/reliability/environment.ts';
 import { streamCheck } from '../../bench/reliability/stream-check.ts';
 
-const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
+const seed = chaosSeed();
 
 /** Commits without the outbox: a crash after the commit loses the effects it carried. */
 class StoreWithoutOutbox extends CustomerStore {
@@ -31,7 +32,7 @@ class StoreWithoutVersionCheck extends CustomerStore {
 
 const withStore = (Store: typeof CustomerStore) => (p: Pipeline): Pipeline => ({ ...p, customers: new Store(p.doc, p.tableName) });
 
-describe(`the harness catches a broken commit protocol (seed ${seed})`, () => {
+describe(`the harness catches a broken commit protocol (seed ${seed}: CHAOS_SEED=${seed} to replay)`, () => {
   it('a store that drops the outbox: crashes after the commit lose entries, and the streams check says so', async () => {
     const report = await streamCheck({ seed, customers: 6, months: 8, sweepEveryDays: 10_000, concurrency: 8, crashRate: 0.6, oracle: 'engine', environment: chosenStore, chaosPipeline: withStore(StoreWithoutOutbox) });
     expect(report.chaos.crashes.ingest['after-commit'] + report.chaos.crashes.close['after-commit']).toBeGreaterThan(0);

@@ -2,13 +2,14 @@
 // only sound if the engine oracle is what the pipeline gives when nothing goes wrong. Here the
 // streams are applied once, in order, through a fresh table and on the engine, and compared.
 import { describe, expect, it } from 'vitest';
+import { chaosSeed } from '#test/support/chaos-seed.ts';
 import { compare } from '../../bench/reliability/compare.ts';
 import { engineOracle } from '../../bench/reliability/engine-oracle.ts';
 import { chosenStore } from '../../bench/reliability/environment.ts';
 import { tableOracle } from '../../bench/reliability/stream-check.ts';
 import { buildTimeline } from '../../bench/reliability/streams.ts';
 
-const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
+const seed = chaosSeed();
 
 describe(`the oracle on the engine (seed ${seed}: CHAOS_SEED=${seed} to replay)`, () => {
   it('equals the oracle run through the pipeline in a table, customer by customer', async () => {

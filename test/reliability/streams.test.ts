@@ -5,14 +5,14 @@
 // 1,000 fuzzed hostile inputs against the chaos run's table.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { chaosSeed } from '#test/support/chaos-seed.ts';
 import { CRASH_POINTS } from '../../bench/reliability/crash.ts';
 import { FUZZ_KINDS, fuzzCase } from '../../bench/reliability/fuzz-cases.ts';
 import { fuzzCheck, type FuzzReport } from '../../bench/reliability/fuzz-run.ts';
 import { chosenStore } from '../../bench/reliability/environment.ts';
 import { streamCheck } from '../../bench/reliability/stream-check.ts';
 
-// A fresh seed each run, as fast-check would pick; a failure names it for the replay.
-const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
+const seed = chaosSeed();
 
 describe(`randomized streams against the oracle (seed ${seed}: CHAOS_SEED=${seed} to replay)`, () => {
   it('duplicated, overtaking, re-offset and crashed deliveries give exactly the oracle ledger; fuzzed inputs are dead-lettered and change nothing', async () => {
