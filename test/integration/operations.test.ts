@@ -2,6 +2,7 @@
 // structured JSON with ids but never a birth date or a payment method.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { redriveDeadLetters } from '#shared/runtime/redrive.ts';
+import { logger } from '../../functions/lib/logger.ts';
 import { event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
 
@@ -38,10 +39,14 @@ describe('logs', () => {
       return true;
     };
     const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    // Test runs keep the logger silent (vitest.config.ts); here the INFO lines are the subject.
+    const level = logger.getLevelName();
+    logger.setLogLevel('INFO');
     try {
       await t.deliver([orderPlaced(jst('2026-01-05'), [{ deviceId: 'D9' }], { customerId: 'LOG-1', orderId: 'O9', birthDate: '1977-07-07', paymentMethod: 'debit_card', eventId: 'E-LOG' })]);
       await t.deliver(['{"detail-type":"OrderPlaced","detail":{"eventId":"E-BAD","customerId":"LOG-1","customer":{"birthDate":"1966-06-06"}}}']);
     } finally {
+      logger.setLogLevel(level);
       for (const spy of spies) spy.mockRestore();
     }
     const text = lines.join('');
