@@ -3,6 +3,7 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { expectedSourceFor, type InboundEvent } from '#shared/schemas/inbound.ts';
 import { startLocalStack, type LocalStackOptions } from '../../local/stack.ts';
+import { resetsOnlyRetryStrategy, retryingResets } from './connection-resets.ts';
 import { LOCAL_CREDENTIALS } from './dynamo.ts';
 
 export function entryOf(event: InboundEvent, overrides: Partial<PutEventsRequestEntry> = {}): PutEventsRequestEntry {
@@ -11,10 +12,13 @@ export function entryOf(event: InboundEvent, overrides: Partial<PutEventsRequest
 
 export async function startStack(options: LocalStackOptions = {}) {
   const stack = await startLocalStack({ port: 0, dataDir: null, ...options });
-  const client = new EventBridgeClient({ endpoint: stack.url, region: 'ap-northeast-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  const client = new EventBridgeClient({ endpoint: stack.url, region: 'ap-northeast-1', credentials: LOCAL_CREDENTIALS, retryStrategy: resetsOnlyRetryStrategy });
   const request = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${stack.url}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
-    const text = await response.text();
+    // Reads are idempotent and the admin operations safe to repeat: a reset connection is retried.
+    const { response, text } = await retryingResets(async () => {
+      const response = await fetch(`${stack.url}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+      return { response, text: await response.text() };
+    });
     let json: any;
     try {
       json = JSON.parse(text);
