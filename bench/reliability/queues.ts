@@ -158,9 +158,17 @@ export class DeliveryQueues {
       if (messages.length > 0) batches.push({ consumer, messages });
     }
     if (batches.length === 0) {
-      // No random pick matched a lane head's queue: take one head for sure, so every round progresses.
-      const [customerId, lane] = this.lanes.entries().next().value!;
-      batches.push({ consumer: lane[0]!.event.consumer, messages: [this.takeFromLane(customerId, lane[0]!.event.consumer, inFlight)!] });
+      // No random pick found a record (a lane head of its queue, or a copy in its pool): take one
+      // for sure, so every round progresses. Once the lanes are empty only copies are left, and
+      // all the picks may have drawn queues whose pools are empty.
+      const head = this.lanes.entries().next().value;
+      if (head) {
+        const [customerId, lane] = head;
+        batches.push({ consumer: lane[0]!.event.consumer, messages: [this.takeFromLane(customerId, lane[0]!.event.consumer, inFlight)!] });
+      } else {
+        const consumer = CONSUMERS.find((c) => this.copies.get(c)!.length > 0)!;
+        batches.push({ consumer, messages: [this.takeCopy(consumer)!] });
+      }
     }
     const crashed = await Promise.all(batches.map((b) => this.invoke(b.consumer, b.messages)));
     if (crashed.some(Boolean)) processingClock.visibilityTimeoutElapsed();
