@@ -90,8 +90,9 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
   const event = parsed.event;
   const fingerprint = fingerprintOf(event);
   const { eventId, customerId } = event.detail;
-  const duplicate = (state: CustomerState): Decision => ({ outcome: { outcome: 'duplicate' }, state, effects: emptyEffects(), changed: false });
-  let reused = false;
+  const unchanged = (outcome: DecisionOutcome) => (state: CustomerState): Decision => ({ outcome, state, effects: emptyEffects(), changed: false });
+  const duplicate = unchanged({ outcome: 'duplicate' });
+  const reused = unchanged({ outcome: 'invalid', reason: `EVENT_ID_REUSED: event ${eventId} was already received with a different detail` });
   let decision: Decision;
   try {
     decision = await runCustomerStep(deps, customerId, (state) => decide(state, event, fingerprint), {
@@ -104,21 +105,19 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
         if (getOwn(state.processed, eventId) !== undefined) return undefined;
         if (attempt === 1) {
           const claim = await deps.events.claim(eventId, fingerprint, customerId, now);
-          reused = claim === 'reused';
-          return claim === 'new' ? undefined : duplicate;
+          return claim === 'new' ? undefined : claim === 'applied' ? duplicate : reused;
         }
         return (await deps.events.isApplied(eventId)) ? duplicate : undefined;
       },
     });
   } catch (error) {
-    // A customer whose steps keep failing is dead-lettered with the reason, never retried for ever.
-    // These fail the same way on every delivery: dead-lettered at once.
+    // A customer whose steps keep failing is dead-lettered with the reason, never retried for
+    // ever; a step that fails the same way on every delivery, at once.
     if (error instanceof ItemLimitError) return deadLetter(error.message, idsOf(event));
     if (error instanceof AmountOutOfRangeError) return deadLetter(`AMOUNT_OUT_OF_RANGE: ${error.message}`, idsOf(event));
     if (message.delivery >= MAX_DELIVERIES) return deadLetter(`STEP_FAILED_AFTER_${message.delivery}_DELIVERIES: ${error instanceof Error ? error.message : String(error)}`, idsOf(event));
     throw error;
   }
-  if (reused) return deadLetter(`EVENT_ID_REUSED: event ${eventId} was already received with a different detail`, idsOf(event));
   // The first commit of a customer (or its redelivery) may have raced the start of a close.
   if (decision.state.version === 1) await closeMissedMonths(deps, customerId, decision.state.closedThrough, now);
   const outcome = decision.outcome;

@@ -74,6 +74,11 @@ describe('one customer with 10,000 events of maximum-length ids and 1,000-charac
     // Every one again, in another order: all duplicates, nothing new.
     const again = await deliverEach([...bodies].reverse().filter((_, i) => i % 10 === 0));
     expect(Object.fromEntries(again)).toEqual({ duplicate: 1_000 });
+    // An eventId the aggregate has long forgotten, sent with another detail, is still refused.
+    const reused = busEventBody(event('OrderVoided', { eventId: eventId(30), customerId, occurredAt: jst('2026-11-16'), orderId, reason: 'another detail' }));
+    expect(await deliverEach([reused])).toEqual(new Map([['dead-lettered', 1]]));
+    expect(await t.pipeline.deadLetters.list(10)).toMatchObject([{ reason: expect.stringMatching(/^EVENT_ID_REUSED: /) }]);
+    await t.pipeline.deadLetters.remove((await t.pipeline.deadLetters.list(10))[0]!.id);
 
     // ~20 KB of refused orders and at most PROCESSED_WINDOW maximum-length eventIds; before, the
     // eventIds alone passed 400 KB after about 2,000 events.
