@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CustomerState } from '#shared/domain/index.ts';
 import { handleFinanceRequest } from '#shared/runtime/finance-api.ts';
 import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
+import { sweepDue } from '#shared/runtime/sweep.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { CustomerStore, type OutboxEntry } from '#shared/store/customer-store.ts';
 import { closeTimeFor, event, jst, orderPlaced } from '#test/support/scenario.ts';
@@ -101,5 +102,24 @@ describe('a customer whose close step keeps failing', () => {
     expect((await pipeline.holds.all()).map((h) => h.month)).toEqual(['2026-11', '2026-12']);
     expect(await pipeline.closes.closedThrough()).toBe('2026-12');
     for (const id of GOOD) expect(await t!.reads.statement(id, '2026-12')).toBeDefined();
+  });
+});
+
+describe('a customer whose sweep step keeps failing', () => {
+  it('does not stop the sweep of the others; the sweep then fails naming it, so it is retried and alarmed', async () => {
+    t = await startTestPipeline();
+    const store = new FaultyStore(t.db.doc, t.db.tableName);
+    const pipeline: Pipeline = { ...t.pipeline, customers: store };
+    for (const customerId of ['SWI-1', 'SWI-BAD', 'SWI-2']) {
+      await t.deliver([orderPlaced(jst('2026-11-02'), [{ deviceId: 'D1', protectionFeeYen: 418 }], { customerId, orderId: `${customerId}-O` })]);
+      await t.deliver([event('DeviceDelivered', { customerId, occurredAt: jst('2026-11-02'), orderId: `${customerId}-O`, deviceId: 'D1' })]);
+      await t.deliver([event('ClaimFiled', { customerId, occurredAt: jst('2027-01-05'), claimId: 'K1', deviceId: 'D1', cause: 'total_loss', incidentDate: '2027-01-04' })]);
+      await t.deliver([event('ReplacementDelivered', { customerId, occurredAt: jst('2027-01-10'), claimId: 'K1' })]); // D+15 = 25 Jan
+    }
+    store.failing.add('SWI-BAD');
+    await expect(sweepDue(pipeline, jst('2027-01-26'))).rejects.toThrow(/the sweep failed for 1 customer\(s\), the others were swept: SWI-BAD: simulated store fault/);
+    for (const customerId of ['SWI-1', 'SWI-2']) expect((await t.reads.customerEntries(customerId, '2027-01')).filter((e) => e.kind === 'late_return_penalty')).toHaveLength(1);
+    store.failing.clear();
+    expect(await sweepDue(pipeline, jst('2027-01-26'))).toEqual({ customers: 1, assessed: 1 });
   });
 });
