@@ -4,7 +4,7 @@ import { MonthNotEndedError } from '#shared/domain/index.ts';
 import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { redriveDeadLetters } from '#shared/runtime/redrive.ts';
-import { sweepDue } from '#shared/runtime/sweep.ts';
+import { SweepFailedError, sweepDue } from '#shared/runtime/sweep.ts';
 import type { LocalBus } from './local-bus.ts';
 import type { LocalClock } from './local-clock.ts';
 import type { LocalQueue } from './local-queue.ts';
@@ -49,7 +49,7 @@ export async function handleAdmin(deps: AdminDeps, method: string, url: URL, bod
     case 'POST /admin/close':
       return close(deps, body);
     case 'POST /admin/sweep':
-      return ok({ asOf: deps.clock.now(), ...(await sweepDue(deps.pipeline, deps.clock.now())) });
+      return sweep(deps);
     case 'POST /admin/drain':
       return ok(await drain(deps));
     case 'GET /admin/dead-letters':
@@ -76,6 +76,16 @@ function setClock(deps: AdminDeps, body: unknown): AdminResponse {
     return fail(400, 'BAD_REQUEST', (error as Error).message);
   }
   return ok({ now: deps.clock.now(), fixed: deps.clock.isSet });
+}
+
+/** The sweep as of the clock; customers whose step failed are named (the others were swept). */
+async function sweep(deps: AdminDeps): Promise<AdminResponse> {
+  try {
+    return ok({ asOf: deps.clock.now(), ...(await sweepDue(deps.pipeline, deps.clock.now())) });
+  } catch (error) {
+    if (error instanceof SweepFailedError) return { status: 500, body: { error: 'SWEEP_FAILED', message: error.message, failures: error.failures } };
+    throw error;
+  }
 }
 
 /** The whole close in this request: start, then every shard message, as the close queue would run them. */
