@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { policy, type LedgerEntry } from '#shared/domain/index.ts';
 import { Customer } from '#test/support/scenario.ts';
 import { boundaryEvents, boundaryInvalidCases } from '../../bench/reliability/boundary-cases.ts';
-import { childProcess } from '../../bench/reliability/environment.ts';
+import { chosenStore } from '../../bench/reliability/environment.ts';
 import { boundaryCheck, fuzzCheck } from '../../bench/reliability/fuzz-run.ts';
 
 const byId = (a: LedgerEntry, b: LedgerEntry) => (`${a.customerId}#${a.entryId}` < `${b.customerId}#${b.entryId}` ? -1 : 1);
@@ -29,7 +29,7 @@ describe('events at the edges of the contract', () => {
   });
 
   it('are all applied through the handlers; each with one id or amount just outside is dead-lettered naming it', async () => {
-    const env = await childProcess();
+    const env = await chosenStore();
     try {
       const applied = await boundaryCheck(env.pipeline, events);
       expect(applied).toMatchObject({ inputs: events.length, processed: events.length, handlerCrashes: 0, deadLettered: [] });
