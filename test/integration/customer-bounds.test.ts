@@ -92,7 +92,9 @@ describe('one customer with 10,000 events of maximum-length ids and 1,000-charac
     // 1,666 (installment 1 of 39,800 / 24) + 250 (418 prorated over 18 of 30 days).
     expect(await t.reads.statement(customerId, '2026-11')).toMatchObject({ totals: { totalYen: 1_916 } });
     expect(await t.pipeline.deadLetters.list(10)).toEqual([]);
-  }, 600_000);
+    // 130 s on dynalite and 230 s on DynamoDB Local on an idle 2-core machine, 400 s on DynamoDB
+    // Local in a loaded CI run: room for a busier one.
+  }, 1_200_000);
 });
 
 describe('a customer that would outgrow its state budget', () => {
