@@ -125,6 +125,11 @@ export interface CustomerState {
   claims: Record<string, ClaimState>;
   /** eventId → fingerprint of its detail, for idempotency and EVENT_ID_REUSED. */
   processed: Record<string, string>;
+  /**
+   * The version at which the store last handed `processed` to the event registry and emptied
+   * it (the store's bound on the aggregate; the rules never read it).
+   */
+  forgottenAt?: number;
   /** Ledger entries of months not yet closed (also written out as ledger items). */
   openEntries: LedgerEntry[];
 }

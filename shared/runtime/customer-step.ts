@@ -59,7 +59,7 @@ async function baseState(deps: StepDeps, stored: StoredCustomer): Promise<Custom
   const { state } = stored;
   if (Object.keys(state.processed).length < PROCESSED_WINDOW) return state;
   await deps.customers.markApplied(state.customerId, state.processed, state.version);
-  return { ...state, processed: {} };
+  return { ...state, processed: {}, forgottenAt: state.version };
 }
 
 export interface StepOptions<R> {

@@ -94,6 +94,7 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
   const duplicate = unchanged({ outcome: 'duplicate' });
   const reused = unchanged({ outcome: 'invalid', reason: `EVENT_ID_REUSED: event ${eventId} was already received with a different detail` });
   let decision: Decision;
+  let claimedAt = 0;
   try {
     decision = await runCustomerStep(deps, customerId, (state) => decide(state, event, fingerprint), {
       isRedelivery: (d) => d.outcome.outcome === 'duplicate',
@@ -104,9 +105,13 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
       afterLoad: async (state, attempt) => {
         if (getOwn(state.processed, eventId) !== undefined) return undefined;
         if (attempt === 1) {
+          claimedAt = state.version;
           const claim = await deps.events.claim(eventId, fingerprint, customerId, now);
           return claim === 'new' ? undefined : claim === 'applied' ? duplicate : reused;
         }
+        // A retry after a conflict asks again only if the aggregate has forgotten events since
+        // the claim: otherwise what it does not remember it never applied.
+        if ((state.forgottenAt ?? -1) < claimedAt) return undefined;
         return (await deps.events.isApplied(eventId)) ? duplicate : undefined;
       },
     });
