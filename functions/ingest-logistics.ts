@@ -1,6 +1,5 @@
 // Lambda: logistics events from the logistics queue (EventBridge rule → SQS → here).
 import { pipelineFromEnv } from '#shared/runtime/pipeline.ts';
 import { makeIngestHandler } from './lib/sqs-ingest.ts';
-import { sqsDelay } from './lib/sqs-delay.ts';
 
-export const handler = makeIngestHandler(pipelineFromEnv(), 'logistics', { delay: sqsDelay() });
+export const handler = makeIngestHandler(pipelineFromEnv(), 'logistics');

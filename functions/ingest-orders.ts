@@ -1,6 +1,5 @@
 // Lambda: orders events from the orders queue (EventBridge rule → SQS → here).
 import { pipelineFromEnv } from '#shared/runtime/pipeline.ts';
 import { makeIngestHandler } from './lib/sqs-ingest.ts';
-import { sqsDelay } from './lib/sqs-delay.ts';
 
-export const handler = makeIngestHandler(pipelineFromEnv(), 'orders', { delay: sqsDelay() });
+export const handler = makeIngestHandler(pipelineFromEnv(), 'orders');

@@ -68,7 +68,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   for (const consumer of CONSUMERS) {
     const handler = makeIngestHandler(pipeline, consumer, {
-      delay: async (record, seconds) => queues.get(consumer)?.delay(record.messageId, seconds),
       onResult: (result) => {
         if (result.result === 'applied') counts.applied++;
         else if (result.result === 'duplicate') counts.duplicates++;

@@ -179,7 +179,7 @@ export class DeliveryQueues {
     const { rng, crashRate } = this.options;
     const inv = new Invocation(rng.chance(crashRate) ? randomCrashPlan(rng, messages.length) : undefined);
     const waiting = new Set<string>();
-    const handler = makeIngestHandler(crashingPipeline(this.base, inv), consumer, { delay: async (record: SQSRecord) => void waiting.add(record.messageId) });
+    const handler = makeIngestHandler(crashingPipeline(this.base, inv), consumer);
     const records = messages.map((m) => sqsRecord(m.body, m.receiveCount));
     const response = await handler(sqsEvent(records), {} as Context);
     await inv.settled();

@@ -4,13 +4,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ingestMessage, RetryLaterError, type IngestDeps, type IngestResult } from '#shared/runtime/ingest.ts';
+import { ingestMessage, type IngestDeps, type IngestResult } from '#shared/runtime/ingest.ts';
 import { DEAD_LETTERED_LOG_MESSAGE } from '#shared/runtime/log-messages.ts';
 import { logger } from './logger.ts';
 
 export interface IngestHandlerOptions {
-  /** Delays the next delivery of a record (SQS ChangeMessageVisibility in the cloud). */
-  delay?: (record: SQSRecord, seconds: number) => Promise<void>;
   now?: () => string;
   /** Told how each record ended (the local stack counts them for its drain report). */
   onResult?: (result: IngestResult) => void;
@@ -34,12 +32,7 @@ export function makeIngestHandler(deps: IngestDeps, consumer: string, options: I
         logger.info('event processed', { consumer, eventId, customerId, detailType: result.event.detailType, result: result.result, reason });
       }
     } catch (error) {
-      if (error instanceof RetryLaterError) {
-        logger.info('event waits for an earlier one', { consumer, messageId: record.messageId, delivery, reason: error.reason, retryInSeconds: error.delaySeconds });
-        await options.delay?.(record, error.delaySeconds).catch((e: unknown) => logger.warn('could not delay the retry', { error: String(e) }));
-      } else {
-        logger.error('event processing failed, will be retried', { consumer, messageId: record.messageId, delivery, error: error instanceof Error ? error.message : String(error) });
-      }
+      logger.error('event processing failed, will be retried', { consumer, messageId: record.messageId, delivery, error: error instanceof Error ? error.message : String(error) });
       throw error;
     }
   };

@@ -2,7 +2,8 @@
 // fee ladder, and withdrawal.
 import { addMonthsToDate, daysBetween, jstDate, jstMonth, lastDayOf, wholeYearsBetween, type CalendarDate } from './calendar.ts';
 import { getOwn, setOwn } from './records.ts';
-import { appendEntry, appendReversal, entryIdOf } from './ledger.ts';
+import { claimDecision } from './decisions.ts';
+import { appendEntry, appendReversal, claimEntryId } from './ledger.ts';
 import type { Outcome } from './outcome.ts';
 import {
   COVERAGE_YEAR_OF_CLAIM,
@@ -115,7 +116,7 @@ export function applyClaimFiled(state: CustomerState, event: ClaimFiledDetail, e
   if (result.decision === 'accepted' && !result.free) {
     claim.useNumber = result.useNumber;
     const entry = appendEntry(state, effects, {
-      entryId: entryIdOf('fee', event.claimId),
+      entryId: claimEntryId(claim, 'fee'),
       deviceId: event.deviceId,
       claimId: event.claimId,
       kind: 'exchange_fee',
@@ -128,10 +129,7 @@ export function applyClaimFiled(state: CustomerState, event: ClaimFiledDetail, e
     claim.feeEntryId = entry.entryId;
   }
   setOwn(state.claims, event.claimId, claim);
-  const detail: Record<string, unknown> = { claimId: event.claimId, customerId: state.customerId, deviceId: event.deviceId, decision: result.decision, feeYen: claim.feeYen };
-  if (claim.reason) detail.reason = claim.reason;
-  if (claim.useNumber !== undefined) detail.useNumber = claim.useNumber;
-  effects.emitted.push({ id: `ClaimAdjudicated/${event.claimId}`, detailType: 'ClaimAdjudicated', detail });
+  effects.emitted.push(claimDecision(state.customerId, claim));
   return { outcome: 'applied' };
 }
 

@@ -9,6 +9,9 @@ import { assessDeadlines, hasDeadlineDue } from './returns.ts';
 import { buildStatement, monthHasEnded } from './statement.ts';
 import { emptyEffects, type CustomerState, type DeviceState, type Effects, type LedgerEntry } from './types.ts';
 import { cloneClaim, draftForTimeStep } from './clone.ts';
+import { stampRevisions } from './decisions.ts';
+import { expiredWaiting } from './waiting.ts';
+import { WAITING_DEAD_LETTER_DAYS } from './policy.ts';
 
 export class MonthNotEndedError extends Error {
   constructor(readonly month: Month, now: string) {
@@ -27,7 +30,7 @@ function firstUnclosedMonth(state: CustomerState, month: Month): Month {
 }
 
 /** Assesses, on a draft, the deadlines due by `asOf`; a claim is copied only when it has one. */
-function assessDueDeadlines(draft: CustomerState, asOf: CalendarDate, effects: Effects): void {
+export function assessDueDeadlines(draft: CustomerState, asOf: CalendarDate, effects: Effects): void {
   for (const claimId of Object.keys(draft.claims)) {
     const claim = draft.claims[claimId]!;
     if (!hasDeadlineDue(claim, asOf)) continue;
@@ -44,8 +47,11 @@ function withBilled(device: DeviceState, paymentsBilled: number, billedThrough: 
   return copy;
 }
 
-/** Closes one month of a draft: deadlines due in it, its recurring charges, then the statement. */
-function closeOneMonth(state: CustomerState, month: Month, closedAt: string, effects: Effects): void {
+/**
+ * What the close of `month` bills on a draft before its statement: the deadlines due in it
+ * and its recurring charges. A re-derivation bills every closed month with it, too.
+ */
+export function billMonth(state: CustomerState, month: Month, effects: Effects): void {
   const causedBy = `close:${month}`;
   assessDueDeadlines(state, lastDayOf(month), effects);
   for (const deviceId of Object.keys(state.devices)) {
@@ -58,6 +64,11 @@ function closeOneMonth(state: CustomerState, month: Month, closedAt: string, eff
       setOwn(state.devices, deviceId, withBilled(device, paymentsBilled, billedThrough));
     }
   }
+}
+
+/** Closes one month of a draft: what it bills, then the statement. */
+function closeOneMonth(state: CustomerState, month: Month, closedAt: string, effects: Effects): void {
+  billMonth(state, month, effects);
   const onStatement: LedgerEntry[] = [];
   const stillOpen: LedgerEntry[] = [];
   for (const entry of state.openEntries) (entry.billingMonth === month ? onStatement : stillOpen).push(entry);
@@ -84,16 +95,32 @@ export function closeMonth(state: CustomerState, month: Month, now: string): { s
   if (state.closedThrough && state.closedThrough >= month) return { state, effects, changed: false };
   const next = draftForTimeStep(state);
   for (let m = firstUnclosedMonth(next, month); m <= month; m = addMonths(m, 1)) closeOneMonth(next, m, now, effects);
+  effects.emitted = stampRevisions(next, effects.emitted);
   next.version++;
   return { state: next, effects, changed: true };
 }
 
-/** The daily sweep: assesses every return and loaner deadline that has passed at `asOf`. */
+/**
+ * The daily sweep: assesses every return and loaner deadline that has passed at `asOf`, and
+ * gives up on events that have waited `WAITING_DEAD_LETTER_DAYS` for what they name (§0
+ * Policy): they leave the customer, to be dead-lettered with their reason.
+ */
 export function sweepDeadlines(state: CustomerState, asOf: string): { state: CustomerState; effects: Effects; changed: boolean } {
   const effects = emptyEffects();
   const next = draftForTimeStep(state);
-  assessDueDeadlines(next, jstDate(asOf), effects);
-  if (effects.entries.length === 0) return { state, effects, changed: false };
+  const today = jstDate(asOf);
+  assessDueDeadlines(next, today, effects);
+  const expired = expiredWaiting(state, asOf);
+  if (effects.entries.length === 0 && expired.length === 0) return { state, effects, changed: false };
+  if (effects.entries.length > 0 && (!state.sweptThrough || state.sweptThrough < today)) next.sweptThrough = today;
+  if (expired.length > 0) {
+    const gone = new Set(expired.map((w) => w.record.event.detail.eventId));
+    const left = (state.waiting ?? []).filter((w) => !gone.has(w.record.event.detail.eventId));
+    if (left.length > 0) next.waiting = left;
+    else delete next.waiting;
+    effects.expired = expired.map((w) => ({ record: w.record, reason: `WAITED_${WAITING_DEAD_LETTER_DAYS}_DAYS: ${w.reason}` }));
+  }
+  effects.emitted = stampRevisions(next, effects.emitted);
   next.version++;
   return { state: next, effects, changed: true };
 }

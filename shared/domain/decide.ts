@@ -1,76 +1,80 @@
-// One inbound event against one customer's aggregate: idempotency first, then the rule that
-// the event's detail-type names. Pure: returns the next state and what to write and emit.
-import { applyClaimFiled, applyClaimWithdrawn } from './claims.ts';
-import { getOwn, setOwn } from './records.ts';
+// One inbound event against one customer's aggregate: idempotency first, then business order
+// (§0). An event later than every event the customer has is applied to the aggregate as it
+// is (the rule its detail-type names); one that belongs before events already applied is
+// decided by deriving the customer again from its journal (`rederive.ts`), which needs the
+// journal and the ledger as billed: without them `decide` answers `needs-history`.
+import { applyRuled, retryWaiting, type Decision, type DecisionOutcome } from './apply.ts';
+import { journalRecordOf, type JournalRecord, type RuledEvent } from './business-order.ts';
 import { cloneState } from './clone.ts';
-import { applyDeviceDelivered, applyOrderPlaced, applyOrderVoided, applyPayoffRequested, applyProtectionCancelled } from './orders.ts';
-import type { Outcome } from './outcome.ts';
-import { applyLogistics } from './returns.ts';
-import { emptyEffects, type CustomerState, type Effects } from './types.ts';
+import { stampRevisions } from './decisions.ts';
+import { getOwn, setOwn } from './records.ts';
+import { rederive, type CustomerHistory } from './rederive.ts';
+import { emptyEffects, type CustomerState } from './types.ts';
 import type { InboundEvent } from '../schemas/inbound.ts';
 
-export type DecisionOutcome = Outcome | { outcome: 'duplicate' };
+export type { Decision, DecisionOutcome } from './apply.ts';
 
-export interface Decision {
-  outcome: DecisionOutcome;
-  /** The next state: the input itself when nothing changed. */
-  state: CustomerState;
-  effects: Effects;
-  /** Whether the state must be committed (a new version). */
-  changed: boolean;
+export interface DecideOptions {
+  /** When the event was received (processing time), kept only for how long it may wait. */
+  receivedAt?: string;
+  /** The customer's journal and ledger, for an event that belongs before others. */
+  history?: CustomerHistory;
 }
 
-function apply(state: CustomerState, event: InboundEvent, effects: Effects): Outcome {
-  switch (event.detailType) {
-    case 'OrderPlaced':
-      return applyOrderPlaced(state, event.detail, effects);
-    case 'OrderVoided':
-      return applyOrderVoided(state, event.detail, effects);
-    case 'DeviceDelivered':
-      return applyDeviceDelivered(state, event.detail, effects);
-    case 'InstallmentPayoffRequested':
-      return applyPayoffRequested(state, event.detail, effects);
-    case 'ProtectionCancelled':
-      return applyProtectionCancelled(state, event.detail, effects);
-    case 'ClaimFiled':
-      return applyClaimFiled(state, event.detail, effects);
-    case 'ClaimWithdrawn':
-      return applyClaimWithdrawn(state, event.detail, effects);
-    case 'ReplacementDelivered':
-    case 'DeviceReturned':
-    case 'FaultyDeviceReceived':
-    case 'RepairedDeviceDelivered':
-    case 'LoanerReturned':
-    case 'LoanerDelivered':
-      return applyLogistics(state, event.detailType, event.detail, effects);
+const maxKey = (a: string | undefined, b: string): string => (a !== undefined && a > b ? a : b);
+
+/** The event applied to the aggregate as it is; undefined when it must be derived again instead. */
+function applyInOrder(state: CustomerState, record: JournalRecord): Decision | undefined {
+  const effects = emptyEffects();
+  const draft = cloneState(state);
+  const outcome = applyRuled(draft, record.event, effects);
+  if (outcome.outcome === 'invalid') return { outcome, state, effects: emptyEffects(), changed: false };
+  let next: CustomerState;
+  let result: DecisionOutcome = outcome;
+  let out = effects;
+  if (outcome.outcome === 'pending') {
+    next = { ...state, waiting: [...(state.waiting ?? []), { record, reason: outcome.reason }] };
+    out = emptyEffects();
+    result = { outcome: 'waiting', reason: outcome.reason };
+  } else {
+    // An ignored event is recorded as processed and changes nothing else.
+    next = outcome.outcome === 'applied' ? draft : cloneState(state);
+    if (outcome.outcome === 'ignored') out = emptyEffects();
+    next.processed = { ...state.processed };
+    setOwn(next.processed, record.event.detail.eventId, record.fingerprint);
+    if (outcome.outcome === 'applied' && next.waiting) retryWaiting(next, out, next.processed);
+    // After corrections the ids a reversal names may not be the ones billed: derive instead.
+    if (state.corrected && out.entries.some((e) => e.reverses !== undefined)) return undefined;
+    out.emitted = stampRevisions(next, out.emitted);
   }
+  out.journal = [record];
+  next.lastKey = maxKey(state.lastKey, record.key);
+  next.version++;
+  return { outcome: result, state: next, effects: out, changed: true };
 }
 
 /**
  * Applies `event` (whose detail hashes to `fingerprint`) to the customer's aggregate.
  * The same eventId with the same fingerprint is a no-op; with another it is refused.
- * `applied` and `ignored` record the eventId; `pending` and `invalid` change nothing, so a
- * retry or a redrive can apply the event later.
+ * `applied`, `ignored` and `waiting` record the event; `invalid` changes nothing, so a
+ * redrive can apply the event later.
  */
-export function decide(state: CustomerState, event: InboundEvent, fingerprint: string): Decision {
+export function decide(state: CustomerState, event: InboundEvent | RuledEvent, fingerprint: string, options: DecideOptions = {}): Decision {
   const { eventId, customerId } = event.detail;
   const unchanged = (outcome: DecisionOutcome): Decision => ({ outcome, state, effects: emptyEffects(), changed: false });
   if (customerId !== state.customerId) {
     return unchanged({ outcome: 'invalid', reason: `WRONG_CUSTOMER: event for ${customerId} applied to ${state.customerId}` });
   }
-  const seen = getOwn(state.processed, eventId);
+  const seen = getOwn(state.processed, eventId) ?? state.waiting?.find((w) => w.record.event.detail.eventId === eventId)?.record.fingerprint;
   if (seen !== undefined) {
     if (seen === fingerprint) return unchanged({ outcome: 'duplicate' });
     return unchanged({ outcome: 'invalid', reason: `EVENT_ID_REUSED: event ${eventId} was already processed with a different detail` });
   }
-  const effects = emptyEffects();
-  const draft = cloneState(state);
-  const outcome = apply(draft, event, effects);
-  if (outcome.outcome === 'pending' || outcome.outcome === 'invalid') return unchanged(outcome);
-  // An ignored event is recorded as processed and changes nothing else.
-  const next = outcome.outcome === 'applied' ? draft : cloneState(state);
-  next.processed = { ...state.processed };
-  setOwn(next.processed, eventId, fingerprint);
-  next.version++;
-  return { outcome, state: next, effects: outcome.outcome === 'applied' ? effects : emptyEffects(), changed: true };
+  const record = journalRecordOf(event, fingerprint, options.receivedAt ?? event.detail.occurredAt);
+  if (state.lastKey === undefined || record.key > state.lastKey) {
+    const decided = applyInOrder(state, record);
+    if (decided) return decided;
+  }
+  if (!options.history) return unchanged({ outcome: 'needs-history' });
+  return rederive(state, options.history, record);
 }

@@ -48,6 +48,15 @@ export function deviceEntryId(device: { deviceId: string; billingRound?: number 
   return id;
 }
 
+/**
+ * The id of a claim's charge (`fee/K1`, `penalty/K1`, `loaner/K1/repair`): after a
+ * re-derivation credited one of them, the claim's next charges get a new round (`…/r1`).
+ */
+export function claimEntryId(claim: { claimId: string; billingRound?: number }, kind: 'fee' | 'penalty' | 'loaner', detail?: string): string {
+  const id = detail === undefined ? entryIdOf(kind, claim.claimId) : entryIdOf(kind, claim.claimId, detail);
+  return claim.billingRound ? `${id}/r${claim.billingRound}` : id;
+}
+
 /** The first month whose statement is still open for this customer. */
 export function firstOpenMonth(state: CustomerState): Month | undefined {
   return state.closedThrough ? addMonths(state.closedThrough, 1) : undefined;

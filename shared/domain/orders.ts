@@ -1,38 +1,34 @@
 // §1 Orders: eligibility, voids, deliveries, payoff requests and protection cancellations.
-import { jstDate, jstMonth, wholeYearsBetween } from './calendar.ts';
+import { jstDate, jstMonth } from './calendar.ts';
+import { orderDecision } from './decisions.ts';
 import { getOwn, setOwn } from './records.ts';
-import { billPayoff, isPaid, nothingLeftToPayOff, reversePayments } from './payment.ts';
-import {
-  ACCEPTED_PAYMENT_METHODS,
-  MAX_ACTIVE_PROTECTION_PLANS,
-  MAX_UNPAID_DEVICES,
-  MINIMUM_AGE_YEARS,
-  PROTECTION_FEE_CATALOGUE,
-} from './policy.ts';
-import { finalMonthOf, isProtectionActive, reverseProtectionBeyond } from './protection.ts';
+import { billPayoff, isPaidBy, nothingLeftToPayOff, reversePayments } from './payment.ts';
+import { MAX_ACTIVE_PROTECTION_PLANS, MAX_UNPAID_DEVICES, PROTECTION_FEE_CATALOGUE } from './policy.ts';
+import { finalMonthOf, isProtectionActiveIn, reverseProtectionBeyond } from './protection.ts';
+import type { RuledOrderPlaced } from './business-order.ts';
 import type { CustomerState, DeviceState, Effects, OrderState } from './types.ts';
 import type { Outcome } from './outcome.ts';
-import type {
-  DeviceDeliveredDetail,
-  InstallmentPayoffRequestedDetail,
-  OrderPlacedDetail,
-  OrderVoidedDetail,
-  ProtectionCancelledDetail,
-} from '../schemas/inbound.ts';
+import type { DeviceDeliveredDetail, InstallmentPayoffRequestedDetail, OrderVoidedDetail, ProtectionCancelledDetail } from '../schemas/inbound.ts';
 import type { OrderRejectionCode } from '../schemas/outbound.ts';
 
-/** Every rule of §1 the order breaks, in the order the terms list them. */
-export function eligibilityFailures(state: CustomerState, order: OrderPlacedDetail): OrderRejectionCode[] {
+/**
+ * Every rule of §1 the order breaks, in the order the terms list them. The limits count
+ * other devices in business time (§0): a device is paid once its last payment's month has
+ * been closed (the close bills it) or its payoff is billed, a plan is active until its final
+ * month has been closed, whether or not those closes have run when the order arrives.
+ */
+export function eligibilityFailures(state: CustomerState, order: RuledOrderPlaced): OrderRejectionCode[] {
   const codes: OrderRejectionCode[] = [];
-  if (wholeYearsBetween(order.customer.birthDate, jstDate(order.occurredAt)) < MINIMUM_AGE_YEARS) codes.push('UNDER_18');
-  if (!ACCEPTED_PAYMENT_METHODS.includes(order.paymentMethod)) codes.push('PAYMENT_METHOD');
+  if (order.personal.under18) codes.push('UNDER_18');
+  if (order.personal.paymentMethodRefused) codes.push('PAYMENT_METHOD');
+  const orderMonth = jstMonth(order.occurredAt);
   let unpaid = 0;
   let activePlans = 0;
   for (const device of Object.values(state.devices)) {
     const existing = getOwn(state.orders, device.orderId)!;
     if (existing.status !== 'active') continue;
-    if (!isPaid(device)) unpaid++;
-    if (isProtectionActive(device, existing)) activePlans++;
+    if (!isPaidBy(device, orderMonth)) unpaid++;
+    if (isProtectionActiveIn(device, existing, orderMonth)) activePlans++;
   }
   if (unpaid + order.devices.length > MAX_UNPAID_DEVICES) codes.push('DEVICE_LIMIT');
   const withProtection = order.devices.filter((d) => d.protection);
@@ -42,7 +38,7 @@ export function eligibilityFailures(state: CustomerState, order: OrderPlacedDeta
   return codes;
 }
 
-export function applyOrderPlaced(state: CustomerState, order: OrderPlacedDetail, effects: Effects): Outcome {
+export function applyOrderPlaced(state: CustomerState, order: RuledOrderPlaced, effects: Effects): Outcome {
   if (getOwn(state.orders, order.orderId)) return { outcome: 'invalid', reason: `ORDER_ID_REUSED: order ${order.orderId} was already placed by another event` };
   const taken = order.devices.find((d) => getOwn(state.devices, d.deviceId));
   if (taken) return { outcome: 'invalid', reason: `DEVICE_ID_REUSED: device ${taken.deviceId} already belongs to order ${getOwn(state.devices, taken.deviceId)!.orderId}` };
@@ -50,15 +46,11 @@ export function applyOrderPlaced(state: CustomerState, order: OrderPlacedDetail,
   const placedOn = jstDate(order.occurredAt);
   const deviceIds = order.devices.map((d) => d.deviceId);
   if (reasons.length > 0) {
-    setOwn(state.orders, order.orderId, { orderId: order.orderId, status: 'rejected', placedOn, deviceIds });
-    effects.emitted.push({
-      id: `OrderRejected/${order.orderId}`,
-      detailType: 'OrderRejected',
-      detail: { orderId: order.orderId, customerId: order.customerId, reasons, sourceEventId: order.eventId },
-    });
+    setOwn<OrderState>(state.orders, order.orderId, { orderId: order.orderId, status: 'rejected', placedOn, deviceIds, placedBy: order.eventId, reasons });
+    effects.emitted.push(orderDecision(order.customerId, order.orderId, reasons, order.eventId));
     return { outcome: 'applied', note: `order rejected: ${reasons.join(', ')}` };
   }
-  setOwn(state.orders, order.orderId, { orderId: order.orderId, status: 'active', placedOn, deviceIds });
+  setOwn<OrderState>(state.orders, order.orderId, { orderId: order.orderId, status: 'active', placedOn, deviceIds, placedBy: order.eventId });
   for (const d of order.devices) {
     const device: DeviceState = {
       deviceId: d.deviceId,

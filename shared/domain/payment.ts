@@ -35,6 +35,17 @@ export function isPaid(device: DeviceState): boolean {
   return device.paymentsBilled >= lastScheduledPayment(device);
 }
 
+/**
+ * §1 DEVICE_LIMIT in business time: whether the device is paid for an order placed in
+ * `month` — its payoff is billed, or its last payment falls due before that month (the
+ * close of that payment's month bills it). An undelivered device is not paid.
+ */
+export function isPaidBy(device: DeviceState, month: Month): boolean {
+  if (!device.deliveredOn) return false;
+  if (device.payoff?.billed) return true;
+  return paymentDueMonth(device, paymentCount(device.payment)) < month;
+}
+
 /** The ledger draft of scheduled payment k (used to bill it and to reverse it). */
 function paymentDraft(device: DeviceState, k: number, causedBy: string): EntryDraft {
   const n = paymentCount(device.payment);

@@ -9,6 +9,13 @@ import { multiplyYen } from './money.ts';
  */
 export const MAX_YEN_AMOUNT = 10_000_000;
 
+/**
+ * §0 Policy: an event that names an order, device or claim not known yet waits with its
+ * customer; one still waiting this many days after it was received is dead-lettered by the
+ * sweep with its reason (and can be redriven).
+ */
+export const WAITING_DEAD_LETTER_DAYS = 7;
+
 /** §1: minimum age on the order date (JST). */
 export const MINIMUM_AGE_YEARS = 18;
 /** §1: devices whose payments are not complete, per customer. */

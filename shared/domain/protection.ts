@@ -41,12 +41,11 @@ export function lastBillableMonth(device: DeviceState, order: OrderState): Month
   return plan.cancellation?.finalMonth;
 }
 
-/** §1 PROTECTION_LIMIT: a plan counts until its final month has been billed. */
-export function isProtectionActive(device: DeviceState, order: OrderState): boolean {
+/** §1 PROTECTION_LIMIT in business time: the plan counts for an order of `month` unless its final month is before it. */
+export function isProtectionActiveIn(device: DeviceState, order: OrderState, month: Month): boolean {
   const last = lastBillableMonth(device, order);
   if (last === null) return false;
-  if (last === undefined) return true;
-  return !device.protection!.billedThrough || device.protection!.billedThrough < last;
+  return last === undefined || last >= month;
 }
 
 function protectionDraft(device: DeviceState, plan: ProtectionState, month: Month, causedBy: string): EntryDraft {

@@ -3,7 +3,7 @@
 // logistics event that arrives late, end in the same ledger.
 import { addDays, jstDate, type CalendarDate } from './calendar.ts';
 import { getOwn } from './records.ts';
-import { appendEntry, appendReversal, entryIdOf, type EntryDraft } from './ledger.ts';
+import { appendEntry, appendReversal, claimEntryId, entryIdOf, type EntryDraft } from './ledger.ts';
 import type { Outcome } from './outcome.ts';
 import { LATE_RETURN_PENALTY_YEN, RETURN_WINDOW_DAYS } from './policy.ts';
 import type { ClaimState, CustomerState, Effects, LedgerEntry, LoanerDeadline } from './types.ts';
@@ -57,7 +57,7 @@ function loanerBreaches(claim: ClaimState): { deadline: LoanerDeadline; due: Cal
 
 function penaltyDraft(claim: ClaimState, due: CalendarDate, causedBy: string): EntryDraft {
   return {
-    entryId: entryIdOf('penalty', claim.claimId),
+    entryId: claimEntryId(claim, 'penalty'),
     deviceId: claim.deviceId,
     claimId: claim.claimId,
     kind: 'late_return_penalty',
@@ -70,7 +70,7 @@ function penaltyDraft(claim: ClaimState, due: CalendarDate, causedBy: string): E
 
 function loanerDraft(claim: ClaimState, deadline: LoanerDeadline, due: CalendarDate, causedBy: string): EntryDraft {
   return {
-    entryId: entryIdOf('loaner', claim.claimId, deadline),
+    entryId: claimEntryId(claim, 'loaner', deadline),
     deviceId: claim.deviceId,
     claimId: claim.claimId,
     kind: 'loaner_charge',
@@ -81,9 +81,14 @@ function loanerDraft(claim: ClaimState, deadline: LoanerDeadline, due: CalendarD
   };
 }
 
+/** The decision id of a claim's penalty or loaner charge: one per claim and kind (contract §2). */
+export function penaltyDecisionId(customerId: string, claimId: string, kind: 'late_return_penalty' | 'loaner_charge'): string {
+  return `PenaltyAssessed/${customerId}/${entryIdOf(kind === 'late_return_penalty' ? 'penalty' : 'loaner', claimId)}`;
+}
+
 function emitPenalty(state: CustomerState, effects: Effects, entry: LedgerEntry): void {
   effects.emitted.push({
-    id: `PenaltyAssessed/${state.customerId}/${entry.entryId}`,
+    id: penaltyDecisionId(state.customerId, entry.claimId!, entry.kind as 'late_return_penalty' | 'loaner_charge'),
     detailType: 'PenaltyAssessed',
     detail: { customerId: state.customerId, deviceId: entry.deviceId, claimId: entry.claimId, kind: entry.kind, amountYen: entry.amountYen, billingMonth: entry.billingMonth },
   });

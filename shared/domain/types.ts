@@ -2,6 +2,7 @@
 // facts the rules need (business dates, not processing times) plus the ledger entries of
 // months not yet closed; closed months live on as immutable statements outside it.
 import type { CalendarDate, Month } from './calendar.ts';
+import type { JournalRecord, WaitingEvent } from './business-order.ts';
 
 export const ENTRY_KINDS = [
   'device_lump_sum',
@@ -72,6 +73,10 @@ export interface OrderState {
   orderId: string;
   status: 'active' | 'voided' | 'rejected';
   placedOn: CalendarDate;
+  /** The OrderPlaced event (named by a rejection and by its revisions). */
+  placedBy?: string;
+  /** The §1 codes of a rejected order. */
+  reasons?: string[];
   deviceIds: string[];
   voided?: { at: string; reason: string };
 }
@@ -112,6 +117,8 @@ export interface ClaimState {
   firstDeliveryAt?: string;
   penalty?: { entryId: string; reversed: boolean };
   loanerCharges?: LoanerChargeState[];
+  /** Bumped when a re-derivation credits one of the claim's charges, so a charge billed again gets a new id. */
+  billingRound?: number;
 }
 
 export interface CustomerState {
@@ -132,6 +139,16 @@ export interface CustomerState {
   forgottenAt?: number;
   /** Ledger entries of months not yet closed (also written out as ledger items). */
   openEntries: LedgerEntry[];
+  /** The greatest business-order key of the events in the customer's journal (§0). */
+  lastKey?: string;
+  /** Events in the journal that name an order, device or claim not known yet (§0: they wait here). */
+  waiting?: WaitingEvent[];
+  /** Published decisions: id → `revision:hash` of the detail last published under it. */
+  published?: Record<string, string>;
+  /** The latest JST date whose deadlines a sweep assessed for this customer. */
+  sweptThrough?: CalendarDate;
+  /** Set once a re-derivation wrote corrections: reversals then always re-derive (ids may differ). */
+  corrected?: boolean;
 }
 
 export interface EmittedEvent {
@@ -176,6 +193,16 @@ export interface Effects {
   entries: LedgerEntry[];
   emitted: EmittedEvent[];
   statements: Statement[];
+  /** Events to add to the customer's journal (every event applied, ignored or waiting). */
+  journal?: JournalRecord[];
+  /** Waiting events given up on (dead-lettered, removed from the journal). */
+  expired?: ExpiredEvent[];
+}
+
+/** A waiting event the sweep gave up on: the runtime dead-letters it and drops it from the journal. */
+export interface ExpiredEvent {
+  record: JournalRecord;
+  reason: string;
 }
 
 export function emptyEffects(): Effects {

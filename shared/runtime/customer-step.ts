@@ -5,7 +5,9 @@
 import { emptyCustomerState, type CustomerState, type Effects } from '../domain/index.ts';
 import type { CloseStatusStore } from '../store/close-status.ts';
 import { isEmptyEffects, outboxKey, type CustomerStore, type OutboxEntry, type StoredCustomer } from '../store/customer-store.ts';
+import type { DeadLetterStore } from '../store/dead-letters.ts';
 import type { EventPublisher } from './publisher.ts';
+import { expiredLetter } from './waiting-letters.ts';
 
 export interface StepResult {
   state: CustomerState;
@@ -17,6 +19,8 @@ export interface StepDeps {
   customers: CustomerStore;
   closes: CloseStatusStore;
   publisher: EventPublisher;
+  /** Where waiting events the sweep gives up on go (every pipeline has it). */
+  deadLetters: DeadLetterStore;
 }
 
 export class CommitConflictError extends Error {
@@ -43,10 +47,19 @@ export const OUTBOX_LEASE_MS = 30_000;
  */
 export const PROCESSED_WINDOW = 100;
 
-/** Writes one outbox entry's ledger items, then publishes its events. */
-async function projectEntry(deps: StepDeps, entry: OutboxEntry): Promise<void> {
-  await deps.customers.project(entry.effects.entries, entry.effects.statements);
-  if (entry.effects.emitted.length > 0) await deps.publisher.publish(entry.effects.emitted);
+/**
+ * Writes one outbox entry's ledger items and journal records, dead-letters the waiting
+ * events it gave up on (before they leave the journal, so none is lost between the two),
+ * then publishes its events.
+ */
+async function projectEntry(deps: StepDeps, customerId: string, entry: OutboxEntry): Promise<void> {
+  const { effects } = entry;
+  await deps.customers.project(effects.entries, effects.statements, effects.journal, customerId);
+  if (effects.expired?.length) {
+    for (const expired of effects.expired) await deps.deadLetters.put(expiredLetter(expired, new Date(entry.committedAt).toISOString()));
+    await deps.customers.dropFromJournal(customerId, effects.expired.map((x) => x.record));
+  }
+  if (effects.emitted.length > 0) await deps.publisher.publish(effects.emitted);
 }
 
 /**
@@ -72,7 +85,7 @@ export interface StepOptions<R> {
    * aggregate (ingest asks the registry whether the event was applied and forgotten).
    * A step returned decides instead of `step`.
    */
-  afterLoad?: (base: CustomerState, attempt: number) => Promise<((state: CustomerState) => R) | undefined>;
+  afterLoad?: (base: CustomerState, attempt: number, outbox: Record<string, OutboxEntry>) => Promise<((state: CustomerState) => R) | undefined>;
   /** The most the state may grow to (events); a close is bounded only by the item limit. */
   stateBudgetBytes?: number;
 }
@@ -84,13 +97,13 @@ export async function runCustomerStep<R extends StepResult>(deps: StepDeps, cust
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const stored = await deps.customers.load(customerId);
     const base = stored ? await baseState(deps, stored) : emptyCustomerState(customerId, await deps.closes.latestStarted());
-    const result = ((await options.afterLoad?.(base, attempt)) ?? step)(base);
     const outbox = stored?.outbox ?? {};
+    const result = ((await options.afterLoad?.(base, attempt, outbox)) ?? step)(base);
     const projectAll = options.projectAll === true || (options.isRedelivery?.(result) ?? false);
     const now = Date.now();
     const due = Object.keys(outbox).filter((k) => projectAll || now - outbox[k]!.committedAt > OUTBOX_LEASE_MS);
     for (const key of due.filter((k) => !projected.has(k))) {
-      await projectEntry(deps, outbox[key]!);
+      await projectEntry(deps, customerId, outbox[key]!);
       projected.add(key);
     }
     // Cleared at once, not left to the commit: a commit that fails must not leave them behind.
@@ -100,7 +113,7 @@ export async function runCustomerStep<R extends StepResult>(deps: StepDeps, cust
     const own = outboxKey(result.state.version);
     const entry: OutboxEntry = { committedAt: now, effects: result.effects };
     if (await deps.customers.commit(result.state, stored?.state.version, { ...carried, [own]: entry }, { stateBudgetBytes: options.stateBudgetBytes })) {
-      await projectEntry(deps, entry);
+      await projectEntry(deps, customerId, entry);
       // The commit leaves empty effects out of the outbox: there is nothing to clear, and
       // the conditional remove would fail (a round trip and a thrown error per such step).
       if (!isEmptyEffects(entry.effects)) await deps.customers.clearOutbox(customerId, [own]);

@@ -17,27 +17,17 @@ export interface IngestDeps extends StepDeps {
   deadLetters: DeadLetterStore;
 }
 
-/** How many deliveries an event waiting for an earlier one, or failing, gets before it is dead-lettered. */
+/** How many deliveries a step that keeps failing gets before its event is dead-lettered. */
 export const MAX_DELIVERIES = 6;
 
+/**
+ * How one message ended. `waiting`: recorded with its customer until the order, device or
+ * claim it names arrives (§0); it is not redelivered for that.
+ */
 export type IngestResult =
-  | { result: 'applied' | 'duplicate' | 'ignored'; event: InboundEvent; outcome: DecisionOutcome }
+  | { result: 'applied' | 'duplicate' | 'ignored' | 'waiting'; event: InboundEvent; outcome: DecisionOutcome }
   | { result: 'not-ours'; detailType: string }
   | { result: 'dead-lettered'; reason: string; letter: DeadLetter };
-
-/** Thrown for an event that may apply later (its order, device or claim is not known yet). */
-export class RetryLaterError extends Error {
-  constructor(
-    readonly reason: string,
-    readonly delaySeconds: number,
-  ) {
-    super(reason);
-    this.name = 'RetryLaterError';
-  }
-}
-
-/** Exponential back-off between deliveries of a waiting event: 10 s, 20 s, 40 s … capped at 15 min. */
-export const backoffSeconds = (delivery: number): number => Math.min(900, 10 * 2 ** (delivery - 1));
 
 interface Envelope {
   'detail-type'?: unknown;
@@ -96,23 +86,29 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
   let decision: Decision;
   let claimedAt = 0;
   try {
-    decision = await runCustomerStep(deps, customerId, (state) => decide(state, event, fingerprint), {
+    const options = { receivedAt: now };
+    decision = await runCustomerStep(deps, customerId, (state) => decide(state, event, fingerprint, options), {
       isRedelivery: (d) => d.outcome.outcome === 'duplicate',
       stateBudgetBytes: STATE_BUDGET_BYTES,
       // The registry is read after the aggregate: an event the aggregate no longer remembers
       // was forgotten only after the registry marked it applied, so this read sees the mark.
       // A duplicate still goes through the step, which finishes whatever the outbox holds.
-      afterLoad: async (state, attempt) => {
+      afterLoad: async (state, attempt, outbox) => {
         if (getOwn(state.processed, eventId) !== undefined) return undefined;
         if (attempt === 1) {
           claimedAt = state.version;
           const claim = await deps.events.claim(eventId, fingerprint, customerId, now);
-          return claim === 'new' ? undefined : claim === 'applied' ? duplicate : reused;
+          if (claim !== 'new') return claim === 'applied' ? duplicate : reused;
+        } else if ((state.forgottenAt ?? -1) >= claimedAt && (await deps.events.isApplied(eventId))) {
+          // A retry after a conflict asks again only if the aggregate has forgotten events
+          // since the claim: otherwise what it does not remember it never applied.
+          return duplicate;
         }
-        // A retry after a conflict asks again only if the aggregate has forgotten events since
-        // the claim: otherwise what it does not remember it never applied.
-        if ((state.forgottenAt ?? -1) < claimedAt) return undefined;
-        return (await deps.events.isApplied(eventId)) ? duplicate : undefined;
+        // An event earlier than others of the customer is decided with its history (§0).
+        const inOrder = decide(state, event, fingerprint, options);
+        if (inOrder.outcome.outcome !== 'needs-history') return () => inOrder;
+        const history = await deps.customers.history(customerId, outbox);
+        return (s) => decide(s, event, fingerprint, { ...options, history });
       },
     });
   } catch (error) {
@@ -130,11 +126,13 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
     case 'applied':
     case 'duplicate':
     case 'ignored':
+    case 'waiting':
       return { result: outcome.outcome, event, outcome };
     case 'invalid':
       return deadLetter(outcome.reason, idsOf(event));
     case 'pending':
-      if (message.delivery >= MAX_DELIVERIES) return deadLetter(`NOT_APPLICABLE_AFTER_${message.delivery}_DELIVERIES: ${outcome.reason}`, idsOf(event));
-      throw new RetryLaterError(outcome.reason, backoffSeconds(message.delivery));
+    case 'needs-history':
+      // decide never answers these with a history: a bug, retried and then dead-lettered.
+      throw new Error(`event ${eventId}: unexpected outcome ${outcome.outcome}`);
   }
 }

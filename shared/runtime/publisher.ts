@@ -13,9 +13,19 @@ export interface EventPublisher {
 const PUT_EVENTS_LIMIT = 10;
 const ATTEMPTS = 4;
 
+/**
+ * The emission's `eventId`: the decision's stable id for its first publication, the id and
+ * the revision (`…#2`) for a revised one, so that a consumer de-duplicating by eventId
+ * drops a repeat of a publication, never a revision.
+ */
+export function emissionId(event: EmittedEvent): string {
+  const revision = event.detail.revision;
+  return typeof revision === 'number' && revision > 1 ? `${event.id}#${revision}` : event.id;
+}
+
 export function toPutEventsEntry(event: EmittedEvent, busName: string): PutEventsRequestEntry {
   const { detail } = validateOutboundEvent({ detailType: event.detailType, detail: event.detail } as OutboundEvent);
-  return { EventBusName: busName, Source: BILLING_SOURCE, DetailType: event.detailType, Detail: JSON.stringify({ ...detail, eventId: event.id }) };
+  return { EventBusName: busName, Source: BILLING_SOURCE, DetailType: event.detailType, Detail: JSON.stringify({ ...detail, eventId: emissionId(event) }) };
 }
 
 interface PublishRequest {

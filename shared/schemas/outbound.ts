@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { customerId, entityId, eventId, positiveYen, signedYen, yearMonth, yen } from './primitives.ts';
+import { customerId, entityId, eventId, signedYen, yearMonth, yen } from './primitives.ts';
 
 /*
  * Events the pipeline emits (contract §2). These schemas guard our own output: the emitter
@@ -47,16 +47,20 @@ export const OUTBOUND_DETAIL_TYPES = [
 ] as const;
 export type OutboundDetailType = (typeof OUTBOUND_DETAIL_TYPES)[number];
 
+/** Contract §2: 1 when a decision is first published, + 1 each time it is published again changed. */
+const revision = z.number().int().min(1);
+
 // Every broken rule is reported once: a repeated code would read as two separate failures.
-export const orderRejectedDetail = z.object({
-  orderId: entityId,
-  customerId,
-  reasons: z
-    .array(z.enum(ORDER_REJECTION_CODES))
-    .min(1)
-    .refine((codes) => new Set(codes).size === codes.length, { error: 'duplicate rejection code' }),
-  sourceEventId: eventId,
-});
+// An empty list only in a revision: the order, re-derived in business order, now stands.
+export const orderRejectedDetail = z
+  .object({
+    orderId: entityId,
+    customerId,
+    reasons: z.array(z.enum(ORDER_REJECTION_CODES)).refine((codes) => new Set(codes).size === codes.length, { error: 'duplicate rejection code' }),
+    sourceEventId: eventId,
+    revision,
+  })
+  .refine((order) => order.reasons.length > 0 || order.revision > 1, { path: ['reasons'], error: 'a first publication rejects for at least one reason' });
 
 export const claimAdjudicatedDetail = z
   .object({
@@ -68,6 +72,7 @@ export const claimAdjudicatedDetail = z
     // Absent for free claims (initial defect, network restriction on used, re-repair).
     useNumber: z.union([z.literal(1), z.literal(2)]).optional(),
     feeYen: yen,
+    revision,
   })
   .superRefine((claim, ctx) => {
     if (claim.decision === 'rejected') {
@@ -91,14 +96,18 @@ export const claimAdjudicatedDetail = z
     }
   });
 
-export const penaltyAssessedDetail = z.object({
-  customerId,
-  deviceId: entityId,
-  claimId: entityId,
-  kind: z.enum(PENALTY_KINDS),
-  amountYen: positiveYen,
-  billingMonth: yearMonth,
-});
+// 0 only in a revision: the charge, re-derived in business order, is no longer owed.
+export const penaltyAssessedDetail = z
+  .object({
+    customerId,
+    deviceId: entityId,
+    claimId: entityId,
+    kind: z.enum(PENALTY_KINDS),
+    amountYen: yen,
+    billingMonth: yearMonth,
+    revision,
+  })
+  .refine((penalty) => penalty.amountYen > 0 || penalty.revision > 1, { path: ['amountYen'], error: 'a first publication charges something' });
 
 export const statementClosedDetail = z.object({
   customerId,

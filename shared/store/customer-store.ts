@@ -1,13 +1,14 @@
 // The customer aggregate item and the commit protocol's writes (docs/table-design.md):
 // one conditional PutItem on the aggregate's version is the commit point; the effects it
 // carries in its outbox are then projected with idempotent writes and the outbox cleared.
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { nextDeadline, type CustomerState, type Effects, type LedgerEntry, type Statement } from '../domain/index.ts';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { nextDueDate, type CustomerHistory, type CustomerState, type Effects, type JournalRecord, type LedgerEntry, type Statement } from '../domain/index.ts';
 import { isConditionFailure } from './client.ts';
 import { GetCoalescer, WriteCoalescer } from './coalesce.ts';
 import { appliedEventItem } from './event-registry.ts';
 import { ITEM_LIMIT_BYTES, ItemLimitError, itemBytes, valueBytes } from './item-size.ts';
-import { customerOfDueKey, customerPk, dueKey, dueSortKey, entrySk, INDEX, monthEntriesKey, monthStatementsKey, shardKey, shardOf, STATE_SK, statementSk } from './keys.ts';
+import { customerOfDueKey, customerPk, dueKey, dueSortKey, ENTRY_PREFIX, entrySk, INDEX, JOURNAL_PREFIX, journalSk, monthEntriesKey, monthStatementsKey, shardKey, shardOf, STATE_SK, statementSk } from './keys.ts';
+import { toEntry } from './ledger-reads.ts';
 
 /** Effects committed with one version of the aggregate and perhaps not yet projected. */
 export interface OutboxEntry {
@@ -100,8 +101,56 @@ export class CustomerStore {
    * Writes ledger entries and statements. Their ids are deterministic, so a repeat writes the
    * same items; projections made at the same time share BatchWriteItem calls.
    */
-  async project(entries: readonly LedgerEntry[], statements: readonly Statement[]): Promise<void> {
-    await this.writes.put([...entries.map(entryItem), ...statements.map(statementItem)]);
+  async project(entries: readonly LedgerEntry[], statements: readonly Statement[], journal: readonly JournalRecord[] = [], customerId?: string): Promise<void> {
+    const journalItems = customerId === undefined ? [] : journal.map((r) => journalItem(customerId, r));
+    await this.writes.put([...entries.map(entryItem), ...statements.map(statementItem), ...journalItems]);
+  }
+
+  /** Removes events from the customer's journal (waiting events given up on); one already gone is fine. */
+  async dropFromJournal(customerId: string, records: readonly JournalRecord[]): Promise<void> {
+    for (const record of records) {
+      await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: journalSk(record.key) } }));
+    }
+  }
+
+  /**
+   * What a re-derivation reads (§0): the customer's journal and every entry billed, with
+   * what `outbox` holds and has not been projected yet. Read after the aggregate: anything
+   * committed since then makes the commit that uses it fail, and it is read again.
+   */
+  async history(customerId: string, outbox: Record<string, OutboxEntry>): Promise<CustomerHistory> {
+    const [logItems, entryItems] = await Promise.all([this.queryPartition(customerId, JOURNAL_PREFIX), this.queryPartition(customerId, ENTRY_PREFIX)]);
+    const journal = new Map<string, JournalRecord>();
+    for (const item of logItems) {
+      const record = JSON.parse(item.record as string) as JournalRecord;
+      journal.set(record.event.detail.eventId, record);
+    }
+    const billed = entryItems.map(toEntry);
+    const pending = Object.keys(outbox).sort((a, b) => versionOfKey(a) - versionOfKey(b));
+    for (const key of pending) {
+      const { effects } = outbox[key]!;
+      for (const r of effects.journal ?? []) journal.set(r.event.detail.eventId, r);
+      for (const x of effects.expired ?? []) journal.delete(x.record.event.detail.eventId);
+      billed.push(...effects.entries);
+    }
+    return { journal: [...journal.values()], billed };
+  }
+
+  private async queryPartition(customerId: string, prefix: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': customerPk(customerId), ':prefix': prefix },
+      ConsistentRead: true,
+    };
+    do {
+      const page = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
   }
 
   /**
@@ -167,7 +216,7 @@ function commitCondition(previousVersion: number | undefined, carried: readonly 
 /** The aggregate item as the commit writes it (exported for seeding a table in bulk). */
 export function aggregateItem(next: CustomerState, outbox: Record<string, OutboxEntry>): Record<string, unknown> {
   const shard = shardOf(next.customerId);
-  const due = nextDeadline(next);
+  const due = nextDueDate(next);
   const item: Record<string, unknown> = {
     pk: customerPk(next.customerId),
     sk: STATE_SK,
@@ -185,7 +234,12 @@ export function aggregateItem(next: CustomerState, outbox: Record<string, Outbox
 
 /** Effects with nothing to project: the commit keeps them out of the outbox. */
 export function isEmptyEffects(effects: Effects): boolean {
-  return effects.entries.length === 0 && effects.statements.length === 0 && effects.emitted.length === 0;
+  return effects.entries.length === 0 && effects.statements.length === 0 && effects.emitted.length === 0 && !effects.journal?.length && !effects.expired?.length;
+}
+
+/** One event of a customer's journal. */
+export function journalItem(customerId: string, record: JournalRecord): Record<string, unknown> {
+  return { pk: customerPk(customerId), sk: journalSk(record.key), type: 'journal', record: JSON.stringify(record) };
 }
 
 export function entryItem(entry: LedgerEntry): Record<string, unknown> {

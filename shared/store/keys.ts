@@ -23,6 +23,9 @@ export const STATE_SK = 'STATE';
 export const entrySk = (billingMonth: Month, entryId: string): string => `ENTRY#${billingMonth}#${entryId}`;
 export const ENTRY_PREFIX = 'ENTRY#';
 export const statementSk = (month: Month): string => `STMT#${month}`;
+/** The customer's journal (§0), sorted by business order: the key is the event's business key. */
+export const journalSk = (businessKey: string): string => `LOG#${businessKey}`;
+export const JOURNAL_PREFIX = 'LOG#';
 export const STATEMENT_PREFIX = 'STMT#';
 
 /** GSI1: a month's entries and statements over all customers, sharded. */

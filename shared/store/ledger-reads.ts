@@ -7,7 +7,8 @@ import { customerPk, ENTRY_PREFIX, INDEX, monthEntriesKey, monthStatementsKey, S
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type'];
 
-function toEntry(item: Record<string, unknown>): LedgerEntry {
+/** A ledger entry from its item (the keys removed). */
+export function toEntry(item: Record<string, unknown>): LedgerEntry {
   const entry = { ...item };
   for (const key of KEY_ATTRIBUTES) delete entry[key];
   return entry as unknown as LedgerEntry;

@@ -15,15 +15,13 @@ export async function startTestPipeline() {
   const bus = await startBusCapture();
   const pipeline: Pipeline = createPipeline(db.doc, db.tableName, bus.publisher);
   const reads = new LedgerReads(db.doc, db.tableName);
-  const delays: number[] = [];
-  const handler = makeIngestHandler(pipeline, 'orders', { delay: async (_record, seconds) => void delays.push(seconds) });
+  const handler = makeIngestHandler(pipeline, 'orders');
   const invoke = (records: SQSRecord[]) => handler(sqsEvent(records), {} as never);
   return {
     db,
     bus,
     pipeline,
     reads,
-    delays,
     invoke,
     /** Delivers events, one record each, in one batch; returns the ids of the failed records. */
     async deliver(events: (InboundEvent | string)[], receiveCount = 1): Promise<{ failed: number[]; records: SQSRecord[] }> {

@@ -1,7 +1,7 @@
 // Test support: builders for well-formed inbound events (every one checked against the
 // contract's schemas) and a small driver that runs one customer's aggregate through the
 // pure engine, keeping the ledger, statements and emitted events it produced.
-import { closeMonth, decide, emptyCustomerState, sweepDeadlines, type CustomerState, type DecisionOutcome, type Effects, type EmittedEvent, type LedgerEntry, type Statement } from '#shared/domain/index.ts';
+import { closeMonth, decide, emptyCustomerState, sweepDeadlines, type CustomerState, type DecisionOutcome, type Effects, type JournalRecord, type EmittedEvent, type LedgerEntry, type Statement } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { parseInboundEvent, type InboundEvent } from '#shared/schemas/inbound.ts';
 
@@ -66,15 +66,23 @@ export class Customer {
     this.state = emptyCustomerState(customerId, closedThrough);
   }
 
+  /** The customer's journal, as the store keeps it (for events that arrive before others). */
+  journal = new Map<string, JournalRecord>();
+
   private keep(effects: Effects): void {
     this.ledger.push(...effects.entries);
     this.statements.push(...effects.statements);
     this.emitted.push(...effects.emitted);
+    for (const r of effects.journal ?? []) this.journal.set(r.event.detail.eventId, r);
+    for (const x of effects.expired ?? []) this.journal.delete(x.record.event.detail.eventId);
   }
 
-  /** Applies an event and returns its outcome. */
+  /** Applies an event and returns its outcome (with the customer's history when it needs it). */
   send(evt: InboundEvent): DecisionOutcome {
-    const decision = decide(this.state, evt, fingerprintOf(evt));
+    let decision = decide(this.state, evt, fingerprintOf(evt));
+    if (decision.outcome.outcome === 'needs-history') {
+      decision = decide(this.state, evt, fingerprintOf(evt), { history: { journal: [...this.journal.values()], billed: this.ledger } });
+    }
     this.state = decision.state;
     this.keep(decision.effects);
     this.outcomes.push(decision.outcome);

@@ -290,10 +290,15 @@ export function replay(steps: readonly Step[], opts: { write?: Writer; times?: n
 }
 
 /**
- * The obligation an entry bills: its id without the reversal suffix, and without the billing
- * round a charge gets when it is billed again after a refused void was undone (`…/r1`).
+ * The obligation an entry bills: its id without the reversal suffix, without the billing
+ * round a charge gets when it is billed again (`…/r1`), and without the suffix of a
+ * correction written by a re-derivation (`…/c7` billed again, `…/x7` credited).
  */
-export const obligationOf = (entry: LedgerEntry): string => (entry.reverses ?? entry.entryId).replace(/\/r\d+$/, '');
+export function obligationOf(entry: LedgerEntry): string {
+  let id = entry.reverses ?? entry.entryId;
+  for (let bare = id.replace(/\/[rcx]\d+$/, ''); bare !== id; bare = id.replace(/\/[rcx]\d+$/, '')) id = bare;
+  return id;
+}
 
 /** What each obligation nets to: its entries and their reversals; obligations netting to 0 are left out. */
 export function netByObligation(ledger: readonly LedgerEntry[]): [string, number][] {

@@ -1,0 +1,41 @@
+// One customer kept wholly in memory: the aggregate, its journal and every entry billed, as
+// the store keeps them. For the pure engine's users that have no table (the oracles, the
+// property tests, the engine bench): `decide` with the history an earlier event needs.
+import { decide, type Decision } from './decide.ts';
+import type { JournalRecord } from './business-order.ts';
+import type { Month } from './calendar.ts';
+import { emptyCustomerState, type CustomerState, type Effects, type LedgerEntry } from './types.ts';
+import type { InboundEvent } from '../schemas/inbound.ts';
+
+export class CustomerBook {
+  state: CustomerState;
+  private readonly journal = new Map<string, JournalRecord>();
+  private readonly billed = new Map<string, LedgerEntry>();
+
+  constructor(customerId: string, closedThrough?: Month) {
+    this.state = emptyCustomerState(customerId, closedThrough);
+  }
+
+  /** Decides the event, with the history when it belongs before others, and keeps the result. */
+  decide(event: InboundEvent, fingerprint: string, receivedAt?: string): Decision {
+    const options = receivedAt === undefined ? {} : { receivedAt };
+    let decision = decide(this.state, event, fingerprint, options);
+    if (decision.outcome.outcome === 'needs-history') {
+      decision = decide(this.state, event, fingerprint, { ...options, history: { journal: [...this.journal.values()], billed: [...this.billed.values()] } });
+    }
+    if (decision.changed) this.keep(decision.state, decision.effects);
+    return decision;
+  }
+
+  /** Keeps a step's state and what it wrote (a close's, a sweep's or a decision's). */
+  keep(state: CustomerState, effects: Effects): void {
+    this.state = state;
+    for (const e of effects.entries) this.billed.set(`${e.billingMonth}#${e.entryId}`, e);
+    for (const r of effects.journal ?? []) this.journal.set(r.event.detail.eventId, r);
+    for (const x of effects.expired ?? []) this.journal.delete(x.record.event.detail.eventId);
+  }
+
+  entries(): LedgerEntry[] {
+    return [...this.billed.values()];
+  }
+}

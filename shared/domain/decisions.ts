@@ -1,0 +1,99 @@
+// Published decisions and their revisions (contract §2): an order rejection, a claim's
+// adjudication and a penalty are each keyed by a stable id; a decision is published with
+// `revision` 1, and again, whole, with `revision` + 1 whenever a re-derivation in business
+// order changes it. The aggregate keeps a short hash of what it last published per id.
+import { getOwn, setOwn } from './records.ts';
+import { penaltyDecisionId } from './returns.ts';
+import type { ClaimState, CustomerState, EmittedEvent, LedgerEntry } from './types.ts';
+
+const REVISED: ReadonlySet<EmittedEvent['detailType']> = new Set(['OrderRejected', 'ClaimAdjudicated', 'PenaltyAssessed']);
+
+/** FNV-1a over the detail's JSON, twice with different seeds: 16 hex digits, enough to tell a change. */
+function hashOf(detail: Record<string, unknown>): string {
+  const text = JSON.stringify(detail);
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The revision a decision id was last published with (0 if never). */
+export function publishedRevision(state: CustomerState, id: string): number {
+  const seen = getOwn(state.published ?? {}, id);
+  return seen === undefined ? 0 : Number(seen.slice(0, seen.indexOf(':')));
+}
+
+/**
+ * Gives each decision in `emitted` its revision and records it in `state` (a draft): a
+ * decision published before with the same detail is dropped, a changed one gets the next
+ * revision. Other events (StatementClosed) pass as they are.
+ */
+export function stampRevisions(state: CustomerState, emitted: readonly EmittedEvent[]): EmittedEvent[] {
+  const out: EmittedEvent[] = [];
+  for (const event of emitted) {
+    if (!REVISED.has(event.detailType)) {
+      out.push(event);
+      continue;
+    }
+    const { revision: _ignored, ...detail } = event.detail;
+    const hash = hashOf(detail);
+    const seen = getOwn(state.published ?? {}, event.id);
+    if (seen !== undefined && seen.slice(seen.indexOf(':') + 1) === hash) continue;
+    const revision = publishedRevision(state, event.id) + 1;
+    state.published = { ...(state.published ?? {}) };
+    setOwn(state.published, event.id, `${revision}:${hash}`);
+    out.push({ ...event, detail: { ...detail, revision } });
+  }
+  return out;
+}
+
+export function claimDecision(customerId: string, claim: ClaimState): EmittedEvent {
+  const detail: Record<string, unknown> = { claimId: claim.claimId, customerId, deviceId: claim.deviceId, decision: claim.decision, feeYen: claim.feeYen };
+  if (claim.reason) detail.reason = claim.reason;
+  if (claim.useNumber !== undefined) detail.useNumber = claim.useNumber;
+  return { id: `ClaimAdjudicated/${claim.claimId}`, detailType: 'ClaimAdjudicated', detail };
+}
+
+export function orderDecision(customerId: string, orderId: string, reasons: readonly string[], sourceEventId: string): EmittedEvent {
+  return { id: `OrderRejected/${orderId}`, detailType: 'OrderRejected', detail: { orderId, customerId, reasons: [...reasons], sourceEventId } };
+}
+
+/** What the actual ledger holds for a claim's penalty or loaner charge (after the corrections). */
+export interface ChargeLookup {
+  /** The live charge, if it is still owed. */
+  live(claimId: string, kind: 'late_return_penalty' | 'loaner_charge'): LedgerEntry | undefined;
+  /** The latest charge ever billed for it, live or credited. */
+  lastBilled(claimId: string, kind: 'late_return_penalty' | 'loaner_charge'): LedgerEntry | undefined;
+}
+
+/**
+ * Every decision the derived state implies, for `stampRevisions` to compare with what was
+ * published: each claim's adjudication, each rejected order (and, with `reasons: []`, each
+ * order once rejected that now stands), each penalty or loaner charge owed (and, with
+ * `amountYen: 0`, each one published before and no longer owed, in the month it was billed).
+ * A charge's billing month is that of its entry in the actual ledger.
+ */
+export function derivedDecisions(state: CustomerState, charges: ChargeLookup): EmittedEvent[] {
+  const out: EmittedEvent[] = [];
+  const { customerId } = state;
+  for (const order of Object.values(state.orders)) {
+    if (order.status === 'rejected') out.push(orderDecision(customerId, order.orderId, order.reasons ?? [], order.placedBy ?? ''));
+    else if (publishedRevision(state, `OrderRejected/${order.orderId}`) > 0) out.push(orderDecision(customerId, order.orderId, [], order.placedBy ?? ''));
+  }
+  for (const claim of Object.values(state.claims)) {
+    out.push(claimDecision(customerId, claim));
+    for (const kind of ['late_return_penalty', 'loaner_charge'] as const) {
+      const id = penaltyDecisionId(customerId, claim.claimId, kind);
+      const live = charges.live(claim.claimId, kind);
+      const entry = live ?? (publishedRevision(state, id) > 0 ? charges.lastBilled(claim.claimId, kind) : undefined);
+      if (!entry) continue;
+      const detail = { customerId, deviceId: claim.deviceId, claimId: claim.claimId, kind, amountYen: live ? live.amountYen : 0, billingMonth: entry.billingMonth };
+      out.push({ id, detailType: 'PenaltyAssessed', detail });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,136 @@
+// §0 Re-derivation: an event that belongs before events already applied decides everything
+// again. The customer's journal (every event applied, ignored or waiting, plus the new one)
+// is applied in business order to a fresh aggregate; every month already closed is billed as
+// its close would bill it, and every deadline a sweep or close has judged is judged again on
+// what is known now. The ledger that gives is compared with the ledger as billed, group by
+// group, and the difference becomes corrections (`ledger-diff.ts`); every decision that
+// changed is published again with its revision raised (`decisions.ts`).
+import { byKey, type JournalRecord, type WaitingEvent } from './business-order.ts';
+import { addMonths, monthOf, type Month } from './calendar.ts';
+import { assessDueDeadlines, billMonth } from './close.ts';
+import { derivedDecisions, stampRevisions } from './decisions.ts';
+import { applyRuled, retryWaiting, type Decision, type DecisionOutcome } from './apply.ts';
+import { claimObligation, correctionsBetween, groupByObligation } from './ledger-diff.ts';
+import { getOwn, setOwn } from './records.ts';
+import { emptyCustomerState, emptyEffects, type ClaimState, type CustomerState, type DeviceState, type LedgerEntry } from './types.ts';
+
+/** What a re-derivation reads besides the aggregate: the customer's journal and every entry billed. */
+export interface CustomerHistory {
+  journal: readonly JournalRecord[];
+  billed: readonly LedgerEntry[];
+}
+
+/** The journal, the aggregate's waiting events and the new event, once each, in business order. */
+function journalInOrder(state: CustomerState, history: CustomerHistory, incoming: JournalRecord): JournalRecord[] {
+  const byId = new Map<string, JournalRecord>();
+  const add = (r: JournalRecord) => {
+    if (!byId.has(r.event.detail.eventId)) byId.set(r.event.detail.eventId, r);
+  };
+  history.journal.forEach(add);
+  for (const w of state.waiting ?? []) add(w.record);
+  add(incoming);
+  return [...byId.values()].sort(byKey);
+}
+
+/** The first month anything of the customer can bill in: that of its earliest order. */
+function firstMonthOf(state: CustomerState): Month | undefined {
+  let first: Month | undefined;
+  for (const order of Object.values(state.orders)) if (!first || monthOf(order.placedOn) < first) first = monthOf(order.placedOn);
+  return first;
+}
+
+/** The ledger as billed, once per entry: the history's and the aggregate's open entries. */
+function billedLedger(state: CustomerState, history: CustomerHistory): LedgerEntry[] {
+  const seen = new Map<string, LedgerEntry>();
+  for (const e of [...history.billed, ...state.openEntries]) seen.set(`${e.billingMonth}#${e.entryId}`, e);
+  return [...seen.values()];
+}
+
+/** Keeps every billing round at least where it was, one more where a correction credited a charge. */
+function carryRounds(next: CustomerState, previous: CustomerState, creditedDevices: Set<string>, creditedClaims: Set<string>): void {
+  for (const id of Object.keys(next.devices)) {
+    const device = next.devices[id]!;
+    const round = Math.max(device.billingRound ?? 0, getOwn(previous.devices, id)?.billingRound ?? 0) + (creditedDevices.has(id) ? 1 : 0);
+    if (round > 0) setOwn<DeviceState>(next.devices, id, { ...device, billingRound: round });
+  }
+  for (const id of Object.keys(next.claims)) {
+    const claim = next.claims[id]!;
+    const round = Math.max(claim.billingRound ?? 0, getOwn(previous.claims, id)?.billingRound ?? 0) + (creditedClaims.has(id) ? 1 : 0);
+    if (round > 0) setOwn<ClaimState>(next.claims, id, { ...claim, billingRound: round });
+  }
+}
+
+/** Decides `incoming` by deriving the customer again (see the file comment). */
+export function rederive(state: CustomerState, history: CustomerHistory, incoming: JournalRecord): Decision {
+  const derived = emptyCustomerState(state.customerId);
+  const sink = emptyEffects();
+  const processed = { ...state.processed };
+  let incomingOutcome: DecisionOutcome | undefined;
+  for (const record of journalInOrder(state, history, incoming)) {
+    const outcome = applyRuled(derived, record.event, sink);
+    const isIncoming = record === incoming;
+    if (outcome.outcome === 'invalid') {
+      // An id reused by two events: the one received second is refused, whichever is earlier.
+      if (isIncoming) return { outcome, state, effects: emptyEffects(), changed: false };
+      continue;
+    }
+    if (outcome.outcome === 'pending') {
+      derived.waiting = [...(derived.waiting ?? []), { record, reason: outcome.reason } satisfies WaitingEvent];
+      if (isIncoming) incomingOutcome = { outcome: 'waiting', reason: outcome.reason };
+      continue;
+    }
+    if (isIncoming) incomingOutcome = outcome;
+    setOwn(processed, record.event.detail.eventId, record.fingerprint);
+    if (outcome.outcome === 'applied' && derived.waiting) {
+      const before = new Set(derived.waiting.map((w) => w.record.event.detail.eventId));
+      retryWaiting(derived, sink, processed);
+      const left = new Set((derived.waiting ?? []).map((w) => w.record.event.detail.eventId));
+      if (incomingOutcome?.outcome === 'waiting' && before.has(incoming.event.detail.eventId) && !left.has(incoming.event.detail.eventId)) {
+        incomingOutcome = { outcome: 'applied' };
+      }
+    }
+  }
+  // Every closed month billed as its close bills it, every judged deadline judged again.
+  const first = firstMonthOf(derived);
+  if (first && state.closedThrough) for (let m = first; m <= state.closedThrough; m = addMonths(m, 1)) billMonth(derived, m, sink);
+  if (state.sweptThrough) assessDueDeadlines(derived, state.sweptThrough, sink);
+
+  const version = state.version + 1;
+  const billed = billedLedger(state, history);
+  const corrections = correctionsBetween(billed, derived.openEntries, { customerId: state.customerId, closedThrough: state.closedThrough, version, causedBy: incoming.event.detail.eventId });
+
+  const next: CustomerState = {
+    ...derived,
+    version,
+    processed,
+    openEntries: [...state.openEntries, ...corrections.entries],
+    lastKey: state.lastKey !== undefined && state.lastKey > incoming.key ? state.lastKey : incoming.key,
+  };
+  if (state.closedThrough) next.closedThrough = state.closedThrough;
+  else delete next.closedThrough;
+  if (state.forgottenAt !== undefined) next.forgottenAt = state.forgottenAt;
+  if (state.published) next.published = state.published;
+  if (state.sweptThrough) next.sweptThrough = state.sweptThrough;
+  else delete next.sweptThrough;
+  if (state.corrected || corrections.entries.length > 0) next.corrected = true;
+  if (!derived.waiting) delete next.waiting;
+  carryRounds(next, state, corrections.creditedDevices, corrections.creditedClaims);
+
+  const actual = groupByObligation([...billed, ...corrections.entries]);
+  const charge = (live: boolean) => (claimId: string, kind: 'late_return_penalty' | 'loaner_charge') => {
+    const months = actual.get(claimObligation(kind, claimId));
+    let found: LedgerEntry | undefined;
+    for (const group of months?.values() ?? []) {
+      const candidate = live ? (group.net > 0 ? group.live.at(-1) : undefined) : group.all.filter((e) => e.amountYen > 0).at(-1);
+      if (candidate) found = candidate;
+    }
+    return found;
+  };
+  const emitted = stampRevisions(next, derivedDecisions(next, { live: charge(true), lastBilled: charge(false) }));
+  const effects = emptyEffects();
+  effects.entries = corrections.entries;
+  effects.emitted = emitted;
+  effects.journal = [incoming];
+  if (sink.expired) effects.expired = sink.expired;
+  return { outcome: incomingOutcome ?? { outcome: 'applied' }, state: next, effects, changed: true };
+}
