@@ -9,8 +9,10 @@ import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
-import { addMonths, closeMonth, decide, emptyCustomerState, type CustomerState } from '#shared/domain/index.ts';
+import { addMonths, closeMonth, CustomerBook, decide, keyOf, type CustomerState, type Decision, type JournalRecord, type LedgerEntry } from '#shared/domain/index.ts';
+import type { InboundEvent } from '#shared/schemas/inbound.ts';
 import { customerLife, type CustomerLife } from './population.ts';
+import { historyCustomer, type HistoryCustomer, type HistoryOptions } from './workload.ts';
 
 export interface EngineBenchOptions {
   customers: number;
@@ -24,6 +26,8 @@ export interface EngineBenchOptions {
    */
   chunkSize?: number;
   firstMonth?: string;
+  /** Rounds of the in-order / out-of-order comparison (each times a batch of both, alternately). */
+  orderCostRounds?: number;
 }
 
 export interface EngineBenchResult {
@@ -54,8 +58,12 @@ export interface EngineBenchResult {
   peakRssMb: number;
   /** Highest V8 heap use seen after each chunk's month. */
   peakHeapMb: number;
+  /** Untimed setup: events that belonged before others of their customer (decided again with its history by CustomerBook). */
+  setupNeedsHistory: number;
   seed: number;
   chunkSize: number;
+  /** Side by side, after the closes: one more event later than everything known vs one a month earlier. */
+  orderCost: OrderCostResult[];
 }
 
 const closeTimeOf = (month: string): string => `${addMonths(month, 1)}-01T01:00:00+09:00`;
@@ -99,22 +107,26 @@ export async function benchEngine(options: EngineBenchOptions): Promise<EngineBe
   const firstMonth = options.firstMonth ?? '2026-04';
   const window = { firstMonth, months };
   const monthList = Array.from({ length: months }, (_, m) => addMonths(firstMonth, m));
-  const totals = { closeMs: 0, closeCpuUs: 0, calls: 0, events: 0, entries: 0, statements: 0, billedYen: 0, peakHeap: 0 };
+  const totals = { closeMs: 0, closeCpuUs: 0, calls: 0, events: 0, needsHistory: 0, entries: 0, statements: 0, billedYen: 0, peakHeap: 0 };
   const gc = new GcTimer();
   const started = performance.now();
 
   for (let start = 0; start < options.customers; start += chunkSize) {
     const count = Math.min(chunkSize, options.customers - start);
     const lives: CustomerLife[] = [];
-    const states: CustomerState[] = [];
+    const books: CustomerBook[] = [];
+    const states: CustomerState[] = new Array(count);
     for (let i = 0; i < count; i++) {
       lives.push(customerLife(seed, start + i, window));
-      states.push(emptyCustomerState(lives[i]!.customerId, lives[i]!.closedThrough));
+      books.push(new CustomerBook(lives[i]!.customerId, lives[i]!.closedThrough));
     }
     const cursors = new Int32Array(count);
     const results: ReturnType<typeof closeMonth>[] = new Array(count);
     for (const month of monthList) {
-      for (let i = 0; i < count; i++) states[i] = applyEventsOf(month, lives[i]!, cursors, i, states[i]!, totals);
+      for (let i = 0; i < count; i++) {
+        applyEventsOf(month, lives[i]!, cursors, i, books[i]!, totals);
+        states[i] = books[i]!.state;
+      }
 
       const now = closeTimeOf(month);
       const cpu0 = process.cpuUsage();
@@ -130,7 +142,7 @@ export async function benchEngine(options: EngineBenchOptions): Promise<EngineBe
       for (let i = 0; i < count; i++) {
         const { state, effects } = results[i]!;
         if (state.closedThrough !== month) throw new Error(`${state.customerId}: the close of ${month} left closedThrough at ${state.closedThrough}`);
-        states[i] = state;
+        books[i]!.keep(state, effects);
         totals.entries += effects.entries.length;
         totals.statements += effects.statements.length;
         for (const s of effects.statements) totals.billedYen += s.totals.totalYen;
@@ -141,6 +153,9 @@ export async function benchEngine(options: EngineBenchOptions): Promise<EngineBe
     await new Promise((resolve) => setImmediate(resolve));
   }
 
+  const setupSeconds = (performance.now() - started - totals.closeMs) / 1000;
+  const gcSeconds = await gc.stop();
+  const orderCost = ORDER_COST_CASES.map((c) => benchOrderCost(c, options.orderCostRounds ?? 15));
   const seconds = totals.closeMs / 1000;
   const cpuSeconds = totals.closeCpuUs / 1e6;
   return {
@@ -152,38 +167,212 @@ export async function benchEngine(options: EngineBenchOptions): Promise<EngineBe
     microsecondsPerCustomerMonth: (totals.closeMs * 1000) / totals.calls,
     cpuSeconds,
     customerMonthsPerCpuSecond: Math.round(totals.calls / cpuSeconds),
-    gcSeconds: await gc.stop(),
-    setupSeconds: (performance.now() - started - totals.closeMs) / 1000,
+    gcSeconds,
+    setupSeconds,
     events: totals.events,
     entries: totals.entries,
     statements: totals.statements,
     billedYen: totals.billedYen,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     peakHeapMb: Math.round(totals.peakHeap / 1_048_576),
+    setupNeedsHistory: totals.needsHistory,
     seed,
     chunkSize,
+    orderCost,
   };
 }
 
 /**
- * Decides the customer's events of `month`. The fingerprint is the eventId: the population
- * never redelivers or reuses an id, and hashing every detail would only slow the setup.
+ * Decides the customer's events of `month` through its book, which decides an event that
+ * belongs before others again with the customer's history (§0). The fingerprint is the
+ * eventId: the population never redelivers or reuses an id, and hashing every detail would
+ * only slow the setup.
  */
-function applyEventsOf(month: string, life: CustomerLife, cursors: Int32Array, i: number, state: CustomerState, totals: { events: number }): CustomerState {
+function applyEventsOf(month: string, life: CustomerLife, cursors: Int32Array, i: number, book: CustomerBook, totals: { events: number; needsHistory: number }): void {
   let cursor = cursors[i]!;
   while (cursor < life.events.length && life.events[cursor]!.month === month) {
     const { event } = life.events[cursor++]!;
-    const decision = decide(state, event, event.detail.eventId);
+    const inOrder = book.state.lastKey === undefined || keyAfterLast(book.state, event);
+    const decision = book.decide(event, event.detail.eventId);
     // Refusals by a rule ('ignored', a rejected order) are part of the mix; these would be generator bugs.
-    if (decision.outcome.outcome === 'pending' || decision.outcome.outcome === 'invalid' || decision.outcome.outcome === 'duplicate') {
+    const outcome = decision.outcome.outcome;
+    if (outcome === 'waiting' || outcome === 'needs-history' || outcome === 'pending' || outcome === 'invalid' || outcome === 'duplicate') {
       throw new Error(`${life.customerId}: ${event.detailType} ${event.detail.eventId} was ${JSON.stringify(decision.outcome)}`);
     }
-    state = decision.state;
+    if (!inOrder) totals.needsHistory++;
     totals.events++;
   }
   cursors[i] = cursor;
-  return state;
 }
+
+const keyAfterLast = (state: CustomerState, event: InboundEvent): boolean => keyOf(event) > state.lastKey!;
+
+
+/** The two customers of the in-order / out-of-order comparison (bench/workload.ts, `historyCustomer`). */
+const ORDER_COST_CASES: (HistoryOptions & { name: string })[] = [
+  // A year: the order of two devices, their deliveries and three claims; 11 months closed.
+  { name: 'a year, 2 devices, 3 claims', firstMonth: '2026-04', months: 12, devices: 2 },
+  // Three years with claims filed and rejected or withdrawn every month: about 1,000 events.
+  { name: '3 years, 2 devices, ~1,000 events', firstMonth: '2024-04', months: 36, devices: 2, fillerEventsPerMonth: 27 },
+];
+
+export interface OrderCostResult {
+  name: string;
+  events: number;
+  closedMonths: number;
+  journalRecords: number;
+  billedEntries: number;
+  /** The probe: a ClaimFiled on D1, one hour after the customer's last event, or 30 days before it. */
+  probe: string;
+  inOrder: OrderCostSide;
+  outOfOrder: OrderCostSide & { corrections: number; emitted: number };
+  /** Median out-of-order time over median in-order time, measured alternately in the same process. */
+  ratio: number;
+  /** The same ratio in CPU time summed over all the batches of each side. */
+  cpuRatio: number;
+  rounds: number;
+}
+
+interface OrderCostSide {
+  outcome: string;
+  /** Median over the rounds of the time per decision (a round times a batch of decisions). */
+  medianMicroseconds: number;
+  minMicroseconds: number;
+  cpuMicroseconds: number;
+  batch: number;
+}
+
+const HOUR_MS = 3_600_000;
+const jstIsoOf = (ms: number): string => `${new Date(ms + 9 * HOUR_MS).toISOString().slice(0, 19)}+09:00`;
+
+/** The customer's book after its history: events month by month, every month but the last closed. */
+function bookOf(history: HistoryCustomer): { book: CustomerBook; journal: Map<string, JournalRecord> } {
+  const book = new CustomerBook(history.customerId, history.closedThrough);
+  // What the book keeps as its journal, kept here too, to hand `decide` the history as the book does.
+  const journal = new Map<string, JournalRecord>();
+  const keep = (d: Decision) => {
+    for (const r of d.effects.journal ?? []) journal.set(r.event.detail.eventId, r);
+    for (const x of d.effects.expired ?? []) journal.delete(x.record.event.detail.eventId);
+  };
+  let cursor = 0;
+  const months = [...history.closedMonths, addMonths(history.closedMonths.at(-1)!, 1)];
+  for (const month of months) {
+    while (cursor < history.events.length && history.events[cursor]!.month === month) {
+      const { event } = history.events[cursor++]!;
+      const decision = book.decide(event, event.detail.eventId);
+      if (decision.outcome.outcome !== 'applied' && decision.outcome.outcome !== 'ignored') throw new Error(`${history.customerId}: ${event.detailType} ${event.detail.eventId} was ${JSON.stringify(decision.outcome)}`);
+      keep(decision);
+    }
+    if (history.closedMonths.includes(month)) {
+      const { state, effects } = closeMonth(book.state, month, closeTimeOf(month));
+      book.keep(state, effects);
+    }
+  }
+  if (cursor !== history.events.length) throw new Error(`${history.customerId}: ${history.events.length - cursor} events after the last month`);
+  return { book, journal };
+}
+
+/** A ClaimFiled on D1 at `occurredAt` (D1 has one use a coverage year, so it is accepted as use 2). */
+function probeClaim(customerId: string, occurredAt: string, eventId: string): InboundEvent {
+  const incident = jstIsoOf(Date.parse(occurredAt) - 24 * HOUR_MS).slice(0, 10);
+  return { detailType: 'ClaimFiled', detail: { eventId, customerId, occurredAt, claimId: `P-${eventId}`, deviceId: 'D1', cause: 'water_damage', incidentDate: incident } } as InboundEvent;
+}
+
+/** Calls `work` `batch` times; wall and CPU microseconds per call. */
+function timeBatch(work: () => unknown, batch: number): { wallUs: number; cpuUs: number } {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < batch; i++) work();
+  const wallUs = ((performance.now() - t0) * 1000) / batch;
+  const cpu = process.cpuUsage(cpu0);
+  return { wallUs, cpuUs: (cpu.user + cpu.system) / batch };
+}
+
+/** How many calls of `work` take about `targetMs` (at least one). */
+function batchFor(work: () => unknown, targetMs: number): number {
+  let n = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) work();
+    const ms = performance.now() - t0;
+    if (ms >= targetMs / 4 || n >= 1 << 20) return Math.max(1, Math.round((n * targetMs) / Math.max(ms, 1e-3)));
+    n *= 2;
+  }
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+
+/**
+ * One customer, two probes: one more event later than everything the customer has (the
+ * in-order path of `decide`) and the same event a month earlier (needs-history, then `decide`
+ * with the journal and the ledger as CustomerBook hands them: re-derivation with
+ * corrections). Neither is kept: each call decides against the same state. Rounds alternate
+ * a batch of each, so that both see the same machine; warm-up first.
+ */
+function benchOrderCost(options: HistoryOptions & { name: string }, rounds: number): OrderCostResult {
+  const history = historyCustomer(`H-${options.months}`, options);
+  const { book, journal } = bookOf(history);
+  const state = book.state;
+  const billed: LedgerEntry[] = book.entries();
+  const last = history.events.at(-1)!.event.detail.occurredAt;
+  const early = probeClaim(state.customerId, jstIsoOf(Date.parse(last) - 30 * 24 * HOUR_MS), `${state.customerId}/probe-early`);
+  const late = probeClaim(state.customerId, jstIsoOf(Date.parse(last) + HOUR_MS), `${state.customerId}/probe-late`);
+  const inOrder = (): Decision => decide(state, late, late.detail.eventId);
+  const outOfOrder = (): Decision => {
+    const first = decide(state, early, early.detail.eventId);
+    if (first.outcome.outcome !== 'needs-history') return first;
+    return decide(state, early, early.detail.eventId, { history: { journal: [...journal.values()], billed: [...billed] } });
+  };
+  const inDecision = inOrder();
+  const outDecision = outOfOrder();
+  if (inDecision.outcome.outcome !== 'applied' || outDecision.outcome.outcome !== 'applied') {
+    throw new Error(`order cost ${options.name}: probes were ${JSON.stringify(inDecision.outcome)} and ${JSON.stringify(outDecision.outcome)}`);
+  }
+  if (decide(state, early, early.detail.eventId).outcome.outcome !== 'needs-history') throw new Error(`order cost ${options.name}: the early probe did not need the history`);
+  // The book's own decide gives the same decision as the one timed here.
+  const check = bookOf(history).book.decide(early, early.detail.eventId);
+  if (JSON.stringify(check) !== JSON.stringify(outDecision)) throw new Error(`order cost ${options.name}: CustomerBook decided the early probe otherwise`);
+
+  const inBatch = batchFor(inOrder, 20);
+  const outBatch = batchFor(outOfOrder, 20);
+  for (let w = 0; w < 3; w++) {
+    timeBatch(inOrder, inBatch);
+    timeBatch(outOfOrder, outBatch);
+  }
+  const sides = { in: { wall: [] as number[], cpu: 0 }, out: { wall: [] as number[], cpu: 0 } };
+  for (let r = 0; r < rounds; r++) {
+    const a = timeBatch(inOrder, inBatch);
+    const b = timeBatch(outOfOrder, outBatch);
+    sides.in.wall.push(a.wallUs);
+    sides.in.cpu += a.cpuUs;
+    sides.out.wall.push(b.wallUs);
+    sides.out.cpu += b.cpuUs;
+  }
+  const side = (s: { wall: number[]; cpu: number }, batch: number, outcome: string): OrderCostSide => ({
+    outcome,
+    medianMicroseconds: round2(median(s.wall)),
+    minMicroseconds: round2(Math.min(...s.wall)),
+    cpuMicroseconds: round2(s.cpu / rounds),
+    batch,
+  });
+  const inSide = side(sides.in, inBatch, inDecision.outcome.outcome);
+  const outSide = side(sides.out, outBatch, outDecision.outcome.outcome);
+  return {
+    name: options.name,
+    events: history.events.length,
+    closedMonths: history.closedMonths.length,
+    journalRecords: journal.size,
+    billedEntries: billed.length,
+    probe: `ClaimFiled on D1 at ${late.detail.occurredAt} (in order) or ${early.detail.occurredAt} (needs history)`,
+    inOrder: inSide,
+    outOfOrder: { ...outSide, corrections: outDecision.effects.entries.filter((e) => e.claimId !== `P-${early.detail.eventId}`).length, emitted: outDecision.effects.emitted.length },
+    ratio: round2(outSide.medianMicroseconds / inSide.medianMicroseconds),
+    cpuRatio: round2(outSide.cpuMicroseconds / inSide.cpuMicroseconds),
+    rounds,
+  };
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 export function formatEngineResult(r: EngineBenchResult): string {
   const n = (x: number, digits = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: digits });
@@ -192,6 +381,10 @@ export function formatEngineResult(r: EngineBenchResult): string {
     `  ${n(r.customers)} customers × ${r.months} months = ${n(r.customerMonths)} closes in ${n(r.seconds, 2)} s (GC ${n(r.gcSeconds, 2)} s); ${n(r.cpuSeconds, 2)} s of CPU = ${n(r.customerMonthsPerCpuSecond)}/s per core`,
     `  setup (untimed): ${n(r.events)} events through decide() in ${n(r.setupSeconds, 1)} s; the closes wrote ${n(r.entries)} entries and ${n(r.statements)} statements for ${n(r.billedYen)} yen`,
     `  peak RSS ${n(r.peakRssMb)} MB, peak heap ${n(r.peakHeapMb)} MB; seed ${r.seed}, chunks of ${n(r.chunkSize)} customers`,
+    ...r.orderCost.map(
+      (c) =>
+        `order cost, ${c.name} (${n(c.events)} events, ${c.closedMonths} months closed, ${n(c.billedEntries)} entries billed): in order ${n(c.inOrder.medianMicroseconds, 1)} µs, a month earlier ${n(c.outOfOrder.medianMicroseconds, 1)} µs = ${n(c.ratio, 1)}× (CPU ${n(c.cpuRatio, 1)}×), median of ${c.rounds} rounds`,
+    ),
   ].join('\n');
 }
 

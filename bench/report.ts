@@ -49,6 +49,18 @@ function rows(results: Results): Row[] {
       met(r.ratio >= 0.5),
       rss(ingest),
     ]);
+    if (typeof r.deliveriesPerEvent === 'number' && typeof r.deliveries === 'number') {
+      const waited = typeof r.waitedOnArrival === 'number' ? `; ${n(r.waitedOnArrival)} waited on arrival for what they name, none redelivered for it` : '';
+      out.push([
+        '2 ingest: deliveries per event',
+        `${n(r.events)} events`,
+        `${n(r.deliveriesPerEvent, 3)} deliveries per event`,
+        `${n(r.deliveries)} records handed to the ingest handlers${waited}`,
+        `≤ ${n(r.goalDeliveriesPerEvent ?? 1.05, 2)}`,
+        met(r.deliveriesPerEvent <= (r.goalDeliveriesPerEvent ?? 1.05)),
+        rss(ingest),
+      ]);
+    }
   }
   if (close) {
     const r = close.result;

@@ -74,3 +74,117 @@ export function fiveDeviceCustomer(customerId: string, firstDay: string): Inboun
   );
   return events;
 }
+
+export interface HistoryOptions {
+  /** The first month of the customer's life; the month before it is closed at sign-up. */
+  firstMonth: string;
+  /** Months of history: every one but the last is closed, the last is open. */
+  months: number;
+  /** Devices of the one order (2 to 5): D1 on 24 installments, the others alternately lump sum and 36 installments, all protected. */
+  devices: number;
+  /** Events per month, besides the devices' own claims, of claims filed and rejected (theft) or filed and withdrawn: to make a long history. */
+  fillerEventsPerMonth?: number;
+}
+
+export interface HistoryCustomer {
+  customerId: string;
+  /** The month closed before the first event (the pipeline's global close at sign-up). */
+  closedThrough: string;
+  /** In business order, each with its JST month. */
+  events: { month: string; event: InboundEvent }[];
+  /** The months to close, in order: every month of the history but the last. */
+  closedMonths: string[];
+}
+
+const monthAfter = (month: string, n: number): string => {
+  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + n;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+};
+
+/**
+ * A customer with a history of `months` months: one order of protected devices, delivered,
+ * then each coverage year D1 has one exchange claim (old device back on time) and every other
+ * device a repair with a loaner (back on time) and an exchange (old device back late every
+ * second year: a penalty), plus filler claims each month if asked. Every event of the
+ * history applies in the order given; the last month is left open. D1 is kept to one use a
+ * coverage year, so that one more claim on it is accepted wherever it falls.
+ */
+export function historyCustomer(customerId: string, options: HistoryOptions): HistoryCustomer {
+  const first = `${options.firstMonth}-01`;
+  const end = monthAfter(options.firstMonth, options.months);
+  const inWindow = (day: string) => day < `${end}-01`;
+  const raw: { key: string; event: InboundEvent }[] = [];
+  let n = 0;
+  const add = (detailType: InboundEvent['detailType'], day: string, time: string, detail: Record<string, unknown>): void => {
+    if (!inWindow(day)) return;
+    const occurredAt = at(day, time);
+    raw.push({ key: `${occurredAt}#${String(n).padStart(6, '0')}`, event: event(detailType, { eventId: `${customerId}/h${++n}`, customerId, occurredAt, ...detail }) });
+  };
+  const devices = Array.from({ length: options.devices }, (_, i) => ({
+    deviceId: `D${i + 1}`,
+    model: ['Pixel 9', 'iPhone 16', 'Galaxy S25', 'Xperia 1 VI', 'iPhone 16e'][i],
+    condition: 'new',
+    priceYen: 60_000 + i * 23_000,
+    payment: i === 0 ? { plan: 'installments', months: 24 } : i % 2 === 1 ? { plan: 'lump_sum' } : { plan: 'installments', months: 36 },
+    protection: { monthlyFeeYen: i % 2 === 0 ? 418 : 550 },
+  }));
+  add('OrderPlaced', first, '10:00', { orderId: 'O1', customer: { birthDate: '1984-05-20' }, paymentMethod: 'credit_card', devices });
+  for (const d of devices) add('DeviceDelivered', dayAfter(first, 2), '14:00', { orderId: 'O1', deviceId: d.deviceId });
+  const delivered = dayAfter(first, 2);
+  let claims = 0;
+  const years = Math.ceil(options.months / 12);
+  for (let year = 0; year < years; year++) {
+    const y0 = dayAfter(delivered, year * 365);
+    devices.forEach((d, i) => {
+      const claimDay = (offset: number) => dayAfter(y0, offset + i * 9);
+      if (i === 0) {
+        const k = `K${++claims}`;
+        add('ClaimFiled', claimDay(60), '09:00', { claimId: k, deviceId: d.deviceId, cause: 'water_damage', incidentDate: claimDay(59) });
+        add('ReplacementDelivered', claimDay(62), '15:00', { claimId: k });
+        add('DeviceReturned', claimDay(67), '11:00', { claimId: k });
+        return;
+      }
+      const repair = `K${++claims}`;
+      add('ClaimFiled', claimDay(120), '09:00', { claimId: repair, deviceId: d.deviceId, cause: 'partial_damage', incidentDate: claimDay(119) });
+      add('LoanerDelivered', claimDay(121), '15:00', { claimId: repair, loanerValueYen: 20_000 });
+      add('FaultyDeviceReceived', claimDay(124), '11:00', { claimId: repair });
+      add('RepairedDeviceDelivered', claimDay(133), '15:00', { claimId: repair });
+      add('LoanerReturned', claimDay(136), '11:00', { claimId: repair });
+      const exchange = `K${++claims}`;
+      add('ClaimFiled', claimDay(240), '09:00', { claimId: exchange, deviceId: d.deviceId, cause: 'total_loss', incidentDate: claimDay(238) });
+      add('ReplacementDelivered', claimDay(242), '15:00', { claimId: exchange });
+      add('DeviceReturned', claimDay(year % 2 === 1 ? 262 : 250), '11:00', { claimId: exchange });
+    });
+  }
+  const filler = options.fillerEventsPerMonth ?? 0;
+  for (let m = 0; m < options.months; m++) {
+    const monthStart = `${monthAfter(options.firstMonth, m)}-01`;
+    for (let events = 0, j = 0; events < filler; j++) {
+      // Spread over days 4 to 27, on the devices after D1 (whose uses stay free for the probe).
+      const day = dayAfter(monthStart, 3 + (j % 24));
+      const deviceId = devices[1 + (j % (devices.length - 1))]!.deviceId;
+      const k = `K${++claims}`;
+      const hour = 16 + Math.floor(j / 24);
+      const minute = String((j * 7) % 60).padStart(2, '0');
+      if (j % 2 === 0) {
+        add('ClaimFiled', day, `${hour}:${minute}`, { claimId: k, deviceId, cause: 'theft', incidentDate: dayAfter(day, -1) });
+        events += 1;
+      } else {
+        add('ClaimFiled', day, `${hour}:${minute}`, { claimId: k, deviceId, cause: 'partial_damage', incidentDate: dayAfter(day, -1) });
+        add('ClaimWithdrawn', day, `${hour + 3}:${minute}`, { claimId: k });
+        events += 2;
+      }
+    }
+  }
+  raw.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const closedMonths = Array.from({ length: options.months - 1 }, (_, m) => monthAfter(options.firstMonth, m));
+  return {
+    customerId,
+    closedThrough: monthAfter(options.firstMonth, -1),
+    events: raw.map(({ event: e }) => ({ month: jstMonthOf(e.detail.occurredAt), event: e })),
+    closedMonths,
+  };
+}
+
+/** The JST month of an instant written with the +09:00 offset (as every event here is). */
+const jstMonthOf = (occurredAt: string): string => occurredAt.slice(0, 7);

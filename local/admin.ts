@@ -1,10 +1,11 @@
 // The `/admin/*` operations of contract §4, standing in for the cloud's schedules and
-// consoles: clock, close, sweep, drain, dead letters, redrive, emitted events.
+// consoles: clock, close, sweep, drain, waiting events, dead letters, redrive, emitted events.
 import { MonthNotEndedError } from '#shared/domain/index.ts';
 import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { redriveDeadLetters } from '#shared/runtime/redrive.ts';
 import { SweepFailedError, sweepDue } from '#shared/runtime/sweep.ts';
+import type { WaitingReads } from '#shared/store/waiting-reads.ts';
 import type { LocalBus } from './local-bus.ts';
 import type { LocalClock } from './local-clock.ts';
 import type { LocalQueue } from './local-queue.ts';
@@ -21,6 +22,8 @@ export interface IngestCounts {
   duplicates: number;
   ignored: number;
   deadLettered: number;
+  /** Events that waited on arrival for what they name (§0); each applies, uncounted, when it arrives. */
+  waiting: number;
 }
 
 export interface AdminDeps {
@@ -29,6 +32,8 @@ export interface AdminDeps {
   bus: LocalBus;
   queues: ReadonlyMap<string, LocalQueue>;
   counts: IngestCounts;
+  /** What waits, and why (`GET /admin/waiting`). */
+  waiting: WaitingReads;
   /** Queues a message for a consumer, journalled like an event from the bus. */
   sendToConsumer: (consumer: string, body: string) => void;
 }
@@ -52,6 +57,8 @@ export async function handleAdmin(deps: AdminDeps, method: string, url: URL, bod
       return sweep(deps);
     case 'POST /admin/drain':
       return ok(await drain(deps));
+    case 'GET /admin/waiting':
+      return ok({ waiting: await deps.waiting.list() });
     case 'GET /admin/dead-letters':
       return ok({ deadLetters: await deps.pipeline.deadLetters.list() });
     case 'POST /admin/redrive':
@@ -118,7 +125,7 @@ async function close(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
   return ok({ month, status: started.status, shards: started.shards, customers, held, released });
 }
 
-/** Delivers until every queue is empty, back-off ignored; returns the counts since start. */
+/** Delivers until every queue is empty, visibility timeouts ignored; returns the counts since start. */
 export async function drain(deps: AdminDeps) {
   const queues = [...deps.queues.values()];
   // The poller waits while any drain runs; a second drain at once shares the passes in turn.

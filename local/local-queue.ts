@@ -1,6 +1,6 @@
 // An in-process stand-in for one SQS queue and its Lambda event-source mapping: batches of up
 // to 10 records go to the same handler the cloud runs, failed records come back after a
-// visibility timeout (or the back-off the handler asked for), and a record that fails
+// visibility timeout, and a record that fails
 // `maxReceiveCount` times goes to the dead-letter callback instead of looping forever.
 // A message is in at most one delivery at a time, and leaves the queue (onDone) once only:
 // two drains at once used to deliver every message twice, and mark it done twice.
@@ -11,7 +11,7 @@ export interface QueuedMessage {
   messageId: string;
   body: string;
   receiveCount: number;
-  /** Epoch ms before which the message is invisible (back-off after a failed delivery). */
+  /** Epoch ms before which the message is invisible (the visibility timeout after a failed delivery). */
   visibleAt: number;
 }
 
@@ -26,7 +26,7 @@ export interface LocalQueueOptions {
   batchSize?: number;
   /** Batches in flight at once, as Lambda runs several pollers per queue. */
   concurrency?: number;
-  /** Hides a failed message for this long when the handler did not ask for a back-off. */
+  /** Hides a failed message for this long before it is delivered again. */
   visibilityTimeoutMs?: number;
 }
 
@@ -36,7 +36,7 @@ export class LocalQueue {
   /** Visible messages in delivery order; `readyHead` skips the ones already taken. */
   private ready: QueuedMessage[] = [];
   private readyHead = 0;
-  /** Messages hidden by a back-off until their `visibleAt`. */
+  /** Messages hidden after a failed delivery until their `visibleAt`. */
   private readonly waiting = new Set<QueuedMessage>();
   private readonly inFlight = new Set<Promise<void>>();
   /** Ids of the messages in a delivery now: never handed to a second one at the same time. */
@@ -68,12 +68,6 @@ export class LocalQueue {
     return message;
   }
 
-  /** Hides a message until `seconds` from now: ChangeMessageVisibility as the handler calls it. */
-  delay(messageId: string, seconds: number): void {
-    const message = this.messages.get(messageId);
-    if (message) message.visibleAt = Date.now() + seconds * 1000;
-  }
-
   /** Every message still queued, for persisting across a restart. */
   pending(): QueuedMessage[] {
     return [...this.messages.values()];
@@ -91,9 +85,9 @@ export class LocalQueue {
   }
 
   /**
-   * Delivers every queued message once, ignoring back-off, and returns whether there was
-   * any: a drain repeats passes, so a message waiting for an event in another queue gets its
-   * next try on the next pass. Passes of drains at once run one after the other.
+   * Delivers every queued message once, hidden ones too, and returns whether there was any:
+   * a drain repeats passes, so a failed message gets its next try on the next pass instead
+   * of after its visibility timeout. Passes of drains at once run one after the other.
    */
   drainPass(): Promise<boolean> {
     const pass = this.passes.then(() => this.pass());
@@ -134,7 +128,7 @@ export class LocalQueue {
     await this.settle();
   }
 
-  /** Polls in `ms`, unless a poll is already due sooner (a back-off must not delay new messages). */
+  /** Polls in `ms`, unless a poll is already due sooner (a hidden message must not delay new ones). */
   private schedule(ms: number): void {
     if (this.stopped) return;
     const due = Date.now() + ms;
@@ -223,8 +217,7 @@ export class LocalQueue {
           this.lastError.set(m.messageId, `dead letter not written: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
-      // The handler may have asked for a longer back-off through delay(); keep the longer one.
-      m.visibleAt = Math.max(m.visibleAt, Date.now() + (this.options.visibilityTimeoutMs ?? 2_000));
+      m.visibleAt = Date.now() + (this.options.visibilityTimeoutMs ?? 2_000);
       this.waiting.add(m);
     }
   }

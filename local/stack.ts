@@ -10,6 +10,7 @@ import { CONSUMERS, type Consumer } from '#shared/routing.ts';
 import { handleFinanceRequest } from '#shared/runtime/finance-api.ts';
 import { createPipeline } from '#shared/runtime/pipeline.ts';
 import { LedgerReads } from '#shared/store/ledger-reads.ts';
+import { WaitingReads } from '#shared/store/waiting-reads.ts';
 import { logger } from '../functions/lib/logger.ts';
 import { makeIngestHandler } from '../functions/lib/sqs-ingest.ts';
 import { handleAdmin, type AdminDeps, type IngestCounts } from './admin.ts';
@@ -44,7 +45,7 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-/** As in the cloud queues' redrive policy: above the ingest's own 6 deliveries for a waiting event. */
+/** As in the cloud queues' redrive policy: above the ingest's own 6 deliveries for a step that keeps failing. */
 const MAX_RECEIVE_COUNT = 10;
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -64,14 +65,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const warn = options.log ? (line: string) => options.log!(`warning: ${line}`) : (line: string) => logger.warn(line);
   const bus = new LocalBus(queues, journal, dataDir, warn);
   const pipeline = createPipeline(dynamo.doc, dynamo.tableName, bus.publisher());
-  const counts: IngestCounts = { applied: 0, duplicates: 0, ignored: 0, deadLettered: 0 };
+  const counts: IngestCounts = { applied: 0, duplicates: 0, ignored: 0, deadLettered: 0, waiting: 0 };
 
   for (const consumer of CONSUMERS) {
     const handler = makeIngestHandler(pipeline, consumer, {
+      // Received on the stack's clock, which the sweep also runs on: a waiting event's 7 days
+      // are counted on it, so a replayed year gives up on what waits as the cloud would.
+      now: () => clock.now(),
       onResult: (result) => {
         if (result.result === 'applied') counts.applied++;
         else if (result.result === 'duplicate') counts.duplicates++;
         else if (result.result === 'dead-lettered') counts.deadLettered++;
+        else if (result.result === 'waiting') counts.waiting++;
         else counts.ignored++;
       },
     });
@@ -105,7 +110,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     journal?.sent([{ queue: consumer, messageId, body }]);
     queue.send(body, messageId);
   };
-  const admin: AdminDeps = { pipeline, clock, bus, queues, counts, sendToConsumer };
+  const waiting = new WaitingReads(dynamo.doc, dynamo.tableName);
+  const admin: AdminDeps = { pipeline, clock, bus, queues, counts, waiting, sendToConsumer };
   const finance = { reads: new LedgerReads(dynamo.doc, dynamo.tableName), closes: pipeline.closes, holds: pipeline.holds };
   const financeGet = (path: string) => handleFinanceRequest(finance, 'GET', path, clock.now());
   const schedules = options.schedules ? new LocalSchedules(clock, admin, options.log ?? (() => {})) : undefined;

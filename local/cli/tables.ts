@@ -113,6 +113,31 @@ export function deadLettersText(deadLetters: readonly DeadLetterView[]): string 
     .join('\n\n');
 }
 
+export interface WaitingView {
+  customerId: string;
+  eventId: string;
+  detailType: string;
+  occurredAt: string;
+  reason: string;
+  receivedAt: string;
+  expiresAt: string;
+}
+
+const REASON_WIDTH = 36;
+
+/** What waits (`GET /admin/waiting`), the first to be dead-lettered first, as the API sorts it. */
+export function waitingTable(waiting: readonly WaitingView[]): string {
+  if (waiting.length === 0) return 'nothing waits';
+  const table = new Table({
+    head: ['Customer', 'Event', 'Type', 'Waits for', 'Received', 'Dead-lettered from'],
+    colWidths: [null, null, null, REASON_WIDTH, null, null],
+    wordWrap: true,
+    style: PLAIN,
+  });
+  for (const w of waiting) table.push([w.customerId, w.eventId, w.detailType, w.reason, jstTimestamp(w.receivedAt), jstTimestamp(w.expiresAt)]);
+  return `${waiting.length} event${waiting.length === 1 ? '' : 's'} waiting\n${table.toString()}`;
+}
+
 /** A customer's year at a glance: one row per statement, oldest first, and the sum. */
 export function yearSummaryTable(customerId: string, statements: readonly Statement[]): string {
   const table = new Table({ head: ['Month', 'Lines', 'Taxable', 'うち消費税', 'Non-taxable', 'Total'], colAligns: SUMMARY_ALIGNS, style: PLAIN_COMPACT });

@@ -54,6 +54,19 @@ function applyInOrder(state: CustomerState, record: JournalRecord): Decision | u
 }
 
 /**
+ * An aggregate from before the journal (a version of the pipeline that had none) cannot be
+ * derived again: its events are applied as they arrive, as that version did (docs/deploy.md).
+ */
+function applyAsItArrives(state: CustomerState, record: JournalRecord): Decision {
+  const decided = applyInOrder({ ...state, corrected: false }, record)!;
+  if (decided.changed) {
+    decided.state.journalIncomplete = true;
+    delete decided.state.corrected;
+  }
+  return decided;
+}
+
+/**
  * Applies `event` (whose detail hashes to `fingerprint`) to the customer's aggregate.
  * The same eventId with the same fingerprint is a no-op; with another it is refused.
  * `applied`, `ignored` and `waiting` record the event; `invalid` changes nothing, so a
@@ -71,6 +84,7 @@ export function decide(state: CustomerState, event: InboundEvent | RuledEvent, f
     return unchanged({ outcome: 'invalid', reason: `EVENT_ID_REUSED: event ${eventId} was already processed with a different detail` });
   }
   const record = journalRecordOf(event, fingerprint, options.receivedAt ?? event.detail.occurredAt);
+  if (state.journalIncomplete === true || (state.version > 0 && state.lastKey === undefined)) return applyAsItArrives(state, record);
   if (state.lastKey === undefined || record.key > state.lastKey) {
     const decided = applyInOrder(state, record);
     if (decided) return decided;

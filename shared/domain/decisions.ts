@@ -91,7 +91,9 @@ export function derivedDecisions(state: CustomerState, charges: ChargeLookup): E
       const live = charges.live(claim.claimId, kind);
       const entry = live ?? (publishedRevision(state, id) > 0 ? charges.lastBilled(claim.claimId, kind) : undefined);
       if (!entry) continue;
-      const detail = { customerId, deviceId: claim.deviceId, claimId: claim.claimId, kind, amountYen: live ? live.amountYen : 0, billingMonth: entry.billingMonth };
+      // A charge no longer owed is published in the business month it belonged to (as `returns.ts` does).
+      const billingMonth = live ? live.billingMonth : (entry.forMonth ?? entry.billingMonth);
+      const detail = { customerId, deviceId: claim.deviceId, claimId: claim.claimId, kind, amountYen: live ? live.amountYen : 0, billingMonth };
       out.push({ id, detailType: 'PenaltyAssessed', detail });
     }
   }

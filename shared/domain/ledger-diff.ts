@@ -21,14 +21,25 @@ function ownObligation(entry: LedgerEntry): string {
     case 'device_lump_sum':
     case 'installment_payoff':
       return JSON.stringify([entry.kind, entry.deviceId]);
+    case 'loaner_charge':
+      // One per deadline it bills (`loaner/K1/loaner`, `loaner/K1/repair`): the id's third part.
+      return JSON.stringify([entry.kind, entry.claimId, entry.entryId.split('/')[2]]);
     default:
       return JSON.stringify([entry.kind, entry.claimId ?? entry.deviceId]);
   }
 }
 
-export const claimObligation = (kind: EntryKind, claimId: string): string => JSON.stringify([kind, claimId]);
+/** The groups of a claim's charges of one kind, whatever deadline each bills. */
+export function claimGroups(groups: ReadonlyMap<string, Map<Month, Group>>, kind: EntryKind, claimId: string): Group[] {
+  const out: Group[] = [];
+  for (const [key, months] of groups) {
+    const [k, c] = JSON.parse(key) as [string, string];
+    if (k === kind && c === claimId) out.push(...months.values());
+  }
+  return out;
+}
 
-interface Group {
+export interface Group {
   net: number;
   /** Charges (positive entries) of the group that no credit names. */
   live: LedgerEntry[];

@@ -10,7 +10,7 @@ import { addMonths, monthOf, type Month } from './calendar.ts';
 import { assessDueDeadlines, billMonth } from './close.ts';
 import { derivedDecisions, stampRevisions } from './decisions.ts';
 import { applyRuled, retryWaiting, type Decision, type DecisionOutcome } from './apply.ts';
-import { claimObligation, correctionsBetween, groupByObligation } from './ledger-diff.ts';
+import { claimGroups, correctionsBetween, groupByObligation } from './ledger-diff.ts';
 import { getOwn, setOwn } from './records.ts';
 import { emptyCustomerState, emptyEffects, type ClaimState, type CustomerState, type DeviceState, type LedgerEntry } from './types.ts';
 
@@ -118,9 +118,8 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
 
   const actual = groupByObligation([...billed, ...corrections.entries]);
   const charge = (live: boolean) => (claimId: string, kind: 'late_return_penalty' | 'loaner_charge') => {
-    const months = actual.get(claimObligation(kind, claimId));
     let found: LedgerEntry | undefined;
-    for (const group of months?.values() ?? []) {
+    for (const group of claimGroups(actual, kind, claimId)) {
       const candidate = live ? (group.net > 0 ? group.live.at(-1) : undefined) : group.all.filter((e) => e.amountYen > 0).at(-1);
       if (candidate) found = candidate;
     }

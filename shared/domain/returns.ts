@@ -1,7 +1,7 @@
 // §5 Returns: the logistics facts of a claim, the late-return penalty and the loaner charge.
 // Deadlines are decided from business dates only, so a sweep that runs late or twice, and a
 // logistics event that arrives late, end in the same ledger.
-import { addDays, jstDate, type CalendarDate } from './calendar.ts';
+import { addDays, jstDate, monthOf, type CalendarDate } from './calendar.ts';
 import { getOwn } from './records.ts';
 import { appendEntry, appendReversal, claimEntryId, entryIdOf, type EntryDraft } from './ledger.ts';
 import type { Outcome } from './outcome.ts';
@@ -135,19 +135,36 @@ export function assessDeadlines(state: CustomerState, claim: ClaimState, asOf: C
     }
   }
 }
+/**
+ * The revision of a charge no longer owed (contract §2: `amountYen` 0), in the business month
+ * it belonged to — as a re-derivation publishes it, so that both say the same.
+ */
+export function emitNoLongerOwed(state: CustomerState, effects: Effects, charge: Pick<LedgerEntry, 'deviceId' | 'claimId' | 'kind'>, businessMonth: string): void {
+  const kind = charge.kind as 'late_return_penalty' | 'loaner_charge';
+  effects.emitted.push({
+    id: penaltyDecisionId(state.customerId, charge.claimId!, kind),
+    detailType: 'PenaltyAssessed',
+    detail: { customerId: state.customerId, deviceId: charge.deviceId, claimId: charge.claimId, kind, amountYen: 0, billingMonth: businessMonth },
+  });
+}
+
 /** Reverses charges that a late-arriving logistics fact shows were met on time. */
 function reverseMetDeadlines(state: CustomerState, claim: ClaimState, effects: Effects, causedBy: string): void {
   if (claim.penalty && !claim.penalty.reversed && !lateReturnDue(claim)) {
     const due = dayAfterDeadline(claim.replacementDeliveredOn!);
-    appendReversal(state, effects, penaltyDraft(claim, due, causedBy), 'the old device was returned on time', causedBy);
+    const draft = { ...penaltyDraft(claim, due, causedBy), entryId: claim.penalty.entryId };
+    appendReversal(state, effects, draft, 'the old device was returned on time', causedBy);
     claim.penalty.reversed = true;
+    emitNoLongerOwed(state, effects, draft, monthOf(due));
   }
   const breached = new Set(loanerBreaches(claim).map((b) => b.deadline));
   for (const charge of claim.loanerCharges ?? []) {
     if (charge.reversed || breached.has(charge.deadline)) continue;
     const due = dayAfterDeadline(charge.deadline === 'repair' ? claim.repairedDeliveredOn! : claim.loanerDeliveredOn!);
-    appendReversal(state, effects, loanerDraft(claim, charge.deadline, due, causedBy), 'the loaner deadline was met', causedBy);
+    const draft = { ...loanerDraft(claim, charge.deadline, due, causedBy), entryId: charge.entryId };
+    appendReversal(state, effects, draft, 'the loaner deadline was met', causedBy);
     charge.reversed = true;
+    emitNoLongerOwed(state, effects, draft, monthOf(due));
   }
 }
 

@@ -149,6 +149,11 @@ export interface CustomerState {
   sweptThrough?: CalendarDate;
   /** Set once a re-derivation wrote corrections: reversals then always re-derive (ids may differ). */
   corrected?: boolean;
+  /**
+   * Set on an aggregate that had events before the journal existed (an earlier version of the
+   * pipeline): it cannot be derived again, so its events keep being applied as they arrive.
+   */
+  journalIncomplete?: boolean;
 }
 
 export interface EmittedEvent {

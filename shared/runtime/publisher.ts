@@ -23,8 +23,13 @@ export function emissionId(event: EmittedEvent): string {
   return typeof revision === 'number' && revision > 1 ? `${event.id}#${revision}` : event.id;
 }
 
+/** Decisions that carry a revision (contract §2); StatementClosed has none. */
+const REVISED = new Set<string>(['OrderRejected', 'ClaimAdjudicated', 'PenaltyAssessed']);
+
 export function toPutEventsEntry(event: EmittedEvent, busName: string): PutEventsRequestEntry {
-  const { detail } = validateOutboundEvent({ detailType: event.detailType, detail: event.detail } as OutboundEvent);
+  // An outbox entry committed before decisions had revisions is their first publication.
+  const given = REVISED.has(event.detailType) && event.detail.revision === undefined ? { ...event.detail, revision: 1 } : event.detail;
+  const { detail } = validateOutboundEvent({ detailType: event.detailType, detail: given } as OutboundEvent);
   return { EventBusName: busName, Source: BILLING_SOURCE, DetailType: event.detailType, Detail: JSON.stringify({ ...detail, eventId: emissionId(event) }) };
 }
 

@@ -96,7 +96,7 @@ describe('deadline sweep over the store', () => {
     expect(await sweepDue(t.pipeline, jst('2027-01-27'))).toEqual({ customers: 0, assessed: 0 });
     expect((await t.reads.customerEntries(id, '2027-01')).filter((e) => e.kind === 'late_return_penalty')).toMatchObject([{ amountYen: 40_000, businessDate: '2027-01-25' }]);
     expect(t.bus.details('PenaltyAssessed').filter((d) => d.customerId === id)).toEqual([
-      { customerId: id, deviceId: 'D1', claimId: 'SK1', kind: 'late_return_penalty', amountYen: 40_000, billingMonth: '2027-01', eventId: `PenaltyAssessed/${id}/penalty/SK1` },
+      { customerId: id, deviceId: 'D1', claimId: 'SK1', kind: 'late_return_penalty', amountYen: 40_000, billingMonth: '2027-01', revision: 1, eventId: `PenaltyAssessed/${id}/penalty/SK1` },
     ]);
   });
 });

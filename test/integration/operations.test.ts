@@ -1,10 +1,13 @@
 // What operators rely on: dead letters can be listed and redriven, and the logs are
 // structured JSON with ids but never a birth date or a payment method.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ingestMessage } from '#shared/runtime/ingest.ts';
 import { redriveDeadLetters } from '#shared/runtime/redrive.ts';
+import { sweepDue } from '#shared/runtime/sweep.ts';
 import { logger } from '../../functions/lib/logger.ts';
 import { event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
+import { busEventBody } from '#test/support/sqs.ts';
 
 let t: Awaited<ReturnType<typeof startTestPipeline>>;
 beforeAll(async () => {
@@ -14,10 +17,12 @@ afterAll(async () => t.stop());
 
 describe('dead letters', () => {
   it('are listed with their reasons and redriven to their consumer, then leave the list', async () => {
+    // A delivery whose order does not come for 7 days: the sweep gives up on it.
     const delivery = event('DeviceDelivered', { customerId: 'R1', occurredAt: jst('2026-01-10'), orderId: 'O1', deviceId: 'D1' });
-    await t.deliver([delivery], 6); // last delivery: dead-lettered
+    await ingestMessage(t.pipeline, { consumer: 'logistics', body: busEventBody(delivery), delivery: 1 }, '2026-01-12T00:00:00.000Z');
+    await sweepDue(t.pipeline, '2026-01-19T00:00:00.000Z');
     const letters = await t.pipeline.deadLetters.list();
-    expect(letters).toMatchObject([{ consumer: 'orders', customerId: 'R1', detailType: 'DeviceDelivered', attempts: 6, reason: expect.stringContaining('order O1 is not known yet') }]);
+    expect(letters).toMatchObject([{ consumer: 'logistics', customerId: 'R1', detailType: 'DeviceDelivered', attempts: 1, reason: 'WAITED_7_DAYS: order O1 is not known yet' }]);
     await t.deliver([orderPlaced(jst('2026-01-05'), [{ deviceId: 'D1' }], { customerId: 'R1', orderId: 'O1' })]);
     const sent: string[] = [];
     const result = await redriveDeadLetters(t.pipeline.deadLetters, async (consumer, body) => {
@@ -25,7 +30,7 @@ describe('dead letters', () => {
       expect((await t.deliver([body])).failed).toEqual([]);
     });
     expect(result).toEqual({ redriven: 1 });
-    expect(sent).toEqual(['orders']);
+    expect(sent).toEqual(['logistics']);
     expect(await t.pipeline.deadLetters.list()).toEqual([]);
     expect((await t.pipeline.customers.load('R1'))?.state.devices.D1?.deliveredOn).toBe('2026-01-10');
   });

@@ -2,7 +2,9 @@
 // the same handler, as Lambda runs several containers. Each invocation must report its own
 // failures; a batch starting must never clear another's, which would delete a record that
 // was never applied.
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customerPk, STATE_SK } from '#shared/store/keys.ts';
 import { event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
 import { busEventBody, sqsRecord } from '#test/support/sqs.ts';
@@ -14,9 +16,15 @@ beforeAll(async () => {
 afterAll(async () => t.stop());
 
 describe('overlapping invocations of one ingest handler', () => {
-  it('each reports exactly its own waiting records as failed', async () => {
-    const waiting = Array.from({ length: 8 }, (_, i) =>
-      [0, 1, 2].map((k) => sqsRecord(busEventBody(event('DeviceDelivered', { customerId: `W-${i}-${k}`, occurredAt: jst('2026-11-05'), orderId: `NONE-${i}-${k}`, deviceId: 'D1' })))),
+  it('each reports exactly its own failing records as failed', async () => {
+    // A record fails (to be retried) when its step throws: here, its customer's aggregate
+    // cannot be read (not JSON), as a real table item that another writer damaged.
+    const failingIds = Array.from({ length: 8 }, (_, i) => [0, 1, 2].map((k) => `W-${i}-${k}`));
+    for (const id of failingIds.flat()) {
+      await t.db.doc.send(new PutCommand({ TableName: t.db.tableName, Item: { pk: customerPk(id), sk: STATE_SK, customerId: id, version: 1, state: 'not JSON' } }));
+    }
+    const waiting = failingIds.map((ids) =>
+      ids.map((customerId) => sqsRecord(busEventBody(event('DeviceDelivered', { customerId, occurredAt: jst('2026-11-05'), orderId: `NONE-${customerId}`, deviceId: 'D1' })))),
     );
     const applied = Array.from({ length: 8 }, (_, i) =>
       [0, 1, 2].map((k) => sqsRecord(busEventBody(orderPlaced(jst('2026-11-02'), [{ deviceId: 'D1' }], { customerId: `A-${i}-${k}`, orderId: `O-${i}-${k}` })))),

@@ -48,7 +48,7 @@ export async function startStack(options: LocalStackOptions = {}) {
     async drain() {
       const r = await request('POST', '/admin/drain');
       if (r.status !== 200) throw new Error(`drain: ${r.text}`);
-      return r.json as { accepted: number; applied: number; duplicates: number; ignored: number; deadLettered: number; unrouted: number; pending: number };
+      return r.json as { accepted: number; applied: number; duplicates: number; ignored: number; deadLettered: number; waiting: number; unrouted: number; pending: number };
     },
     /** Sets the clock to the moment of the scheduled close and closes the month. */
     async close(month: string) {

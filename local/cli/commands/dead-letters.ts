@@ -1,8 +1,13 @@
-// `billing dead-letters`, `billing redrive` and `billing events`: what did not apply, sending
-// it again, and what the pipeline emitted.
+// `billing waiting`, `billing dead-letters`, `billing redrive` and `billing events`: what has
+// not applied yet, what could not apply, sending it again, and what the pipeline emitted.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import { deadLettersText, type DeadLetterView } from '../tables.ts';
+import { deadLettersText, waitingTable, type DeadLetterView, type WaitingView } from '../tables.ts';
+
+async function waiting(ctx: CliContext, options: { json?: boolean }): Promise<void> {
+  const answer = await ctx.client().json<{ waiting: WaitingView[] }>('GET', '/admin/waiting');
+  ctx.print(options.json ? JSON.stringify(answer.waiting, null, 2) : waitingTable(answer.waiting));
+}
 
 async function deadLetters(ctx: CliContext, options: { json?: boolean }): Promise<void> {
   const answer = await ctx.client().json<{ deadLetters: DeadLetterView[] }>('GET', '/admin/dead-letters');
@@ -27,6 +32,11 @@ async function events(ctx: CliContext, options: { detailType?: string }): Promis
 }
 
 export function registerDeadLetterCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('waiting')
+    .description('list the events that wait for an order, device or claim not known yet, and when they are dead-lettered')
+    .option('--json', 'the rows as the API returns them')
+    .action((options: { json?: boolean }) => waiting(ctx, options));
   program
     .command('dead-letters')
     .description('list the events that could not be applied, with their reasons')

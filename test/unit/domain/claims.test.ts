@@ -22,7 +22,7 @@ describe('claim adjudication (§4)', () => {
   it('accepts a covered claim as use 1 for 5,500 yen, billed in the filing month', () => {
     const c = covered();
     expect(file(c, '2026-03-02', 'water_damage', '2026-02-27', { claimId: 'K1' })).toEqual({
-      claimId: 'K1', customerId: 'C1', deviceId: 'D1', decision: 'accepted', useNumber: 1, feeYen: 5_500,
+      claimId: 'K1', customerId: 'C1', deviceId: 'D1', decision: 'accepted', useNumber: 1, feeYen: 5_500, revision: 1,
     });
     expect(c.entriesOf('exchange_fee')).toMatchObject([{ amountYen: 5_500, billingMonth: '2026-03', taxClass: 'taxable-10', useNumber: 1, claimId: 'K1' }]);
   });
@@ -125,11 +125,11 @@ describe('uses, the fee ladder and the coverage year (§4)', () => {
 
   it('a follow-up naming an unknown claim waits for it; a claim on an undelivered protected device waits', () => {
     const c = covered();
-    expect(c.on('ClaimFiled', { occurredAt: jst('2026-03-03'), claimId: 'K9', deviceId: 'D1', cause: 'water_damage', incidentDate: '2026-03-03', followUpOf: 'K404' }).outcome).toBe('pending');
+    expect(c.on('ClaimFiled', { occurredAt: jst('2026-03-03'), claimId: 'K9', deviceId: 'D1', cause: 'water_damage', incidentDate: '2026-03-03', followUpOf: 'K404' }).outcome).toBe('waiting');
     const d = new Customer();
     d.order(jst('2026-01-05'), [{ deviceId: 'D1', protectionFeeYen: 418 }], { orderId: 'O1' });
-    expect(d.on('ClaimFiled', { occurredAt: jst('2026-03-03'), claimId: 'K9', deviceId: 'D1', cause: 'water_damage', incidentDate: '2026-03-03' }).outcome).toBe('pending');
-    expect(d.on('ClaimFiled', { occurredAt: jst('2026-03-03'), claimId: 'K9', deviceId: 'D404', cause: 'water_damage', incidentDate: '2026-03-03' }).outcome).toBe('pending');
+    expect(d.on('ClaimFiled', { occurredAt: jst('2026-03-03'), claimId: 'K9', deviceId: 'D1', cause: 'water_damage', incidentDate: '2026-03-03' }).outcome).toBe('waiting');
+    expect(d.on('ClaimFiled', { occurredAt: jst('2026-03-03'), claimId: 'K9', deviceId: 'D404', cause: 'water_damage', incidentDate: '2026-03-03' }).outcome).toBe('waiting');
   });
 });
 

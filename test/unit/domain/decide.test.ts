@@ -35,12 +35,16 @@ describe('idempotency by eventId', () => {
     expect(c.on('DeviceReturned', common)).toMatchObject({ outcome: 'invalid', reason: expect.stringMatching(/^EVENT_ID_REUSED/) });
   });
 
-  it('a pending event is not recorded, so its retry applies once its predecessor has', () => {
+  it('an event whose order is not known waits with its customer and applies when the order arrives (§0)', () => {
     const c = new Customer();
     const delivery = event('DeviceDelivered', { occurredAt: jst('2026-11-13'), orderId: 'O1', deviceId: 'D1', eventId: 'E2' });
-    expect(c.send(delivery).outcome).toBe('pending');
-    c.order(jst('2026-11-10'), [{ deviceId: 'D1' }], { orderId: 'O1' });
-    expect(c.send(delivery).outcome).toBe('applied');
+    expect(c.send(delivery)).toEqual({ outcome: 'waiting', reason: 'order O1 is not known yet' });
+    expect(c.send(delivery).outcome).toBe('duplicate');
+    expect(c.state.waiting?.map((w) => w.record.event.detail.eventId)).toEqual(['E2']);
+    expect(c.order(jst('2026-11-10'), [{ deviceId: 'D1' }], { orderId: 'O1' }).outcome).toBe('applied');
+    expect(c.state.devices.D1?.deliveredOn).toBe('2026-11-13');
+    expect(c.state.waiting).toBeUndefined();
+    expect(c.send(delivery).outcome).toBe('duplicate');
   });
 
   it('an event of another customer is invalid for this aggregate', () => {
@@ -70,7 +74,7 @@ describe('ids that are also JavaScript property names', () => {
     expect(Object.keys(c.state.orders)).toEqual(['__proto__']);
     expect(c.entriesOf('exchange_fee')).toHaveLength(1);
     const unknown = new Customer();
-    expect(unknown.on('OrderVoided', { occurredAt: jst('2026-01-06'), orderId: 'constructor', reason: 'x' }).outcome).toBe('pending');
+    expect(unknown.on('OrderVoided', { occurredAt: jst('2026-01-06'), orderId: 'constructor', reason: 'x' }).outcome).toBe('waiting');
     expect(JSON.parse(JSON.stringify(c.state))).toEqual(c.state);
   });
 });

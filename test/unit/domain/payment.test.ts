@@ -101,6 +101,6 @@ describe('early payoff (§2)', () => {
 
   it('waits for an unknown device', () => {
     const c = new Customer();
-    expect(c.on('InstallmentPayoffRequested', { occurredAt: jst('2026-11-20'), deviceId: 'D404' }).outcome).toBe('pending');
+    expect(c.on('InstallmentPayoffRequested', { occurredAt: jst('2026-11-20'), deviceId: 'D404' }).outcome).toBe('waiting');
   });
 });

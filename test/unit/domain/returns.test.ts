@@ -30,7 +30,7 @@ describe('late return of the old device (§5)', () => {
     c.sweep(jst('2026-04-02'));
     expect(penalties(c)).toMatchObject([{ amountYen: 40_000, taxClass: 'non-taxable', billingMonth: '2026-04', businessDate: '2026-04-01', claimId: 'K1' }]);
     expect(c.emittedOf('PenaltyAssessed').map((e) => e.detail)).toEqual([
-      { customerId: 'C1', deviceId: 'D1', claimId: 'K1', kind: 'late_return_penalty', amountYen: 40_000, billingMonth: '2026-04' },
+      { customerId: 'C1', deviceId: 'D1', claimId: 'K1', kind: 'late_return_penalty', amountYen: 40_000, billingMonth: '2026-04', revision: 1 },
     ]);
   });
 
@@ -70,7 +70,7 @@ describe('late return of the old device (§5)', () => {
 
   it('logistics events of an unknown claim wait; of a rejected claim are ignored', () => {
     const c = withClaim();
-    expect(c.on('ReplacementDelivered', { occurredAt: jst('2026-03-10'), claimId: 'K404' }).outcome).toBe('pending');
+    expect(c.on('ReplacementDelivered', { occurredAt: jst('2026-03-10'), claimId: 'K404' }).outcome).toBe('waiting');
     c.on('ClaimFiled', { occurredAt: jst('2026-03-01'), claimId: 'K2', deviceId: 'D1', cause: 'theft', incidentDate: '2026-02-28' });
     expect(c.on('ReplacementDelivered', { occurredAt: jst('2026-03-10'), claimId: 'K2' }).outcome).toBe('ignored');
   });

@@ -10,8 +10,8 @@ import {
 } from '../../../shared/schemas/outbound.ts';
 
 const valid: { [K in OutboundEvent['detailType']]: Extract<OutboundEvent, { detailType: K }>['detail'] } = {
-  OrderRejected: { orderId: 'ord-1', customerId: 'cust-1', reasons: ['UNDER_18', 'PAYMENT_METHOD'], sourceEventId: 'evt-1' },
-  ClaimAdjudicated: { claimId: 'clm-1', customerId: 'cust-1', deviceId: 'dev-1', decision: 'accepted', useNumber: 1, feeYen: 5500 },
+  OrderRejected: { orderId: 'ord-1', customerId: 'cust-1', reasons: ['UNDER_18', 'PAYMENT_METHOD'], sourceEventId: 'evt-1', revision: 1 },
+  ClaimAdjudicated: { claimId: 'clm-1', customerId: 'cust-1', deviceId: 'dev-1', decision: 'accepted', useNumber: 1, feeYen: 5500, revision: 1 },
   PenaltyAssessed: {
     customerId: 'cust-1',
     deviceId: 'dev-1',
@@ -19,6 +19,7 @@ const valid: { [K in OutboundEvent['detailType']]: Extract<OutboundEvent, { deta
     kind: 'late_return_penalty',
     amountYen: 40_000,
     billingMonth: '2026-12',
+    revision: 1,
   },
   StatementClosed: { customerId: 'cust-1', month: '2026-11', totalYen: 2_084 },
 };
@@ -44,9 +45,12 @@ describe('outbound events', () => {
     expect(outboundDetailSchemas[detailType].parse(valid[detailType])).toEqual(valid[detailType]);
   });
 
-  it('OrderRejected needs at least one known, non-repeated code', () => {
-    const parse = (reasons: unknown) => outboundDetailSchemas.OrderRejected.safeParse({ ...valid.OrderRejected, reasons });
+  it('OrderRejected needs at least one known, non-repeated code; none only in a revision (the order now stands)', () => {
+    const parse = (reasons: unknown, revision = 1) => outboundDetailSchemas.OrderRejected.safeParse({ ...valid.OrderRejected, reasons, revision });
     expect(parse([]).success).toBe(false);
+    expect(parse([], 2).success).toBe(true);
+    expect(parse(['UNDER_18'], 0).success).toBe(false);
+    expect(parse(['UNDER_18'], 1.5).success).toBe(false);
     expect(parse(['TOO_YOUNG']).success).toBe(false);
     expect(parse(['UNDER_18', 'UNDER_18']).success).toBe(false);
     expect(parse([...ORDER_REJECTION_CODES]).success).toBe(true);
@@ -69,11 +73,14 @@ describe('outbound events', () => {
     expect(firstPath(claim({ useNumber: 1, feeYen: 5500.5 }))).toBe('feeYen');
   });
 
-  it('PenaltyAssessed has a known kind, a positive amount and a YYYY-MM billing month', () => {
+  it('PenaltyAssessed has a known kind, a positive amount (0 only in a revision: no longer owed) and a YYYY-MM billing month', () => {
     const parse = (patch: Record<string, unknown>) => outboundDetailSchemas.PenaltyAssessed.safeParse({ ...valid.PenaltyAssessed, ...patch });
     expect(parse({ kind: 'loaner_charge', amountYen: 30_000 }).success).toBe(true);
     expect(firstPath(parse({ kind: 'late_fee' }))).toBe('kind');
     expect(firstPath(parse({ amountYen: 0 }))).toBe('amountYen');
+    expect(parse({ amountYen: 0, revision: 2 }).success).toBe(true);
+    expect(firstPath(parse({ amountYen: -1, revision: 2 }))).toBe('amountYen');
+    expect(firstPath(parse({ revision: undefined }))).toBe('revision');
     expect(firstPath(parse({ billingMonth: '2026-12-01' }))).toBe('billingMonth');
   });
 

@@ -254,19 +254,13 @@ export interface Run {
 
 /**
  * Replays steps against a fresh customer; `times` sends every event (and runs every sweep)
- * that many times in a row. An event that is `pending` is retried, as the queue would, after
- * each later event that applied.
+ * that many times in a row. An event whose order, device or claim is not known yet waits with
+ * the customer (§0) and applies when what it names arrives: nothing is retried here.
  */
 export function replay(steps: readonly Step[], opts: { write?: Writer; times?: number; afterClose?: (c: Customer, month: Month) => void } = {}): Run {
   const customer = new Customer('C1');
   const trace: Run['trace'] = [];
   const times = opts.times ?? 1;
-  let pending: { step: EventStep; index: number }[] = [];
-  const deliver = (step: EventStep, index: number): DecisionOutcome => {
-    let outcome: DecisionOutcome = { outcome: 'duplicate' };
-    for (let t = 0; t < times; t++) outcome = customer.send(inboundEvent(step, opts.write, index));
-    return outcome;
-  };
   steps.forEach((step, index) => {
     const closedThroughBefore = customer.state.closedThrough;
     const before = customer.ledger.length;
@@ -275,29 +269,29 @@ export function replay(steps: readonly Step[], opts: { write?: Writer; times?: n
       opts.afterClose?.(customer, step.month);
     } else if (step.type === 'sweep') {
       for (let t = 0; t < times; t++) customer.sweep((opts.write ?? asJst)(step.at, index));
-    } else if (deliver(step, index).outcome === 'pending') {
-      pending.push({ step, index });
     } else {
-      for (let progress = true; progress; ) {
-        const waiting = pending;
-        pending = waiting.filter((p) => deliver(p.step, p.index).outcome === 'pending');
-        progress = pending.length < waiting.length;
-      }
+      for (let t = 0; t < times; t++) customer.send(inboundEvent(step, opts.write, index));
     }
     trace.push({ step, closedThroughBefore, entries: customer.ledger.slice(before) });
   });
   return { customer, outcomes: customer.outcomes, trace };
 }
 
+/** The suffixes a charge's id gets when it is billed again, reversed or corrected. */
+const SUFFIX = /\/(?:[rcx]\d+|rev)$/;
+
 /**
  * The obligation an entry bills: its id without the reversal suffix, without the billing
  * round a charge gets when it is billed again (`…/r1`), and without the suffix of a
- * correction written by a re-derivation (`…/c7` billed again, `…/x7` credited).
+ * correction written by a re-derivation (`…/c7` billed again, `…/x7` credited). A claim's
+ * loaner charge is one obligation whichever deadline it names (`loaner/K1/loaner` or
+ * `…/repair`): a loaner is charged at most once at a time, and its PenaltyAssessed is one
+ * decision per claim, so the engine corrects the amount, not which deadline the line names.
  */
 export function obligationOf(entry: LedgerEntry): string {
   let id = entry.reverses ?? entry.entryId;
-  for (let bare = id.replace(/\/[rcx]\d+$/, ''); bare !== id; bare = id.replace(/\/[rcx]\d+$/, '')) id = bare;
-  return id;
+  for (let bare = id.replace(SUFFIX, ''); bare !== id; bare = id.replace(SUFFIX, '')) id = bare;
+  return entry.kind === 'loaner_charge' ? id.replace(/\/(loaner|repair)$/, '') : id;
 }
 
 /** What each obligation nets to: its entries and their reversals; obligations netting to 0 are left out. */

@@ -1,0 +1,137 @@
+// §0 Business order decides: the order events are applied in, what an earlier event arriving
+// late corrects (new entries, nothing edited), the decisions it publishes again with their
+// revision raised, and the aggregates from before the journal.
+import { describe, expect, it } from 'vitest';
+import { businessKey, decide, LIFECYCLE_RANK } from '#shared/domain/index.ts';
+import { fingerprintOf } from '#shared/fingerprint.ts';
+import { emissionId } from '#shared/runtime/publisher.ts';
+import { Customer, event, jst } from '#test/support/scenario.ts';
+
+const sorted = (keys: string[]) => [...keys].sort();
+
+describe('the business order key', () => {
+  it('orders by instant whatever the offset, then by lifecycle rank, then by eventId', () => {
+    const sameInstant = ['2026-11-10T12:00:00+09:00', '2026-11-10T03:00:00Z', '2026-11-10T04:00:00+01:00'];
+    const keys = sameInstant.map((at, i) => businessKey('ClaimFiled', at, `E${i}`));
+    expect(new Set(keys.map((k) => k.split('#')[0])).size).toBe(1);
+    expect(sorted(keys)).toEqual(keys);
+    const at = jst('2026-11-10');
+    const order = businessKey('OrderPlaced', at, 'Z');
+    const delivery = businessKey('DeviceDelivered', at, 'A');
+    const voided = businessKey('OrderVoided', at, 'A');
+    expect(sorted([voided, delivery, order])).toEqual([order, delivery, voided]);
+    expect(businessKey('DeviceReturned', jst('2026-11-09'), 'Z') < order).toBe(true);
+  });
+
+  it('ranks every detail-type: an order before its delivery and void, a claim before its logistics, a withdrawal after its deliveries', () => {
+    expect(LIFECYCLE_RANK.OrderPlaced).toBeLessThan(LIFECYCLE_RANK.DeviceDelivered);
+    expect(LIFECYCLE_RANK.DeviceDelivered).toBeLessThan(LIFECYCLE_RANK.OrderVoided);
+    expect(LIFECYCLE_RANK.DeviceDelivered).toBeLessThan(LIFECYCLE_RANK.ClaimFiled);
+    for (const t of ['ReplacementDelivered', 'LoanerDelivered', 'RepairedDeviceDelivered', 'DeviceReturned', 'FaultyDeviceReceived', 'LoanerReturned'] as const) {
+      expect(LIFECYCLE_RANK.ClaimFiled).toBeLessThan(LIFECYCLE_RANK[t]);
+      expect(LIFECYCLE_RANK[t]).toBeLessThan(LIFECYCLE_RANK.ClaimWithdrawn);
+    }
+  });
+});
+
+/** Device D1 delivered 10 Jan 2026 with protection; claims K1 (1 Mar) and K2 (5 Mar) in `order`. */
+function twoClaims(order: ('K1' | 'K2')[]): Customer {
+  const c = new Customer();
+  c.order(jst('2026-01-05'), [{ deviceId: 'D1', months: 24, protectionFeeYen: 418 }], { orderId: 'O1' });
+  c.on('DeviceDelivered', { occurredAt: jst('2026-01-10'), orderId: 'O1', deviceId: 'D1' });
+  const filed = { K1: jst('2026-03-01'), K2: jst('2026-03-05') };
+  for (const id of order) c.on('ClaimFiled', { eventId: `file-${id}`, occurredAt: filed[id], claimId: id, deviceId: 'D1', cause: 'total_loss', incidentDate: '2026-02-28' });
+  return c;
+}
+
+describe('an earlier event that arrives late decides again', () => {
+  it('claims arriving in reverse filing order end with the use numbers and fees of filing order, revised and republished', () => {
+    const c = twoClaims(['K2', 'K1']);
+    const inOrder = twoClaims(['K1', 'K2']);
+    expect(c.state.claims.K1).toMatchObject({ useNumber: 1, feeYen: 5_500 });
+    expect(c.state.claims.K2).toMatchObject({ useNumber: 2, feeYen: 8_800 });
+    const net = (x: Customer, claimId: string) => x.ledger.filter((e) => e.claimId === claimId).reduce((sum, e) => sum + e.amountYen, 0);
+    expect([net(c, 'K1'), net(c, 'K2')]).toEqual([net(inOrder, 'K1'), net(inOrder, 'K2')]);
+    // K2 was first billed as use 1 (5,500): credited in full, naming that entry, and billed again as use 2.
+    expect(c.ledger.filter((e) => e.claimId === 'K2').map((e) => [e.entryId, e.amountYen, e.reverses ?? null, e.useNumber ?? null])).toEqual([
+      ['fee/K2', 5_500, null, 1],
+      ['fee/K2/x4', -5_500, 'fee/K2', 1],
+      ['fee/K2/c4', 8_800, null, 2],
+    ]);
+    const k2 = c.emittedOf('ClaimAdjudicated').filter((e) => e.detail.claimId === 'K2');
+    expect(k2.map((e) => [e.detail.useNumber, e.detail.feeYen, e.detail.revision, emissionId(e)])).toEqual([
+      [1, 5_500, 1, 'ClaimAdjudicated/K2'],
+      [2, 8_800, 2, 'ClaimAdjudicated/K2#2'],
+    ]);
+    // K1 is published once, as it is decided: use 1.
+    expect(c.emittedOf('ClaimAdjudicated').filter((e) => e.detail.claimId === 'K1').map((e) => e.detail.revision)).toEqual([1]);
+  });
+
+  it('a correction for a closed month lands in the first open month with forMonth; nothing billed is edited', () => {
+    const c = twoClaims(['K2']);
+    c.close('2026-03');
+    const before = structuredClone(c.ledger);
+    c.on('ClaimFiled', { eventId: 'file-K1', occurredAt: jst('2026-03-01'), claimId: 'K1', deviceId: 'D1', cause: 'total_loss', incidentDate: '2026-02-28' });
+    expect(c.ledger.slice(0, before.length)).toEqual(before);
+    const corrections = c.ledger.slice(before.length);
+    expect(corrections.map((e) => [e.claimId, e.amountYen, e.billingMonth, e.forMonth])).toEqual([
+      ['K2', -5_500, '2026-04', '2026-03'],
+      ['K2', 8_800, '2026-04', '2026-03'],
+      ['K1', 5_500, '2026-04', '2026-03'],
+    ]);
+    expect(c.close('2026-04')?.lines.filter((l) => l.forMonth === '2026-03').map((l) => l.amountYen)).toEqual([-5_500, 8_800, 5_500]);
+  });
+
+  it('an order rejected for DEVICE_LIMIT stands once an earlier void arrives: republished with reasons [] and billed', () => {
+    const c = new Customer();
+    for (let i = 1; i <= 5; i++) c.order(jst(`2026-01-0${i}`), [{ deviceId: `D${i}`, months: 24 }], { orderId: `O${i}` });
+    c.order(jst('2026-01-08'), [{ deviceId: 'D6', months: 24 }], { orderId: 'O6', eventId: 'order-6' });
+    expect(c.state.orders.O6?.reasons).toEqual(['DEVICE_LIMIT']);
+    c.on('OrderVoided', { occurredAt: jst('2026-01-07'), orderId: 'O1', reason: 'resale' });
+    expect(c.state.orders.O6?.status).toBe('active');
+    expect(c.emittedOf('OrderRejected').map((e) => [e.detail.reasons, e.detail.revision, emissionId(e)])).toEqual([
+      [['DEVICE_LIMIT'], 1, 'OrderRejected/O6'],
+      [[], 2, 'OrderRejected/O6#2'],
+    ]);
+    c.on('DeviceDelivered', { occurredAt: jst('2026-01-20'), orderId: 'O6', deviceId: 'D6' });
+    expect(c.close('2026-01')?.lines.map((l) => l.deviceId)).toEqual(['D6']);
+  });
+
+  it('a penalty no longer owed is credited and republished with amountYen 0, whichever path learns it', () => {
+    const c = twoClaims(['K1']);
+    c.on('ReplacementDelivered', { occurredAt: jst('2026-03-10'), claimId: 'K1' });
+    c.sweep(jst('2026-03-26'));
+    // On time (24 Mar, day D+14), received after the sweep billed the penalty.
+    c.on('DeviceReturned', { occurredAt: jst('2026-03-24'), claimId: 'K1' });
+    expect(c.entriesOf('late_return_penalty').reduce((s, e) => s + e.amountYen, 0)).toBe(0);
+    expect(c.emittedOf('PenaltyAssessed').map((e) => [e.detail.amountYen, e.detail.billingMonth, e.detail.revision])).toEqual([
+      [40_000, '2026-03', 1],
+      [0, '2026-03', 2],
+    ]);
+  });
+
+  it('a withdrawal that arrives before the replacement delivery it follows is refused once the delivery arrives', () => {
+    const c = twoClaims(['K1']);
+    c.on('ClaimWithdrawn', { occurredAt: jst('2026-03-12'), claimId: 'K1' });
+    expect(c.state.claims.K1?.withdrawnAt).toBeDefined();
+    c.on('ReplacementDelivered', { occurredAt: jst('2026-03-10'), claimId: 'K1' });
+    c.on('DeviceReturned', { occurredAt: jst('2026-03-12'), claimId: 'K1' });
+    c.sweep(jst('2026-04-30'));
+    expect(c.state.claims.K1?.withdrawnAt).toBeUndefined();
+    expect(c.entriesOf('exchange_fee').reduce((s, e) => s + e.amountYen, 0)).toBe(5_500);
+    expect(c.entriesOf('late_return_penalty')).toEqual([]);
+  });
+});
+
+describe('an aggregate from before the journal', () => {
+  it('has its earlier events applied as they arrive, and says so', () => {
+    const c = twoClaims(['K2']);
+    // As an earlier version stored it: events applied, no journal, no business-order key.
+    const { lastKey: _dropped, ...legacy } = c.state;
+    const k1 = event('ClaimFiled', { customerId: 'C1', eventId: 'file-K1', occurredAt: jst('2026-03-01'), claimId: 'K1', deviceId: 'D1', cause: 'total_loss', incidentDate: '2026-02-28' });
+    const decision = decide(legacy, k1, fingerprintOf(k1));
+    expect(decision.outcome).toEqual({ outcome: 'applied' });
+    expect(decision.state.claims.K1).toMatchObject({ useNumber: 2, feeYen: 8_800 });
+    expect(decision.state.journalIncomplete).toBe(true);
+  });
+});

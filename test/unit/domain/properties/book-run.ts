@@ -1,0 +1,68 @@
+// One customer on the pure engine through CustomerBook, with a log of everything it wrote in
+// the order it wrote it: entries (to check no id is written twice and every credit follows
+// what it reverses), decisions, statements, and the waiting events a sweep gave up on.
+import { closeMonth, CustomerBook, keyOf, sweepDeadlines, type DecisionOutcome, type Effects, type LedgerEntry, type Statement } from '#shared/domain/index.ts';
+import { fingerprintOf } from '#shared/fingerprint.ts';
+import type { InboundEvent } from '#shared/schemas/inbound.ts';
+import { closeTimeFor } from '#test/support/scenario.ts';
+import type { Publication } from './business-view.ts';
+
+export class BookRun {
+  readonly book: CustomerBook;
+  readonly ledger: LedgerEntry[] = [];
+  readonly published: Publication[] = [];
+  readonly statements: Statement[] = [];
+  /** eventId → the outcome of its latest delivery. */
+  readonly outcomes = new Map<string, DecisionOutcome>();
+  /** eventIds the sweep gave up on (dead-lettered), in order. */
+  readonly expired: string[] = [];
+
+  constructor(customerId = 'C1') {
+    this.book = new CustomerBook(customerId);
+  }
+
+  private log(effects: Effects): void {
+    this.ledger.push(...effects.entries);
+    this.statements.push(...effects.statements);
+    for (const e of effects.emitted) this.published.push({ id: e.id, detail: e.detail });
+    for (const x of effects.expired ?? []) this.expired.push(x.record.event.detail.eventId);
+  }
+
+  send(event: InboundEvent, receivedAt?: string): DecisionOutcome {
+    const decision = this.book.decide(event, fingerprintOf(event), receivedAt);
+    this.log(decision.effects);
+    this.outcomes.set(event.detail.eventId, decision.outcome);
+    return decision.outcome;
+  }
+
+  close(month: string, now = closeTimeFor(month)): void {
+    const step = closeMonth(this.book.state, month, now);
+    if (step.changed) this.book.keep(step.state, step.effects);
+    this.log(step.effects);
+  }
+
+  sweep(asOf: string): void {
+    const step = sweepDeadlines(this.book.state, asOf);
+    if (step.changed) this.book.keep(step.state, step.effects);
+    this.log(step.effects);
+  }
+
+  /** The eventIds the customer recorded as processed (applied or ignored). */
+  processed(): string[] {
+    return Object.keys(this.book.state.processed).sort();
+  }
+
+  waiting(): string[] {
+    return (this.book.state.waiting ?? []).map((w) => w.record.event.detail.eventId).sort();
+  }
+
+  /** The decisions last published for `detailType`, by decision id. */
+  latest(detailType: string): Map<string, Record<string, unknown>> {
+    const out = new Map<string, Record<string, unknown>>();
+    for (const p of this.published) if (p.id.startsWith(`${detailType}/`)) out.set(p.id, p.detail);
+    return out;
+  }
+}
+
+/** The events once each, in business order (§0): the order the oracle applies them in. */
+export const inBusinessOrder = (events: readonly InboundEvent[]): InboundEvent[] => [...events].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
