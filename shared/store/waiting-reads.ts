@@ -24,7 +24,8 @@ const DAY_MS = 86_400_000;
 const LOAD_CHUNK = 100;
 
 /** The same instant the engine's sweep compares with (`expiredWaiting`, shared/domain/waiting.ts). */
-const expiresAt = (receivedAt: string): string => new Date(Date.parse(receivedAt) + policy.WAITING_DEAD_LETTER_DAYS * DAY_MS).toISOString();
+const expiresAt = (receivedAt: string): string =>
+  new Date(Date.parse(receivedAt) + policy.WAITING_DEAD_LETTER_DAYS * DAY_MS).toISOString();
 
 function rowOf(customerId: string, waiting: WaitingEvent): WaitingRow {
   const { event, receivedAt } = waiting.record;
@@ -62,7 +63,10 @@ export class WaitingReads {
       }
     }
     return rows.sort(
-      (a, b) => a.expiresAt.localeCompare(b.expiresAt) || a.customerId.localeCompare(b.customerId) || a.eventId.localeCompare(b.eventId),
+      (a, b) =>
+        a.expiresAt.localeCompare(b.expiresAt) ||
+        a.customerId.localeCompare(b.customerId) ||
+        a.eventId.localeCompare(b.eventId),
     );
   }
 
