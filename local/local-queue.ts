@@ -1,7 +1,7 @@
 // An in-process stand-in for one SQS queue and its Lambda event-source mapping: batches of up
 // to 10 records go to the same handler the cloud runs, failed records come back after a
-// visibility timeout, and a record that fails
-// `maxReceiveCount` times goes to the dead-letter callback instead of looping forever.
+// visibility timeout, and a record that fails `maxReceiveCount` times goes to the
+// dead-letter callback instead of looping forever.
 // A message is in at most one delivery at a time, and leaves the queue (onDone) once only:
 // two drains at once used to deliver every message twice, and mark it done twice.
 import { randomUUID } from 'node:crypto';

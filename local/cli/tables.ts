@@ -134,7 +134,9 @@ export function waitingTable(waiting: readonly WaitingView[]): string {
     wordWrap: true,
     style: PLAIN,
   });
-  for (const w of waiting) table.push([w.customerId, w.eventId, w.detailType, w.reason, jstTimestamp(w.receivedAt), jstTimestamp(w.expiresAt)]);
+  for (const w of waiting) {
+    table.push([w.customerId, w.eventId, w.detailType, w.reason, jstTimestamp(w.receivedAt), jstTimestamp(w.expiresAt)]);
+  }
   return `${waiting.length} event${waiting.length === 1 ? '' : 's'} waiting\n${table.toString()}`;
 }
 

@@ -64,7 +64,8 @@ export function retryWaiting(draft: CustomerState, effects: Effects, processed: 
     const still: typeof waiting = [];
     for (const w of waiting) {
       const outcome = applyRuled(draft, w.record.event, effects);
-      if (outcome.outcome === 'pending') still.push(w);
+      // Still waiting, perhaps for something else now (the order came, its delivery has not).
+      if (outcome.outcome === 'pending') still.push(outcome.reason === w.reason ? w : { ...w, reason: outcome.reason });
       else if (outcome.outcome === 'invalid') (effects.expired ??= []).push({ record: w.record, reason: outcome.reason });
       else {
         setOwn(processed, w.record.event.detail.eventId, w.record.fingerprint);

@@ -9,6 +9,7 @@ import { assessDeadlines, hasDeadlineDue } from './returns.ts';
 import { buildStatement, monthHasEnded } from './statement.ts';
 import { emptyEffects, type CustomerState, type DeviceState, type Effects, type LedgerEntry } from './types.ts';
 import { cloneClaim, draftForTimeStep } from './clone.ts';
+import { forgetStaleCheckpoint } from './checkpoint.ts';
 import { stampRevisions } from './decisions.ts';
 import { expiredWaiting } from './waiting.ts';
 import { WAITING_DEAD_LETTER_DAYS } from './policy.ts';
@@ -119,6 +120,7 @@ export function sweepDeadlines(state: CustomerState, asOf: string): { state: Cus
     if (left.length > 0) next.waiting = left;
     else delete next.waiting;
     effects.expired = expired.map((w) => ({ record: w.record, reason: `WAITED_${WAITING_DEAD_LETTER_DAYS}_DAYS: ${w.reason}` }));
+    forgetStaleCheckpoint(next, effects.expired);
   }
   effects.emitted = stampRevisions(next, effects.emitted);
   next.version++;

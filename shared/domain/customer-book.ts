@@ -4,13 +4,15 @@
 import { decide, type Decision } from './decide.ts';
 import type { JournalRecord } from './business-order.ts';
 import type { Month } from './calendar.ts';
-import { emptyCustomerState, type CustomerState, type Effects, type LedgerEntry } from './types.ts';
+import { historyFor } from './checkpoint.ts';
+import { emptyCustomerState, type CustomerState, type Effects, type LedgerEntry, type Snapshot } from './types.ts';
 import type { InboundEvent } from '../schemas/inbound.ts';
 
 export class CustomerBook {
   state: CustomerState;
   private readonly journal = new Map<string, JournalRecord>();
   private readonly billed = new Map<string, LedgerEntry>();
+  private snapshot: Snapshot | undefined;
 
   constructor(customerId: string, closedThrough?: Month) {
     this.state = emptyCustomerState(customerId, closedThrough);
@@ -20,9 +22,11 @@ export class CustomerBook {
   decide(event: InboundEvent, fingerprint: string, receivedAt?: string): Decision {
     const options = receivedAt === undefined ? {} : { receivedAt };
     let decision = decide(this.state, event, fingerprint, options);
-    if (decision.outcome.outcome === 'needs-history') {
-      decision = decide(this.state, event, fingerprint, { ...options, history: { journal: [...this.journal.values()], billed: [...this.billed.values()] } });
-    }
+    const journal = [...this.journal.values()];
+    const billed = [...this.billed.values()];
+    // From the checkpoint when it lets the event; from the first event when it does not.
+    if (decision.outcome.outcome === 'needs-history') decision = decide(this.state, event, fingerprint, { ...options, history: historyFor(this.state, event, journal, billed, this.snapshot) });
+    if (decision.outcome.outcome === 'needs-history') decision = decide(this.state, event, fingerprint, { ...options, history: { journal, billed } });
     if (decision.changed) this.keep(decision.state, decision.effects);
     return decision;
   }
@@ -33,6 +37,7 @@ export class CustomerBook {
     for (const e of effects.entries) this.billed.set(`${e.billingMonth}#${e.entryId}`, e);
     for (const r of effects.journal ?? []) this.journal.set(r.event.detail.eventId, r);
     for (const x of effects.expired ?? []) this.journal.delete(x.record.event.detail.eventId);
+    if (effects.checkpoint) this.snapshot = effects.checkpoint;
   }
 
   entries(): LedgerEntry[] {

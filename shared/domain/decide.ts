@@ -5,6 +5,7 @@
 // journal and the ledger as billed: without them `decide` answers `needs-history`.
 import { applyRuled, retryWaiting, type Decision, type DecisionOutcome } from './apply.ts';
 import { journalRecordOf, type JournalRecord, type RuledEvent } from './business-order.ts';
+import { forgetStaleCheckpoint } from './checkpoint.ts';
 import { cloneState } from './clone.ts';
 import { stampRevisions } from './decisions.ts';
 import { getOwn, setOwn } from './records.ts';
@@ -20,6 +21,18 @@ export interface DecideOptions {
   /** The customer's journal and ledger, for an event that belongs before others. */
   history?: CustomerHistory;
 }
+
+/**
+ * Refusals that no event, in any order, can undo, because what they rest on is the event's
+ * own order (its payment plan, its protection) or a delivery that precedes it in business
+ * order whatever else arrives (§0). An event refused so changes nothing, so it changes no
+ * decision after it either: applied where it belongs or where it arrives, the result is the
+ * same, and it needs no re-derivation — one customer may send thousands of such refusals.
+ */
+const ORDER_INDEPENDENT_REFUSALS: readonly string[] = ['VOID_AFTER_DELIVERY:', 'NOT_ON_INSTALLMENTS:', 'NO_PROTECTION:'];
+
+const isOrderIndependentRefusal = (decision: Decision): boolean =>
+  decision.outcome.outcome === 'ignored' && ORDER_INDEPENDENT_REFUSALS.some((code) => (decision.outcome as { reason: string }).reason.startsWith(code));
 
 const maxKey = (a: string | undefined, b: string): string => (a !== undefined && a > b ? a : b);
 
@@ -43,6 +56,7 @@ function applyInOrder(state: CustomerState, record: JournalRecord): Decision | u
     next.processed = { ...state.processed };
     setOwn(next.processed, record.event.detail.eventId, record.fingerprint);
     if (outcome.outcome === 'applied' && next.waiting) retryWaiting(next, out, next.processed);
+    forgetStaleCheckpoint(next, out.expired);
     // After corrections the ids a reversal names may not be the ones billed: derive instead.
     if (state.corrected && out.entries.some((e) => e.reverses !== undefined)) return undefined;
     out.emitted = stampRevisions(next, out.emitted);
@@ -88,6 +102,9 @@ export function decide(state: CustomerState, event: InboundEvent | RuledEvent, f
   if (state.lastKey === undefined || record.key > state.lastKey) {
     const decided = applyInOrder(state, record);
     if (decided) return decided;
+  } else {
+    const refused = applyInOrder(state, record);
+    if (refused && isOrderIndependentRefusal(refused)) return refused;
   }
   if (!options.history) return unchanged({ outcome: 'needs-history' });
   return rederive(state, options.history, record);

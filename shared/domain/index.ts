@@ -8,6 +8,7 @@ export { businessKey, journalRecordOf, keyOf, LIFECYCLE_RANK, ruledEvent, type J
 export { nextDueDate, nextWaitingExpiry, expiredWaiting } from './waiting.ts';
 export { publishedRevision } from './decisions.ts';
 export { CustomerBook } from './customer-book.ts';
+export { historyFor, usableCheckpoint, monthStartKey } from './checkpoint.ts';
 export { closeMonth, sweepDeadlines, MonthNotEndedError } from './close.ts';
 export { buildStatement, statementTotals, lookbackMonths, statementAccess, monthHasEnded, type StatementAccess } from './statement.ts';
 export { installmentSchedule, paymentAmount, isPaid } from './payment.ts';

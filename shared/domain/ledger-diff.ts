@@ -117,6 +117,14 @@ export function correctionsBetween(billed: readonly LedgerEntry[], derived: read
   const was = groupByObligation(billed);
   const now = groupByObligation(derived);
   const out: Corrections = { entries: [], creditedDevices: new Set(), creditedClaims: new Set() };
+  // A correction takes the id the rules give it (`fee/K1`, `<id>/rev`) unless the ledger has
+  // it already; then the version of the correcting commit makes it new (`…/c7`, `…/x7`).
+  const used = new Set(billed.map((e) => e.entryId));
+  const fresh = (id: string, suffix: string): string => {
+    const chosen = used.has(id) ? `${id.replace(/\/rev$/, '')}/${suffix}${ctx.version}` : id;
+    used.add(chosen);
+    return chosen;
+  };
   for (const key of new Set([...was.keys(), ...now.keys()])) {
     const before = was.get(key) ?? new Map<Month, Group>();
     const after = now.get(key) ?? new Map<Month, Group>();
@@ -131,14 +139,14 @@ export function correctionsBetween(billed: readonly LedgerEntry[], derived: read
       if (bNet !== 0) {
         const named = bLive ?? b!.all.at(-1)!;
         out.entries.push(
-          copyOf(named, { entryId: `${named.entryId}/x${ctx.version}`, amountYen: -bNet, reverses: named.entryId, description: `Correction: ${named.description} (decided again in business order)` }, month, ctx),
+          copyOf(named, { entryId: fresh(`${named.entryId}/rev`, 'x'), amountYen: -bNet, reverses: named.entryId, description: `Correction: ${named.description} (decided again in business order)` }, month, ctx),
         );
         if (DEVICE_KINDS.has(named.kind)) out.creditedDevices.add(named.deviceId);
         else if (named.claimId !== undefined) out.creditedClaims.add(named.claimId);
       }
       if (dNet !== 0) {
         const owed = dLive ?? d!.all.at(-1)!;
-        out.entries.push(copyOf(owed, { entryId: `${owed.entryId}/c${ctx.version}`, amountYen: dNet }, month, ctx));
+        out.entries.push(copyOf(owed, { entryId: fresh(owed.entryId, 'c'), amountYen: dNet }, month, ctx));
       }
     }
   }

@@ -10,14 +10,20 @@ import { addMonths, monthOf, type Month } from './calendar.ts';
 import { assessDueDeadlines, billMonth } from './close.ts';
 import { derivedDecisions, stampRevisions } from './decisions.ts';
 import { applyRuled, retryWaiting, type Decision, type DecisionOutcome } from './apply.ts';
-import { claimGroups, correctionsBetween, groupByObligation } from './ledger-diff.ts';
+import { forgetStaleCheckpoint, monthStartKey, nextCheckpointMonth, snapshotOf } from './checkpoint.ts';
+import { businessMonthOf, claimGroups, correctionsBetween, groupByObligation } from './ledger-diff.ts';
 import { getOwn, setOwn } from './records.ts';
-import { emptyCustomerState, emptyEffects, type ClaimState, type CustomerState, type DeviceState, type LedgerEntry } from './types.ts';
+import { emptyCustomerState, emptyEffects, type ClaimState, type CustomerState, type DeviceState, type LedgerEntry, type Snapshot } from './types.ts';
 
-/** What a re-derivation reads besides the aggregate: the customer's journal and every entry billed. */
+/**
+ * What a re-derivation reads besides the aggregate: the customer's journal and every entry
+ * billed — or, from a checkpoint (`checkpoint.ts`), the journal from the start of `from.month`
+ * on, the entries billed from that month on, and the customer derived from the events before.
+ */
 export interface CustomerHistory {
   journal: readonly JournalRecord[];
   billed: readonly LedgerEntry[];
+  from?: { month: Month; snapshot: CustomerState };
 }
 
 /** The journal, the aggregate's waiting events and the new event, once each, in business order. */
@@ -60,13 +66,30 @@ function carryRounds(next: CustomerState, previous: CustomerState, creditedDevic
   }
 }
 
-/** Decides `incoming` by deriving the customer again (see the file comment). */
+/** The customer derived from a snapshot: its facts, under the aggregate's id, nothing billed. */
+function fromSnapshot(customerId: string, snapshot: CustomerState): CustomerState {
+  return { ...structuredClone(snapshot), customerId, version: 0, processed: {}, openEntries: [] };
+}
+
+/**
+ * Decides `incoming` by deriving the customer again (see the file comment). From a
+ * checkpoint, an entry of an earlier month that the events would change means the checkpoint
+ * does not let it after all: the answer is then `needs-history`, for the whole history.
+ */
 export function rederive(state: CustomerState, history: CustomerHistory, incoming: JournalRecord): Decision {
-  const derived = emptyCustomerState(state.customerId);
+  const from = history.from;
+  const startKey = from ? monthStartKey(from.month) : '';
+  const derived = from ? fromSnapshot(state.customerId, from.snapshot) : emptyCustomerState(state.customerId);
   const sink = emptyEffects();
   const processed = { ...state.processed };
+  const lastKey = state.lastKey !== undefined && state.lastKey > incoming.key ? state.lastKey : incoming.key;
+  const checkpointMonth = nextCheckpointMonth(lastKey);
+  const checkpointKey = monthStartKey(checkpointMonth);
+  const takeCheckpoint = !from || checkpointMonth > from.month;
+  let checkpoint: Snapshot | undefined;
   let incomingOutcome: DecisionOutcome | undefined;
-  for (const record of journalInOrder(state, history, incoming)) {
+  for (const record of journalInOrder(state, history, incoming).filter((r) => r.key >= startKey)) {
+    if (takeCheckpoint && !checkpoint && record.key >= checkpointKey) checkpoint = snapshotOf(derived, checkpointMonth, state.version + 1);
     const outcome = applyRuled(derived, record.event, sink);
     const isIncoming = record === incoming;
     if (outcome.outcome === 'invalid') {
@@ -90,22 +113,28 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
       }
     }
   }
+  if (takeCheckpoint && !checkpoint) checkpoint = snapshotOf(derived, checkpointMonth, state.version + 1);
+  if (from && derived.openEntries.some((e) => businessMonthOf(e) < from.month)) return { outcome: { outcome: 'needs-history' }, state, effects: emptyEffects(), changed: false };
   // Every closed month billed as its close bills it, every judged deadline judged again.
   const first = firstMonthOf(derived);
   if (first && state.closedThrough) for (let m = first; m <= state.closedThrough; m = addMonths(m, 1)) billMonth(derived, m, sink);
   if (state.sweptThrough) assessDueDeadlines(derived, state.sweptThrough, sink);
 
   const version = state.version + 1;
-  const billed = billedLedger(state, history);
-  const corrections = correctionsBetween(billed, derived.openEntries, { customerId: state.customerId, closedThrough: state.closedThrough, version, causedBy: incoming.event.detail.eventId });
+  // From a checkpoint, only the months from it on are compared: the events change none before.
+  const inScope = (e: LedgerEntry) => !from || businessMonthOf(e) >= from.month;
+  const billed = billedLedger(state, history).filter(inScope);
+  const corrections = correctionsBetween(billed, derived.openEntries.filter(inScope), { customerId: state.customerId, closedThrough: state.closedThrough, version, causedBy: incoming.event.detail.eventId });
 
   const next: CustomerState = {
     ...derived,
     version,
     processed,
     openEntries: [...state.openEntries, ...corrections.entries],
-    lastKey: state.lastKey !== undefined && state.lastKey > incoming.key ? state.lastKey : incoming.key,
+    lastKey,
   };
+  if (checkpoint) next.checkpoint = { month: checkpoint.month, version };
+  else if (state.checkpoint) next.checkpoint = state.checkpoint;
   if (state.closedThrough) next.closedThrough = state.closedThrough;
   else delete next.closedThrough;
   if (state.forgottenAt !== undefined) next.forgottenAt = state.forgottenAt;
@@ -131,5 +160,8 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
   effects.emitted = emitted;
   effects.journal = [incoming];
   if (sink.expired) effects.expired = sink.expired;
+  if (checkpoint && !sink.expired?.some((x) => x.record.key < checkpointKey)) effects.checkpoint = checkpoint;
+  else if (checkpoint) delete next.checkpoint;
+  forgetStaleCheckpoint(next, sink.expired);
   return { outcome: incomingOutcome ?? { outcome: 'applied' }, state: next, effects, changed: true };
 }

@@ -150,6 +150,11 @@ export interface CustomerState {
   /** Set once a re-derivation wrote corrections: reversals then always re-derive (ids may differ). */
   corrected?: boolean;
   /**
+   * The checkpoint a re-derivation may start from (`checkpoint.ts`): the customer derived from
+   * its events before `month`, written as a snapshot by the commit of `version`.
+   */
+  checkpoint?: { month: Month; version: number };
+  /**
    * Set on an aggregate that had events before the journal existed (an earlier version of the
    * pipeline): it cannot be derived again, so its events keep being applied as they arrive.
    */
@@ -202,6 +207,15 @@ export interface Effects {
   journal?: JournalRecord[];
   /** Waiting events given up on (dead-lettered, removed from the journal). */
   expired?: ExpiredEvent[];
+  /** A new checkpoint to keep (`checkpoint.ts`), replacing the customer's previous one. */
+  checkpoint?: Snapshot;
+}
+
+/** The customer derived from its events before `month` (facts only), kept by the commit of `version`. */
+export interface Snapshot {
+  month: Month;
+  version: number;
+  state: CustomerState;
 }
 
 /** A waiting event the sweep gave up on: the runtime dead-letters it and drops it from the journal. */

@@ -12,7 +12,7 @@ export interface WaitingRow {
   eventId: string;
   detailType: string;
   occurredAt: string;
-  /** What it waits for, as the engine said when it first waited, e.g. "order O1 is not known yet". */
+  /** What it waits for, as the engine recorded it, e.g. "order O1 is not known yet". */
   reason: string;
   receivedAt: string;
   /** When the sweep gives up on it and dead-letters it: `receivedAt` + `WAITING_DEAD_LETTER_DAYS`. */

@@ -74,8 +74,9 @@ describe('journal: kill -9 during two drains at once', () => {
       expect(drained.pending).toBe(0);
       expect((await admin(url, '/admin/close', { month: '2026-11' })).status).toBe(200);
       const letters = ((await (await admin(url, '/admin/dead-letters')).json()) as { deadLetters: unknown[] }).deadLetters;
-      // A lost order would show here as its delivery, dead-lettered for want of the order.
       expect(letters).toEqual([]);
+      // A lost order would show here as its delivery, waiting for the order.
+      expect(await (await admin(url, '/admin/waiting')).json()).toEqual({ waiting: [] });
       const rows = (await (await admin(url, '/reports/2026-11/entries.csv')).text()).trim().split('\r\n').slice(1);
       const billed = new Map<string, number>();
       for (const row of rows) {
@@ -84,7 +85,7 @@ describe('journal: kill -9 during two drains at once', () => {
         billed.set(customer!, (billed.get(customer!) ?? 0) + 1);
       }
       // Each customer's lump sum once: its order and its delivery were both applied (a lost
-      // delivery bills nothing, a lost order dead-letters the delivery), and none twice.
+      // delivery bills nothing, a lost order leaves the delivery waiting), and none twice.
       expect(billed.size).toBe(CUSTOMERS);
       expect([...billed.values()].every((n) => n === 1)).toBe(true);
       // Every accepted event accounted for: two applied per customer billed, plus the dead letters.

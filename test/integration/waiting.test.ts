@@ -23,19 +23,28 @@ afterAll(async () => t.stop());
 
 const DAY_MS = 86_400_000;
 const plusDays = (iso: string, days: number): string => new Date(Date.parse(iso) + days * DAY_MS).toISOString();
-const consumerOf = (e: InboundEvent): string => routesFor({ source: expectedSourceFor(e.detailType), 'detail-type': e.detailType })[0]?.consumer ?? 'none';
+const consumerOf = (e: InboundEvent): string =>
+  routesFor({ source: expectedSourceFor(e.detailType), 'detail-type': e.detailType })[0]?.consumer ?? 'none';
 
 /** One delivery to the event's own consumer, received at `now`. */
 const ingest = (e: InboundEvent, now: string): Promise<IngestResult> =>
   ingestMessage(t.pipeline, { consumer: consumerOf(e), body: busEventBody(e), delivery: 1 }, now);
 
 const waitingOf = async (customerId: string) => (await waitingReads.list()).filter((w) => w.customerId === customerId);
-const lettersOf = async (customerId: string) => (await t.pipeline.deadLetters.list()).filter((l) => l.customerId === customerId);
+const lettersOf = async (customerId: string) =>
+  (await t.pipeline.deadLetters.list()).filter((l) => l.customerId === customerId);
 
 describe('waiting events', () => {
-  it('a claim on a device whose order has not arrived waits, is listed, and applies once the order and delivery arrive', async () => {
+  it('a claim on a device whose order has not come waits, is listed, applies with order and delivery', async () => {
     const customerId = 'W-CLAIM';
-    const filed = event('ClaimFiled', { customerId, occurredAt: jst('2026-03-01'), claimId: 'K1', deviceId: 'D1', cause: 'water_damage', incidentDate: '2026-03-01' });
+    const filed = event('ClaimFiled', {
+      customerId,
+      occurredAt: jst('2026-03-01'),
+      claimId: 'K1',
+      deviceId: 'D1',
+      cause: 'water_damage',
+      incidentDate: '2026-03-01',
+    });
     // Through the Lambda handler, as SQS delivers it: a first delivery that does not fail.
     expect((await t.deliver([filed])).failed).toEqual([]);
     expect(await lettersOf(customerId)).toEqual([]);
@@ -54,7 +63,8 @@ describe('waiting events', () => {
     });
 
     const orderId = 'W-CLAIM-O1';
-    await t.deliver([orderPlaced(jst('2026-01-05'), [{ deviceId: 'D1', months: 24, protectionFeeYen: 418 }], { customerId, orderId })]);
+    const device = { deviceId: 'D1', months: 24, protectionFeeYen: 418 };
+    await t.deliver([orderPlaced(jst('2026-01-05'), [device], { customerId, orderId })]);
     expect(t.bus.details('ClaimAdjudicated').filter((d) => d.customerId === customerId)).toEqual([]);
     // Derived again with the order, the claim now waits for the delivery, and says so.
     expect((await waitingOf(customerId)).map((w) => w.reason)).toEqual(['device D1 is not delivered yet']);
@@ -63,7 +73,8 @@ describe('waiting events', () => {
     expect(t.bus.details('ClaimAdjudicated').filter((d) => d.customerId === customerId)).toMatchObject([
       { claimId: 'K1', customerId, deviceId: 'D1', decision: 'accepted', useNumber: 1, feeYen: 5_500 },
     ]);
-    // Billed once. The claim applies in a re-derivation (the delivery came after it), whose new entries carry a correction id.
+    // Billed once. The claim applies in a re-derivation (the delivery came after it), whose
+    // new entries carry a correction id (`fee/K1/c…`), so the test reads the claim and amount.
     const fees = (await t.reads.customerEntries(customerId)).filter((e) => e.kind === 'exchange_fee');
     expect(fees.map((e) => [e.claimId, e.amountYen, e.billingMonth])).toEqual([['K1', 5_500, '2026-03']]);
     expect(await waitingOf(customerId)).toEqual([]);
@@ -71,13 +82,17 @@ describe('waiting events', () => {
     expect(await lettersOf(customerId)).toEqual([]);
   });
 
-  it('the sweep dead-letters an event 7 days after it was received, not 6; redriven, it waits again and applies', async () => {
+  it('the sweep dead-letters an event 7 days after it was received, not 6; redriven, it waits, applies', async () => {
     const customerId = 'W-EXPIRE';
     const orderId = 'W-EXPIRE-O1';
     const receivedAt = '2026-01-12T03:00:00.000Z';
     const delivery = event('DeviceDelivered', { customerId, occurredAt: jst('2026-01-10'), orderId, deviceId: 'D1' });
-    expect(await ingest(delivery, receivedAt)).toMatchObject({ result: 'waiting', outcome: { outcome: 'waiting', reason: `order ${orderId} is not known yet` } });
-    expect((await waitingOf(customerId)).map((w) => [w.receivedAt, w.expiresAt])).toEqual([[receivedAt, '2026-01-19T03:00:00.000Z']]);
+    expect(await ingest(delivery, receivedAt)).toMatchObject({
+      result: 'waiting',
+      outcome: { outcome: 'waiting', reason: `order ${orderId} is not known yet` },
+    });
+    const listed = (await waitingOf(customerId)).map((w) => [w.receivedAt, w.expiresAt]);
+    expect(listed).toEqual([[receivedAt, '2026-01-19T03:00:00.000Z']]);
 
     await sweepDue(t.pipeline, plusDays(receivedAt, 6));
     expect(await waitingOf(customerId)).toHaveLength(1);
@@ -88,7 +103,8 @@ describe('waiting events', () => {
 
     await sweepDue(t.pipeline, plusDays(receivedAt, 7));
     const letters = await lettersOf(customerId);
-    expect(letters).toMatchObject([{ consumer: 'logistics', eventId: delivery.detail.eventId, detailType: 'DeviceDelivered' }]);
+    const { eventId } = delivery.detail;
+    expect(letters).toMatchObject([{ consumer: 'logistics', eventId, detailType: 'DeviceDelivered' }]);
     expect(letters[0]?.reason).toBe(`WAITED_7_DAYS: order ${orderId} is not known yet`);
     expect(await waitingOf(customerId)).toEqual([]);
     const swept = await t.pipeline.customers.load(customerId);
@@ -99,13 +115,15 @@ describe('waiting events', () => {
     const results: IngestResult[] = [];
     const redriven = await redriveDeadLetters(
       t.pipeline.deadLetters,
-      async (consumer, body) => void results.push(await ingestMessage(t.pipeline, { consumer, body, delivery: 1 }, redrivenAt)),
+      async (consumer, body) => {
+        results.push(await ingestMessage(t.pipeline, { consumer, body, delivery: 1 }, redrivenAt));
+      },
       (id) => letters.some((l) => l.id === id),
     );
     expect(redriven).toEqual({ redriven: 1 });
     expect(results).toMatchObject([{ result: 'waiting' }]);
     expect(await lettersOf(customerId)).toEqual([]);
-    expect((await waitingOf(customerId)).map((w) => [w.eventId, w.receivedAt])).toEqual([[delivery.detail.eventId, redrivenAt]]);
+    expect((await waitingOf(customerId)).map((w) => [w.eventId, w.receivedAt])).toEqual([[eventId, redrivenAt]]);
 
     const order = orderPlaced(jst('2026-01-05'), [{ deviceId: 'D1', priceYen: 30_000 }], { customerId, orderId });
     expect(await ingest(order, plusDays(receivedAt, 9))).toMatchObject({ result: 'applied' });
@@ -117,7 +135,8 @@ describe('waiting events', () => {
 
   it('a second delivery of a waiting event is a duplicate: still one waiting, nothing dead-lettered', async () => {
     const customerId = 'W-DUP';
-    const delivery = event('DeviceDelivered', { customerId, occurredAt: jst('2026-02-10'), orderId: 'W-DUP-O1', deviceId: 'D1' });
+    const occurredAt = jst('2026-02-10');
+    const delivery = event('DeviceDelivered', { customerId, occurredAt, orderId: 'W-DUP', deviceId: 'D1' });
     expect(await ingest(delivery, '2026-02-10T05:00:00.000Z')).toMatchObject({ result: 'waiting' });
     expect(await ingest(delivery, '2026-02-11T05:00:00.000Z')).toMatchObject({ result: 'duplicate' });
     expect((await t.deliver([delivery], 2)).failed).toEqual([]);

@@ -1,7 +1,7 @@
 // Test support: builders for well-formed inbound events (every one checked against the
 // contract's schemas) and a small driver that runs one customer's aggregate through the
 // pure engine, keeping the ledger, statements and emitted events it produced.
-import { closeMonth, decide, emptyCustomerState, sweepDeadlines, type CustomerState, type DecisionOutcome, type Effects, type JournalRecord, type EmittedEvent, type LedgerEntry, type Statement } from '#shared/domain/index.ts';
+import { closeMonth, decide, historyFor, emptyCustomerState, sweepDeadlines, type CustomerState, type DecisionOutcome, type Effects, type JournalRecord, type Snapshot, type EmittedEvent, type LedgerEntry, type Statement } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { parseInboundEvent, type InboundEvent } from '#shared/schemas/inbound.ts';
 
@@ -68,6 +68,8 @@ export class Customer {
 
   /** The customer's journal, as the store keeps it (for events that arrive before others). */
   journal = new Map<string, JournalRecord>();
+  /** The latest checkpoint's snapshot, as the store keeps it. */
+  snapshot: Snapshot | undefined;
 
   private keep(effects: Effects): void {
     this.ledger.push(...effects.entries);
@@ -75,14 +77,16 @@ export class Customer {
     this.emitted.push(...effects.emitted);
     for (const r of effects.journal ?? []) this.journal.set(r.event.detail.eventId, r);
     for (const x of effects.expired ?? []) this.journal.delete(x.record.event.detail.eventId);
+    if (effects.checkpoint) this.snapshot = effects.checkpoint;
   }
 
   /** Applies an event and returns its outcome (with the customer's history when it needs it). */
   send(evt: InboundEvent): DecisionOutcome {
     let decision = decide(this.state, evt, fingerprintOf(evt));
-    if (decision.outcome.outcome === 'needs-history') {
-      decision = decide(this.state, evt, fingerprintOf(evt), { history: { journal: [...this.journal.values()], billed: this.ledger } });
-    }
+    // As ingest does: from the checkpoint when it lets the event, else from the first event.
+    const journal = [...this.journal.values()];
+    if (decision.outcome.outcome === 'needs-history') decision = decide(this.state, evt, fingerprintOf(evt), { history: historyFor(this.state, evt, journal, this.ledger, this.snapshot) });
+    if (decision.outcome.outcome === 'needs-history') decision = decide(this.state, evt, fingerprintOf(evt), { history: { journal, billed: this.ledger } });
     this.state = decision.state;
     this.keep(decision.effects);
     this.outcomes.push(decision.outcome);

@@ -34,7 +34,7 @@ async function events(ctx: CliContext, options: { detailType?: string }): Promis
 export function registerDeadLetterCommands(program: Command, ctx: CliContext): void {
   program
     .command('waiting')
-    .description('list the events that wait for an order, device or claim not known yet, and when they are dead-lettered')
+    .description('list the events waiting for an order, device or claim not known yet, and when each is dead-lettered')
     .option('--json', 'the rows as the API returns them')
     .action((options: { json?: boolean }) => waiting(ctx, options));
   program

@@ -55,7 +55,7 @@ describe('an earlier event that arrives late decides again', () => {
     // K2 was first billed as use 1 (5,500): credited in full, naming that entry, and billed again as use 2.
     expect(c.ledger.filter((e) => e.claimId === 'K2').map((e) => [e.entryId, e.amountYen, e.reverses ?? null, e.useNumber ?? null])).toEqual([
       ['fee/K2', 5_500, null, 1],
-      ['fee/K2/x4', -5_500, 'fee/K2', 1],
+      ['fee/K2/rev', -5_500, 'fee/K2', 1],
       ['fee/K2/c4', 8_800, null, 2],
     ]);
     const k2 = c.emittedOf('ClaimAdjudicated').filter((e) => e.detail.claimId === 'K2');
@@ -133,5 +133,22 @@ describe('an aggregate from before the journal', () => {
     expect(decision.outcome).toEqual({ outcome: 'applied' });
     expect(decision.state.claims.K1).toMatchObject({ useNumber: 2, feeYen: 8_800 });
     expect(decision.state.journalIncomplete).toBe(true);
+  });
+});
+
+describe('events that need no re-derivation', () => {
+  it('a void after delivery that belongs before events already applied is refused without the history', () => {
+    const c = twoClaims(['K1']);
+    const late = event('OrderVoided', { customerId: 'C1', eventId: 'void-late', occurredAt: jst('2026-02-01'), orderId: 'O1', reason: 'resale' });
+    const decision = decide(c.state, late, fingerprintOf(late));
+    expect(decision.outcome).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^VOID_AFTER_DELIVERY:/) });
+    expect(decision.effects.journal?.map((r) => r.event.detail.eventId)).toEqual(['void-late']);
+    expect(decision.state.lastKey).toBe(c.state.lastKey);
+  });
+
+  it('an earlier claim still needs the history', () => {
+    const c = twoClaims(['K2']);
+    const k1 = event('ClaimFiled', { customerId: 'C1', eventId: 'file-K1', occurredAt: jst('2026-03-01'), claimId: 'K1', deviceId: 'D1', cause: 'total_loss', incidentDate: '2026-02-28' });
+    expect(decide(c.state, k1, fingerprintOf(k1))).toMatchObject({ outcome: { outcome: 'needs-history' }, changed: false });
   });
 });
