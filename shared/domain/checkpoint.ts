@@ -7,6 +7,7 @@
 // the ledger billed from M on, and compares only business months from M on.
 import { addMonths, jstMonth, monthOf, type Month } from './calendar.ts';
 import { keyOf, type JournalRecord, type RuledEvent } from './business-order.ts';
+import { hashOf } from './decisions.ts';
 import { getOwn } from './records.ts';
 import type { CustomerHistory } from './rederive.ts';
 import type { CustomerState, LedgerEntry, Snapshot } from './types.ts';
@@ -49,11 +50,11 @@ export function nextCheckpointMonth(lastKey: string): Month {
 }
 
 /** A snapshot's state: the derived facts, without entries or bookkeeping of the aggregate. */
-export function snapshotOf(derived: CustomerState, month: Month, version: number): Snapshot {
+export function snapshotOf(derived: CustomerState, month: Month): Snapshot {
   const state = structuredClone(derived);
   state.openEntries = [];
   state.processed = {};
-  return { month, version, state };
+  return { month, hash: hashOf(state), state };
 }
 
 /**
@@ -62,7 +63,7 @@ export function snapshotOf(derived: CustomerState, month: Month, version: number
  */
 export function historyFor(state: CustomerState, event: InboundEvent | RuledEvent, journal: readonly JournalRecord[], billed: readonly LedgerEntry[], snapshot: Snapshot | undefined): CustomerHistory {
   const checkpoint = usableCheckpoint(state, event);
-  if (!checkpoint || !snapshot || snapshot.version !== checkpoint.version) return { journal, billed };
+  if (!checkpoint || !snapshot || snapshot.hash !== checkpoint.hash) return { journal, billed };
   const from = monthStartKey(checkpoint.month);
   return {
     journal: journal.filter((r) => r.key >= from),

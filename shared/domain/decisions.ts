@@ -8,9 +8,9 @@ import type { ClaimState, CustomerState, EmittedEvent, LedgerEntry } from './typ
 
 const REVISED: ReadonlySet<EmittedEvent['detailType']> = new Set(['OrderRejected', 'ClaimAdjudicated', 'PenaltyAssessed']);
 
-/** FNV-1a over the detail's JSON, twice with different seeds: 16 hex digits, enough to tell a change. */
-function hashOf(detail: Record<string, unknown>): string {
-  const text = JSON.stringify(detail);
+/** FNV-1a over a value's JSON, twice with different seeds: 16 hex digits, enough to tell a change. */
+export function hashOf(value: unknown): string {
+  const text = JSON.stringify(value);
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
   for (let i = 0; i < text.length; i++) {

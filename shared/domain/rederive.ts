@@ -89,7 +89,7 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
   let checkpoint: Snapshot | undefined;
   let incomingOutcome: DecisionOutcome | undefined;
   for (const record of journalInOrder(state, history, incoming).filter((r) => r.key >= startKey)) {
-    if (takeCheckpoint && !checkpoint && record.key >= checkpointKey) checkpoint = snapshotOf(derived, checkpointMonth, state.version + 1);
+    if (takeCheckpoint && !checkpoint && record.key >= checkpointKey) checkpoint = snapshotOf(derived, checkpointMonth);
     const outcome = applyRuled(derived, record.event, sink);
     const isIncoming = record === incoming;
     if (outcome.outcome === 'invalid') {
@@ -113,7 +113,7 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
       }
     }
   }
-  if (takeCheckpoint && !checkpoint) checkpoint = snapshotOf(derived, checkpointMonth, state.version + 1);
+  if (takeCheckpoint && !checkpoint) checkpoint = snapshotOf(derived, checkpointMonth);
   if (from && derived.openEntries.some((e) => businessMonthOf(e) < from.month)) return { outcome: { outcome: 'needs-history' }, state, effects: emptyEffects(), changed: false };
   // Every closed month billed as its close bills it, every judged deadline judged again.
   const first = firstMonthOf(derived);
@@ -133,7 +133,7 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
     openEntries: [...state.openEntries, ...corrections.entries],
     lastKey,
   };
-  if (checkpoint) next.checkpoint = { month: checkpoint.month, version };
+  if (checkpoint) next.checkpoint = { month: checkpoint.month, hash: checkpoint.hash };
   else if (state.checkpoint) next.checkpoint = state.checkpoint;
   if (state.closedThrough) next.closedThrough = state.closedThrough;
   else delete next.closedThrough;

@@ -151,9 +151,9 @@ export interface CustomerState {
   corrected?: boolean;
   /**
    * The checkpoint a re-derivation may start from (`checkpoint.ts`): the customer derived from
-   * its events before `month`, written as a snapshot by the commit of `version`.
+   * its events before `month`, kept as a snapshot whose content hashes to `hash`.
    */
-  checkpoint?: { month: Month; version: number };
+  checkpoint?: { month: Month; hash: string };
   /**
    * Set on an aggregate that had events before the journal existed (an earlier version of the
    * pipeline): it cannot be derived again, so its events keep being applied as they arrive.
@@ -211,10 +211,10 @@ export interface Effects {
   checkpoint?: Snapshot;
 }
 
-/** The customer derived from its events before `month` (facts only), kept by the commit of `version`. */
+/** The customer derived from its events before `month` (facts only); `hash` names its content. */
 export interface Snapshot {
   month: Month;
-  version: number;
+  hash: string;
   state: CustomerState;
 }
 

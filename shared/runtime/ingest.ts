@@ -2,7 +2,7 @@
 // eventId, decide against the customer's aggregate, commit. Every way it can end is one of
 // the results below; only a retry throws, so that the queue redelivers the message.
 import { createHash } from 'node:crypto';
-import { AmountOutOfRangeError, decide, emptyEffects, type CustomerState, type Decision, type DecisionOutcome } from '../domain/index.ts';
+import { AmountOutOfRangeError, decide, emptyEffects, usableCheckpoint, type CustomerState, type Decision, type DecisionOutcome } from '../domain/index.ts';
 import { getOwn } from '../domain/records.ts';
 import { fingerprintOf } from '../fingerprint.ts';
 import { parseInboundEvent, type InboundEvent } from '../schemas/inbound.ts';
@@ -104,11 +104,18 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
           // since the claim: otherwise what it does not remember it never applied.
           return duplicate;
         }
-        // An event earlier than others of the customer is decided with its history (§0).
-        const inOrder = decide(state, event, fingerprint, options);
-        if (inOrder.outcome.outcome !== 'needs-history') return () => inOrder;
-        const history = await deps.customers.history(customerId, outbox);
-        return (s) => decide(s, event, fingerprint, { ...options, history });
+        // An event earlier than others of the customer is decided with its history (§0): from
+        // the checkpoint when it lets the event, else from the first event.
+        let decided = decide(state, event, fingerprint, options);
+        if (decided.outcome.outcome !== 'needs-history') return () => decided;
+        const checkpoint = usableCheckpoint(state, event);
+        if (checkpoint) decided = decide(state, event, fingerprint, { ...options, history: await deps.customers.history(customerId, outbox, checkpoint) });
+        if (decided.outcome.outcome === 'needs-history') decided = decide(state, event, fingerprint, { ...options, history: await deps.customers.history(customerId, outbox) });
+        // The snapshot is kept before the commit that names it, and stays out of the outbox.
+        const { checkpoint: snapshot, ...effects } = decided.effects;
+        if (snapshot) await deps.customers.keepSnapshot(customerId, snapshot);
+        const result: Decision = { ...decided, effects };
+        return () => result;
       },
     });
   } catch (error) {

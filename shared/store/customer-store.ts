@@ -1,13 +1,32 @@
 // The customer aggregate item and the commit protocol's writes (docs/table-design.md):
 // one conditional PutItem on the aggregate's version is the commit point; the effects it
 // carries in its outbox are then projected with idempotent writes and the outbox cleared.
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { nextDueDate, type CustomerHistory, type CustomerState, type Effects, type JournalRecord, type LedgerEntry, type Statement } from '../domain/index.ts';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { monthStartKey, nextDueDate, type CustomerHistory, type CustomerState, type Effects, type JournalRecord, type LedgerEntry, type Month, type Snapshot, type Statement } from '../domain/index.ts';
 import { isConditionFailure } from './client.ts';
 import { GetCoalescer, WriteCoalescer } from './coalesce.ts';
 import { appliedEventItem } from './event-registry.ts';
 import { ITEM_LIMIT_BYTES, ItemLimitError, itemBytes, valueBytes } from './item-size.ts';
-import { customerOfDueKey, customerPk, dueKey, dueSortKey, ENTRY_PREFIX, entrySk, INDEX, JOURNAL_PREFIX, journalSk, monthEntriesKey, monthStatementsKey, shardKey, shardOf, STATE_SK, statementSk } from './keys.ts';
+import {
+  customerOfDueKey,
+  customerPk,
+  dueKey,
+  dueSortKey,
+  ENTRY_END,
+  ENTRY_PREFIX,
+  entrySk,
+  INDEX,
+  JOURNAL_END,
+  JOURNAL_PREFIX,
+  journalSk,
+  monthEntriesKey,
+  monthStatementsKey,
+  shardKey,
+  shardOf,
+  SNAPSHOT_SK,
+  STATE_SK,
+  statementSk,
+} from './keys.ts';
 import { toEntry } from './ledger-reads.ts';
 
 /** Effects committed with one version of the aggregate and perhaps not yet projected. */
@@ -106,6 +125,19 @@ export class CustomerStore {
     await this.writes.put([...entries.map(entryItem), ...statements.map(statementItem), ...journalItems]);
   }
 
+  /**
+   * Keeps the customer's checkpoint, overwriting the one before, before the commit that names
+   * it (it is too large to ride in the outbox). A writer whose commit then fails leaves a
+   * snapshot no aggregate names, or overwrites the one named: either way its hash no longer
+   * matches, and a re-derivation that finds no snapshot of the right hash reads everything.
+   * One past the item limit is not kept, for the same outcome.
+   */
+  async keepSnapshot(customerId: string, snapshot: Snapshot): Promise<void> {
+    const item = { pk: customerPk(customerId), sk: SNAPSHOT_SK, type: 'snapshot', month: snapshot.month, hash: snapshot.hash, state: JSON.stringify(snapshot.state) };
+    if (itemBytes(item) > ITEM_LIMIT_BYTES) return;
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
+  }
+
   /** Removes events from the customer's journal (waiting events given up on); one already gone is fine. */
   async dropFromJournal(customerId: string, records: readonly JournalRecord[]): Promise<void> {
     for (const record of records) {
@@ -118,8 +150,13 @@ export class CustomerStore {
    * what `outbox` holds and has not been projected yet. Read after the aggregate: anything
    * committed since then makes the commit that uses it fail, and it is read again.
    */
-  async history(customerId: string, outbox: Record<string, OutboxEntry>): Promise<CustomerHistory> {
-    const [logItems, entryItems] = await Promise.all([this.queryPartition(customerId, JOURNAL_PREFIX), this.queryPartition(customerId, ENTRY_PREFIX)]);
+  async history(customerId: string, outbox: Record<string, OutboxEntry>, checkpoint?: { month: Month; hash: string }): Promise<CustomerHistory> {
+    const snapshot = checkpoint ? await this.snapshot(customerId, checkpoint.hash) : undefined;
+    const from = snapshot ? { month: snapshot.month, snapshot: snapshot.state } : undefined;
+    const [logItems, entryItems] = await Promise.all([
+      this.queryRange(customerId, from ? journalSk(monthStartKey(from.month)) : JOURNAL_PREFIX, JOURNAL_END),
+      this.queryRange(customerId, from ? `${ENTRY_PREFIX}${from.month}` : ENTRY_PREFIX, ENTRY_END),
+    ]);
     const journal = new Map<string, JournalRecord>();
     for (const item of logItems) {
       const record = JSON.parse(item.record as string) as JournalRecord;
@@ -133,16 +170,24 @@ export class CustomerStore {
       for (const x of effects.expired ?? []) journal.delete(x.record.event.detail.eventId);
       billed.push(...effects.entries);
     }
-    return { journal: [...journal.values()], billed };
+    return from ? { journal: [...journal.values()], billed, from } : { journal: [...journal.values()], billed };
   }
 
-  private async queryPartition(customerId: string, prefix: string): Promise<Record<string, unknown>[]> {
+  /** The customer's snapshot, if it is the one of hash `hash`. */
+  private async snapshot(customerId: string, hash: string): Promise<Snapshot | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: SNAPSHOT_SK }, ConsistentRead: true }));
+    if (!Item || Item.hash !== hash) return undefined;
+    return { month: Item.month as Month, hash, state: JSON.parse(Item.state as string) as CustomerState };
+  }
+
+  /** A consistent query of the customer's partition, sort keys from `from` (inclusive) to `to`. */
+  private async queryRange(customerId: string, from: string, to: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     const input: QueryCommandInput = {
       TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': customerPk(customerId), ':prefix': prefix },
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': customerPk(customerId), ':from': from, ':to': to },
       ConsistentRead: true,
     };
     do {

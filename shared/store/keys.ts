@@ -26,6 +26,12 @@ export const statementSk = (month: Month): string => `STMT#${month}`;
 /** The customer's journal (§0), sorted by business order: the key is the event's business key. */
 export const journalSk = (businessKey: string): string => `LOG#${businessKey}`;
 export const JOURNAL_PREFIX = 'LOG#';
+/** Sorts after every journal key: the end of a journal range. */
+export const JOURNAL_END = 'LOG$';
+/** Sorts after every entry key: the end of a ledger range. */
+export const ENTRY_END = 'ENTRY$';
+/** The customer's checkpoint of re-derivation (one, overwritten): the snapshot of a month's start. */
+export const SNAPSHOT_SK = 'SNAPSHOT';
 export const STATEMENT_PREFIX = 'STMT#';
 
 /** GSI1: a month's entries and statements over all customers, sharded. */

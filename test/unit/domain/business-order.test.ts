@@ -2,7 +2,7 @@
 // late corrects (new entries, nothing edited), the decisions it publishes again with their
 // revision raised, and the aggregates from before the journal.
 import { describe, expect, it } from 'vitest';
-import { businessKey, decide, LIFECYCLE_RANK } from '#shared/domain/index.ts';
+import { businessKey, decide, historyFor, LIFECYCLE_RANK } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { emissionId } from '#shared/runtime/publisher.ts';
 import { Customer, event, jst } from '#test/support/scenario.ts';
@@ -150,5 +150,51 @@ describe('events that need no re-derivation', () => {
     const c = twoClaims(['K2']);
     const k1 = event('ClaimFiled', { customerId: 'C1', eventId: 'file-K1', occurredAt: jst('2026-03-01'), claimId: 'K1', deviceId: 'D1', cause: 'total_loss', incidentDate: '2026-02-28' });
     expect(decide(c.state, k1, fingerprintOf(k1))).toMatchObject({ outcome: { outcome: 'needs-history' }, changed: false });
+  });
+});
+
+describe('checkpoints of re-derivation', () => {
+  /** Two years of a protected device: a claim every quarter, each replaced and returned on time. */
+  function longHistory(): Customer {
+    const c = new Customer();
+    c.order(jst('2026-01-05'), [{ deviceId: 'D1', months: 24, protectionFeeYen: 418 }], { orderId: 'O1' });
+    c.on('DeviceDelivered', { occurredAt: jst('2026-01-10'), orderId: 'O1', deviceId: 'D1' });
+    for (let q = 0; q < 8; q++) {
+      const month = `${2026 + Math.floor((q * 3 + 1) / 12)}-${String(((q * 3 + 1) % 12) + 1).padStart(2, '0')}`;
+      c.on('ClaimFiled', { occurredAt: jst(`${month}-03`), claimId: `Q${q}`, deviceId: 'D1', cause: 'total_loss', incidentDate: `${month}-02` });
+      c.on('ReplacementDelivered', { occurredAt: jst(`${month}-06`), claimId: `Q${q}` });
+      c.on('DeviceReturned', { occurredAt: jst(`${month}-09`), claimId: `Q${q}` });
+    }
+    return c;
+  }
+  const late = (claimId: string, on: string) => event('ClaimFiled', { customerId: 'C1', eventId: `late-${claimId}`, occurredAt: jst(on), claimId, deviceId: 'D1', cause: 'water_damage', incidentDate: on });
+
+  it('an earlier event decided from the checkpoint gives exactly what deciding it from the first event gives', () => {
+    const c = longHistory();
+    // The first re-derivation reads everything and leaves a checkpoint at the month before the latest event's.
+    c.send(late('L1', '2027-10-20'));
+    expect(c.state.checkpoint?.month).toBe('2027-10');
+    expect(c.snapshot?.hash).toBe(c.state.checkpoint?.hash);
+    const second = late('L2', '2027-10-25');
+    const journal = [...c.journal.values()];
+    const partial = historyFor(c.state, second, journal, c.ledger, c.snapshot);
+    expect(partial.from?.month).toBe('2027-10');
+    expect(partial.journal.length).toBeLessThan(journal.length / 4);
+    const fromCheckpoint = decide(c.state, second, fingerprintOf(second), { history: partial });
+    const fromStart = decide(c.state, second, fingerprintOf(second), { history: { journal, billed: c.ledger } });
+    expect(fromCheckpoint.outcome).toEqual({ outcome: 'applied' });
+    expect(fromCheckpoint.effects.entries).toEqual(fromStart.effects.entries);
+    expect(fromCheckpoint.effects.emitted).toEqual(fromStart.effects.emitted);
+    expect(fromCheckpoint.state).toEqual(fromStart.state);
+  });
+
+  it('an event that can change an earlier month is derived from the first event', () => {
+    const c = longHistory();
+    c.send(late('L1', '2027-10-20'));
+    // A withdrawal of a claim filed before the checkpoint can credit that claim's fee.
+    const withdrawal = event('ClaimWithdrawn', { customerId: 'C1', eventId: 'withdraw-Q0', occurredAt: jst('2027-10-21'), claimId: 'Q0' });
+    expect(historyFor(c.state, withdrawal, [...c.journal.values()], c.ledger, c.snapshot).from).toBeUndefined();
+    const before = late('L0', '2027-09-28');
+    expect(historyFor(c.state, before, [...c.journal.values()], c.ledger, c.snapshot).from).toBeUndefined();
   });
 });
