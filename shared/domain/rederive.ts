@@ -82,6 +82,9 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
   const derived = from ? fromSnapshot(state.customerId, from.snapshot) : emptyCustomerState(state.customerId);
   const sink = emptyEffects();
   const processed = { ...state.processed };
+  const wasWaiting = new Set((state.waiting ?? []).map((w) => w.record.event.detail.eventId));
+  // Waiting events a retry applies; those that were waiting in the aggregate become recorded.
+  const resolved: Record<string, string> = {};
   const lastKey = state.lastKey !== undefined && state.lastKey > incoming.key ? state.lastKey : incoming.key;
   const checkpointMonth = nextCheckpointMonth(lastKey);
   const checkpointKey = monthStartKey(checkpointMonth);
@@ -103,10 +106,12 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
       continue;
     }
     if (isIncoming) incomingOutcome = outcome;
-    setOwn(processed, record.event.detail.eventId, record.fingerprint);
+    // Only what was not recorded yet is recorded now: the new event, a waiting one that
+    // applies. The others are recorded already, or forgotten into the registry on purpose.
+    if (isIncoming || wasWaiting.has(record.event.detail.eventId)) setOwn(processed, record.event.detail.eventId, record.fingerprint);
     if (outcome.outcome === 'applied' && derived.waiting) {
       const before = new Set(derived.waiting.map((w) => w.record.event.detail.eventId));
-      retryWaiting(derived, sink, processed);
+      retryWaiting(derived, sink, resolved);
       const left = new Set((derived.waiting ?? []).map((w) => w.record.event.detail.eventId));
       if (incomingOutcome?.outcome === 'waiting' && before.has(incoming.event.detail.eventId) && !left.has(incoming.event.detail.eventId)) {
         incomingOutcome = { outcome: 'applied' };
@@ -115,6 +120,7 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
   }
   if (takeCheckpoint && !checkpoint) checkpoint = snapshotOf(derived, checkpointMonth);
   if (from && derived.openEntries.some((e) => businessMonthOf(e) < from.month)) return { outcome: { outcome: 'needs-history' }, state, effects: emptyEffects(), changed: false };
+  for (const [eventId, fp] of Object.entries(resolved)) if (wasWaiting.has(eventId) || eventId === incoming.event.detail.eventId) setOwn(processed, eventId, fp);
   // Every closed month billed as its close bills it, every judged deadline judged again.
   const first = firstMonthOf(derived);
   if (first && state.closedThrough) for (let m = first; m <= state.closedThrough; m = addMonths(m, 1)) billMonth(derived, m, sink);

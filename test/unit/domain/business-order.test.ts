@@ -198,3 +198,17 @@ describe('checkpoints of re-derivation', () => {
     expect(historyFor(c.state, before, [...c.journal.values()], c.ledger, c.snapshot).from).toBeUndefined();
   });
 });
+
+describe('what a re-derivation records', () => {
+  it('records the new event and the waiting events it applies, not the whole journal again', () => {
+    const c = twoClaims(['K2']);
+    // As the store does every 100 events: the processed ids handed to the registry and forgotten.
+    c.state = { ...c.state, processed: {} };
+    c.on('ClaimWithdrawn', { eventId: 'withdraw-K9', occurredAt: jst('2026-03-06'), claimId: 'K9' });
+    expect(c.state.waiting?.map((w) => w.record.event.detail.eventId)).toEqual(['withdraw-K9']);
+    c.on('ClaimFiled', { eventId: 'file-K9', occurredAt: jst('2026-03-02'), claimId: 'K9', deviceId: 'D1', cause: 'total_loss', incidentDate: '2026-02-28' });
+    expect(Object.keys(c.state.processed).sort()).toEqual(['file-K9', 'withdraw-K9']);
+    expect(c.state.waiting).toBeUndefined();
+    expect(c.state.claims.K9?.withdrawnAt).toBeDefined();
+  });
+});
