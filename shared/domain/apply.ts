@@ -55,9 +55,11 @@ export function applyRuled(state: CustomerState, event: RuledEvent, effects: Eff
 /**
  * Retries the waiting events on a draft after an event applied, in business order, until
  * none moves: one that applies now is recorded as processed; one that can never apply
- * leaves the waiting list as expired, to be dead-lettered with its reason.
+ * leaves the waiting list as expired, to be dead-lettered with its reason. Returns the
+ * greatest business key of those that applied.
  */
-export function retryWaiting(draft: CustomerState, effects: Effects, processed: Record<string, string>): void {
+export function retryWaiting(draft: CustomerState, effects: Effects, processed: Record<string, string>): string | undefined {
+  let greatest: string | undefined;
   let waiting = [...(draft.waiting ?? [])].sort((a, b) => byKey(a.record, b.record));
   for (let moved = true; moved && waiting.length > 0; ) {
     moved = false;
@@ -69,6 +71,7 @@ export function retryWaiting(draft: CustomerState, effects: Effects, processed: 
       else if (outcome.outcome === 'invalid') (effects.expired ??= []).push({ record: w.record, reason: outcome.reason });
       else {
         setOwn(processed, w.record.event.detail.eventId, w.record.fingerprint);
+        if (greatest === undefined || w.record.key > greatest) greatest = w.record.key;
         moved = true;
       }
     }
@@ -76,5 +79,6 @@ export function retryWaiting(draft: CustomerState, effects: Effects, processed: 
   }
   if (waiting.length > 0) draft.waiting = waiting;
   else delete draft.waiting;
+  return greatest;
 }
 

@@ -55,14 +55,15 @@ function applyInOrder(state: CustomerState, record: JournalRecord): Decision | u
     if (outcome.outcome === 'ignored') out = emptyEffects();
     next.processed = { ...state.processed };
     setOwn(next.processed, record.event.detail.eventId, record.fingerprint);
-    if (outcome.outcome === 'applied' && next.waiting) retryWaiting(next, out, next.processed);
+    const resolved = outcome.outcome === 'applied' && next.waiting ? retryWaiting(next, out, next.processed) : undefined;
+    next.lastKey = maxKey(maxKey(state.lastKey, record.key), resolved ?? record.key);
     forgetStaleCheckpoint(next, out.expired);
     // After corrections the ids a reversal names may not be the ones billed: derive instead.
     if (state.corrected && out.entries.some((e) => e.reverses !== undefined)) return undefined;
     out.emitted = stampRevisions(next, out.emitted);
   }
   out.journal = [record];
-  next.lastKey = maxKey(state.lastKey, record.key);
+  next.journaled = true;
   next.version++;
   return { outcome: result, state: next, effects: out, changed: true };
 }
@@ -76,6 +77,7 @@ function applyAsItArrives(state: CustomerState, record: JournalRecord): Decision
   if (decided.changed) {
     decided.state.journalIncomplete = true;
     delete decided.state.corrected;
+    delete decided.state.journaled;
   }
   return decided;
 }
@@ -98,7 +100,7 @@ export function decide(state: CustomerState, event: InboundEvent | RuledEvent, f
     return unchanged({ outcome: 'invalid', reason: `EVENT_ID_REUSED: event ${eventId} was already processed with a different detail` });
   }
   const record = journalRecordOf(event, fingerprint, options.receivedAt ?? event.detail.occurredAt);
-  if (state.journalIncomplete === true || (state.version > 0 && state.lastKey === undefined)) return applyAsItArrives(state, record);
+  if (state.journalIncomplete === true || (state.version > 0 && state.journaled !== true)) return applyAsItArrives(state, record);
   if (state.lastKey === undefined || record.key > state.lastKey) {
     const decided = applyInOrder(state, record);
     if (decided) return decided;

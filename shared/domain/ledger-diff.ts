@@ -29,12 +29,14 @@ function ownObligation(entry: LedgerEntry): string {
   }
 }
 
-/** The groups of a claim's charges of one kind, whatever deadline each bills. */
-export function claimGroups(groups: ReadonlyMap<string, Map<Month, Group>>, kind: EntryKind, claimId: string): Group[] {
-  const out: Group[] = [];
+/** The groups of each claim's charges by kind (whatever deadline each bills), read once: `${kind} ${claimId}` → groups. */
+export function groupsByClaim(groups: ReadonlyMap<string, Map<Month, Group>>): Map<string, Group[]> {
+  const out = new Map<string, Group[]>();
   for (const [key, months] of groups) {
-    const [k, c] = JSON.parse(key) as [string, string];
-    if (k === kind && c === claimId) out.push(...months.values());
+    const [kind, claimId] = JSON.parse(key) as [string, string];
+    const list = out.get(`${kind} ${claimId}`) ?? [];
+    list.push(...months.values());
+    out.set(`${kind} ${claimId}`, list);
   }
   return out;
 }

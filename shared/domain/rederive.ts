@@ -11,7 +11,7 @@ import { assessDueDeadlines, billMonth } from './close.ts';
 import { derivedDecisions, stampRevisions } from './decisions.ts';
 import { applyRuled, retryWaiting, type Decision, type DecisionOutcome } from './apply.ts';
 import { forgetStaleCheckpoint, monthStartKey, nextCheckpointMonth, snapshotOf } from './checkpoint.ts';
-import { businessMonthOf, claimGroups, correctionsBetween, groupByObligation } from './ledger-diff.ts';
+import { businessMonthOf, correctionsBetween, groupByObligation, groupsByClaim } from './ledger-diff.ts';
 import { getOwn, setOwn } from './records.ts';
 import { emptyCustomerState, emptyEffects, type ClaimState, type CustomerState, type DeviceState, type LedgerEntry, type Snapshot } from './types.ts';
 
@@ -85,13 +85,17 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
   const wasWaiting = new Set((state.waiting ?? []).map((w) => w.record.event.detail.eventId));
   // Waiting events a retry applies; those that were waiting in the aggregate become recorded.
   const resolved: Record<string, string> = {};
-  const lastKey = state.lastKey !== undefined && state.lastKey > incoming.key ? state.lastKey : incoming.key;
-  const checkpointMonth = nextCheckpointMonth(lastKey);
+  // Raised below by what applies or is refused; waiting events do not count (types.ts).
+  let lastKey = state.lastKey ?? '';
+  const records = journalInOrder(state, history, incoming).filter((r) => r.key >= startKey);
+  const latest = records.at(-1)!.key;
+  // The next checkpoint is placed by the latest event known, waiting or not.
+  const checkpointMonth = nextCheckpointMonth(latest > lastKey ? latest : lastKey);
   const checkpointKey = monthStartKey(checkpointMonth);
   const takeCheckpoint = !from || checkpointMonth > from.month;
   let checkpoint: Snapshot | undefined;
   let incomingOutcome: DecisionOutcome | undefined;
-  for (const record of journalInOrder(state, history, incoming).filter((r) => r.key >= startKey)) {
+  for (const record of records) {
     if (takeCheckpoint && !checkpoint && record.key >= checkpointKey) checkpoint = snapshotOf(derived, checkpointMonth);
     const outcome = applyRuled(derived, record.event, sink);
     const isIncoming = record === incoming;
@@ -106,12 +110,14 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
       continue;
     }
     if (isIncoming) incomingOutcome = outcome;
+    if (record.key > lastKey) lastKey = record.key;
     // Only what was not recorded yet is recorded now: the new event, a waiting one that
     // applies. The others are recorded already, or forgotten into the registry on purpose.
     if (isIncoming || wasWaiting.has(record.event.detail.eventId)) setOwn(processed, record.event.detail.eventId, record.fingerprint);
     if (outcome.outcome === 'applied' && derived.waiting) {
       const before = new Set(derived.waiting.map((w) => w.record.event.detail.eventId));
-      retryWaiting(derived, sink, resolved);
+      const applied = retryWaiting(derived, sink, resolved);
+      if (applied !== undefined && applied > lastKey) lastKey = applied;
       const left = new Set((derived.waiting ?? []).map((w) => w.record.event.detail.eventId));
       if (incomingOutcome?.outcome === 'waiting' && before.has(incoming.event.detail.eventId) && !left.has(incoming.event.detail.eventId)) {
         incomingOutcome = { outcome: 'applied' };
@@ -137,8 +143,10 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
     version,
     processed,
     openEntries: [...state.openEntries, ...corrections.entries],
-    lastKey,
+    journaled: true,
   };
+  if (lastKey) next.lastKey = lastKey;
+  else delete next.lastKey;
   if (checkpoint) next.checkpoint = { month: checkpoint.month, hash: checkpoint.hash };
   else if (state.checkpoint) next.checkpoint = state.checkpoint;
   if (state.closedThrough) next.closedThrough = state.closedThrough;
@@ -151,10 +159,10 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
   if (!derived.waiting) delete next.waiting;
   carryRounds(next, state, corrections.creditedDevices, corrections.creditedClaims);
 
-  const actual = groupByObligation([...billed, ...corrections.entries]);
+  const actual = groupsByClaim(groupByObligation([...billed, ...corrections.entries]));
   const charge = (live: boolean) => (claimId: string, kind: 'late_return_penalty' | 'loaner_charge') => {
     let found: LedgerEntry | undefined;
-    for (const group of claimGroups(actual, kind, claimId)) {
+    for (const group of actual.get(`${kind} ${claimId}`) ?? []) {
       const candidate = live ? (group.net > 0 ? group.live.at(-1) : undefined) : group.all.filter((e) => e.amountYen > 0).at(-1);
       if (candidate) found = candidate;
     }

@@ -139,8 +139,13 @@ export interface CustomerState {
   forgottenAt?: number;
   /** Ledger entries of months not yet closed (also written out as ledger items). */
   openEntries: LedgerEntry[];
-  /** The greatest business-order key of the events in the customer's journal (§0). */
+  /**
+   * The greatest business-order key of the events applied or refused (§0; waiting events do
+   * not count: what one waits for may come before it and still be applied as it arrives).
+   */
   lastKey?: string;
+  /** Set by every step of an event since the journal exists (an aggregate without it is older). */
+  journaled?: boolean;
   /** Events in the journal that name an order, device or claim not known yet (§0: they wait here). */
   waiting?: WaitingEvent[];
   /** Published decisions: id → `revision:hash` of the detail last published under it. */

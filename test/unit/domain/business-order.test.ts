@@ -127,7 +127,7 @@ describe('an aggregate from before the journal', () => {
   it('has its earlier events applied as they arrive, and says so', () => {
     const c = twoClaims(['K2']);
     // As an earlier version stored it: events applied, no journal, no business-order key.
-    const { lastKey: _dropped, ...legacy } = c.state;
+    const { lastKey: _dropped, journaled: _none, ...legacy } = c.state;
     const k1 = event('ClaimFiled', { customerId: 'C1', eventId: 'file-K1', occurredAt: jst('2026-03-01'), claimId: 'K1', deviceId: 'D1', cause: 'total_loss', incidentDate: '2026-02-28' });
     const decision = decide(legacy, k1, fingerprintOf(k1));
     expect(decision.outcome).toEqual({ outcome: 'applied' });
