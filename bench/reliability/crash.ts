@@ -110,14 +110,15 @@ export function crashingPipeline(base: Pipeline, inv: Invocation): Pipeline {
       else inv.at('after-commit');
       return committed;
     },
-    project: async (entries: Parameters<typeof store.project>[0], statements: Parameters<typeof store.project>[1]) => {
+    project: async (...args: Parameters<typeof store.project>) => {
+      const [entries, statements] = args;
       if (inv.diesAt('mid-projection')) {
         // Half the items land, then the process dies: a partial BatchWriteItem.
         const half = Math.floor((entries.length + statements.length) / 2);
         await inv.io(() => store.project(entries.slice(0, half), statements.slice(0, Math.max(0, half - entries.length))));
       }
       inv.at('mid-projection');
-      await inv.io(() => store.project(entries, statements));
+      await inv.io(() => store.project(...args));
       inv.at('before-publish');
     },
     clearOutbox: async (customerId: string, keys: readonly string[]) => {

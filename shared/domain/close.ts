@@ -11,7 +11,7 @@ import { emptyEffects, type CustomerState, type DeviceState, type Effects, type 
 import { cloneClaim, draftForTimeStep } from './clone.ts';
 import { forgetStaleCheckpoint } from './checkpoint.ts';
 import { stampRevisions } from './decisions.ts';
-import { expiredWaiting } from './waiting.ts';
+import { dropFromTail, expiredWaiting } from './waiting.ts';
 import { WAITING_DEAD_LETTER_DAYS } from './policy.ts';
 
 export class MonthNotEndedError extends Error {
@@ -121,6 +121,7 @@ export function sweepDeadlines(state: CustomerState, asOf: string): { state: Cus
     else delete next.waiting;
     effects.expired = expired.map((w) => ({ record: w.record, reason: `WAITED_${WAITING_DEAD_LETTER_DAYS}_DAYS: ${w.reason}` }));
     forgetStaleCheckpoint(next, effects.expired);
+    dropFromTail(next, effects.expired);
   }
   effects.emitted = stampRevisions(next, effects.emitted);
   next.version++;

@@ -6,6 +6,7 @@
 import { applyRuled, retryWaiting, type Decision, type DecisionOutcome } from './apply.ts';
 import { journalRecordOf, type JournalRecord, type RuledEvent } from './business-order.ts';
 import { forgetStaleCheckpoint } from './checkpoint.ts';
+import { dropFromTail } from './waiting.ts';
 import { cloneState } from './clone.ts';
 import { stampRevisions } from './decisions.ts';
 import { getOwn, setOwn } from './records.ts';
@@ -58,11 +59,13 @@ function applyInOrder(state: CustomerState, record: JournalRecord): Decision | u
     const resolved = outcome.outcome === 'applied' && next.waiting ? retryWaiting(next, out, next.processed) : undefined;
     next.lastKey = maxKey(maxKey(state.lastKey, record.key), resolved ?? record.key);
     forgetStaleCheckpoint(next, out.expired);
+    dropFromTail(next, out.expired);
     // After corrections the ids a reversal names may not be the ones billed: derive instead.
     if (state.corrected && out.entries.some((e) => e.reverses !== undefined)) return undefined;
     out.emitted = stampRevisions(next, out.emitted);
   }
   out.journal = [record];
+  next.journalTail = [...(state.journalTail ?? []), record];
   next.journaled = true;
   next.version++;
   return { outcome: result, state: next, effects: out, changed: true };

@@ -11,6 +11,7 @@ import { assessDueDeadlines, billMonth } from './close.ts';
 import { derivedDecisions, stampRevisions } from './decisions.ts';
 import { applyRuled, retryWaiting, type Decision, type DecisionOutcome } from './apply.ts';
 import { forgetStaleCheckpoint, monthStartKey, nextCheckpointMonth, snapshotOf } from './checkpoint.ts';
+import { dropFromTail } from './waiting.ts';
 import { businessMonthOf, correctionsBetween, groupByObligation, groupsByClaim } from './ledger-diff.ts';
 import { getOwn, setOwn } from './records.ts';
 import { emptyCustomerState, emptyEffects, type ClaimState, type CustomerState, type DeviceState, type LedgerEntry, type Snapshot } from './types.ts';
@@ -33,6 +34,7 @@ function journalInOrder(state: CustomerState, history: CustomerHistory, incoming
     if (!byId.has(r.event.detail.eventId)) byId.set(r.event.detail.eventId, r);
   };
   history.journal.forEach(add);
+  for (const r of state.journalTail ?? []) add(r);
   for (const w of state.waiting ?? []) add(w.record);
   add(incoming);
   return [...byId.values()].sort(byKey);
@@ -144,6 +146,7 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
     processed,
     openEntries: [...state.openEntries, ...corrections.entries],
     journaled: true,
+    journalTail: [...(state.journalTail ?? []), incoming],
   };
   if (lastKey) next.lastKey = lastKey;
   else delete next.lastKey;
@@ -177,5 +180,6 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
   if (checkpoint && !sink.expired?.some((x) => x.record.key < checkpointKey)) effects.checkpoint = checkpoint;
   else if (checkpoint) delete next.checkpoint;
   forgetStaleCheckpoint(next, sink.expired);
+  dropFromTail(next, sink.expired);
   return { outcome: incomingOutcome ?? { outcome: 'applied' }, state: next, effects, changed: true };
 }

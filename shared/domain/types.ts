@@ -146,6 +146,11 @@ export interface CustomerState {
   lastKey?: string;
   /** Set by every step of an event since the journal exists (an aggregate without it is older). */
   journaled?: boolean;
+  /**
+   * The latest journal records, not yet written as their own items: kept here until the store
+   * writes them out in one batch (`customer-step.ts`), so that an event costs no write of its own.
+   */
+  journalTail?: JournalRecord[];
   /** Events in the journal that name an order, device or claim not known yet (§0: they wait here). */
   waiting?: WaitingEvent[];
   /** Published decisions: id → `revision:hash` of the detail last published under it. */

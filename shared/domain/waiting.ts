@@ -35,3 +35,12 @@ export function nextDueDate(state: CustomerState): CalendarDate | undefined {
   if (!deadline) return expiry;
   return expiry && expiry < deadline ? expiry : deadline;
 }
+
+/** Removes events given up on from the journal records the aggregate still holds. */
+export function dropFromTail(next: CustomerState, expired: readonly { record: { event: { detail: { eventId: string } } } }[] | undefined): void {
+  if (!next.journalTail || !expired?.length) return;
+  const gone = new Set(expired.map((x) => x.record.event.detail.eventId));
+  const kept = next.journalTail.filter((r) => !gone.has(r.event.detail.eventId));
+  if (kept.length > 0) next.journalTail = kept;
+  else delete next.journalTail;
+}

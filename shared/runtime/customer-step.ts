@@ -2,9 +2,10 @@
 // previous writer left in its outbox, decide, commit with one conditional write on the
 // version, then project the new effects and clear the outbox. A conflict retries from the
 // read; a crash anywhere after the commit is repaired by the next step on this customer.
-import { emptyCustomerState, type CustomerState, type Effects } from '../domain/index.ts';
+import { emptyCustomerState, type CustomerState, type Effects, type JournalRecord } from '../domain/index.ts';
 import type { CloseStatusStore } from '../store/close-status.ts';
 import { isEmptyEffects, outboxKey, type CustomerStore, type OutboxEntry, type StoredCustomer } from '../store/customer-store.ts';
+import { valueBytes } from '../store/item-size.ts';
 import type { DeadLetterStore } from '../store/dead-letters.ts';
 import type { EventPublisher } from './publisher.ts';
 import { expiredLetter } from './waiting-letters.ts';
@@ -48,13 +49,21 @@ export const OUTBOX_LEASE_MS = 30_000;
 export const PROCESSED_WINDOW = 100;
 
 /**
- * Writes one outbox entry's ledger items and journal records, dead-letters the waiting
- * events it gave up on (before they leave the journal, so none is lost between the two),
- * then publishes its events.
+ * How many journal records an aggregate keeps before it writes them out as their own items
+ * (one BatchWriteItem of at most 25), or how many bytes of them: a bound on its size, and one
+ * write per this many events rather than per event.
+ */
+export const JOURNAL_TAIL_WINDOW = 25;
+export const JOURNAL_TAIL_BYTES = 32_000;
+const journalTailIsFull = (tail: readonly JournalRecord[]): boolean => tail.length >= JOURNAL_TAIL_WINDOW || valueBytes(JSON.stringify(tail)) >= JOURNAL_TAIL_BYTES;
+
+/**
+ * Writes one outbox entry's ledger items, dead-letters the waiting events it gave up on
+ * (before they leave the journal, so none is lost between the two), then publishes its events.
  */
 async function projectEntry(deps: StepDeps, customerId: string, entry: OutboxEntry): Promise<void> {
   const { effects } = entry;
-  await deps.customers.project(effects.entries, effects.statements, effects.journal, customerId);
+  await deps.customers.project(effects.entries, effects.statements);
   if (effects.expired?.length) {
     for (const expired of effects.expired) await deps.deadLetters.put(expiredLetter(expired, new Date(entry.committedAt).toISOString()));
     await deps.customers.dropFromJournal(customerId, effects.expired.map((x) => x.record));
@@ -69,7 +78,14 @@ async function projectEntry(deps: StepDeps, customerId: string, entry: OutboxEnt
  * and then reads the registry (ingest does, after the load) always sees the mark.
  */
 async function baseState(deps: StepDeps, stored: StoredCustomer): Promise<CustomerState> {
-  const { state } = stored;
+  let { state } = stored;
+  if (state.journalTail && journalTailIsFull(state.journalTail)) {
+    // Written before the commit that drops them, as the processed ids below: a record leaves
+    // the aggregate only once its item is durable, so a history read always finds it.
+    await deps.customers.writeJournal(state.customerId, state.journalTail);
+    state = { ...state };
+    delete state.journalTail;
+  }
   if (Object.keys(state.processed).length < PROCESSED_WINDOW) return state;
   await deps.customers.markApplied(state.customerId, state.processed, state.version);
   return { ...state, processed: {}, forgottenAt: state.version };

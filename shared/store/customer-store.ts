@@ -120,9 +120,13 @@ export class CustomerStore {
    * Writes ledger entries and statements. Their ids are deterministic, so a repeat writes the
    * same items; projections made at the same time share BatchWriteItem calls.
    */
-  async project(entries: readonly LedgerEntry[], statements: readonly Statement[], journal: readonly JournalRecord[] = [], customerId?: string): Promise<void> {
-    const journalItems = customerId === undefined ? [] : journal.map((r) => journalItem(customerId, r));
-    await this.writes.put([...entries.map(entryItem), ...statements.map(statementItem), ...journalItems]);
+  async project(entries: readonly LedgerEntry[], statements: readonly Statement[]): Promise<void> {
+    await this.writes.put([...entries.map(entryItem), ...statements.map(statementItem)]);
+  }
+
+  /** Writes journal records as their own items (the aggregate's tail, before it drops them). */
+  async writeJournal(customerId: string, records: readonly JournalRecord[]): Promise<void> {
+    await this.writes.put(records.map((r) => journalItem(customerId, r)));
   }
 
   /**
@@ -146,8 +150,9 @@ export class CustomerStore {
   }
 
   /**
-   * What a re-derivation reads (§0): the customer's journal and every entry billed, with
-   * what `outbox` holds and has not been projected yet. Read after the aggregate: anything
+   * What a re-derivation reads (§0): the customer's journal items (the latest records are in
+   * the aggregate's `journalTail`, which the engine adds) and every entry billed, with what
+   * `outbox` holds and has not been projected yet. Read after the aggregate: anything
    * committed since then makes the commit that uses it fail, and it is read again.
    */
   async history(customerId: string, outbox: Record<string, OutboxEntry>, checkpoint?: { month: Month; hash: string }): Promise<CustomerHistory> {
@@ -166,7 +171,6 @@ export class CustomerStore {
     const pending = Object.keys(outbox).sort((a, b) => versionOfKey(a) - versionOfKey(b));
     for (const key of pending) {
       const { effects } = outbox[key]!;
-      for (const r of effects.journal ?? []) journal.set(r.event.detail.eventId, r);
       for (const x of effects.expired ?? []) journal.delete(x.record.event.detail.eventId);
       billed.push(...effects.entries);
     }
