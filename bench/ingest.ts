@@ -7,13 +7,17 @@ import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { decide, emptyCustomerState, type CustomerState } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { expectedSourceFor, type InboundEvent } from '#shared/schemas/inbound.ts';
-import { aggregateItem, outboxKey } from '#shared/store/customer-store.ts';
+import { ingestMessage } from '#shared/runtime/ingest.ts';
+import { createPipeline } from '#shared/runtime/pipeline.ts';
+import { aggregateItem, entryItem, journalItem, outboxKey } from '#shared/store/customer-store.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { LOCAL_TABLE_NAME } from '../local/embedded-dynamo.ts';
 import { LocalQueue, type QueuedMessage } from '../local/local-queue.ts';
-import { countDynamoCalls, peakRssMb, perUnit, pool, round, timedWithCpu } from './measure.ts';
+import { bookOf, ORDER_COST_CASES, probesOf } from './engine.ts';
+import { countDynamoCalls, median, peakRssMb, perUnit, pool, round, timedWithCpu, type CallCounts } from './measure.ts';
 import { profiled } from './profile.ts';
-import { customerIdOf, tenEventCustomer } from './workload.ts';
+import { batchWriteAll } from './seed.ts';
+import { customerIdOf, historyCustomer, tenEventCustomer } from './workload.ts';
 
 export interface IngestBenchOptions {
   customers: number;
@@ -21,6 +25,8 @@ export interface IngestBenchOptions {
   putConcurrency?: number;
   /** PutItem calls in flight for the raw rate. */
   rawConcurrency?: number;
+  /** Probes of each side for the in-order / out-of-order figure against the store: [a year, 3 years]. */
+  orderCostTrials?: [number, number];
 }
 
 const EVENTS_PER_CUSTOMER = 10;
@@ -84,6 +90,90 @@ function countDeliveries() {
 const rawPuts = (doc: DynamoDBDocumentClient, items: readonly Record<string, unknown>[], concurrency: number) =>
   timedWithCpu(() => pool(items.length, concurrency, async (i) => void (await doc.send(new PutCommand({ TableName: LOCAL_TABLE_NAME, Item: items[i]! })))));
 
+
+/** One side of the in-order / out-of-order figure against the store. */
+interface StoreOrderSide {
+  result: string;
+  medianMs: number;
+  medianCpuMs: number;
+  dynamoCalls: Record<string, number>;
+}
+
+/**
+ * One more event for a customer with a history, through `ingestMessage` (what each queue's
+ * handler runs per record) against the stack's dynalite: one later than everything the
+ * customer has (in order: the aggregate alone) and one a month earlier (the journal and the
+ * ledger read with two Queries, re-derivation, corrections). Each probe goes to a fresh copy
+ * of the customer, seeded with the items the store would hold (the aggregate, with its
+ * processed events already handed to the registry, its journal, every entry billed: built by
+ * the engine and the store's item code), so that both sides start from the same state.
+ * Probes alternate, one at a time.
+ */
+async function orderCostInStore(doc: DynamoDBDocumentClient, calls: ReturnType<typeof countDynamoCalls>, trials: readonly number[]) {
+  const pipeline = createPipeline(doc, LOCAL_TABLE_NAME, { publish: async () => {} });
+  const out = [];
+  for (const [index, options] of ORDER_COST_CASES.entries()) {
+    const base = `ST${options.months}M`;
+    const history = historyCustomer(base, options);
+    const { book, journal } = bookOf(history);
+    const count = trials[index] ?? 3;
+    const copies = (side: string) => Array.from({ length: count }, (_, t) => `${base}-${side}${t}`);
+    const rename = <T>(value: T, id: string): T => JSON.parse(JSON.stringify(value).split(base).join(id)) as T;
+    const itemsOf = (id: string) => [
+      aggregateItem({ ...rename(book.state, id), processed: {}, forgottenAt: book.state.version }, {}),
+      ...[...journal.values()].map((r) => journalItem(id, rename(r, id))),
+      ...book.entries().map((e) => entryItem(rename(e, id))),
+    ];
+    const inIds = copies('i');
+    const outIds = copies('o');
+    await batchWriteAll(doc, LOCAL_TABLE_NAME, [...inIds, ...outIds].flatMap(itemsOf));
+    const now = new Date(Date.parse(history.events.at(-1)!.event.detail.occurredAt) + 86_400_000).toISOString();
+    const probe = async (event: InboundEvent) => {
+      const body = JSON.stringify({ version: '0', id: event.detail.eventId, 'detail-type': event.detailType, source: expectedSourceFor(event.detailType), detail: event.detail });
+      calls.reset();
+      const run = await timedWithCpu(() => ingestMessage(pipeline, { consumer: 'claims', body, delivery: 1 }, now));
+      const result = run.value.result === 'dead-lettered' ? `dead-lettered (${run.value.reason})` : run.value.result;
+      return { result, ms: run.seconds * 1000, cpuMs: run.cpuSeconds * 1000, calls: calls.snapshot() };
+    };
+    type Probe = Awaited<ReturnType<typeof probe>>;
+    // One probe of each side first, on copies of their own, untimed: the first re-derivation pays for its JIT.
+    const warm = `${base}-w`;
+    await batchWriteAll(doc, LOCAL_TABLE_NAME, [...itemsOf(`${warm}i`), ...itemsOf(`${warm}o`)]);
+    await probe(probesOf(history, `${warm}i`).late);
+    await probe(probesOf(history, `${warm}o`).early);
+    const sides: { in: Probe[]; out: Probe[] } = { in: [], out: [] };
+    for (let t = 0; t < count; t++) {
+      sides.in.push(await probe(probesOf(history, inIds[t]).late));
+      sides.out.push(await probe(probesOf(history, outIds[t]).early));
+    }
+    const side = (probes: Probe[]): StoreOrderSide => {
+      const results = [...new Set(probes.map((p) => p.result))];
+      const total: CallCounts = { total: 0, byKind: {} };
+      for (const p of probes) {
+        total.total += p.calls.total;
+        for (const [kind, n] of Object.entries(p.calls.byKind)) total.byKind[kind] = (total.byKind[kind] ?? 0) + n;
+      }
+      return { result: results.join(', '), medianMs: round(median(probes.map((p) => p.ms)), 2), medianCpuMs: round(median(probes.map((p) => p.cpuMs)), 2), dynamoCalls: perUnit(total, probes.length) };
+    };
+    const inSide = side(sides.in);
+    const outSide = side(sides.out);
+    // A probe that did not apply (a dead letter: the aggregate item over its limit) is reported as such, not hidden.
+    out.push({
+      name: options.name,
+      events: history.events.length,
+      closedMonths: history.closedMonths.length,
+      journalRecords: journal.size,
+      billedEntries: book.entries().length,
+      trials: count,
+      inOrder: inSide,
+      outOfOrder: outSide,
+      ratio: round(outSide.medianMs / inSide.medianMs, 1),
+      cpuRatio: round(outSide.medianCpuMs / inSide.medianCpuMs, 1),
+    });
+  }
+  return out;
+}
+
 export async function benchIngest(options: IngestBenchOptions) {
   const putConcurrency = options.putConcurrency ?? 8;
   const rawConcurrency = options.rawConcurrency ?? 32;
@@ -142,6 +232,8 @@ export async function benchIngest(options: IngestBenchOptions) {
 
     calls.reset();
     const raw = await rawPuts(doc, rawItems, rawConcurrency);
+    // After both timed phases, so that neither shares the store with these customers' items.
+    const orderCost = await orderCostInStore(doc, calls, options.orderCostTrials ?? [9, 3]);
     const eventsPerSecond = events.length / pipeline.seconds;
     const rawPerSecond = rawItems.length / raw.seconds;
     const callsPerSecond = pipelineCalls.total / pipeline.seconds;
@@ -174,6 +266,8 @@ export async function benchIngest(options: IngestBenchOptions) {
       /** Events recorded as waiting on arrival (§0): each applied, without a redelivery, when what it named arrived. */
       waitedOnArrival: waited,
       goalDeliveriesPerEvent: 1.05,
+      /** One more event for a customer with a history, in order vs a month earlier, through ingestMessage against the store. */
+      orderCost,
       profile,
       peakRssMb: peakRssMb(),
     };

@@ -25,6 +25,7 @@ export interface Results {
 const n = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const pct = (x: number) => `${n(x * 100)} %`;
 const met = (ok: boolean) => (ok ? 'yes' : 'NO');
+const us = (x: number) => (x >= 1000 ? `${n(x / 1000, 1)} ms` : `${n(x, x < 100 ? 1 : 0)} µs`);
 
 type Row = [figure: string, size: string, result: string, sideBySide: string, goal: string, met: string, peak: string];
 
@@ -37,6 +38,17 @@ function rows(results: Results): Row[] {
     const r = engine.result;
     const cpu = typeof r.customerMonthsPerCpuSecond === 'number' ? ` (${n(r.customerMonthsPerCpuSecond)} per CPU-second)` : '';
     out.push(['1 engine: closes by the pure domain', `${n(r.customers)} customers × ${r.months} months`, `${n(r.customerMonthsPerSecond)} customer-months/s${cpu}`, `${n(r.customerMonths)} closes in ${n(r.seconds, 1)} s, one core`, '≥ 1,000,000/s', met(r.customerMonthsPerSecond >= 1_000_000), rss(engine)]);
+    for (const c of (r.orderCost ?? []) as { name: string; events: number; closedMonths: number; billedEntries: number; inOrder: { medianMicroseconds: number; outcome: string }; outOfOrder: { medianMicroseconds: number; outcome: string }; ratio: number; cpuRatio: number; rounds: number }[]) {
+      out.push([
+        `1 engine: one more event, in order vs a month earlier (CustomerBook)`,
+        `${c.name}: ${n(c.events)} events, ${c.closedMonths} months closed, ${n(c.billedEntries)} entries`,
+        `in order ${us(c.inOrder.medianMicroseconds)}, a month earlier ${us(c.outOfOrder.medianMicroseconds)} = ${n(c.ratio, 1)}× (CPU: ${n(c.cpuRatio, 1)}×)`,
+        `alternately in one process, median of ${c.rounds} rounds; ${c.inOrder.outcome} / ${c.outOfOrder.outcome}`,
+        '—',
+        '—',
+        rss(engine),
+      ]);
+    }
   }
   if (ingest) {
     const r = ingest.result;
@@ -50,7 +62,8 @@ function rows(results: Results): Row[] {
       rss(ingest),
     ]);
     if (typeof r.deliveriesPerEvent === 'number' && typeof r.deliveries === 'number') {
-      const waited = typeof r.waitedOnArrival === 'number' ? `; ${n(r.waitedOnArrival)} waited on arrival for what they name, none redelivered for it` : '';
+      // Before §0 business order nothing waited on arrival: an event that came early was redelivered.
+      const waited = r.waitedOnArrival > 0 ? `; ${n(r.waitedOnArrival)} waited on arrival for what they name, instead of a redelivery` : '';
       out.push([
         '2 ingest: deliveries per event',
         `${n(r.events)} events`,
@@ -58,6 +71,18 @@ function rows(results: Results): Row[] {
         `${n(r.deliveries)} records handed to the ingest handlers${waited}`,
         `≤ ${n(r.goalDeliveriesPerEvent ?? 1.05, 2)}`,
         met(r.deliveriesPerEvent <= (r.goalDeliveriesPerEvent ?? 1.05)),
+        rss(ingest),
+      ]);
+    }
+    for (const c of (r.orderCost ?? []) as { name: string; events: number; closedMonths: number; trials: number; inOrder: { medianMs: number; result: string }; outOfOrder: { medianMs: number; result: string; dynamoCalls: { total: number } }; ratio: number; cpuRatio: number }[]) {
+      const results = c.inOrder.result === 'applied' && c.outOfOrder.result === 'applied' ? 'both applied' : `${c.inOrder.result} / ${c.outOfOrder.result}`;
+      out.push([
+        '2 ingest: one more event, in order vs a month earlier (ingestMessage on the store)',
+        `${c.name}: ${n(c.events)} events, ${c.closedMonths} months closed`,
+        `in order ${n(c.inOrder.medianMs, 1)} ms, a month earlier ${n(c.outOfOrder.medianMs, 1)} ms = ${n(c.ratio, 1)}× (CPU: ${n(c.cpuRatio, 1)}×)`,
+        `alternately, one at a time, median of ${c.trials}; ${results}; ${n(c.outOfOrder.dynamoCalls.total, 1)} DynamoDB calls earlier`,
+        '—',
+        '—',
         rss(ingest),
       ]);
     }
