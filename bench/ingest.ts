@@ -120,7 +120,8 @@ async function orderCostInStore(doc: DynamoDBDocumentClient, calls: ReturnType<t
     const copies = (side: string) => Array.from({ length: count }, (_, t) => `${base}-${side}${t}`);
     const rename = <T>(value: T, id: string): T => JSON.parse(JSON.stringify(value).split(base).join(id)) as T;
     const itemsOf = (id: string) => [
-      aggregateItem({ ...rename(book.state, id), processed: {}, forgottenAt: book.state.version }, {}),
+      // As the store holds it: processed ids handed to the registry, journal records written out.
+      aggregateItem({ ...rename(book.state, id), processed: {}, forgottenAt: book.state.version, journalTail: undefined }, {}),
       ...[...journal.values()].map((r) => journalItem(id, rename(r, id))),
       ...book.entries().map((e) => entryItem(rename(e, id))),
     ];

@@ -42,6 +42,12 @@ export function usableCheckpoint(state: CustomerState, event: InboundEvent | Rul
 }
 
 /**
+ * How many events a re-derivation replays before it leaves a checkpoint: below that, reading
+ * the whole history (one Query) costs less than keeping and reading a snapshot.
+ */
+export const CHECKPOINT_MIN_EVENTS = 100;
+
+/**
  * Where the next checkpoint goes: the start of the month before the latest event's. Late
  * events are mostly days late, so most re-derivations then read about two months of events.
  */

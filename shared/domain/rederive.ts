@@ -10,7 +10,7 @@ import { addMonths, monthOf, type Month } from './calendar.ts';
 import { assessDueDeadlines, billMonth } from './close.ts';
 import { derivedDecisions, stampRevisions } from './decisions.ts';
 import { applyRuled, retryWaiting, type Decision, type DecisionOutcome } from './apply.ts';
-import { forgetStaleCheckpoint, monthStartKey, nextCheckpointMonth, snapshotOf } from './checkpoint.ts';
+import { CHECKPOINT_MIN_EVENTS, forgetStaleCheckpoint, monthStartKey, nextCheckpointMonth, snapshotOf } from './checkpoint.ts';
 import { dropFromTail } from './waiting.ts';
 import { businessMonthOf, correctionsBetween, groupByObligation, groupsByClaim } from './ledger-diff.ts';
 import { getOwn, setOwn } from './records.ts';
@@ -94,7 +94,7 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
   // The next checkpoint is placed by the latest event known, waiting or not.
   const checkpointMonth = nextCheckpointMonth(latest > lastKey ? latest : lastKey);
   const checkpointKey = monthStartKey(checkpointMonth);
-  const takeCheckpoint = !from || checkpointMonth > from.month;
+  const takeCheckpoint = (!from || checkpointMonth > from.month) && records.length >= CHECKPOINT_MIN_EVENTS;
   let checkpoint: Snapshot | undefined;
   let incomingOutcome: DecisionOutcome | undefined;
   for (const record of records) {

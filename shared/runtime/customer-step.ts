@@ -127,7 +127,9 @@ export async function runCustomerStep<R extends StepResult>(deps: StepDeps, cust
     if (!result.changed) return result;
     const carried = Object.fromEntries(Object.entries(outbox).filter(([k]) => !due.includes(k)));
     const own = outboxKey(result.state.version);
-    const entry: OutboxEntry = { committedAt: now, effects: result.effects };
+    // The journal records ride in the aggregate itself (`journalTail`), not in the outbox.
+    const { journal: _inState, ...effects } = result.effects;
+    const entry: OutboxEntry = { committedAt: now, effects };
     if (await deps.customers.commit(result.state, stored?.state.version, { ...carried, [own]: entry }, { stateBudgetBytes: options.stateBudgetBytes })) {
       await projectEntry(deps, customerId, entry);
       // The commit leaves empty effects out of the outbox: there is nothing to clear, and

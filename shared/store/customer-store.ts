@@ -158,10 +158,11 @@ export class CustomerStore {
   async history(customerId: string, outbox: Record<string, OutboxEntry>, checkpoint?: { month: Month; hash: string }): Promise<CustomerHistory> {
     const snapshot = checkpoint ? await this.snapshot(customerId, checkpoint.hash) : undefined;
     const from = snapshot ? { month: snapshot.month, snapshot: snapshot.state } : undefined;
-    const [logItems, entryItems] = await Promise.all([
-      this.queryRange(customerId, from ? journalSk(monthStartKey(from.month)) : JOURNAL_PREFIX, JOURNAL_END),
-      this.queryRange(customerId, from ? `${ENTRY_PREFIX}${from.month}` : ENTRY_PREFIX, ENTRY_END),
-    ]);
+    // The whole history is one range (`ENTRY#…` sorts just before `LOG#…`, nothing between);
+    // from a checkpoint, two ranges that each start at its month.
+    const [logItems, entryItems] = from
+      ? await Promise.all([this.queryRange(customerId, journalSk(monthStartKey(from.month)), JOURNAL_END), this.queryRange(customerId, `${ENTRY_PREFIX}${from.month}`, ENTRY_END)])
+      : splitHistory(await this.queryRange(customerId, ENTRY_PREFIX, JOURNAL_END));
     const journal = new Map<string, JournalRecord>();
     for (const item of logItems) {
       const record = JSON.parse(item.record as string) as JournalRecord;
@@ -284,6 +285,17 @@ export function aggregateItem(next: CustomerState, outbox: Record<string, Outbox
 /** Effects with nothing to project: the commit keeps them out of the outbox. */
 export function isEmptyEffects(effects: Effects): boolean {
   return effects.entries.length === 0 && effects.statements.length === 0 && effects.emitted.length === 0 && !effects.journal?.length && !effects.expired?.length;
+}
+
+/** The items of a customer's whole history, journal records apart from entries. */
+function splitHistory(items: Record<string, unknown>[]): [Record<string, unknown>[], Record<string, unknown>[]] {
+  const journal: Record<string, unknown>[] = [];
+  const entries: Record<string, unknown>[] = [];
+  for (const item of items) {
+    if (item.type === 'journal') journal.push(item);
+    else if (item.type === 'entry') entries.push(item);
+  }
+  return [journal, entries];
 }
 
 /** One event of a customer's journal. */

@@ -154,16 +154,16 @@ describe('events that need no re-derivation', () => {
 });
 
 describe('checkpoints of re-derivation', () => {
-  /** Two years of a protected device: a claim every quarter, each replaced and returned on time. */
+  /** Three years of a protected device: a claim every month, each replaced and returned on time (110 events). */
   function longHistory(): Customer {
     const c = new Customer();
-    c.order(jst('2026-01-05'), [{ deviceId: 'D1', months: 24, protectionFeeYen: 418 }], { orderId: 'O1' });
-    c.on('DeviceDelivered', { occurredAt: jst('2026-01-10'), orderId: 'O1', deviceId: 'D1' });
-    for (let q = 0; q < 8; q++) {
-      const month = `${2026 + Math.floor((q * 3 + 1) / 12)}-${String(((q * 3 + 1) % 12) + 1).padStart(2, '0')}`;
-      c.on('ClaimFiled', { occurredAt: jst(`${month}-03`), claimId: `Q${q}`, deviceId: 'D1', cause: 'total_loss', incidentDate: `${month}-02` });
-      c.on('ReplacementDelivered', { occurredAt: jst(`${month}-06`), claimId: `Q${q}` });
-      c.on('DeviceReturned', { occurredAt: jst(`${month}-09`), claimId: `Q${q}` });
+    c.order(jst('2025-01-05'), [{ deviceId: 'D1', months: 24, protectionFeeYen: 418 }], { orderId: 'O1' });
+    c.on('DeviceDelivered', { occurredAt: jst('2025-01-10'), orderId: 'O1', deviceId: 'D1' });
+    for (let m = 0; m < 36; m++) {
+      const month = `${2025 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+      c.on('ClaimFiled', { occurredAt: jst(`${month}-13`), claimId: `Q${m}`, deviceId: 'D1', cause: 'total_loss', incidentDate: `${month}-12` });
+      c.on('ReplacementDelivered', { occurredAt: jst(`${month}-16`), claimId: `Q${m}` });
+      c.on('DeviceReturned', { occurredAt: jst(`${month}-19`), claimId: `Q${m}` });
     }
     return c;
   }
@@ -172,14 +172,14 @@ describe('checkpoints of re-derivation', () => {
   it('an earlier event decided from the checkpoint gives exactly what deciding it from the first event gives', () => {
     const c = longHistory();
     // The first re-derivation reads everything and leaves a checkpoint at the month before the latest event's.
-    c.send(late('L1', '2027-10-20'));
-    expect(c.state.checkpoint?.month).toBe('2027-10');
+    c.send(late('L1', '2027-11-20'));
+    expect(c.state.checkpoint?.month).toBe('2027-11');
     expect(c.snapshot?.hash).toBe(c.state.checkpoint?.hash);
-    const second = late('L2', '2027-10-25');
+    const second = late('L2', '2027-11-25');
     const journal = [...c.journal.values()];
     const partial = historyFor(c.state, second, journal, c.ledger, c.snapshot);
-    expect(partial.from?.month).toBe('2027-10');
-    expect(partial.journal.length).toBeLessThan(journal.length / 4);
+    expect(partial.from?.month).toBe('2027-11');
+    expect(partial.journal.length).toBeLessThan(journal.length / 10);
     const fromCheckpoint = decide(c.state, second, fingerprintOf(second), { history: partial });
     const fromStart = decide(c.state, second, fingerprintOf(second), { history: { journal, billed: c.ledger } });
     expect(fromCheckpoint.outcome).toEqual({ outcome: 'applied' });
@@ -190,11 +190,11 @@ describe('checkpoints of re-derivation', () => {
 
   it('an event that can change an earlier month is derived from the first event', () => {
     const c = longHistory();
-    c.send(late('L1', '2027-10-20'));
+    c.send(late('L1', '2027-11-20'));
     // A withdrawal of a claim filed before the checkpoint can credit that claim's fee.
-    const withdrawal = event('ClaimWithdrawn', { customerId: 'C1', eventId: 'withdraw-Q0', occurredAt: jst('2027-10-21'), claimId: 'Q0' });
+    const withdrawal = event('ClaimWithdrawn', { customerId: 'C1', eventId: 'withdraw-Q0', occurredAt: jst('2027-11-21'), claimId: 'Q0' });
     expect(historyFor(c.state, withdrawal, [...c.journal.values()], c.ledger, c.snapshot).from).toBeUndefined();
-    const before = late('L0', '2027-09-28');
+    const before = late('L0', '2027-10-28');
     expect(historyFor(c.state, before, [...c.journal.values()], c.ledger, c.snapshot).from).toBeUndefined();
   });
 });
