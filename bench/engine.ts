@@ -199,7 +199,8 @@ function applyEventsOf(month: string, life: CustomerLife, cursors: Int32Array, i
     let decision = decide(state, event, event.detail.eventId);
     if (decision.outcome.outcome === 'needs-history') {
       const book = replayedBook(life, cursor, month);
-      if (JSON.stringify(book.state) !== JSON.stringify(state)) throw new Error(`${life.customerId}: the replayed book differs from the bench's state before ${event.detail.eventId}`);
+      const withoutTail = (key: string, value: unknown) => (key === 'journalTail' ? undefined : value);
+      if (JSON.stringify(book.state, withoutTail) !== JSON.stringify(state, withoutTail)) throw new Error(`${life.customerId}: the replayed book differs from the bench's state before ${event.detail.eventId}`);
       decision = book.decide(event, event.detail.eventId);
       totals.needsHistory++;
     }
@@ -209,7 +210,13 @@ function applyEventsOf(month: string, life: CustomerLife, cursors: Int32Array, i
     if (outcome === 'waiting' || outcome === 'needs-history' || outcome === 'pending' || outcome === 'invalid' || outcome === 'duplicate') {
       throw new Error(`${life.customerId}: ${event.detailType} ${event.detail.eventId} was ${JSON.stringify(decision.outcome)}`);
     }
+    // The store writes journal records out of the aggregate 25 at a time (customer-step.ts);
+    // the close never reads them, so the bench's aggregates do not keep them either.
     state = decision.state;
+    if (state.journalTail) {
+      state = { ...state };
+      delete state.journalTail;
+    }
     totals.events++;
   }
   cursors[i] = cursor;

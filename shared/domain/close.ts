@@ -96,7 +96,8 @@ export function closeMonth(state: CustomerState, month: Month, now: string): { s
   if (state.closedThrough && state.closedThrough >= month) return { state, effects, changed: false };
   const next = draftForTimeStep(state);
   for (let m = firstUnclosedMonth(next, month); m <= month; m = addMonths(m, 1)) closeOneMonth(next, m, now, effects);
-  effects.emitted = stampRevisions(next, effects.emitted);
+  // Most closes publish StatementClosed only, which has no revision.
+  if (effects.emitted.some((e) => e.detailType === 'PenaltyAssessed')) effects.emitted = stampRevisions(next, effects.emitted);
   next.version++;
   return { state: next, effects, changed: true };
 }
