@@ -4,6 +4,7 @@ import Table from 'cli-table3';
 import type { Statement, StatementTotals } from '#shared/domain/index.ts';
 import type { MonthReport } from '#shared/runtime/finance-api.ts';
 import { formatYen, jstTimestamp, kindLabelJa, lineNotes, taxClassLabel } from './format.ts';
+import type { WaitingRow } from '#shared/store/waiting-reads.ts';
 
 /** No colours: the output is read in logs and CI as often as in a terminal, and compared in tests. */
 const PLAIN = { head: [] as string[], border: [] as string[] };
@@ -113,15 +114,8 @@ export function deadLettersText(deadLetters: readonly DeadLetterView[]): string 
     .join('\n\n');
 }
 
-export interface WaitingView {
-  customerId: string;
-  eventId: string;
-  detailType: string;
-  occurredAt: string;
-  reason: string;
-  receivedAt: string;
-  expiresAt: string;
-}
+/** A row of `GET /admin/waiting`, as the store reads it. */
+export type WaitingView = WaitingRow;
 
 const REASON_WIDTH = 36;
 

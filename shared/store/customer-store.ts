@@ -225,8 +225,11 @@ export class CustomerStore {
     return { customerIds: (page.Items ?? []).map((item) => item.gsi2sk as string), more: page.LastEvaluatedKey !== undefined };
   }
 
-  /** Every customer of a shard with an unassessed deadline due on or before `today` (the sweep). */
-  async dueCustomers(shard: number, today: string): Promise<string[]> {
+  /**
+   * Every customer of a shard with something due on or before `today` — a deadline or a
+   * waiting event to give up on (the sweep) — or, without `today`, everyone in the due index.
+   */
+  async dueCustomers(shard: number, today?: string): Promise<string[]> {
     const ids: string[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -235,8 +238,8 @@ export class CustomerStore {
           TableName: this.tableName,
           IndexName: INDEX.byDue,
           // Sort keys are `${dueDate}#${customerId}`: every due date up to today sorts below `${today}$`.
-          KeyConditionExpression: 'gsi3pk = :k AND gsi3sk < :upTo',
-          ExpressionAttributeValues: { ':k': dueKey(shard), ':upTo': `${today}$` },
+          KeyConditionExpression: today === undefined ? 'gsi3pk = :k' : 'gsi3pk = :k AND gsi3sk < :upTo',
+          ExpressionAttributeValues: today === undefined ? { ':k': dueKey(shard) } : { ':k': dueKey(shard), ':upTo': `${today}$` },
           ExclusiveStartKey: start,
         }),
       );

@@ -2,10 +2,10 @@
 // event is in the due index (its due date is at the latest the day its oldest waiting event
 // expires), so the index is read whole, shard by shard, and each of its aggregates loaded.
 // The index also holds customers that only have a deadline: their aggregates add no row.
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { policy, type WaitingEvent } from '../domain/index.ts';
 import { CustomerStore } from './customer-store.ts';
-import { customerOfDueKey, dueKey, INDEX, SHARD_COUNT } from './keys.ts';
+import { SHARD_COUNT } from './keys.ts';
 
 export interface WaitingRow {
   customerId: string;
@@ -43,16 +43,13 @@ function rowOf(customerId: string, waiting: WaitingEvent): WaitingRow {
 export class WaitingReads {
   private readonly customers: CustomerStore;
 
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {
+  constructor(doc: DynamoDBDocumentClient, tableName: string) {
     this.customers = new CustomerStore(doc, tableName);
   }
 
   /** Every waiting event of every customer, the first to be dead-lettered first. */
   async list(): Promise<WaitingRow[]> {
-    const shards = await Promise.all(Array.from({ length: SHARD_COUNT }, (_, shard) => this.indexedCustomers(shard)));
+    const shards = await Promise.all(Array.from({ length: SHARD_COUNT }, (_, shard) => this.customers.dueCustomers(shard)));
     const customerIds = shards.flat();
     const rows: WaitingRow[] = [];
     for (let i = 0; i < customerIds.length; i += LOAD_CHUNK) {
@@ -68,25 +65,5 @@ export class WaitingReads {
         a.customerId.localeCompare(b.customerId) ||
         a.eventId.localeCompare(b.eventId),
     );
-  }
-
-  /** Every customer of a shard in the due index, whatever its due date. */
-  private async indexedCustomers(shard: number): Promise<string[]> {
-    const ids: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: INDEX.byDue,
-          KeyConditionExpression: 'gsi3pk = :k',
-          ExpressionAttributeValues: { ':k': dueKey(shard) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) ids.push(customerOfDueKey(item.gsi3sk as string));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return ids;
   }
 }
