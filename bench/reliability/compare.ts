@@ -1,6 +1,12 @@
 // What a run left in its table and on its bus, per customer, read back through the store's
-// own reads, and the comparison of a run against the oracle's.
-import type { LedgerEntry, Statement } from '#shared/domain/index.ts';
+// own reads, and two comparisons of a run with an oracle's: exact (every entry, statement and
+// publication, for two runs in the same order: the oracle in a table and on the engine) and by
+// business order (billing rules §0: per business month the same net per obligation, the same
+// final decisions, the same events recorded; for runs in different orders), with what must
+// hold in any run (no entry id twice, credits name entries, statements hold their month's
+// entries, revisions 1…N, one content per published eventId, the outbox empty).
+import type { LedgerEntry, Month, Statement } from '#shared/domain/index.ts';
+import { danglingCredits, finalDecisions, idsWrittenTwice, netByBusinessMonth, revisionGaps, type Publication } from '#test/unit/domain/properties/business-view.ts';
 import type { Environment } from './environment.ts';
 import { eventIdsByCustomer, recordedEventIds } from './recorded.ts';
 import type { Timeline } from './streams.ts';
@@ -10,11 +16,15 @@ export interface CustomerView {
   statements: Statement[];
   /** eventIds the aggregate recorded (applied or ignored). */
   processed: Set<string>;
+  /** eventIds waiting with the aggregate for the order, device or claim they name. */
+  waiting: Set<string>;
   /** Outbox entries left unprojected. */
   outbox: string[];
   deadLettered: Set<string>;
   /** Published events by eventId, as canonical JSON. */
   published: Map<string, string>;
+  /** eventIds published with two different contents (a consumer de-duplicating by eventId would lose one). */
+  conflicts: string[];
 }
 
 export interface Snapshot {
@@ -45,9 +55,11 @@ export async function snapshot(run: Pick<Environment, 'pipeline' | 'reads' | 'pu
       entries: entries.sort((a, b) => cmp(`${a.billingMonth}#${a.entryId}`, `${b.billingMonth}#${b.entryId}`)),
       statements: [],
       processed: new Set(recorded),
+      waiting: new Set((stored?.state.waiting ?? []).map((w) => w.record.event.detail.eventId)),
       outbox: Object.keys(stored?.outbox ?? {}),
       deadLettered: new Set(),
       published: new Map(),
+      conflicts: [],
     });
   });
   for (const month of timeline.months) {
@@ -59,12 +71,65 @@ export async function snapshot(run: Pick<Environment, 'pipeline' | 'reads' | 'pu
   let republished = 0;
   for (const { detail } of run.published) {
     const { eventId, customerId } = detail as { eventId: string; customerId: string };
-    const published = view(customerId).published;
+    const { published, conflicts } = view(customerId);
+    const content = canonical(detail);
     if (published.has(eventId)) republished++;
-    published.set(eventId, canonical(detail));
+    if (published.has(eventId) && published.get(eventId) !== content) conflicts.push(eventId);
+    published.set(eventId, content);
   }
   return { customers, republished };
 }
+
+const sets = (label: string, a: ReadonlySet<string>, b: ReadonlySet<string>): string | undefined => {
+  const missing = [...a].filter((x) => !b.has(x));
+  const extra = [...b].filter((x) => !a.has(x));
+  return missing.length + extra.length === 0 ? undefined : `${label}: missing ${missing.join(' ') || '-'}, extra ${extra.join(' ') || '-'}`;
+};
+
+/** What must hold in any run, whatever its order; `closed`: the months closed by its end. */
+function runFaults(run: CustomerView, closed: readonly Month[]): string | undefined {
+  const twice = idsWrittenTwice(run.entries);
+  const dangling = danglingCredits(run.entries, false);
+  const gaps = revisionGaps(publications(run));
+  // A closed month's statement holds exactly what is billed in it: nothing was added after.
+  const statements = closed.flatMap((month) => {
+    const billed = run.entries.filter((e) => e.billingMonth === month).map((e) => e.entryId).sort();
+    const lines = (run.statements.find((s) => s.month === month)?.lines ?? []).map((l) => l.entryId).sort();
+    return billed.join(' ') === lines.join(' ') ? [] : [`${month} holds ${lines.join(' ') || '(no statement)'}, billed ${billed.join(' ')}`];
+  });
+  if (twice.length > 0) return `entry ids written twice: ${twice.join(' ')}`;
+  if (dangling.length > 0) return `credits naming no entry: ${dangling.join('; ')}`;
+  if (gaps.length > 0) return `revisions: ${gaps.join('; ')}`;
+  if (statements.length > 0) return `a closed month's statement is not its ledger: ${statements.join('; ')}`;
+  if (run.conflicts.length > 0) return `eventIds published with two contents: ${run.conflicts.join(' ')}`;
+  return run.outbox.length > 0 ? `outbox left unprojected: ${run.outbox.join(' ')}` : undefined;
+}
+
+/** A view's publications by decision id (a revision's eventId is the id and `#N`). */
+function publications(view: CustomerView): Publication[] {
+  return [...view.published].map(([eventId, json]) => ({ id: eventId.replace(/#\d+$/, ''), detail: JSON.parse(json) as Record<string, unknown> }));
+}
+
+/**
+ * The first difference by business order (§0) between the oracle's view of one customer and a
+ * run's, or what the run breaks of what holds in any run; undefined when neither.
+ */
+export const byBusinessOrder = (closed: readonly Month[]) => (oracle: CustomerView, run: CustomerView): string | undefined => {
+  const listed = (label: string, a: readonly [string, unknown][], b: readonly [string, unknown][]): string | undefined => {
+    const left = new Map(a.map(([k, v]) => [k, canonical(v)]));
+    const right = new Map(b.map(([k, v]) => [k, canonical(v)]));
+    const keys = [...new Set([...left.keys(), ...right.keys()])].filter((k) => left.get(k) !== right.get(k)).sort();
+    return keys.length === 0 ? undefined : `${label}: ${keys.slice(0, 4).map((k) => `${k} oracle ${left.get(k) ?? '(none)'} / run ${right.get(k) ?? '(none)'}`).join('; ')}`;
+  };
+  return (
+    listed('net per obligation per business month', netByBusinessMonth(oracle.entries), netByBusinessMonth(run.entries)) ??
+    listed('final decisions', finalDecisions(publications(oracle)), finalDecisions(publications(run))) ??
+    // The others wait for what never comes, or were given up on after 7 days: which of the
+    // two depends on when they arrived, and `compare` counts neither as lost.
+    sets('recorded events', oracle.processed, run.processed) ??
+    runFaults(run, closed)
+  );
+};
 
 /** The first difference between two views of one customer, or undefined when they agree. */
 export function difference(oracle: CustomerView, run: CustomerView): string | undefined {
@@ -76,11 +141,6 @@ export function difference(oracle: CustomerView, run: CustomerView): string | un
     const at = i === -1 ? left.length : i;
     return `${label}: oracle ${a[at] === undefined ? '(nothing)' : key(a[at]!)} ${left[at] ?? ''} / run ${b[at] === undefined ? '(nothing)' : key(b[at]!)} ${right[at] ?? ''}`;
   };
-  const sets = (label: string, a: ReadonlySet<string>, b: ReadonlySet<string>): string | undefined => {
-    const missing = [...a].filter((x) => !b.has(x));
-    const extra = [...b].filter((x) => !a.has(x));
-    return missing.length + extra.length === 0 ? undefined : `${label}: missing ${missing.join(' ') || '-'}, extra ${extra.join(' ') || '-'}`;
-  };
   const published = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): string | undefined => {
     const ids = new Set([...a.keys(), ...b.keys()]);
     const differing = [...ids].filter((id) => a.get(id) !== b.get(id));
@@ -90,6 +150,7 @@ export function difference(oracle: CustomerView, run: CustomerView): string | un
     listed('entries', oracle.entries, run.entries, (e) => e.entryId) ??
     listed('statements', oracle.statements.sort(byMonth), run.statements.sort(byMonth), (s) => s.month) ??
     sets('recorded events', oracle.processed, run.processed) ??
+    sets('waiting events', oracle.waiting, run.waiting) ??
     sets('dead-lettered events', oracle.deadLettered, run.deadLettered) ??
     published(oracle.published, run.published) ??
     (run.outbox.length > 0 ? `outbox left unprojected: ${run.outbox.join(' ')}` : undefined)
@@ -98,20 +159,21 @@ export function difference(oracle: CustomerView, run: CustomerView): string | un
 
 export interface Verdict {
   mismatches: { customerId: string; difference: string }[];
-  /** Stream events neither recorded by their aggregate nor dead-lettered. */
+  /** Stream events neither recorded by their aggregate, nor waiting with it, nor dead-lettered. */
   lost: string[];
 }
 
-export function compare(timeline: Timeline, oracle: Snapshot, run: Snapshot): Verdict {
+/** Each customer of a run against the oracle: exactly (`difference`) or by business order (`byBusinessOrder`). */
+export function compare(timeline: Timeline, oracle: Snapshot, run: Snapshot, by: typeof difference = difference): Verdict {
   const mismatches: Verdict['mismatches'] = [];
   for (const customerId of timeline.customerIds) {
-    const diff = difference(oracle.customers.get(customerId)!, run.customers.get(customerId)!);
+    const diff = by(oracle.customers.get(customerId)!, run.customers.get(customerId)!);
     if (diff) mismatches.push({ customerId, difference: diff });
   }
   const lost = timeline.events
     .filter((e) => {
       const view = run.customers.get(e.customerId)!;
-      return !view.processed.has(e.eventId) && !view.deadLettered.has(e.eventId);
+      return !view.processed.has(e.eventId) && !view.waiting.has(e.eventId) && !view.deadLettered.has(e.eventId);
     })
     .map((e) => e.eventId);
   return { mismatches, lost };

@@ -2,11 +2,13 @@
 // invocations that all run at once, so that dozens of writers race for each aggregate; what
 // fails comes back in the next wave, what runs out of deliveries is redriven. Then the months
 // are closed. Serial equivalence is checked against a witness: the order in which the
-// aggregate recorded its eventIds (each commit appends one) is a serial order, and replaying
-// it on the pure engine must give exactly the ledger, statements and events the table holds.
+// aggregate recorded its eventIds is a serial order, so replaying it on the pure engine
+// (CustomerBook: an event earlier than others is decided with the history) must record every
+// one of them and give the table's ledger and decisions by business order (§0): the same net
+// per obligation per business month, the same final decisions, the same events recorded.
 import type { Context } from 'aws-lambda';
 import { makeIngestHandler } from '../../functions/lib/sqs-ingest.ts';
-import { closeMonth, decide, emptyCustomerState, type CustomerState, type Effects } from '#shared/domain/index.ts';
+import { closeMonth, CustomerBook, type Effects } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
@@ -14,7 +16,7 @@ import { toPutEventsEntry } from '#shared/runtime/publisher.ts';
 import { redriveDeadLetters } from '#shared/runtime/redrive.ts';
 import { closeTimeFor } from '#test/support/scenario.ts';
 import { busEventBody, sqsEvent, sqsRecord } from '#test/support/sqs.ts';
-import { canonical, difference, snapshot, type CustomerView } from './compare.ts';
+import { byBusinessOrder, canonical, snapshot, type CustomerView } from './compare.ts';
 import { crashingPipeline, Invocation } from './crash.ts';
 import { eventIdsByCustomer, recordedEventIds } from './recorded.ts';
 import { inProcess, type EnvironmentFactory } from './environment.ts';
@@ -81,12 +83,14 @@ export async function concurrencyCheck(options: ConcurrencyOptions): Promise<Con
     const run = await snapshot({ pipeline: p, reads: env.reads, published: env.published }, timeline);
     const differences: ConcurrencyReport['differences'] = [];
     const eventIds = eventIdsByCustomer(timeline.events);
+    const differs = byBusinessOrder(timeline.months);
     for (const customerId of timeline.customerIds) {
       const witness = replayWitness(timeline, customerId, await recordedEventIds(p, customerId, eventIds.get(customerId) ?? []), byId);
-      const diff = difference(witness, run.customers.get(customerId)!);
+      const diff = differs(witness, run.customers.get(customerId)!);
       if (diff) differences.push({ customerId, difference: diff });
     }
-    const lost = timeline.events.filter((e) => !run.customers.get(e.customerId)!.processed.has(e.eventId) && !run.customers.get(e.customerId)!.deadLettered.has(e.eventId)).map((e) => e.eventId);
+    const fateless = (e: StreamEvent, view: CustomerView) => !view.processed.has(e.eventId) && !view.waiting.has(e.eventId) && !view.deadLettered.has(e.eventId);
+    const lost = timeline.events.filter((e) => fateless(e, run.customers.get(e.customerId)!)).map((e) => e.eventId);
     const { handlers, ...rest } = totals;
     return { handlers, customers: options.customers, events: timeline.events.length, ...rest, serialEquivalent: options.customers - differences.length, differences, lost };
   } finally {
@@ -136,41 +140,49 @@ async function closeAll(p: Pipeline, month: string): Promise<void> {
   await Promise.all(messages.map((m) => closeShard(p, m, at)));
 }
 
-/** The customer as the pure engine has it after its recorded events in `order`, then the closes. */
+/**
+ * The customer as the pure engine has it after its recorded events in `order`, then its other
+ * events (which must wait, as in the table), then the closes.
+ */
 function replayWitness(timeline: Timeline, customerId: string, order: readonly string[], byId: ReadonlyMap<string, StreamEvent>): CustomerView {
-  let state: CustomerState = emptyCustomerState(customerId);
+  const book = new CustomerBook(customerId);
   const entries = new Map<string, Effects['entries'][number]>();
   const statements: Effects['statements'] = [];
   const published = new Map<string, string>();
   const keep = (effects: Effects) => {
     for (const e of effects.entries) entries.set(`${e.billingMonth}#${e.entryId}`, e);
     statements.push(...effects.statements);
-    for (const e of effects.emitted) published.set(e.id, canonical(JSON.parse(toPutEventsEntry(e, 'witness').Detail!)));
+    for (const e of effects.emitted) {
+      const detail = JSON.parse(toPutEventsEntry(e, 'witness').Detail!) as { eventId: string };
+      published.set(detail.eventId, canonical(detail));
+    }
   };
-  const unapplied = new Set<string>();
-  for (const eventId of order) {
-    const event = byId.get(eventId)!.inJst;
-    const decision = decide(state, event, fingerprintOf(event));
-    // A recorded event the serial replay cannot apply means the order is no serial order.
-    if (!decision.changed) unapplied.add(eventId);
-    state = decision.state;
+  const unrecorded = new Set<string>();
+  const send = (event: StreamEvent['inJst']) => {
+    const decision = book.decide(event, fingerprintOf(event));
     keep(decision.effects);
+    return decision.outcome.outcome;
+  };
+  for (const eventId of order) {
+    const outcome = send(byId.get(eventId)!.inJst);
+    // A recorded event the serial replay does not record means the order is no serial order.
+    if (outcome !== 'applied' && outcome !== 'ignored') unrecorded.add(eventId);
   }
-  const waiting = timeline.events.filter((e) => e.customerId === customerId && !order.includes(e.eventId));
-  // What the table left dead-lettered must be exactly what cannot apply after the witness.
-  const stuck = waiting.filter((e) => decide(state, e.inJst, fingerprintOf(e.inJst)).outcome.outcome === 'pending');
+  for (const e of timeline.events) if (e.customerId === customerId && !order.includes(e.eventId)) send(e.inJst);
   for (const month of timeline.months) {
-    const closed = closeMonth(state, month, closeTimeFor(month));
-    state = closed.state;
+    const closed = closeMonth(book.state, month, closeTimeFor(month));
+    if (closed.changed) book.keep(closed.state, closed.effects);
     keep(closed.effects);
   }
   return {
     entries: [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e),
     statements,
-    processed: new Set(order.filter((id) => !unapplied.has(id))),
+    processed: new Set(order.filter((id) => !unrecorded.has(id))),
+    waiting: new Set((book.state.waiting ?? []).map((w) => w.record.event.detail.eventId)),
     outbox: [],
-    deadLettered: new Set(stuck.map((e) => e.eventId)),
+    deadLettered: new Set(),
     published,
+    conflicts: [],
   };
 }
 

@@ -1,11 +1,13 @@
 // The SQS side of a run: the consumer queues feeding the real Lambda handler
 // (functions/lib/sqs-ingest.ts), in rounds of concurrent invocations. Each customer's first
-// deliveries wait in a lane in stream order; a record may overtake earlier ones of its customer
-// only when they commute (streams.ts). A failed record (an event waiting for an earlier one, a
-// crashed invocation) comes back with its receive count raised, as SQS would hand it back. Once
-// an event is recorded, its further copies join a pool and arrive at random later times, in
-// any batch, concurrently with anything.
-import type { Context, SQSRecord } from 'aws-lambda';
+// deliveries wait in a lane. For the oracle the lane is in business order and holds one record
+// in flight at a time; for the chaos run it is a random permutation drawn from the run's rng,
+// and several of its records may be in flight at once, in different invocations: any order
+// must give the ledger and decisions of business order (billing rules §0). A crashed
+// invocation's records come back with their receive count raised, as SQS would hand them back.
+// Once an event is recorded, its further copies join a pool and arrive at random later times,
+// in any batch, concurrently with anything.
+import type { Context } from 'aws-lambda';
 import { makeIngestHandler } from '../../functions/lib/sqs-ingest.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { CONSUMERS, type Consumer } from '#shared/routing.ts';
@@ -15,7 +17,7 @@ import { processingClock } from './clock.ts';
 import { takeLoggedError } from './handler-logs.ts';
 import { crashingPipeline, Invocation, noCrashes, randomCrashPlan, type CrashCounts } from './crash.ts';
 import type { Rng } from './rng.ts';
-import { commute, type StreamEvent } from './streams.ts';
+import type { StreamEvent } from './streams.ts';
 
 export interface Message {
   event: StreamEvent;
@@ -31,8 +33,11 @@ export interface DeliveryOptions {
   concurrency: number;
   /** Records per invocation, at most (SQS batch size). */
   maxBatch: number;
-  /** Whether a record may overtake earlier records of its customer that it commutes with. */
-  shuffle: boolean;
+  /**
+   * `business`: each customer's events one at a time, in business order (the oracle);
+   * `random`: in a random order, several at once (the chaos run).
+   */
+  order: 'business' | 'random';
   /** Chance that an invocation carries a crash plan. */
   crashRate: number;
   /** Chance that a batch slot goes to a copy rather than a first delivery. */
@@ -47,13 +52,13 @@ export interface DeliveryStats {
   deliveries: number;
   /** Deliveries of copies of an already recorded event (duplicates). */
   duplicates: number;
-  /** Records delivered ahead of an earlier event of their customer. */
-  overtakes: number;
+  /** Deliveries of an event after a later one (in business order) of its customer. */
+  outOfOrder: number;
   crashes: CrashCounts;
   /** Records handed back because their invocation crashed. */
   crashRedeliveries: number;
-  /** Records handed back because their event waits for an earlier one. */
-  waits: number;
+  /** Deliveries recorded as waiting for the order, device or claim they name. */
+  waiting: number;
   /** Records that failed for any other reason, with the logged error. */
   handlerErrors: string[];
   versionConflicts: number;
@@ -62,21 +67,22 @@ export interface DeliveryStats {
 const emptyStats = (): DeliveryStats => ({
   deliveries: 0,
   duplicates: 0,
-  overtakes: 0,
+  outOfOrder: 0,
   crashes: noCrashes(),
   crashRedeliveries: 0,
-  waits: 0,
+  waiting: 0,
   handlerErrors: [],
   versionConflicts: 0,
 });
-
-/** How far down a lane a record may be taken from (bounded so a round stays cheap). */
-const LOOKAHEAD = 8;
 
 export class DeliveryQueues {
   private readonly lanes = new Map<string, Message[]>();
   private readonly copies = new Map<Consumer, Message[]>(CONSUMERS.map((c) => [c, []]));
   private readonly released = new Set<string>();
+  /** The latest business key delivered of each customer, to count deliveries out of business order. */
+  private readonly latestKey = new Map<string, string>();
+  /** Processing time as the handler sees it (its `now`, kept as a waiting event's receivedAt), set by the run. */
+  now = new Date(0).toISOString();
   readonly stats = emptyStats();
 
   constructor(
@@ -105,29 +111,27 @@ export class DeliveryQueues {
   private toLane(message: Message): void {
     const lane = this.lanes.get(message.event.customerId) ?? [];
     let at = lane.length;
-    while (at > 0 && lane[at - 1]!.event.index > message.event.index) at--;
+    if (this.options.order === 'random') at = this.options.rng.int(lane.length + 1);
+    else while (at > 0 && lane[at - 1]!.event.key > message.event.key) at--;
     lane.splice(at, 0, message);
     this.lanes.set(message.event.customerId, lane);
   }
 
-  private takeFromLane(customerId: string, consumer: Consumer, inFlight: Map<string, StreamEvent[]>): Message | undefined {
+  /** The customer's next record for `consumer`: its lane's head in business order, else the first of that queue. */
+  private takeFromLane(customerId: string, consumer: Consumer, inFlight: Set<string>): Message | undefined {
     const lane = this.lanes.get(customerId);
     if (!lane) return undefined;
-    const flying = inFlight.get(customerId) ?? [];
-    if (!this.options.shuffle && flying.length > 0) return undefined;
-    const eligible: number[] = [];
-    const ahead = [...flying];
-    for (let i = 0; i < Math.min(lane.length, this.options.shuffle ? LOOKAHEAD : 1); i++) {
-      const { event } = lane[i]!;
-      if (event.consumer === consumer && ahead.every((e) => commute(e, event))) eligible.push(i);
-      ahead.push(event);
-    }
-    if (eligible.length === 0) return undefined;
-    const at = this.options.rng.pick(eligible);
-    if (at > 0) this.stats.overtakes++;
+    const random = this.options.order === 'random';
+    if (!random && inFlight.has(customerId)) return undefined;
+    const at = random ? lane.findIndex((m) => m.event.consumer === consumer) : lane[0]!.event.consumer === consumer ? 0 : -1;
+    if (at === -1) return undefined;
     const [message] = lane.splice(at, 1);
     if (lane.length === 0) this.lanes.delete(customerId);
-    inFlight.set(customerId, [...flying, message!.event]);
+    inFlight.add(customerId);
+    const { key } = message!.event;
+    const latest = this.latestKey.get(customerId);
+    if (latest !== undefined && key < latest) this.stats.outOfOrder++;
+    else this.latestKey.set(customerId, key);
     return message;
   }
 
@@ -143,7 +147,7 @@ export class DeliveryQueues {
 
   private async round(): Promise<void> {
     const { rng, concurrency, maxBatch, copyShare } = this.options;
-    const inFlight = new Map<string, StreamEvent[]>();
+    const inFlight = new Set<string>();
     const batches: { consumer: Consumer; messages: Message[] }[] = [];
     for (let n = 0; n < concurrency; n++) {
       const customers = [...this.lanes.keys()];
@@ -178,8 +182,10 @@ export class DeliveryQueues {
   private async invoke(consumer: Consumer, messages: Message[]): Promise<boolean> {
     const { rng, crashRate } = this.options;
     const inv = new Invocation(rng.chance(crashRate) ? randomCrashPlan(rng, messages.length) : undefined);
-    const waiting = new Set<string>();
-    const handler = makeIngestHandler(crashingPipeline(this.base, inv), consumer);
+    const handler = makeIngestHandler(crashingPipeline(this.base, inv), consumer, {
+      now: () => this.now,
+      onResult: (r) => void (r.result === 'waiting' && this.stats.waiting++),
+    });
     const records = messages.map((m) => sqsRecord(m.body, m.receiveCount));
     const response = await handler(sqsEvent(records), {} as Context);
     await inv.settled();
@@ -200,8 +206,7 @@ export class DeliveryQueues {
       const id = records[i]!.messageId;
       const error = takeLoggedError(id);
       if (failed.has(id)) {
-        if (waiting.has(id)) this.stats.waits++;
-        else this.stats.handlerErrors.push(`${m.event.eventId} (${m.event.inJst.detailType}): ${error ?? 'failed without a logged error'}`);
+        this.stats.handlerErrors.push(`${m.event.eventId} (${m.event.inJst.detailType}): ${error ?? 'failed without a logged error'}`);
         retry(m);
         return;
       }

@@ -18,17 +18,18 @@ export function streamTables(r: StreamCheckReport): string {
     ['events', r.timeline.events.length, ''],
     ['deliveries', r.chaos.deliveries, ''],
     ['duplicate deliveries (copies of a recorded event)', r.chaos.duplicates, '> 0'],
-    ['deliveries ahead of an earlier event of their customer', r.chaos.overtakes, '> 0'],
+    ['deliveries after a later event of their customer (business order)', r.chaos.outOfOrder, '> 0'],
+    ['events held back past a sweep (never past a close)', r.chaos.heldBack, '> 0'],
     ['events written at another offset than +09:00', r.rewrittenOffsets, '> 0'],
     ['crashes injected', allCrashes(r.chaos.crashes), '> 0 at every step'],
     ['records redelivered after a crash', r.chaos.crashRedeliveries, ''],
-    ['redeliveries of events waiting for an earlier one', r.chaos.waits, ''],
+    ['deliveries recorded as waiting for what they name', r.chaos.waiting, ''],
     ['dead letters redriven', r.chaos.redriven, ''],
     ['version conflicts retried', r.chaos.versionConflicts, ''],
     ['events published again (same eventId)', r.republished, ''],
     ['months closed, sweeps run', `${r.timeline.months.length}, ${r.chaos.barriers - r.timeline.months.length}`, ''],
     ['handler errors', r.chaos.handlerErrors.length, '0'],
-    ['mismatches (customers whose ledger differs)', r.mismatches.length, '0'],
+    ['mismatches (customers whose business-month nets, decisions or events differ)', r.mismatches.length, '0'],
     ['lost events', r.lost.length, '0'],
   );
   if (r.oracleDisagreements) counts.push(['oracle in a table vs on the engine: customers differing', r.oracleDisagreements.length, '0']);
@@ -100,6 +101,8 @@ export function failures(s: StreamCheckReport | undefined, f: FuzzReport | undef
     // Sweeps commit only for a customer with a deadline due, so not every step is reached there.
     for (const site of ['ingest', 'close'] as const) for (const point of CRASH_POINTS) if (s.chaos.crashes[site][point] === 0) out.push(`no crash was injected at ${point} in ${site}`);
     if (s.chaos.duplicates === 0) out.push('no duplicate was delivered');
+    if (s.chaos.outOfOrder === 0) out.push('no event was delivered after a later one of its customer');
+    if (s.chaos.heldBack === 0) out.push('no event was held back past a sweep');
   }
   if (f) {
     if (f.deadLettered < f.inputs) out.push(`${f.inputs - f.deadLettered} fuzzed inputs were not dead-lettered`);

@@ -1,9 +1,13 @@
-// Runs a timeline through a pipeline: each window's events through the queues, then the
-// window's barrier (a monthly close fanned out by shard, or a deadline sweep), each of which may
-// crash and is then redelivered, as its queue or schedule would. Before every close the operator
-// redrives the dead letters (events that waited for an earlier one longer than their deliveries
-// allowed), in stream order: those of customers that recorded an event since their last
-// redrive, since for the others nothing they could wait for has happened.
+// Runs a timeline through a pipeline: each window's events through the queues (in the chaos
+// run some held back past a sweep, never past a close), then the window's barrier (a monthly
+// close fanned out by shard, or a deadline sweep), each of which may crash and is then
+// redelivered, as its queue or schedule would. The handlers' processing time is the
+// barrier's: an event waiting for what it names is given up on by the first sweep 7 days after
+// that, and dead-lettered. Before every close the operator redrives the dead letters of
+// customers that recorded an event since their last redrive (for the others nothing they could
+// wait for has happened); before the last close, once the copies still in flight have arrived,
+// every dead letter, so that each run ends with every event that can apply applied and billed
+// by a close, whenever its copies and redrives reached it.
 import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { redriveDeadLetters } from '#shared/runtime/redrive.ts';
@@ -15,8 +19,19 @@ import { eventIdsByCustomer, recordedEventIds } from './recorded.ts';
 import { DeliveryQueues, type DeliveryOptions, type DeliveryStats } from './queues.ts';
 import type { Barrier, StreamEvent, Timeline } from './streams.ts';
 
+export interface RunOptions extends DeliveryOptions {
+  /**
+   * Chance that an event is held back past a sweep, into the next window (again and again,
+   * never past a close): it then reaches its customer after events later than itself that
+   * arrived after the sweep, and the sweep judges deadlines without it.
+   */
+  holdBack: number;
+}
+
 export interface RunStats extends DeliveryStats {
   events: number;
+  /** Events held back past a sweep (counted once per sweep). */
+  heldBack: number;
   redriven: number;
   barriers: number;
 }
@@ -24,39 +39,49 @@ export interface RunStats extends DeliveryStats {
 /** How many customer steps of a sweep a planned crash may land among (few are due at once). */
 const SWEEP_CRASH_SPREAD = 2;
 
-export async function runTimeline(base: Pipeline, timeline: Timeline, options: DeliveryOptions): Promise<RunStats> {
+export async function runTimeline(base: Pipeline, timeline: Timeline, options: RunOptions): Promise<RunStats> {
   const queues = new DeliveryQueues(base, options);
   const byEventId = new Map(timeline.events.map((e) => [e.eventId, e]));
   const redrivenAt = new Map<string, number>();
   let redriven = 0;
   let barriers = 0;
+  let heldBack = 0;
+  let held: StreamEvent[] = [];
   processingClock.install();
   try {
+    const last = timeline.windows.at(-1);
     for (const window of timeline.windows) {
-      queues.send(window.events);
+      if (window.barrier) queues.now = new Date(window.barrier.at).toISOString();
+      const due = [...held, ...window.events];
+      const holds = window.barrier?.type === 'sweep' ? due.map(() => options.rng.chance(options.holdBack)) : due.map(() => false);
+      held = due.filter((_, i) => holds[i]);
+      heldBack += held.length;
+      queues.send(due.filter((_, i) => !holds[i]));
       await queues.drain();
       if (window.barrier?.type === 'close') {
-        redriven += await redrive(base, queues, byEventId, redrivenAt);
+        // Before the last close, every copy still in flight arrives, then every dead letter.
+        if (window === last) await queues.flushCopies();
+        redriven += await redrive(base, queues, byEventId, redrivenAt, window === last);
         await queues.drain();
+        if (window === last) await queues.flushCopies();
       }
       if (window.barrier) {
         await runBarrier(base, window.barrier, timeline.customerIds.length, options, queues.stats);
         barriers++;
       }
     }
-    await queues.flushCopies();
   } finally {
     processingClock.restore();
   }
-  return { ...queues.stats, events: timeline.events.length, redriven, barriers };
+  return { ...queues.stats, events: timeline.events.length, heldBack, redriven, barriers };
 }
 
-async function redrive(base: Pipeline, queues: DeliveryQueues, byEventId: ReadonlyMap<string, StreamEvent>, redrivenAt: Map<string, number>): Promise<number> {
+async function redrive(base: Pipeline, queues: DeliveryQueues, byEventId: ReadonlyMap<string, StreamEvent>, redrivenAt: Map<string, number>, all = false): Promise<number> {
   const customerOf = new Map((await base.deadLetters.list(Number.MAX_SAFE_INTEGER)).map((l) => [l.id, l.customerId!]));
   const recorded = new Map<string, number>();
   const eventIds = eventIdsByCustomer([...byEventId.values()]);
   for (const customerId of new Set(customerOf.values())) recorded.set(customerId, (await recordedEventIds(base, customerId, eventIds.get(customerId) ?? [])).length);
-  const due = (customerId: string) => recorded.get(customerId) !== redrivenAt.get(customerId);
+  const due = (customerId: string) => all || recorded.get(customerId) !== redrivenAt.get(customerId);
   const letters: { event: StreamEvent; body: string }[] = [];
   const { redriven } = await redriveDeadLetters(
     base.deadLetters,
@@ -67,7 +92,6 @@ async function redrive(base: Pipeline, queues: DeliveryQueues, byEventId: Readon
     (id) => due(customerOf.get(id)!),
   );
   for (const { event } of letters) redrivenAt.set(event.customerId, recorded.get(event.customerId)!);
-  letters.sort((a, b) => a.event.index - b.event.index);
   queues.send(
     letters.map((l) => l.event),
     letters.map((l) => l.body),

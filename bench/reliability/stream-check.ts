@@ -1,9 +1,10 @@
-// The stream check: the timeline applied in order once, each event once, every occurredAt in
-// JST (the oracle: in a fresh table, or on the pure engine, or both and then compared); then
-// the same timeline in another fresh table with every event duplicated up to 3×, shuffled
-// where events commute, written at other offsets, and crashes injected at every step of the
-// commit protocol. The ledgers are read back and compared customer by customer.
-import { compare, snapshot, type Snapshot, type Verdict } from './compare.ts';
+// The stream check: each customer's events of a window applied once, in business order, each
+// event once, every occurredAt in JST (the oracle: in a fresh table, or on the pure engine, or
+// both and then compared exactly); then the same timeline in another fresh table with each
+// customer's events of a window in a random order, every event duplicated up to 3×, written at
+// other offsets, and crashes injected at every step of the commit protocol. The chaos run is
+// read back and compared with the oracle customer by customer, by business order (§0).
+import { byBusinessOrder, compare, snapshot, type Snapshot, type Verdict } from './compare.ts';
 import { engineOracle } from './engine-oracle.ts';
 import { inProcess, type Environment, type EnvironmentFactory } from './environment.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
@@ -40,7 +41,7 @@ export interface StreamCheckReport extends Verdict {
   republished: number;
 }
 
-/** The timeline applied in order once, each event once, in JST, through a fresh table. */
+/** Each window's events in business order, each event once, in JST, through a fresh table. */
 export async function tableOracle(timeline: Timeline, seed: number, environment: EnvironmentFactory = inProcess): Promise<{ stats: RunStats; snapshot: Snapshot }> {
   const env = await environment();
   try {
@@ -48,7 +49,8 @@ export async function tableOracle(timeline: Timeline, seed: number, environment:
       rng: seededRng(seed),
       concurrency: 8,
       maxBatch: 1,
-      shuffle: false,
+      order: 'business',
+      holdBack: 0,
       crashRate: 0,
       copyShare: 0,
       copiesOf: () => 0,
@@ -79,7 +81,8 @@ export async function streamCheck(options: StreamCheckOptions, then?: (chaosEnv:
       rng,
       concurrency: options.concurrency,
       maxBatch: 10,
-      shuffle: true,
+      order: 'random',
+      holdBack: 0.15,
       crashRate: options.crashRate,
       copyShare: 0.3,
       copiesOf: (e) => copies.get(e.eventId)!,
@@ -96,7 +99,7 @@ export async function streamCheck(options: StreamCheckOptions, then?: (chaosEnv:
       chaos,
       rewrittenOffsets: timeline.events.filter((e) => !e.rewritten.detail.occurredAt.endsWith('+09:00')).length,
       republished: view.republished,
-      ...compare(timeline, oracle, view),
+      ...compare(timeline, oracle, view, byBusinessOrder(timeline.months)),
     };
     await then?.(env, report);
     return report;

@@ -2,22 +2,21 @@
 // generator (orders, deliveries that may arrive weeks late, voids, payoffs, cancellations,
 // claims and their logistics), renamed to its own customer and eventIds, then merged into one
 // timeline in arrival order and cut into windows by the steps every customer shares: the
-// monthly closes and a periodic deadline sweep.
+// monthly closes and a periodic deadline sweep. Each event carries its place in business order
+// (§0), in which the oracle applies a window's events.
 import fc from 'fast-check';
-import { addDays, addMonths, jstDate, jstMonth, type Month } from '#shared/domain/index.ts';
+import { addDays, addMonths, jstDate, jstMonth, keyOf, type Month } from '#shared/domain/index.ts';
 import { routesFor, type Consumer } from '#shared/routing.ts';
 import { INBOUND_SOURCES, type InboundEvent } from '#shared/schemas/inbound.ts';
 import { closeTimeFor } from '#test/support/scenario.ts';
 import { formatInstant, fraction, historySpec, historySteps, inboundEvent, offset, type EventStep } from '#test/unit/domain/properties/arbitraries.ts';
 
 export interface StreamEvent {
-  /** Position in the whole stream (arrival order). */
-  index: number;
   customerId: string;
   eventId: string;
   consumer: Consumer;
-  /** The devices whose facts the event reads or changes; `*` for the whole order. */
-  footprint: readonly string[];
+  /** Its place in business order (`keyOf`): occurredAt, lifecycle rank, eventId. */
+  key: string;
   /** When it reaches the pipeline (epoch ms): its business time plus any delivery delay. */
   arrives: number;
   /** As the oracle sends it: occurredAt written in JST. */
@@ -55,25 +54,6 @@ function consumerOf(event: InboundEvent): Consumer {
   return routesFor({ source: INBOUND_SOURCES[event.detailType], 'detail-type': event.detailType })[0]!.consumer;
 }
 
-/**
- * Two events of one customer commute (apply in either order with the same effects) when they
- * touch different devices: each device has its own payments, plan, claims and ladder. Order
- * placement, a void and a delivery (which may undo a void) touch the whole order.
- */
-function footprintOf(step: EventStep, deviceOfClaim: ReadonlyMap<string, string>): string[] {
-  const detail = step.detail as { deviceId?: string; claimId?: string };
-  if (step.detailType === 'OrderPlaced' || step.detailType === 'OrderVoided' || step.detailType === 'DeviceDelivered') return ['*'];
-  if (detail.deviceId !== undefined) return [detail.deviceId];
-  const device = detail.claimId === undefined ? undefined : deviceOfClaim.get(detail.claimId);
-  return device === undefined ? ['*'] : [device];
-}
-
-export function commute(a: StreamEvent, b: StreamEvent): boolean {
-  if (a.customerId !== b.customerId) return true;
-  if (a.footprint.includes('*') || b.footprint.includes('*')) return false;
-  return !a.footprint.some((d) => b.footprint.includes(d));
-}
-
 function customerIdOf(n: number): string {
   return `C${String(n + 1).padStart(5, '0')}`;
 }
@@ -101,17 +81,15 @@ export function buildTimeline(options: TimelineOptions): Timeline {
     const steps = historySteps(spec)
       .filter((s): s is EventStep => s.type === 'event')
       .map((s) => (hostile ? { ...s, detail: renameIds(s.detail) as Record<string, unknown> } : s));
-    const deviceOfClaim = new Map(steps.filter((s) => s.detailType === 'ClaimFiled').map((s) => [s.detail.claimId as string, s.detail.deviceId as string]));
     return steps.map((step, i) => {
       const own: EventStep = { ...step, eventId: `${customerId}-${step.eventId}`, detail: { ...step.detail, customerId } };
       const [off, frac] = writings[i % writings.length]!;
       const inJst = inboundEvent(own);
       return {
-        index: 0,
         customerId,
         eventId: own.eventId,
         consumer: consumerOf(inJst),
-        footprint: footprintOf(step, deviceOfClaim),
+        key: keyOf(inJst),
         arrives: step.arrives,
         inJst,
         rewritten: inboundEvent(own, (ms) => formatInstant(ms, off, frac)),
@@ -125,7 +103,6 @@ export function buildTimeline(options: TimelineOptions): Timeline {
   for (let m = jstMonth(new Date(first).toISOString()); m <= addMonths(jstMonth(new Date(all.at(-1)!.arrives).toISOString()), 1); m = addMonths(m, 1)) months.push(m);
   months.splice(options.months ?? months.length);
   const events = all.filter((e) => e.arrives <= Date.parse(closeTimeFor(months.at(-1)!)));
-  events.forEach((e, index) => (e.index = index));
   const barriers: { at: number; barrier: Barrier }[] = months.map((month) => ({ at: Date.parse(closeTimeFor(month)), barrier: { type: 'close', month, at: closeTimeFor(month) } }));
   const end = barriers.at(-1)!.at;
   for (let day = jstDate(new Date(first).toISOString()); ; day = addDays(day, options.sweepEveryDays)) {

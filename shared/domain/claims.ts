@@ -14,6 +14,7 @@ import {
   USED_NATURAL_FAILURE_MONTHS,
   USES_PER_COVERAGE_YEAR,
 } from './policy.ts';
+import { unknownDevice } from './orders.ts';
 import { lastBillableMonth } from './protection.ts';
 import type { ClaimState, CustomerState, DeviceState, Effects } from './types.ts';
 import type { ClaimFiledDetail, ClaimWithdrawnDetail } from '../schemas/inbound.ts';
@@ -92,7 +93,7 @@ export function applyClaimFiled(state: CustomerState, event: ClaimFiledDetail, e
   const existing = getOwn(state.claims, event.claimId);
   if (existing) return { outcome: 'invalid', reason: `CLAIM_ID_REUSED: claim ${event.claimId} was already filed by another event` };
   const device = getOwn(state.devices, event.deviceId);
-  if (!device) return { outcome: 'pending', reason: `device ${event.deviceId} is not known yet` };
+  if (!device) return unknownDevice(state, event.deviceId);
   if (event.followUpOf && !getOwn(state.claims, event.followUpOf)) return { outcome: 'pending', reason: `claim ${event.followUpOf} (followUpOf) is not known yet` };
   const order = getOwn(state.orders, device.orderId)!;
   // A claim can only follow delivery; until the delivery is known, wait for it — unless the

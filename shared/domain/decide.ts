@@ -5,7 +5,7 @@
 // journal and the ledger as billed: without them `decide` answers `needs-history`.
 import { applyRuled, retryWaiting, type Decision, type DecisionOutcome } from './apply.ts';
 import { journalRecordOf, type JournalRecord, type RuledEvent } from './business-order.ts';
-import { forgetStaleCheckpoint } from './checkpoint.ts';
+import { forgetStaleCheckpoint, monthStartKey } from './checkpoint.ts';
 import { dropFromTail } from './waiting.ts';
 import { cloneState } from './clone.ts';
 import { stampRevisions } from './decisions.ts';
@@ -66,6 +66,8 @@ function applyInOrder(state: CustomerState, record: JournalRecord): Decision | u
   }
   out.journal = [record];
   next.journalTail = [...(state.journalTail ?? []), record];
+  // A checkpoint holds the events before its month: one more of them makes it stale.
+  if (next.checkpoint && record.key < monthStartKey(next.checkpoint.month)) delete next.checkpoint;
   next.journaled = true;
   next.version++;
   return { outcome: result, state: next, effects: out, changed: true };

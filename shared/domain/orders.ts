@@ -120,8 +120,22 @@ export function applyDeviceDelivered(state: CustomerState, event: DeviceDelivere
 /** The device with its order. Facts about a device of a void order are recorded all the same. */
 function knownDevice(state: CustomerState, deviceId: string): { device: DeviceState; order: OrderState } | Outcome {
   const device = getOwn(state.devices, deviceId);
-  if (!device) return { outcome: 'pending', reason: `device ${deviceId} is not known yet` };
+  if (!device) return unknownDevice(state, deviceId);
   return { device, order: getOwn(state.orders, device.orderId)! };
+}
+
+/**
+ * An event naming a device the aggregate has no contract for: one of a rejected order is
+ * refused (and kept in the journal, so that a re-derivation in which the order stands
+ * applies it); one of no known order waits for it.
+ */
+export function unknownDevice(state: CustomerState, deviceId: string): Outcome {
+  for (const order of Object.values(state.orders)) {
+    if (order.status === 'rejected' && order.deviceIds.includes(deviceId)) {
+      return { outcome: 'ignored', reason: `ORDER_REJECTED: device ${deviceId} belongs to order ${order.orderId}, which was rejected (${(order.reasons ?? []).join(', ')})` };
+    }
+  }
+  return { outcome: 'pending', reason: `device ${deviceId} is not known yet` };
 }
 
 export function applyPayoffRequested(state: CustomerState, event: InstallmentPayoffRequestedDetail, effects: Effects): Outcome {

@@ -91,8 +91,9 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
   let lastKey = state.lastKey ?? '';
   const records = journalInOrder(state, history, incoming).filter((r) => r.key >= startKey);
   const latest = records.at(-1)!.key;
-  // The next checkpoint is placed by the latest event known, waiting or not.
-  const checkpointMonth = nextCheckpointMonth(latest > lastKey ? latest : lastKey);
+  // The next checkpoint is placed by the latest event applied or refused (waiting ones do not
+  // count, as for `lastKey`): any later event in order then lies after its month.
+  const checkpointMonth = nextCheckpointMonth(lastKey || latest);
   const checkpointKey = monthStartKey(checkpointMonth);
   const takeCheckpoint = (!from || checkpointMonth > from.month) && records.length >= CHECKPOINT_MIN_EVENTS;
   let checkpoint: Snapshot | undefined;
@@ -129,6 +130,9 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
   if (takeCheckpoint && !checkpoint) checkpoint = snapshotOf(derived, checkpointMonth);
   if (from && derived.openEntries.some((e) => businessMonthOf(e) < from.month)) return { outcome: { outcome: 'needs-history' }, state, effects: emptyEffects(), changed: false };
   for (const [eventId, fp] of Object.entries(resolved)) if (wasWaiting.has(eventId) || eventId === incoming.event.detail.eventId) setOwn(processed, eventId, fp);
+  // An event applied before that now waits (what it names turned out rejected) is no longer
+  // recorded as processed: given up on and redriven, it must be taken again, not a duplicate.
+  for (const w of derived.waiting ?? []) delete processed[w.record.event.detail.eventId];
   // Every closed month billed as its close bills it, every judged deadline judged again.
   const first = firstMonthOf(derived);
   if (first && state.closedThrough) for (let m = first; m <= state.closedThrough; m = addMonths(m, 1)) billMonth(derived, m, sink);

@@ -247,6 +247,7 @@ export function emptyCustomerState(customerId: string, closedThrough?: Month): C
     claims: {},
     processed: {},
     openEntries: [],
+    journaled: true,
   };
   if (closedThrough) state.closedThrough = closedThrough;
   return state;

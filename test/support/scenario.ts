@@ -81,16 +81,24 @@ export class Customer {
   }
 
   /** Applies an event and returns its outcome (with the customer's history when it needs it). */
-  send(evt: InboundEvent): DecisionOutcome {
-    let decision = decide(this.state, evt, fingerprintOf(evt));
+  send(evt: InboundEvent, receivedAt?: string): DecisionOutcome {
+    const received = receivedAt === undefined ? {} : { receivedAt };
+    let decision = decide(this.state, evt, fingerprintOf(evt), received);
     // As ingest does: from the checkpoint when it lets the event, else from the first event.
     const journal = [...this.journal.values()];
-    if (decision.outcome.outcome === 'needs-history') decision = decide(this.state, evt, fingerprintOf(evt), { history: historyFor(this.state, evt, journal, this.ledger, this.snapshot) });
-    if (decision.outcome.outcome === 'needs-history') decision = decide(this.state, evt, fingerprintOf(evt), { history: { journal, billed: this.ledger } });
+    if (decision.outcome.outcome === 'needs-history') decision = decide(this.state, evt, fingerprintOf(evt), { ...received, history: historyFor(this.state, evt, journal, this.ledger, this.snapshot) });
+    if (decision.outcome.outcome === 'needs-history') decision = decide(this.state, evt, fingerprintOf(evt), { ...received, history: { journal, billed: this.ledger } });
     this.state = decision.state;
     this.keep(decision.effects);
     this.outcomes.push(decision.outcome);
     return decision.outcome;
+  }
+
+  /** An operator's redrive of a dead letter: sent again, its outcome not counted among the events'. */
+  redrive(evt: InboundEvent, at: string): DecisionOutcome {
+    const outcome = this.send(evt, at);
+    this.outcomes.pop();
+    return outcome;
   }
 
   /** Shorthand: builds the event for this customer and applies it. */

@@ -212,3 +212,49 @@ describe('what a re-derivation records', () => {
     expect(c.state.claims.K9?.withdrawnAt).toBeDefined();
   });
 });
+
+// Found by the business-order harness (two orders of one customer, a checkpoint past a waiting event).
+describe('re-derivations that once lost or double-billed money', () => {
+  const three = (p: string) => [1, 2, 3].map((n) => ({ deviceId: `${p}${n}`, months: 12, priceYen: 12_000 }));
+  const billedFor = (c: Customer, deviceId: string) => c.ledger.filter((e) => e.deviceId === deviceId).reduce((sum, e) => sum + e.amountYen, 0);
+
+  it('a payoff of a device whose order a late earlier order rejects is refused, kept, and billed once a late void lets the order stand', () => {
+    const c = new Customer();
+    c.order(jst('2027-10-02'), three('B'), { orderId: 'O2', eventId: 'o2' });
+    c.on('DeviceDelivered', { eventId: 'b1-delivered', occurredAt: jst('2027-10-05'), orderId: 'O2', deviceId: 'B1' });
+    c.on('InstallmentPayoffRequested', { eventId: 'b1-payoff', occurredAt: jst('2027-10-10'), deviceId: 'B1' });
+    // O1, placed the day before, arrives: six unpaid devices, so O2 breaks DEVICE_LIMIT.
+    c.order(jst('2027-10-01', '09:00'), three('A'), { orderId: 'O1', eventId: 'o1' });
+    expect(c.state.orders.O2?.status).toBe('rejected');
+    expect(c.state.waiting).toBeUndefined();
+    // Nothing waits, so the sweep has nothing to give up on, and the payoff stays in the journal.
+    expect(c.sweep(jst('2027-10-20', '03:00')).expired).toBeUndefined();
+    expect(billedFor(c, 'B1')).toBe(0);
+    c.on('OrderVoided', { eventId: 'void1', occurredAt: jst('2027-10-01', '18:00'), orderId: 'O1', reason: 'customer cancelled' });
+    c.close('2027-10');
+    c.close('2027-11');
+    expect(c.state.orders.O2?.status).toBe('active');
+    expect(billedFor(c, 'B1')).toBe(12_000);
+    expect(c.entriesOf('installment_payoff').filter((e) => e.deviceId === 'B1').reduce((s, e) => s + e.amountYen, 0)).toBe(12_000);
+  });
+
+  it('an event in order never falls before the checkpoint, so the checkpoint never misses it', () => {
+    const c = new Customer();
+    c.order(jst('2027-12-14'), [{ deviceId: 'D1', months: 2, priceYen: 2_000 }], { orderId: 'O1', eventId: 'order' });
+    c.on('DeviceDelivered', { eventId: 'delivered', occurredAt: jst('2027-12-15'), orderId: 'O1', deviceId: 'D1' });
+    // 100 refused cancellations (no plan), enough for a re-derivation to leave a checkpoint.
+    for (let i = 0; i < 100; i++) c.on('ProtectionCancelled', { eventId: `refused-${i}`, occurredAt: new Date(Date.parse(jst('2027-12-15', '13:00')) + i * 60_000).toISOString(), deviceId: 'D1' });
+    // A cancellation of an unknown device, far ahead: it waits, and must not place the checkpoint.
+    c.on('ProtectionCancelled', { eventId: 'cancel-unknown', occurredAt: jst('2028-02-01'), deviceId: 'DX' });
+    const refusedOrder = (id: string, at: string) => c.order(at, [{ deviceId: `${id}-D` }], { orderId: id, eventId: id, paymentMethod: 'debit_card' });
+    refusedOrder('O3', jst('2027-12-13'));
+    expect(c.state.checkpoint?.month).toBe('2027-11');
+    c.on('InstallmentPayoffRequested', { eventId: 'payoff', occurredAt: jst('2027-12-19'), deviceId: 'D1' });
+    refusedOrder('O4', jst('2028-01-02'));
+    refusedOrder('O5', jst('2028-01-01'));
+    c.close('2027-12');
+    c.close('2028-01');
+    expect(billedFor(c, 'D1')).toBe(2_000);
+    expect(c.entriesOf('device_installment').reduce((s, e) => s + e.amountYen, 0)).toBe(0);
+  });
+});

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { addDays, addMonths, jstMonth, policy, startOfJstDay, type CalendarDate, type Month } from '#shared/domain/index.ts';
 import { closeTimeFor, Customer, event } from '#test/support/scenario.ts';
 import type { DecisionOutcome, EntryKind, LedgerEntry, TaxClass } from '#shared/domain/index.ts';
+import type { InboundEvent } from '#shared/schemas/inbound.ts';
 
 const MS_PER_MINUTE = 60_000;
 const pad2 = (n: number): string => String(n).padStart(2, '0');
@@ -268,9 +269,14 @@ export function replay(steps: readonly Step[], opts: { write?: Writer; times?: n
       customer.close(step.month);
       opts.afterClose?.(customer, step.month);
     } else if (step.type === 'sweep') {
-      for (let t = 0; t < times; t++) customer.sweep((opts.write ?? asJst)(step.at, index));
+      const asOf = (opts.write ?? asJst)(step.at, index);
+      for (let t = 0; t < times; t++) {
+        // An event that waited 7 days is dead-lettered; the operator here redrives it at once.
+        for (const x of customer.sweep(asOf).expired ?? []) customer.redrive(x.record.event as InboundEvent, asOf);
+      }
     } else {
-      for (let t = 0; t < times; t++) customer.send(inboundEvent(step, opts.write, index));
+      const receivedAt = new Date(step.arrives).toISOString();
+      for (let t = 0; t < times; t++) customer.send(inboundEvent(step, opts.write, index), receivedAt);
     }
     trace.push({ step, closedThroughBefore, entries: customer.ledger.slice(before) });
   });
@@ -283,15 +289,12 @@ const SUFFIX = /\/(?:[rcx]\d+|rev)$/;
 /**
  * The obligation an entry bills: its id without the reversal suffix, without the billing
  * round a charge gets when it is billed again (`…/r1`), and without the suffix of a
- * correction written by a re-derivation (`…/c7` billed again, `…/x7` credited). A claim's
- * loaner charge is one obligation whichever deadline it names (`loaner/K1/loaner` or
- * `…/repair`): a loaner is charged at most once at a time, and its PenaltyAssessed is one
- * decision per claim, so the engine corrects the amount, not which deadline the line names.
+ * correction written by a re-derivation (`…/c7` billed again, `…/x7` credited).
  */
 export function obligationOf(entry: LedgerEntry): string {
   let id = entry.reverses ?? entry.entryId;
   for (let bare = id.replace(SUFFIX, ''); bare !== id; bare = id.replace(SUFFIX, '')) id = bare;
-  return entry.kind === 'loaner_charge' ? id.replace(/\/(loaner|repair)$/, '') : id;
+  return id;
 }
 
 /** What each obligation nets to: its entries and their reversals; obligations netting to 0 are left out. */

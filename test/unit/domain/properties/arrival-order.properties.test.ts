@@ -1,8 +1,8 @@
 // Business time decides, for late and out-of-order arrival (engineering.md invariant 4): an
 // order's deliveries, void, payoffs and protection cancellations that reach the engine weeks
 // late end in the same net ledger as when they arrive in business-time order; only the month a
-// late entry lands in (with forMonth) may differ. Claims are left out: an adjudication made
-// before a late cancellation is known is answered once and is not revised.
+// late entry lands in (with forMonth) may differ. Whole histories, claims and revised decisions
+// included, in any permutation: business-order.properties.test.ts.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '#shared/domain/index.ts';

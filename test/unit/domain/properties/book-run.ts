@@ -1,6 +1,8 @@
 // One customer on the pure engine through CustomerBook, with a log of everything it wrote in
 // the order it wrote it: entries (to check no id is written twice and every credit follows
-// what it reverses), decisions, statements, and the waiting events a sweep gave up on.
+// what it reverses), decisions, statements, and the waiting events a sweep gave up on. As in
+// the store, the customer exists from its first event, which starts it with the last month
+// closed: a close or sweep before that has no aggregate to reach.
 import { closeMonth, CustomerBook, keyOf, sweepDeadlines, type DecisionOutcome, type Effects, type LedgerEntry, type Statement } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
@@ -8,7 +10,8 @@ import { closeTimeFor } from '#test/support/scenario.ts';
 import type { Publication } from './business-view.ts';
 
 export class BookRun {
-  readonly book: CustomerBook;
+  private own: CustomerBook | undefined;
+  private lastClosed: string | undefined;
   readonly ledger: LedgerEntry[] = [];
   readonly published: Publication[] = [];
   readonly statements: Statement[] = [];
@@ -17,8 +20,11 @@ export class BookRun {
   /** eventIds the sweep gave up on (dead-lettered), in order. */
   readonly expired: string[] = [];
 
-  constructor(customerId = 'C1') {
-    this.book = new CustomerBook(customerId);
+  constructor(private readonly customerId = 'C1') {}
+
+  get book(): CustomerBook {
+    this.own ??= new CustomerBook(this.customerId, this.lastClosed);
+    return this.own;
   }
 
   private log(effects: Effects): void {
@@ -36,12 +42,15 @@ export class BookRun {
   }
 
   close(month: string, now = closeTimeFor(month)): void {
+    this.lastClosed = month;
+    if (!this.own) return;
     const step = closeMonth(this.book.state, month, now);
     if (step.changed) this.book.keep(step.state, step.effects);
     this.log(step.effects);
   }
 
   sweep(asOf: string): void {
+    if (!this.own) return;
     const step = sweepDeadlines(this.book.state, asOf);
     if (step.changed) this.book.keep(step.state, step.effects);
     this.log(step.effects);
@@ -52,15 +61,11 @@ export class BookRun {
     return Object.keys(this.book.state.processed).sort();
   }
 
-  waiting(): string[] {
-    return (this.book.state.waiting ?? []).map((w) => w.record.event.detail.eventId).sort();
-  }
-
-  /** The decisions last published for `detailType`, by decision id. */
-  latest(detailType: string): Map<string, Record<string, unknown>> {
-    const out = new Map<string, Record<string, unknown>>();
-    for (const p of this.published) if (p.id.startsWith(`${detailType}/`)) out.set(p.id, p.detail);
-    return out;
+  /** Events sent that the customer neither recorded, nor keeps waiting, nor gave up on. */
+  lost(): string[] {
+    const waiting = new Set((this.book.state.waiting ?? []).map((w) => w.record.event.detail.eventId));
+    const processed = this.book.state.processed;
+    return [...this.outcomes.keys()].filter((id) => processed[id] === undefined && !waiting.has(id) && !this.expired.includes(id)).sort();
   }
 }
 
