@@ -17,7 +17,6 @@ import {
   entrySk,
   INDEX,
   JOURNAL_END,
-  JOURNAL_PREFIX,
   journalSk,
   monthEntriesKey,
   monthStatementsKey,
