@@ -30,14 +30,17 @@ export const LIFECYCLE_RANK: Readonly<Record<InboundDetailType, number>> = {
 };
 
 // Milliseconds since 1970 fit 15 digits until the year 33658: keys compare as strings.
-const INSTANT_DIGITS = 15;
+export const INSTANT_DIGITS = 15;
+
+/** An instant (milliseconds) as the leading part of a business key. */
+export const instantKey = (ms: number): string => String(ms).padStart(INSTANT_DIGITS, '0');
 
 /**
  * The event's place in business order, as a string that sorts that way: instants are
  * compared to the millisecond (as every rule compares them), ranks and eventIds break ties.
  */
 export function businessKey(detailType: InboundDetailType, occurredAt: string, eventId: string): string {
-  const instant = String(Date.parse(occurredAt)).padStart(INSTANT_DIGITS, '0');
+  const instant = instantKey(Date.parse(occurredAt));
   return `${instant}#${String(LIFECYCLE_RANK[detailType]).padStart(2, '0')}#${eventId}`;
 }
 

@@ -6,18 +6,16 @@
 // so when that month is M or later, the re-derivation reads only the journal from M on and
 // the ledger billed from M on, and compares only business months from M on.
 import { addMonths, jstMonth, monthOf, type Month } from './calendar.ts';
-import { keyOf, type JournalRecord, type RuledEvent } from './business-order.ts';
+import { INSTANT_DIGITS, instantKey, keyOf, type JournalRecord, type RuledEvent } from './business-order.ts';
 import { hashOf } from './decisions.ts';
 import { getOwn } from './records.ts';
 import type { CustomerHistory } from './rederive.ts';
 import type { CustomerState, LedgerEntry, Snapshot } from './types.ts';
 import type { InboundEvent } from '../schemas/inbound.ts';
 
-const INSTANT_DIGITS = 15;
-
 /** The smallest business key of an event at or after the start of `month` (JST). */
 export function monthStartKey(month: Month): string {
-  return `${String(Date.parse(`${month}-01T00:00:00+09:00`)).padStart(INSTANT_DIGITS, '0')}#`;
+  return `${instantKey(Date.parse(`${month}-01T00:00:00+09:00`))}#`;
 }
 
 /** The JST month of the instant a business key starts with. */

@@ -8,6 +8,28 @@ import { historyFor } from './checkpoint.ts';
 import { emptyCustomerState, type CustomerState, type Effects, type LedgerEntry, type Snapshot } from './types.ts';
 import type { InboundEvent } from '../schemas/inbound.ts';
 
+/** What an in-memory customer keeps for its re-derivations, read only when an event needs it. */
+export interface MemoryHistory {
+  journal: () => JournalRecord[];
+  billed: () => LedgerEntry[];
+  snapshot: Snapshot | undefined;
+}
+
+/**
+ * `decide` as ingest runs it, for a customer kept in memory: as it is; with the history from
+ * the checkpoint when the event needs one and the checkpoint lets it; else with all of it.
+ */
+export function decideInMemory(state: CustomerState, event: InboundEvent, fingerprint: string, receivedAt: string | undefined, kept: MemoryHistory): Decision {
+  const options = receivedAt === undefined ? {} : { receivedAt };
+  let decision = decide(state, event, fingerprint, options);
+  if (decision.outcome.outcome !== 'needs-history') return decision;
+  const journal = kept.journal();
+  const billed = kept.billed();
+  decision = decide(state, event, fingerprint, { ...options, history: historyFor(state, event, journal, billed, kept.snapshot) });
+  if (decision.outcome.outcome === 'needs-history') decision = decide(state, event, fingerprint, { ...options, history: { journal, billed } });
+  return decision;
+}
+
 export class CustomerBook {
   state: CustomerState;
   private readonly journal = new Map<string, JournalRecord>();
@@ -20,13 +42,7 @@ export class CustomerBook {
 
   /** Decides the event, with the history when it belongs before others, and keeps the result. */
   decide(event: InboundEvent, fingerprint: string, receivedAt?: string): Decision {
-    const options = receivedAt === undefined ? {} : { receivedAt };
-    let decision = decide(this.state, event, fingerprint, options);
-    const journal = [...this.journal.values()];
-    const billed = [...this.billed.values()];
-    // From the checkpoint when it lets the event; from the first event when it does not.
-    if (decision.outcome.outcome === 'needs-history') decision = decide(this.state, event, fingerprint, { ...options, history: historyFor(this.state, event, journal, billed, this.snapshot) });
-    if (decision.outcome.outcome === 'needs-history') decision = decide(this.state, event, fingerprint, { ...options, history: { journal, billed } });
+    const decision = decideInMemory(this.state, event, fingerprint, receivedAt, { journal: () => [...this.journal.values()], billed: () => [...this.billed.values()], snapshot: this.snapshot });
     if (decision.changed) this.keep(decision.state, decision.effects);
     return decision;
   }

@@ -7,7 +7,7 @@ export type { CustomerHistory } from './rederive.ts';
 export { businessKey, journalRecordOf, keyOf, LIFECYCLE_RANK, ruledEvent, type JournalRecord, type RuledEvent, type RuledOrderPlaced, type WaitingEvent } from './business-order.ts';
 export { nextDueDate, nextWaitingExpiry, expiredWaiting } from './waiting.ts';
 export { publishedRevision } from './decisions.ts';
-export { CustomerBook } from './customer-book.ts';
+export { CustomerBook, decideInMemory, type MemoryHistory } from './customer-book.ts';
 export { historyFor, usableCheckpoint, monthStartKey } from './checkpoint.ts';
 export { closeMonth, sweepDeadlines, MonthNotEndedError } from './close.ts';
 export { buildStatement, statementTotals, lookbackMonths, statementAccess, monthHasEnded, type StatementAccess } from './statement.ts';

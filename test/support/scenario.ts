@@ -1,7 +1,7 @@
 // Test support: builders for well-formed inbound events (every one checked against the
 // contract's schemas) and a small driver that runs one customer's aggregate through the
 // pure engine, keeping the ledger, statements and emitted events it produced.
-import { closeMonth, decide, historyFor, emptyCustomerState, sweepDeadlines, type CustomerState, type DecisionOutcome, type Effects, type JournalRecord, type Snapshot, type EmittedEvent, type LedgerEntry, type Statement } from '#shared/domain/index.ts';
+import { closeMonth, decideInMemory, emptyCustomerState, sweepDeadlines, type CustomerState, type DecisionOutcome, type Effects, type JournalRecord, type Snapshot, type EmittedEvent, type LedgerEntry, type Statement } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { parseInboundEvent, type InboundEvent } from '#shared/schemas/inbound.ts';
 
@@ -82,12 +82,8 @@ export class Customer {
 
   /** Applies an event and returns its outcome (with the customer's history when it needs it). */
   send(evt: InboundEvent, receivedAt?: string): DecisionOutcome {
-    const received = receivedAt === undefined ? {} : { receivedAt };
-    let decision = decide(this.state, evt, fingerprintOf(evt), received);
     // As ingest does: from the checkpoint when it lets the event, else from the first event.
-    const journal = [...this.journal.values()];
-    if (decision.outcome.outcome === 'needs-history') decision = decide(this.state, evt, fingerprintOf(evt), { ...received, history: historyFor(this.state, evt, journal, this.ledger, this.snapshot) });
-    if (decision.outcome.outcome === 'needs-history') decision = decide(this.state, evt, fingerprintOf(evt), { ...received, history: { journal, billed: this.ledger } });
+    const decision = decideInMemory(this.state, evt, fingerprintOf(evt), receivedAt, { journal: () => [...this.journal.values()], billed: () => this.ledger, snapshot: this.snapshot });
     this.state = decision.state;
     this.keep(decision.effects);
     this.outcomes.push(decision.outcome);
