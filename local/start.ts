@@ -10,12 +10,8 @@ const stack = await startLocalStack({ schedules: true, log: (line) => console.lo
   process.exit(1);
 });
 
-console.log(`device-supply-billing local stack on ${stack.url}  (data: ${stack.dataDir ?? 'in memory'})`);
-console.log(`  events:   PutEvents on POST ${stack.url}/  (bus device-supply)`);
-console.log(`  finance:  ${stack.url}/customers/{customerId}/statements · ${stack.url}/reports/{YYYY-MM} · statement page ${stack.url}/`);
-console.log(`  admin:    ${stack.url}/admin/{clock,close,sweep,drain,dead-letters,redrive,events}`);
-console.log('Ctrl-C stops it; queued events are kept for the next start.');
-
+// The stop handlers go in before the start-up line: whoever waits for that line to send a
+// signal (an operator, tsx relaying it, a test) must find them installed.
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
@@ -31,3 +27,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     );
   });
 }
+
+console.log(`device-supply-billing local stack on ${stack.url}  (data: ${stack.dataDir ?? 'in memory'})`);
+console.log(`  events:   PutEvents on POST ${stack.url}/  (bus device-supply)`);
+console.log(`  finance:  ${stack.url}/customers/{customerId}/statements · ${stack.url}/reports/{YYYY-MM} · statement page ${stack.url}/`);
+console.log(`  admin:    ${stack.url}/admin/{clock,close,sweep,drain,dead-letters,waiting,redrive,events}`);
+console.log('Ctrl-C stops it; queued events are kept for the next start.');
+
