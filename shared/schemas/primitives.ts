@@ -9,7 +9,7 @@ import { MAX_YEN_AMOUNT } from '../domain/policy.ts';
  * Error messages never quote the input, because some fields (birth dates) must never be logged.
  */
 
-export const TIMESTAMP_MESSAGE = 'expected an ISO 8601 timestamp with offset, e.g. 2026-11-13T08:30:00+09:00';
+export const TIMESTAMP_MESSAGE = 'expected an ISO 8601 timestamp with offset, e.g. 2026-11-13T08:30:00+09:00 or 2026-11-13T08:30+09:00';
 export const CALENDAR_DATE_MESSAGE = 'expected a real calendar date YYYY-MM-DD';
 export const YEAR_MONTH_MESSAGE = 'expected a month YYYY-MM';
 export const YEN_MESSAGE = 'expected a non-negative integer yen amount';
@@ -20,15 +20,15 @@ export const EVENT_YEN_MESSAGE = `expected an integer yen amount from 1 to ${MAX
 // Real-world offsets span -12:00..+14:00; the contract allows the symmetric ±14:00 envelope.
 const MAX_OFFSET_MINUTES = 14 * 60;
 
-// Long enough for nanosecond fractions and an offset; anything longer is rejected before the
-// regex runs so that a multi-megabyte string costs nothing.
-const MAX_TIMESTAMP_LENGTH = 40;
+// Fractions may have any number of digits (every rule reads the instant to the millisecond);
+// a timestamp longer than this is rejected before the regex runs, so that a multi-megabyte
+// string costs nothing. 256 leaves a 200-digit fraction room.
+export const MAX_TIMESTAMP_LENGTH = 256;
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-// Seconds are required (RFC 3339 profile of ISO 8601, as EventBridge itself emits); fractions are
-// capped at 9 digits (nanoseconds) since no sender has a finer clock.
-const TIMESTAMP_RE =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+// ISO 8601's extended format: seconds are optional (`2026-04-10T10:00+09:00`), and so is a
+// fraction of them, of any length; the offset is not.
+const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
 const YEAR_MONTH_RE = /^\d{4}-(?:0[1-9]|1[0-2])$/;
 
 // Plain arithmetic rather than `Date`: `Date` silently rolls 2026-02-30 over to March and maps
@@ -52,7 +52,7 @@ export function isIsoTimestamp(value: string): boolean {
   const [, year, month, day, hour, minute, second, sign, offsetHours, offsetMinutes] = m;
   if (!isRealDate(year!, month!, day!)) return false;
   // No leap second (60): JavaScript dates cannot represent it, so the domain could not either.
-  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return false;
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second ?? 0) > 59) return false;
   if (sign === undefined) return true; // 'Z'
   const offHours = Number(offsetHours);
   const offMinutes = Number(offsetMinutes);

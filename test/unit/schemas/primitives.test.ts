@@ -9,7 +9,9 @@ import {
   eventId,
   eventYen,
   isAsciiId,
+  isIsoTimestamp,
   isoTimestamp,
+  MAX_TIMESTAMP_LENGTH,
   positiveYen,
   signedYen,
   yearMonth,
@@ -57,14 +59,107 @@ describe('isoTimestamp', () => {
     ['offset minutes 60', '2026-11-13T08:30:00+09:60'],
     ['compact offset', '2026-11-13T08:30:00+0900'],
     ['hour-only offset', '2026-11-13T08:30:00+09'],
-    ['missing seconds', '2026-11-13T08:30+09:00'],
     ['lower-case z', '2026-11-13T08:30:00z'],
     ['space separator', '2026-11-13 08:30:00Z'],
-    ['10 fraction digits', '2026-11-13T08:30:00.1234567890Z'],
     ['trailing text', '2026-11-13T08:30:00Z\n'],
     ['empty', ''],
+    // The same refusals hold when the seconds are left out.
+    ['no seconds and no offset', '2026-11-13T08:30'],
+    ['no seconds, hour 24', '2026-11-13T24:00+09:00'],
+    ['no seconds, minute 60', '2026-11-13T08:60Z'],
+    ['no seconds, offset beyond +14:00', '2026-11-13T08:30+14:01'],
+    ['no seconds, offset beyond -14:00', '2026-11-13T08:30-15:00'],
+    ['no seconds, offset minutes 60', '2026-11-13T08:30+09:60'],
+    ['no seconds, 30 February', '2026-02-30T08:30+09:00'],
+    ['no seconds, lower-case z', '2026-11-13T08:30z'],
+    ['no minutes either', '2026-11-13T08+09:00'],
+    ['one-digit seconds', '2026-11-13T08:30:5+09:00'],
+    ['three-digit seconds', '2026-11-13T08:30:000+09:00'],
+    // A fraction belongs to the seconds: without them there is nothing to divide.
+    ['a fraction but no seconds, with offset', '2026-11-13T08:30.5+09:00'],
+    ['a fraction but no seconds, with Z', '2026-11-13T08:30.5Z'],
+    ['a long fraction but no seconds', `2026-11-13T08:30.${'5'.repeat(20)}+09:00`],
+    ['a dot without digits', '2026-11-13T08:30:00.+09:00'],
+    ['a comma fraction', '2026-11-13T08:30:00,5+09:00'],
+    ['a fraction with a non-digit', '2026-11-13T08:30:00.12a4+09:00'],
   ])('rejects %s', (_name, value) => {
     expect(accepts(isoTimestamp, value)).toBe(false);
+  });
+
+  describe('seconds are optional', () => {
+    it.each([
+      '2026-04-10T10:00+09:00',
+      '2026-04-10T10:00Z',
+      '2026-04-10T00:00-14:00',
+      '2026-04-10T23:59+14:00',
+      '2028-02-29T12:34-03:30',
+    ])('accepts %s, kept as sent', (value) => {
+      expect(accepts(isoTimestamp, value)).toBe(true);
+      expect(isoTimestamp.parse(value)).toBe(value);
+    });
+
+    it('without seconds, accepts iff every other component is in range (platform calendar as oracle)', () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: 9999 }),
+          fc.integer({ min: 0, max: 13 }),
+          fc.integer({ min: 0, max: 32 }),
+          fc.integer({ min: 0, max: 25 }),
+          fc.integer({ min: 0, max: 61 }),
+          fc.constantFrom('+', '-'),
+          fc.integer({ min: 0, max: 16 }),
+          fc.integer({ min: 0, max: 61 }),
+          (y, mo, d, h, mi, sign, oh, om) => {
+            const value = `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}${sign}${pad(oh)}:${pad(om)}`;
+            const expected = mo >= 1 && mo <= 12 && platformSaysDateExists(y, mo, d) && h < 24 && mi < 60 && om < 60 && oh * 60 + om <= 14 * 60;
+            expect(accepts(isoTimestamp, value)).toBe(expected);
+          },
+        ),
+        { numRuns: 2000 },
+      );
+    });
+  });
+
+  describe('fractions of any length, within MAX_TIMESTAMP_LENGTH', () => {
+    const withFraction = (digits: number, offset: string) => `2026-04-10T10:00:00.${'1234567890'.repeat(30).slice(0, digits)}${offset}`;
+
+    it.each([1, 3, 9, 10, 20, 200])('accepts %d fraction digits, with Z and with an offset', (digits) => {
+      for (const offset of ['Z', '+09:00', '-14:00']) {
+        const value = withFraction(digits, offset);
+        expect(accepts(isoTimestamp, value), value).toBe(true);
+        expect(isoTimestamp.parse(value)).toBe(value);
+      }
+    });
+
+    it('is bounded at 256 characters', () => {
+      expect(MAX_TIMESTAMP_LENGTH).toBe(256);
+    });
+
+    it('accepts a timestamp of exactly MAX_TIMESTAMP_LENGTH characters and refuses one character more', () => {
+      // 26 characters around the fraction: `2026-04-10T10:00:00.` and `+09:00`.
+      const longest = withFraction(MAX_TIMESTAMP_LENGTH - 26, '+09:00');
+      expect(longest).toHaveLength(MAX_TIMESTAMP_LENGTH);
+      expect(accepts(isoTimestamp, longest)).toBe(true);
+      const tooLong = withFraction(MAX_TIMESTAMP_LENGTH - 25, '+09:00');
+      expect(tooLong).toHaveLength(MAX_TIMESTAMP_LENGTH + 1);
+      expect(accepts(isoTimestamp, tooLong)).toBe(false);
+      // With Z the fraction may be five digits longer, but the bound is on the whole string.
+      expect(accepts(isoTimestamp, withFraction(MAX_TIMESTAMP_LENGTH - 21, 'Z'))).toBe(true);
+      expect(accepts(isoTimestamp, withFraction(MAX_TIMESTAMP_LENGTH - 20, 'Z'))).toBe(false);
+    });
+
+    it('accepts a fraction iff the whole timestamp fits MAX_TIMESTAMP_LENGTH', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 400 }), fc.constantFrom('Z', '+09:00', '-03:30'), (digits, offset) => {
+          const value = withFraction(digits, offset);
+          expect(isIsoTimestamp(value)).toBe(value.length <= MAX_TIMESTAMP_LENGTH);
+        }),
+      );
+    });
+
+    it('refuses a multi-megabyte fraction without reading it as a timestamp', () => {
+      expect(accepts(isoTimestamp, `2026-04-10T10:00:00.${'9'.repeat(5_000_000)}+09:00`)).toBe(false);
+    });
   });
 
   it.each([1_794_526_200_000, new Date('2026-11-13T00:00:00Z'), null, undefined])('rejects the non-string %j', (value) => {
