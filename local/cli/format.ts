@@ -31,6 +31,8 @@ export const KIND_LABELS_JA: Readonly<Record<EntryKind, string>> = {
   exchange_fee: '交換・修理代金',
   late_return_penalty: '端末保守調定金',
   loaner_charge: '代替機損害金',
+  reexchange_charge: '交換端末損害金',
+  loaner_repair_charge: '代替機修理代金',
 };
 
 export const TAX_CLASS_LABELS: Readonly<Record<TaxClass, string>> = {

@@ -5,7 +5,7 @@ import { applyClaimFiled, applyClaimWithdrawn } from './claims.ts';
 import { applyDeviceDelivered, applyOrderPlaced, applyOrderVoided, applyPayoffRequested, applyProtectionCancelled } from './orders.ts';
 import type { Outcome } from './outcome.ts';
 import { setOwn } from './records.ts';
-import { applyLogistics } from './returns.ts';
+import { applyLoanerDamaged, applyLogistics } from './returns.ts';
 import type { CustomerState, Effects } from './types.ts';
 
 export type DecisionOutcome =
@@ -49,6 +49,8 @@ export function applyRuled(state: CustomerState, event: RuledEvent, effects: Eff
     case 'LoanerReturned':
     case 'LoanerDelivered':
       return applyLogistics(state, event.detailType, event.detail, effects);
+    case 'LoanerDamaged':
+      return applyLoanerDamaged(state, event.detail, effects);
   }
 }
 

@@ -11,7 +11,8 @@ import type { InboundDetailType, InboundEvent, OrderPlacedDetail } from '../sche
  * The lifecycle rank of each detail-type, for events at the same instant (docs/domain.md):
  * an order before its delivery and its void (a void at the delivery's instant is after it,
  * so refused), a delivery before anything on the device, a claim before its logistics, the
- * deliveries of a claim before its returns, and a withdrawal after its claim's deliveries.
+ * deliveries of a claim before its returns (a loaner's damage after its delivery, before its
+ * return), and a withdrawal after its claim's deliveries.
  */
 export const LIFECYCLE_RANK: Readonly<Record<InboundDetailType, number>> = {
   OrderPlaced: 0,
@@ -24,6 +25,7 @@ export const LIFECYCLE_RANK: Readonly<Record<InboundDetailType, number>> = {
   LoanerDelivered: 6,
   FaultyDeviceReceived: 7,
   RepairedDeviceDelivered: 8,
+  LoanerDamaged: 8,
   DeviceReturned: 9,
   LoanerReturned: 9,
   ClaimWithdrawn: 10,

@@ -3,7 +3,8 @@
 import { addMonthsToDate, daysBetween, jstDate, jstMonth, lastDayOf, wholeYearsBetween, type CalendarDate } from './calendar.ts';
 import { getOwn, setOwn } from './records.ts';
 import { claimDecision } from './decisions.ts';
-import { appendEntry, appendReversal, claimEntryId } from './ledger.ts';
+import { cloneClaim } from './clone.ts';
+import { appendEntry, appendReversal, claimEntryId, type EntryDraft } from './ledger.ts';
 import type { Outcome } from './outcome.ts';
 import {
   COVERAGE_YEAR_OF_CLAIM,
@@ -16,7 +17,7 @@ import {
 } from './policy.ts';
 import { unknownDevice } from './orders.ts';
 import { lastBillableMonth } from './protection.ts';
-import type { ClaimState, CustomerState, DeviceState, Effects } from './types.ts';
+import type { ClaimBasis, ClaimState, CustomerState, DeviceState, Effects } from './types.ts';
 import type { ClaimFiledDetail, ClaimWithdrawnDetail } from '../schemas/inbound.ts';
 import type { ClaimRejectionReason } from '../schemas/outbound.ts';
 
@@ -44,20 +45,35 @@ function usesInCoverageYear(state: CustomerState, device: DeviceState, year: num
   return uses;
 }
 
-/** Whether the claim is a free re-repair / re-exchange of an earlier accepted claim of the device. */
-function isFreeFollowUp(state: CustomerState, claim: ClaimFiledDetail): boolean {
+/**
+ * The earlier claim a follow-up re-repairs or re-exchanges for free (§4): an accepted claim
+ * of the same device, named by `followUpOf`, whose replacement or repaired device was
+ * delivered on day D (day 0), the follow-up being filed by the end of D + FOLLOW_UP_FREE_DAYS.
+ */
+export function followedUpClaim(state: CustomerState, claim: { followUpOf?: string; deviceId: string; filedOn: CalendarDate }): ClaimState | undefined {
   const earlier = claim.followUpOf ? getOwn(state.claims, claim.followUpOf) : undefined;
-  if (!earlier || earlier.deviceId !== claim.deviceId || earlier.decision !== 'accepted') return false;
+  if (!earlier || earlier.deviceId !== claim.deviceId || earlier.decision !== 'accepted') return undefined;
   const deliveredOn = earlier.replacementDeliveredOn ?? earlier.repairedDeliveredOn;
-  if (!deliveredOn) return false;
-  const day = dayNumberFrom(deliveredOn, jstDate(claim.occurredAt));
-  return day >= 1 && day <= FOLLOW_UP_FREE_DAYS;
+  if (!deliveredOn) return undefined;
+  const day = daysBetween(deliveredOn, claim.filedOn);
+  return day >= 0 && day <= FOLLOW_UP_FREE_DAYS ? earlier : undefined;
+}
+
+/**
+ * The supply guarantee of used devices (§4), the operator's own and not the protection
+ * option's: a used device's initial defect within INITIAL_DEFECT_FREE_DAYS of usage start,
+ * and its network restriction at any time, with or without protection.
+ */
+function guaranteeCovers(device: DeviceState, start: CalendarDate, claim: ClaimFiledDetail): boolean {
+  if (device.condition !== 'used' || claim.incidentDate < start) return false;
+  if (claim.cause === 'network_restriction') return true;
+  return claim.cause === 'initial_defect' && dayNumberFrom(start, claim.incidentDate) <= INITIAL_DEFECT_FREE_DAYS;
 }
 
 export type Adjudication =
   | { decision: 'rejected'; reason: ClaimRejectionReason }
-  | { decision: 'accepted'; free: true }
-  | { decision: 'accepted'; free: false; useNumber: number; feeYen: number };
+  | { decision: 'accepted'; free: true; basis: ClaimBasis }
+  | { decision: 'accepted'; free: false; basis: 'protection'; useNumber: number; feeYen: number };
 
 /** §4 checks in their order; the first that fails decides. The device must be delivered. */
 export function adjudicate(state: CustomerState, device: DeviceState, claim: ClaimFiledDetail): Adjudication {
@@ -66,6 +82,8 @@ export function adjudicate(state: CustomerState, device: DeviceState, claim: Cla
   const start = device.deliveredOn!;
   const filedOn = jstDate(claim.occurredAt);
   const incident = claim.incidentDate;
+  // Covered whatever the protection says, so before every check that rests on it.
+  if (guaranteeCovers(device, start, claim)) return { decision: 'accepted', free: true, basis: 'guarantee' };
   if (lastMonth === null) return { decision: 'rejected', reason: 'NO_PROTECTION' };
   if (incident < start) return { decision: 'rejected', reason: 'BEFORE_COVERAGE' };
   if (lastMonth !== undefined && (jstMonth(claim.occurredAt) > lastMonth || incident > lastDayOf(lastMonth))) {
@@ -75,18 +93,34 @@ export function adjudicate(state: CustomerState, device: DeviceState, claim: Cla
   const isNew = device.condition === 'new';
   if (claim.cause === 'natural_failure') {
     if (isNew && wholeYearsBetween(start, incident) < MAKER_WARRANTY_YEARS) return { decision: 'rejected', reason: 'MAKER_WARRANTY' };
-    if (!isNew && incident > addMonthsToDate(start, USED_NATURAL_FAILURE_MONTHS)) return { decision: 'rejected', reason: 'NATURAL_FAILURE_AFTER_24_MONTHS' };
+    if (!isNew && incident > addMonthsToDate(order.placedOn, USED_NATURAL_FAILURE_MONTHS)) {
+      return { decision: 'rejected', reason: 'NATURAL_FAILURE_AFTER_24_MONTHS' };
+    }
   }
-  const initialDefectInWindow = dayNumberFrom(start, incident) <= INITIAL_DEFECT_FREE_DAYS;
-  if ((claim.cause === 'initial_defect' && !initialDefectInWindow) || (claim.cause === 'network_restriction' && isNew)) {
-    return { decision: 'rejected', reason: 'WARRANTY_PERIOD_OVER' };
+  // A used device's initial defect in its window and its network restriction were covered above.
+  if (claim.cause === 'initial_defect' || claim.cause === 'network_restriction') {
+    const freeDefect = claim.cause === 'initial_defect' && dayNumberFrom(start, incident) <= INITIAL_DEFECT_FREE_DAYS;
+    return freeDefect ? { decision: 'accepted', free: true, basis: 'protection' } : { decision: 'rejected', reason: 'WARRANTY_PERIOD_OVER' };
   }
-  if (claim.cause === 'initial_defect' || claim.cause === 'network_restriction' || isFreeFollowUp(state, claim)) {
-    return { decision: 'accepted', free: true };
-  }
+  if (followedUpClaim(state, { ...claim, filedOn })) return { decision: 'accepted', free: true, basis: 'follow_up' };
   const used = usesInCoverageYear(state, device, coverageYearOf(start, coverageDateOf(filedOn, incident)));
   if (used >= USES_PER_COVERAGE_YEAR) return { decision: 'rejected', reason: 'ANNUAL_LIMIT' };
-  return { decision: 'accepted', free: false, useNumber: used + 1, feeYen: EXCHANGE_FEE_BY_USE[used]! };
+  return { decision: 'accepted', free: false, basis: 'protection', useNumber: used + 1, feeYen: EXCHANGE_FEE_BY_USE[used]! };
+}
+
+/** The exchange fee line of a counted use. */
+function feeDraft(claim: ClaimState, useNumber: number, feeYen: number, causedBy: string, note = ''): EntryDraft {
+  return {
+    entryId: claimEntryId(claim, 'fee'),
+    deviceId: claim.deviceId,
+    claimId: claim.claimId,
+    kind: 'exchange_fee',
+    amountYen: feeYen,
+    businessDate: claim.filedOn,
+    description: `Exchange/repair fee, use ${useNumber} of this coverage year (claim ${claim.claimId}${note})`,
+    useNumber,
+    causedBy,
+  };
 }
 
 export function applyClaimFiled(state: CustomerState, event: ClaimFiledDetail, effects: Effects): Outcome {
@@ -97,8 +131,9 @@ export function applyClaimFiled(state: CustomerState, event: ClaimFiledDetail, e
   if (event.followUpOf && !getOwn(state.claims, event.followUpOf)) return { outcome: 'pending', reason: `claim ${event.followUpOf} (followUpOf) is not known yet` };
   const order = getOwn(state.orders, device.orderId)!;
   // A claim can only follow delivery; until the delivery is known, wait for it — unless the
-  // plan is void or absent, which no later event changes.
-  if (!device.deliveredOn && device.protection && order.status === 'active') {
+  // order is void or neither protection nor the used-device guarantee could cover it, which
+  // no later event changes.
+  if (!device.deliveredOn && order.status === 'active' && (device.protection || device.condition === 'used')) {
     return { outcome: 'pending', reason: `device ${event.deviceId} is not delivered yet` };
   }
   const result: Adjudication = device.deliveredOn ? adjudicate(state, device, event) : { decision: 'rejected', reason: 'NO_PROTECTION' };
@@ -114,20 +149,10 @@ export function applyClaimFiled(state: CustomerState, event: ClaimFiledDetail, e
   };
   if (event.followUpOf) claim.followUpOf = event.followUpOf;
   if (result.decision === 'rejected') claim.reason = result.reason;
+  else claim.basis = result.basis;
   if (result.decision === 'accepted' && !result.free) {
     claim.useNumber = result.useNumber;
-    const entry = appendEntry(state, effects, {
-      entryId: claimEntryId(claim, 'fee'),
-      deviceId: event.deviceId,
-      claimId: event.claimId,
-      kind: 'exchange_fee',
-      amountYen: result.feeYen,
-      businessDate: claim.filedOn,
-      description: `Exchange/repair fee, use ${result.useNumber} of this coverage year (claim ${event.claimId})`,
-      useNumber: result.useNumber,
-      causedBy: event.eventId,
-    });
-    claim.feeEntryId = entry.entryId;
+    claim.feeEntryId = appendEntry(state, effects, feeDraft(claim, result.useNumber, result.feeYen, event.eventId)).entryId;
   }
   setOwn(state.claims, event.claimId, claim);
   effects.emitted.push(claimDecision(state.customerId, claim));
@@ -151,5 +176,34 @@ export function applyClaimWithdrawn(state: CustomerState, event: ClaimWithdrawnD
       event.eventId,
     );
   }
+  if (claim.useNumber !== undefined) renumberUses(state, claim, event.eventId, effects);
   return { outcome: 'applied' };
+}
+
+/**
+ * §4: use numbers follow filing order among the counted claims of a coverage year, so the
+ * claims filed after a withdrawn one move up. A claim whose use number falls is re-priced:
+ * its fee is credited in full and billed again at the new use's price (a new billing round,
+ * so no id is written twice), in its filing month, and its decision is published again.
+ */
+function renumberUses(state: CustomerState, withdrawn: ClaimState, causedBy: string, effects: Effects): void {
+  const device = getOwn(state.devices, withdrawn.deviceId)!;
+  const yearOf = (claim: ClaimState) => coverageYearOf(device.deliveredOn!, coverageDateOf(claim.filedOn, claim.incidentDate));
+  const year = yearOf(withdrawn);
+  const counted = Object.values(state.claims)
+    .filter((c) => c.deviceId === device.deviceId && c.useNumber !== undefined && !c.withdrawnAt && yearOf(c) === year)
+    .sort((a, b) => Date.parse(a.filedAt) - Date.parse(b.filedAt) || (a.claimId < b.claimId ? -1 : 1));
+  counted.forEach((original, index) => {
+    const useNumber = index + 1;
+    if (original.useNumber === useNumber) return;
+    const claim = cloneClaim(original);
+    const why = `claim ${withdrawn.claimId} was withdrawn, so claim ${claim.claimId} is now use ${useNumber}`;
+    appendReversal(state, effects, { ...feeDraft(claim, claim.useNumber!, claim.feeYen, causedBy), entryId: claim.feeEntryId! }, why, causedBy);
+    claim.billingRound = (claim.billingRound ?? 0) + 1;
+    claim.useNumber = useNumber;
+    claim.feeYen = EXCHANGE_FEE_BY_USE[index]!;
+    claim.feeEntryId = appendEntry(state, effects, feeDraft(claim, useNumber, claim.feeYen, causedBy, `; renumbered after claim ${withdrawn.claimId} was withdrawn`)).entryId;
+    setOwn(state.claims, claim.claimId, claim);
+    effects.emitted.push(claimDecision(state.customerId, claim));
+  });
 }

@@ -16,6 +16,7 @@ function cloneDevice(d: DeviceState): DeviceState {
 export function cloneClaim(c: ClaimState): ClaimState {
   const copy = { ...c };
   if (c.penalty) copy.penalty = { ...c.penalty };
+  if (c.reexchangeCharge) copy.reexchangeCharge = { ...c.reexchangeCharge };
   if (c.loanerCharges) copy.loanerCharges = c.loanerCharges.map((charge) => ({ ...charge }));
   return copy;
 }

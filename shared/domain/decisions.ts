@@ -3,8 +3,20 @@
 // `revision` 1, and again, whole, with `revision` + 1 whenever a re-derivation in business
 // order changes it. The aggregate keeps a short hash of what it last published per id.
 import { getOwn, setOwn } from './records.ts';
-import { penaltyDecisionId } from './returns.ts';
+import { entryIdOf } from './ledger.ts';
 import type { ClaimState, CustomerState, EmittedEvent, LedgerEntry } from './types.ts';
+import { PENALTY_KINDS, type PenaltyKind } from '../schemas/outbound.ts';
+
+const PENALTY_ID_PART: Readonly<Record<PenaltyKind, string>> = {
+  late_return_penalty: 'penalty',
+  loaner_charge: 'loaner',
+  reexchange_charge: 'reexchange',
+};
+
+/** The decision id of a claim's penalty, loaner or re-exchange charge: one per claim and kind (contract §2). */
+export function penaltyDecisionId(customerId: string, claimId: string, kind: PenaltyKind): string {
+  return `PenaltyAssessed/${customerId}/${entryIdOf(PENALTY_ID_PART[kind], claimId)}`;
+}
 
 const REVISED: ReadonlySet<EmittedEvent['detailType']> = new Set(['OrderRejected', 'ClaimAdjudicated', 'PenaltyAssessed']);
 
@@ -54,6 +66,7 @@ export function stampRevisions(state: CustomerState, emitted: readonly EmittedEv
 export function claimDecision(customerId: string, claim: ClaimState): EmittedEvent {
   const detail: Record<string, unknown> = { claimId: claim.claimId, customerId, deviceId: claim.deviceId, decision: claim.decision, feeYen: claim.feeYen };
   if (claim.reason) detail.reason = claim.reason;
+  if (claim.basis) detail.basis = claim.basis;
   if (claim.useNumber !== undefined) detail.useNumber = claim.useNumber;
   return { id: `ClaimAdjudicated/${claim.claimId}`, detailType: 'ClaimAdjudicated', detail };
 }
@@ -65,9 +78,9 @@ export function orderDecision(customerId: string, orderId: string, reasons: read
 /** What the actual ledger holds for a claim's penalty or loaner charge (after the corrections). */
 export interface ChargeLookup {
   /** The live charge, if it is still owed. */
-  live(claimId: string, kind: 'late_return_penalty' | 'loaner_charge'): LedgerEntry | undefined;
+  live(claimId: string, kind: PenaltyKind): LedgerEntry | undefined;
   /** The latest charge ever billed for it, live or credited. */
-  lastBilled(claimId: string, kind: 'late_return_penalty' | 'loaner_charge'): LedgerEntry | undefined;
+  lastBilled(claimId: string, kind: PenaltyKind): LedgerEntry | undefined;
 }
 
 /**
@@ -86,7 +99,7 @@ export function derivedDecisions(state: CustomerState, charges: ChargeLookup): E
   }
   for (const claim of Object.values(state.claims)) {
     out.push(claimDecision(customerId, claim));
-    for (const kind of ['late_return_penalty', 'loaner_charge'] as const) {
+    for (const kind of PENALTY_KINDS) {
       const id = penaltyDecisionId(customerId, claim.claimId, kind);
       const live = charges.live(claim.claimId, kind);
       const entry = live ?? (publishedRevision(state, id) > 0 ? charges.lastBilled(claim.claimId, kind) : undefined);

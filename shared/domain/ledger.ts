@@ -2,20 +2,11 @@
 // and reversals. Entries are appended to the aggregate's open entries and to the effects of
 // the step; nothing here edits or removes an entry.
 import { addMonths, monthOf, type CalendarDate, type Month } from './calendar.ts';
+import { TAX_CLASS_OF_KIND } from './policy.ts';
 import type { CustomerState, Effects, EntryKind, LedgerEntry, TaxClass } from './types.ts';
 
-const TAX_CLASS: Readonly<Record<EntryKind, TaxClass>> = {
-  device_lump_sum: 'taxable-10',
-  device_installment: 'taxable-10',
-  installment_payoff: 'taxable-10',
-  protection_fee: 'taxable-10',
-  exchange_fee: 'taxable-10',
-  late_return_penalty: 'non-taxable',
-  loaner_charge: 'non-taxable',
-};
-
 export function taxClassOf(kind: EntryKind): TaxClass {
-  return TAX_CLASS[kind];
+  return TAX_CLASS_OF_KIND[kind];
 }
 
 // The characters encodeURIComponent leaves as they are: most ids need no encoding at all.
@@ -52,7 +43,11 @@ export function deviceEntryId(device: { deviceId: string; billingRound?: number 
  * The id of a claim's charge (`fee/K1`, `penalty/K1`, `loaner/K1/repair`): after a
  * re-derivation credited one of them, the claim's next charges get a new round (`…/r1`).
  */
-export function claimEntryId(claim: { claimId: string; billingRound?: number }, kind: 'fee' | 'penalty' | 'loaner', detail?: string): string {
+export function claimEntryId(
+  claim: { claimId: string; billingRound?: number },
+  kind: 'fee' | 'penalty' | 'loaner' | 'reexchange' | 'loaner-repair',
+  detail?: string,
+): string {
   const id = detail === undefined ? entryIdOf(kind, claim.claimId) : entryIdOf(kind, claim.claimId, detail);
   return claim.billingRound ? `${id}/r${claim.billingRound}` : id;
 }
@@ -78,7 +73,7 @@ export function appendEntry(state: CustomerState, effects: Effects, draft: Entry
     customerId: state.customerId,
     deviceId: draft.deviceId,
     kind: draft.kind,
-    taxClass: TAX_CLASS[draft.kind],
+    taxClass: TAX_CLASS_OF_KIND[draft.kind],
     amountYen: draft.amountYen,
     billingMonth: redirected ? firstOpenMonth(state)! : belongsTo,
     businessDate: draft.businessDate,

@@ -1,6 +1,7 @@
 // Every number of the terms, and every choice the terms leave open (marked Policy), in one
 // place so that finance can change it here and nowhere else. billing-rules.md is the source.
 import { multiplyYen } from './money.ts';
+import type { EntryKind, TaxClass } from './types.ts';
 
 /**
  * §0 Policy: every price or value in an event is an integer from 1 to this many yen; a larger
@@ -41,12 +42,15 @@ export const EXCHANGE_FEE_BY_USE: readonly number[] = [5_500, 8_800];
 export const INITIAL_DEFECT_FREE_DAYS = 30;
 /** §4: a new device's maker warranty covers natural failure for this many years. */
 export const MAKER_WARRANTY_YEARS = 1;
-/** §4: a used device's natural failure is covered up to this many months after usage start. */
+/**
+ * §4: a used device's natural failure is covered up to this many months after its purchase
+ * date, the JST date of its OrderPlaced (端末購入日から24ヶ月), not its usage start.
+ */
 export const USED_NATURAL_FAILURE_MONTHS = 24;
 /**
- * §4 Policy: a follow-up claim is free when filed within this many days of the earlier
- * claim's replacement or repaired device being delivered, the delivery date being day 1
- * (the terms say "filed on day 8 or later, it is an ordinary new claim").
+ * §4: a follow-up claim is free when filed by the end of day D + this many days, D being the
+ * date the earlier claim's replacement or repaired device was delivered and day 0, as for
+ * returns (到着から7日以内); filed on D + 8 or later, it is an ordinary new claim.
  */
 export const FOLLOW_UP_FREE_DAYS = 7;
 /**
@@ -60,6 +64,29 @@ export const COVERAGE_YEAR_OF_CLAIM: 'filing-date' | 'incident-date' = 'filing-d
 export const RETURN_WINDOW_DAYS = 14;
 /** §5: late-return penalty, outside the scope of consumption tax. */
 export const LATE_RETURN_PENALTY_YEN = 40_000;
+/**
+ * §5: after a used device's follow-up exchange delivers a new replacement on day N (day 0),
+ * the earlier replacement must be back by the end of N + this many days, else its value is
+ * billed (the re-exchange charge, which replaces the 14-day penalty for that handset).
+ */
+export const REEXCHANGE_RETURN_DAYS = 7;
+
+/**
+ * §6: the tax class of each kind of entry. Policy: the loaner charge and the re-exchange
+ * charge are compensation, not a sale, and so outside the scope of consumption tax like the
+ * late-return penalty; a loaner's repair is a service, taxable at 10 %.
+ */
+export const TAX_CLASS_OF_KIND: Readonly<Record<EntryKind, TaxClass>> = {
+  device_lump_sum: 'taxable-10',
+  device_installment: 'taxable-10',
+  installment_payoff: 'taxable-10',
+  protection_fee: 'taxable-10',
+  exchange_fee: 'taxable-10',
+  late_return_penalty: 'non-taxable',
+  loaner_charge: 'non-taxable',
+  reexchange_charge: 'non-taxable',
+  loaner_repair_charge: 'taxable-10',
+};
 
 /** §6: consumption tax is 10%, computed once per statement on the tax-inclusive total. */
 // Checked: taxableYen × 10 leaves the safe integers 10× sooner than taxableYen does.

@@ -14,6 +14,7 @@ import { CHECKPOINT_MIN_EVENTS, forgetStaleCheckpoint, monthStartKey, nextCheckp
 import { dropFromTail } from './waiting.ts';
 import { businessMonthOf, correctionsBetween, groupByObligation, groupsByClaim } from './ledger-diff.ts';
 import { getOwn, setOwn } from './records.ts';
+import type { PenaltyKind } from '../schemas/outbound.ts';
 import { emptyCustomerState, emptyEffects, type ClaimState, type CustomerState, type DeviceState, type LedgerEntry, type Snapshot } from './types.ts';
 
 /**
@@ -105,6 +106,11 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
     if (outcome.outcome === 'invalid') {
       // An id reused by two events: the one received second is refused, whichever is earlier.
       if (isIncoming) return { outcome, state, effects: emptyEffects(), changed: false };
+      // A recorded event that the events now before it make invalid (an id they took first, a
+      // re-exchange whose earlier replacement has no value): given up on, as a waiting event
+      // is — dead-lettered with its reason and no longer recorded, so a redrive takes it again.
+      (sink.expired ??= []).push({ record, reason: outcome.reason });
+      delete processed[record.event.detail.eventId];
       continue;
     }
     if (outcome.outcome === 'pending') {
@@ -167,7 +173,7 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
   carryRounds(next, state, corrections.creditedDevices, corrections.creditedClaims);
 
   const actual = groupsByClaim(groupByObligation([...billed, ...corrections.entries]));
-  const charge = (live: boolean) => (claimId: string, kind: 'late_return_penalty' | 'loaner_charge') => {
+  const charge = (live: boolean) => (claimId: string, kind: PenaltyKind) => {
     let found: LedgerEntry | undefined;
     for (const group of actual.get(`${kind} ${claimId}`) ?? []) {
       const candidate = live ? (group.net > 0 ? group.live.at(-1) : undefined) : group.all.filter((e) => e.amountYen > 0).at(-1);

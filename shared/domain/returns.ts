@@ -1,12 +1,17 @@
-// §5 Returns: the logistics facts of a claim, the late-return penalty and the loaner charge.
+// §5 Returns: the logistics facts of a claim, the late-return penalty, the loaner charge, the
+// re-exchange charge of a used device and the loaner's repair.
 // Deadlines are decided from business dates only, so a sweep that runs late or twice, and a
 // logistics event that arrives late, end in the same ledger.
 import { addDays, jstDate, monthOf, type CalendarDate } from './calendar.ts';
 import { getOwn } from './records.ts';
-import { appendEntry, appendReversal, claimEntryId, entryIdOf, type EntryDraft } from './ledger.ts';
+import { followedUpClaim } from './claims.ts';
+import { penaltyDecisionId } from './decisions.ts';
+import { appendEntry, appendReversal, claimEntryId, type EntryDraft } from './ledger.ts';
 import type { Outcome } from './outcome.ts';
-import { LATE_RETURN_PENALTY_YEN, RETURN_WINDOW_DAYS } from './policy.ts';
+import { LATE_RETURN_PENALTY_YEN, REEXCHANGE_RETURN_DAYS, RETURN_WINDOW_DAYS } from './policy.ts';
 import type { ClaimState, CustomerState, Effects, LedgerEntry, LoanerDeadline } from './types.ts';
+import type { LoanerDamagedDetail } from '../schemas/inbound.ts';
+import type { PenaltyKind } from '../schemas/outbound.ts';
 
 export type LogisticsDetailType =
   | 'ReplacementDelivered'
@@ -21,6 +26,7 @@ export interface LogisticsEvent {
   occurredAt: string;
   claimId: string;
   loanerValueYen?: number;
+  deviceValueYen?: number;
 }
 
 const FACT: Record<LogisticsDetailType, keyof ClaimState> = {
@@ -33,15 +39,26 @@ const FACT: Record<LogisticsDetailType, keyof ClaimState> = {
 };
 const DELIVERIES: ReadonlySet<LogisticsDetailType> = new Set(['ReplacementDelivered', 'LoanerDelivered', 'RepairedDeviceDelivered']);
 
-/** The first day after a window of RETURN_WINDOW_DAYS that starts the day after `from`. */
-const dayAfterDeadline = (from: CalendarDate): CalendarDate => addDays(from, RETURN_WINDOW_DAYS + 1);
-const onTime = (done: CalendarDate | undefined, from: CalendarDate): boolean => done !== undefined && done < dayAfterDeadline(from);
+/** The first day after a window of `days` that starts the day after `from` (day 0). */
+const dayAfterDeadline = (from: CalendarDate, days = RETURN_WINDOW_DAYS): CalendarDate => addDays(from, days + 1);
+const onTime = (done: CalendarDate | undefined, from: CalendarDate, days = RETURN_WINDOW_DAYS): boolean =>
+  done !== undefined && done < dayAfterDeadline(from, days);
 
-/** The day the late-return penalty falls due (D+15), if the known facts breach the deadline. */
+/**
+ * The day the late-return penalty falls due (D+15), if the known facts breach the deadline.
+ * A re-exchange has its own rule instead (§5: it replaces the 14-day rule for that handset).
+ */
 function lateReturnDue(claim: ClaimState): CalendarDate | undefined {
   const delivered = claim.replacementDeliveredOn;
-  if (!delivered || onTime(claim.deviceReturnedOn, delivered)) return undefined;
+  if (!delivered || claim.reexchange || onTime(claim.deviceReturnedOn, delivered)) return undefined;
   return dayAfterDeadline(delivered);
+}
+
+/** The day the re-exchange charge falls due (N+8), if the earlier replacement is not back by the end of N+7. */
+function reexchangeDue(claim: ClaimState): CalendarDate | undefined {
+  const delivered = claim.replacementDeliveredOn;
+  if (!delivered || !claim.reexchange || onTime(claim.deviceReturnedOn, delivered, REEXCHANGE_RETURN_DAYS)) return undefined;
+  return dayAfterDeadline(delivered, REEXCHANGE_RETURN_DAYS);
 }
 
 /** The loaner deadlines the known facts breach, with the day each falls due. */
@@ -81,14 +98,22 @@ function loanerDraft(claim: ClaimState, deadline: LoanerDeadline, due: CalendarD
   };
 }
 
-/** The decision id of a claim's penalty or loaner charge: one per claim and kind (contract §2). */
-export function penaltyDecisionId(customerId: string, claimId: string, kind: 'late_return_penalty' | 'loaner_charge'): string {
-  return `PenaltyAssessed/${customerId}/${entryIdOf(kind === 'late_return_penalty' ? 'penalty' : 'loaner', claimId)}`;
+function reexchangeDraft(claim: ClaimState, due: CalendarDate, causedBy: string): EntryDraft {
+  return {
+    entryId: claimEntryId(claim, 'reexchange'),
+    deviceId: claim.deviceId,
+    claimId: claim.claimId,
+    kind: 'reexchange_charge',
+    amountYen: claim.reexchange?.valueYen ?? 0,
+    businessDate: due,
+    description: `Earlier replacement not returned after the re-exchange (claim ${claim.claimId}, replacing claim ${claim.reexchange?.of})`,
+    causedBy,
+  };
 }
 
 function emitPenalty(state: CustomerState, effects: Effects, entry: LedgerEntry): void {
   effects.emitted.push({
-    id: penaltyDecisionId(state.customerId, entry.claimId!, entry.kind as 'late_return_penalty' | 'loaner_charge'),
+    id: penaltyDecisionId(state.customerId, entry.claimId!, entry.kind as PenaltyKind),
     detailType: 'PenaltyAssessed',
     detail: { customerId: state.customerId, deviceId: entry.deviceId, claimId: entry.claimId, kind: entry.kind, amountYen: entry.amountYen, billingMonth: entry.billingMonth },
   });
@@ -98,10 +123,12 @@ function emitPenalty(state: CustomerState, effects: Effects, entry: LedgerEntry)
  * The deadlines the known facts breach and that are not assessed yet, each with the day it
  * falls due. A loaner is charged at most once at a time: none is listed while a charge stands.
  */
-function unassessedDeadlines(claim: ClaimState): { kind: 'penalty' | LoanerDeadline; due: CalendarDate }[] {
-  const out: { kind: 'penalty' | LoanerDeadline; due: CalendarDate }[] = [];
+function unassessedDeadlines(claim: ClaimState): { kind: 'penalty' | 'reexchange' | LoanerDeadline; due: CalendarDate }[] {
+  const out: { kind: 'penalty' | 'reexchange' | LoanerDeadline; due: CalendarDate }[] = [];
   const due = lateReturnDue(claim);
   if (due && !claim.penalty) out.push({ kind: 'penalty', due });
+  const reexchange = reexchangeDue(claim);
+  if (reexchange && !claim.reexchangeCharge) out.push({ kind: 'reexchange', due: reexchange });
   const charges = claim.loanerCharges ?? [];
   if (charges.some((c) => !c.reversed)) return out;
   for (const breach of loanerBreaches(claim)) {
@@ -127,6 +154,10 @@ export function assessDeadlines(state: CustomerState, claim: ClaimState, asOf: C
       const entry = appendEntry(state, effects, penaltyDraft(claim, due, `deadline:${due}`));
       claim.penalty = { entryId: entry.entryId, reversed: false };
       emitPenalty(state, effects, entry);
+    } else if (kind === 'reexchange') {
+      const entry = appendEntry(state, effects, reexchangeDraft(claim, due, `deadline:${due}`));
+      claim.reexchangeCharge = { entryId: entry.entryId, reversed: false };
+      emitPenalty(state, effects, entry);
     } else if (!loanerCharged) {
       const entry = appendEntry(state, effects, loanerDraft(claim, kind, due, `deadline:${due}`));
       (claim.loanerCharges ??= []).push({ entryId: entry.entryId, deadline: kind, reversed: false });
@@ -140,7 +171,7 @@ export function assessDeadlines(state: CustomerState, claim: ClaimState, asOf: C
  * it belonged to — as a re-derivation publishes it, so that both say the same.
  */
 export function emitNoLongerOwed(state: CustomerState, effects: Effects, charge: Pick<LedgerEntry, 'deviceId' | 'claimId' | 'kind'>, businessMonth: string): void {
-  const kind = charge.kind as 'late_return_penalty' | 'loaner_charge';
+  const kind = charge.kind as PenaltyKind;
   effects.emitted.push({
     id: penaltyDecisionId(state.customerId, charge.claimId!, kind),
     detailType: 'PenaltyAssessed',
@@ -155,6 +186,13 @@ function reverseMetDeadlines(state: CustomerState, claim: ClaimState, effects: E
     const draft = { ...penaltyDraft(claim, due, causedBy), entryId: claim.penalty.entryId };
     appendReversal(state, effects, draft, 'the old device was returned on time', causedBy);
     claim.penalty.reversed = true;
+    emitNoLongerOwed(state, effects, draft, monthOf(due));
+  }
+  if (claim.reexchangeCharge && !claim.reexchangeCharge.reversed && !reexchangeDue(claim)) {
+    const due = dayAfterDeadline(claim.replacementDeliveredOn!, REEXCHANGE_RETURN_DAYS);
+    const draft = { ...reexchangeDraft(claim, due, causedBy), entryId: claim.reexchangeCharge.entryId };
+    appendReversal(state, effects, draft, 'the earlier replacement was returned on time', causedBy);
+    claim.reexchangeCharge.reversed = true;
     emitNoLongerOwed(state, effects, draft, monthOf(due));
   }
   const breached = new Set(loanerBreaches(claim).map((b) => b.deadline));
@@ -177,12 +215,61 @@ export function applyLogistics(state: CustomerState, type: LogisticsDetailType, 
   }
   const field = FACT[type];
   if (claim[field] !== undefined) return { outcome: 'ignored', reason: `ALREADY_RECORDED: ${type} of claim ${event.claimId} was already recorded on ${String(claim[field])}` };
+  const reexchanged = type === 'ReplacementDelivered' ? reexchangedClaim(state, claim) : undefined;
+  if (reexchanged && reexchanged.replacementValueYen === undefined) {
+    // A contract error of logistics: the value to bill if the handset does not come back is unknown.
+    return {
+      outcome: 'invalid',
+      reason: `DEVICE_VALUE_MISSING: claim ${claim.claimId} re-exchanges the replacement of claim ${reexchanged.claimId}, whose ReplacementDelivered has no deviceValueYen`,
+    };
+  }
   (claim as unknown as Record<string, unknown>)[field] = jstDate(event.occurredAt);
   if (type === 'LoanerDelivered') claim.loanerValueYen = event.loanerValueYen ?? 0;
+  if (type === 'ReplacementDelivered' && event.deviceValueYen !== undefined) claim.replacementValueYen = event.deviceValueYen;
+  if (reexchanged) claim.reexchange = { of: reexchanged.claimId, valueYen: reexchanged.replacementValueYen! };
   if (DELIVERIES.has(type) && (!claim.firstDeliveryAt || Date.parse(event.occurredAt) < Date.parse(claim.firstDeliveryAt))) {
     claim.firstDeliveryAt = event.occurredAt;
   }
   reverseMetDeadlines(state, claim, effects, event.eventId);
+  return { outcome: 'applied' };
+}
+
+/**
+ * The earlier claim whose replacement a used device's free follow-up exchange replaces (§5
+ * re-exchange): the earlier claim must itself have been an exchange.
+ */
+function reexchangedClaim(state: CustomerState, claim: ClaimState): ClaimState | undefined {
+  if (getOwn(state.devices, claim.deviceId)?.condition !== 'used') return undefined;
+  const earlier = followedUpClaim(state, claim);
+  return earlier?.replacementDeliveredOn ? earlier : undefined;
+}
+
+/**
+ * §5: a loaner damaged while lent bills its repair cost in the month of the damage, once per
+ * claim. The claim must have a loaner out by then; one that has none yet is refused and kept,
+ * so that a re-derivation in which its LoanerDelivered comes first applies it.
+ */
+export function applyLoanerDamaged(state: CustomerState, event: LoanerDamagedDetail, effects: Effects): Outcome {
+  const claim = getOwn(state.claims, event.claimId);
+  if (!claim) return { outcome: 'pending', reason: `claim ${event.claimId} is not known yet` };
+  const damagedOn = jstDate(event.occurredAt);
+  if (!claim.loanerDeliveredOn || claim.loanerDeliveredOn > damagedOn) {
+    return { outcome: 'ignored', reason: `NO_LOANER: claim ${event.claimId} had no loaner delivered by ${damagedOn}` };
+  }
+  if (claim.loanerRepair) {
+    return { outcome: 'ignored', reason: `ALREADY_RECORDED: the loaner of claim ${event.claimId} was recorded as damaged on ${claim.loanerRepair.damagedOn}` };
+  }
+  const entry = appendEntry(state, effects, {
+    entryId: claimEntryId(claim, 'loaner-repair'),
+    deviceId: claim.deviceId,
+    claimId: claim.claimId,
+    kind: 'loaner_repair_charge',
+    amountYen: event.repairCostYen,
+    businessDate: damagedOn,
+    description: `Repair of the loaner damaged during the loan (claim ${claim.claimId})`,
+    causedBy: event.eventId,
+  });
+  claim.loanerRepair = { entryId: entry.entryId, damagedOn, costYen: event.repairCostYen };
   return { outcome: 'applied' };
 }
 

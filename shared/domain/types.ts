@@ -12,6 +12,8 @@ export const ENTRY_KINDS = [
   'exchange_fee',
   'late_return_penalty',
   'loaner_charge',
+  'reexchange_charge',
+  'loaner_repair_charge',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 export type TaxClass = 'taxable-10' | 'non-taxable';
@@ -81,6 +83,8 @@ export interface OrderState {
   voided?: { at: string; reason: string };
 }
 
+export type ClaimBasis = 'protection' | 'guarantee' | 'follow_up';
+
 /** The two loaner deadlines of §5: L+14 after the loaner, R+14 after the repaired device. */
 export type LoanerDeadline = 'loaner' | 'repair';
 
@@ -100,6 +104,8 @@ export interface ClaimState {
   followUpOf?: string;
   decision: 'accepted' | 'rejected';
   reason?: string;
+  /** What an accepted claim rests on (§4): the protection option, the used-device guarantee, or a free follow-up. */
+  basis?: ClaimBasis;
   /** 1 or 2 for a counted use; absent for a free claim or a rejection. */
   useNumber?: number;
   feeYen: number;
@@ -107,6 +113,14 @@ export interface ClaimState {
   withdrawnAt?: string;
   /** Logistics facts, as JST dates of their occurredAt. */
   replacementDeliveredOn?: CalendarDate;
+  /** The value of the replacement handset sent (`deviceValueYen`), billed if a re-exchange does not bring it back. */
+  replacementValueYen?: number;
+  /**
+   * Set on a used device's free follow-up exchange once its replacement is delivered (§5): the
+   * earlier claim whose replacement must come back within REEXCHANGE_RETURN_DAYS, and its value.
+   * Such a claim has no 14-day penalty.
+   */
+  reexchange?: { of: string; valueYen: number };
   deviceReturnedOn?: CalendarDate;
   loanerDeliveredOn?: CalendarDate;
   loanerValueYen?: number;
@@ -116,7 +130,11 @@ export interface ClaimState {
   /** First delivery of anything for this claim (replacement, repaired device or loaner). */
   firstDeliveryAt?: string;
   penalty?: { entryId: string; reversed: boolean };
+  /** The re-exchange charge, once assessed (§5). */
+  reexchangeCharge?: { entryId: string; reversed: boolean };
   loanerCharges?: LoanerChargeState[];
+  /** The loaner's repair, billed once per claim on LoanerDamaged (§5). */
+  loanerRepair?: { entryId: string; damagedOn: CalendarDate; costYen: number };
   /** Bumped when a re-derivation credits one of the claim's charges, so a charge billed again gets a new id. */
   billingRound?: number;
 }

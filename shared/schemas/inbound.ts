@@ -132,12 +132,14 @@ const claimOnly = () => z.object({ ...common, claimId: entityId });
 
 export const claimWithdrawnDetail = claimOnly();
 export const deviceDeliveredDetail = z.object({ ...common, orderId: entityId, deviceId: entityId });
-export const replacementDeliveredDetail = claimOnly();
+// The value is optional: it is needed only if a used device's re-exchange does not bring the handset back.
+export const replacementDeliveredDetail = z.object({ ...common, claimId: entityId, deviceValueYen: eventYen.optional() });
 export const deviceReturnedDetail = claimOnly();
 export const loanerDeliveredDetail = z.object({ ...common, claimId: entityId, loanerValueYen: eventYen });
 export const faultyDeviceReceivedDetail = claimOnly();
 export const repairedDeviceDeliveredDetail = claimOnly();
 export const loanerReturnedDetail = claimOnly();
+export const loanerDamagedDetail = z.object({ ...common, claimId: entityId, repairCostYen: eventYen });
 
 export const INBOUND_DETAIL_TYPES = [
   'OrderPlaced',
@@ -153,6 +155,7 @@ export const INBOUND_DETAIL_TYPES = [
   'FaultyDeviceReceived',
   'RepairedDeviceDelivered',
   'LoanerReturned',
+  'LoanerDamaged',
 ] as const;
 export type InboundDetailType = (typeof INBOUND_DETAIL_TYPES)[number];
 
@@ -170,6 +173,7 @@ export const inboundDetailSchemas = {
   FaultyDeviceReceived: faultyDeviceReceivedDetail,
   RepairedDeviceDelivered: repairedDeviceDeliveredDetail,
   LoanerReturned: loanerReturnedDetail,
+  LoanerDamaged: loanerDamagedDetail,
 } as const satisfies { [K in InboundDetailType]: z.ZodType };
 
 export type OrderPlacedDetail = z.infer<typeof orderPlacedDetail>;
@@ -187,6 +191,7 @@ export type LoanerDeliveredDetail = z.infer<typeof loanerDeliveredDetail>;
 export type FaultyDeviceReceivedDetail = z.infer<typeof faultyDeviceReceivedDetail>;
 export type RepairedDeviceDeliveredDetail = z.infer<typeof repairedDeviceDeliveredDetail>;
 export type LoanerReturnedDetail = z.infer<typeof loanerReturnedDetail>;
+export type LoanerDamagedDetail = z.infer<typeof loanerDamagedDetail>;
 
 export type InboundDetailOf<K extends InboundDetailType> = z.infer<(typeof inboundDetailSchemas)[K]>;
 
@@ -208,6 +213,7 @@ export const INBOUND_SOURCES = {
   FaultyDeviceReceived: 'device-supply.logistics',
   RepairedDeviceDelivered: 'device-supply.logistics',
   LoanerReturned: 'device-supply.logistics',
+  LoanerDamaged: 'device-supply.logistics',
 } as const satisfies Record<InboundDetailType, string>;
 
 export type InboundSource = (typeof INBOUND_SOURCES)[InboundDetailType];

@@ -36,7 +36,10 @@ export type ClaimRejectionReason = (typeof CLAIM_REJECTION_REASONS)[number];
 export const CLAIM_DECISIONS = ['accepted', 'rejected'] as const;
 export type ClaimDecision = (typeof CLAIM_DECISIONS)[number];
 
-export const PENALTY_KINDS = ['late_return_penalty', 'loaner_charge'] as const;
+/** What an accepted claim rests on (rules §4): the protection option, the used-device guarantee, a free follow-up. */
+export const CLAIM_BASES = ['protection', 'guarantee', 'follow_up'] as const;
+
+export const PENALTY_KINDS = ['late_return_penalty', 'loaner_charge', 'reexchange_charge'] as const;
 export type PenaltyKind = (typeof PENALTY_KINDS)[number];
 
 export const OUTBOUND_DETAIL_TYPES = [
@@ -69,6 +72,7 @@ export const claimAdjudicatedDetail = z
     deviceId: entityId,
     decision: z.enum(CLAIM_DECISIONS),
     reason: z.enum(CLAIM_REJECTION_REASONS).optional(),
+    basis: z.enum(CLAIM_BASES).optional(),
     // Absent for free claims (initial defect, network restriction on used, re-repair).
     useNumber: z.union([z.literal(1), z.literal(2)]).optional(),
     feeYen: yen,
@@ -82,6 +86,9 @@ export const claimAdjudicatedDetail = z
       if (claim.useNumber !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['useNumber'], message: 'a rejected claim uses nothing' });
       }
+      if (claim.basis !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['basis'], message: 'a rejected claim rests on nothing' });
+      }
       if (claim.feeYen !== 0) {
         ctx.addIssue({ code: 'custom', path: ['feeYen'], message: 'a rejected claim costs nothing' });
       }
@@ -93,6 +100,10 @@ export const claimAdjudicatedDetail = z
     // A free claim is not counted as a use and bills nothing (billing-rules §4).
     if (claim.useNumber === undefined && claim.feeYen !== 0) {
       ctx.addIssue({ code: 'custom', path: ['feeYen'], message: 'a free claim (no useNumber) costs nothing' });
+    }
+    // Only the protection option counts uses: a guarantee or follow-up claim is free.
+    if (claim.useNumber !== undefined && claim.basis !== undefined && claim.basis !== 'protection') {
+      ctx.addIssue({ code: 'custom', path: ['basis'], message: 'a counted use rests on the protection option' });
     }
   });
 

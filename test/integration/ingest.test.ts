@@ -58,7 +58,7 @@ describe('ingest through the store', () => {
     const entries = await t.reads.customerEntries(customerId);
     expect(entries).toMatchObject([{ entryId: 'fee/K1', kind: 'exchange_fee', amountYen: 5_500, billingMonth: '2026-03', customerId }]);
     const published = t.bus.details('ClaimAdjudicated').filter((d) => d.customerId === customerId);
-    expect(published).toEqual([{ claimId: 'K1', customerId, deviceId: 'D1', decision: 'accepted', useNumber: 1, feeYen: 5_500, revision: 1, eventId: 'ClaimAdjudicated/K1' }]);
+    expect(published).toEqual([{ claimId: 'K1', customerId, deviceId: 'D1', decision: 'accepted', basis: 'protection', useNumber: 1, feeYen: 5_500, revision: 1, eventId: 'ClaimAdjudicated/K1' }]);
     expect(t.bus.received.find((e) => (e.detail as { customerId?: string }).customerId === customerId)?.source).toBe('device-supply.billing');
     expect((await t.pipeline.customers.load(customerId))?.outbox).toEqual({});
   });

@@ -18,6 +18,13 @@ describe('the routing table', () => {
     expect(routesFor({ source: 'device-supply.logistics', 'detail-type': 'LoanerReturned' })[0]?.consumer).toBe('logistics');
   });
 
+  it('routes the 14 detail-types, LoanerDamaged to logistics and only from logistics', () => {
+    expect(ROUTES.flatMap((r) => r.pattern['detail-type'])).toHaveLength(14);
+    expect(routesFor({ source: 'device-supply.logistics', 'detail-type': 'LoanerDamaged' }).map((r) => r.consumer)).toEqual(['logistics']);
+    expect(routesFor({ source: 'device-supply.claims', 'detail-type': 'LoanerDamaged' })).toEqual([]);
+    expect(routesFor({ source: 'device-supply.orders', 'detail-type': 'LoanerDamaged' })).toEqual([]);
+  });
+
   it('does not route a detail-type from the wrong source, an unknown type, or billing’s own events', () => {
     expect(routesFor({ source: 'device-supply.claims', 'detail-type': 'OrderPlaced' })).toEqual([]);
     expect(routesFor({ source: 'device-supply.orders', 'detail-type': 'OrderShipped' })).toEqual([]);

@@ -22,7 +22,7 @@ describe('claim adjudication (§4)', () => {
   it('accepts a covered claim as use 1 for 5,500 yen, billed in the filing month', () => {
     const c = covered();
     expect(file(c, '2026-03-02', 'water_damage', '2026-02-27', { claimId: 'K1' })).toEqual({
-      claimId: 'K1', customerId: 'C1', deviceId: 'D1', decision: 'accepted', useNumber: 1, feeYen: 5_500, revision: 1,
+      claimId: 'K1', customerId: 'C1', deviceId: 'D1', decision: 'accepted', basis: 'protection', useNumber: 1, feeYen: 5_500, revision: 1,
     });
     expect(c.entriesOf('exchange_fee')).toMatchObject([{ amountYen: 5_500, billingMonth: '2026-03', taxClass: 'taxable-10', useNumber: 1, claimId: 'K1' }]);
   });
@@ -61,11 +61,12 @@ describe('claim adjudication (§4)', () => {
     expect(file(covered(), '2027-01-10', 'natural_failure', '2027-01-10')).toMatchObject({ decision: 'accepted', useNumber: 1 });
   });
 
-  it('NATURAL_FAILURE_AFTER_24_MONTHS: a used device, incident more than 24 months after usage start', () => {
+  it('NATURAL_FAILURE_AFTER_24_MONTHS: a used device, incident more than 24 months after the purchase date (the order, 5 Jan 2026)', () => {
     const used = () => covered({ condition: 'used' });
     expect(file(used(), '2026-02-01', 'natural_failure', '2026-02-01')).toMatchObject({ decision: 'accepted' });
-    expect(file(used(), '2028-01-10', 'natural_failure', '2028-01-10')).toMatchObject({ decision: 'accepted' });
-    expect(file(used(), '2028-01-11', 'natural_failure', '2028-01-11')).toMatchObject({ reason: 'NATURAL_FAILURE_AFTER_24_MONTHS' });
+    expect(file(used(), '2028-01-05', 'natural_failure', '2028-01-05')).toMatchObject({ decision: 'accepted' });
+    // Within 24 months of the usage start (10 Jan) but not of the purchase date.
+    expect(file(used(), '2028-01-06', 'natural_failure', '2028-01-06')).toMatchObject({ reason: 'NATURAL_FAILURE_AFTER_24_MONTHS' });
   });
 
   it('initial defect: free and uncounted on days 1–30 (start day = day 1), WARRANTY_PERIOD_OVER from day 31', () => {
@@ -106,12 +107,12 @@ describe('uses, the fee ladder and the coverage year (§4)', () => {
     expect(file(c, '2026-04-01', 'water_damage')).toMatchObject({ useNumber: 2 });
   });
 
-  it('a follow-up filed within 7 days of the earlier claim\'s replacement delivery is free; day 8 is a new use', () => {
+  it('a follow-up filed by the end of D+7 (D the replacement delivery, day 0) is free; D+8 is a new use', () => {
     const c = covered();
     file(c, '2026-03-01', 'water_damage', '2026-03-01', { claimId: 'K1' });
     c.on('ReplacementDelivered', { occurredAt: jst('2026-03-05'), claimId: 'K1' });
-    expect(file(c, '2026-03-11', 'partial_damage', '2026-03-10', { followUpOf: 'K1' })).toMatchObject({ decision: 'accepted', feeYen: 0 });
-    expect(file(c, '2026-03-12', 'partial_damage', '2026-03-12', { followUpOf: 'K1' })).toMatchObject({ useNumber: 2, feeYen: 8_800 });
+    expect(file(c, '2026-03-12', 'partial_damage', '2026-03-10', { followUpOf: 'K1' })).toMatchObject({ decision: 'accepted', basis: 'follow_up', feeYen: 0 });
+    expect(file(c, '2026-03-13', 'partial_damage', '2026-03-13', { followUpOf: 'K1' })).toMatchObject({ useNumber: 2, feeYen: 8_800 });
   });
 
   it('a follow-up of a claim whose device is not delivered yet, or of a rejected claim, is an ordinary claim', () => {

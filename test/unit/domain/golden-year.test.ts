@@ -147,9 +147,9 @@ describe('golden year: one new device on 24 installments with protection, Nov 20
   it('emits ClaimAdjudicated for the two counted uses and the rejected theft claim', () => {
     const details = c.emittedOf('ClaimAdjudicated').map((e) => e.detail);
     expect(details).toEqual([
-      { claimId: 'CL-1', customerId: 'C-GOLDEN', deviceId: 'D1', decision: 'accepted', useNumber: 1, feeYen: 5_500, revision: 1 },
+      { claimId: 'CL-1', customerId: 'C-GOLDEN', deviceId: 'D1', decision: 'accepted', basis: 'protection', useNumber: 1, feeYen: 5_500, revision: 1 },
       { claimId: 'CL-T', customerId: 'C-GOLDEN', deviceId: 'D1', decision: 'rejected', reason: 'CAUSE_NOT_COVERED', feeYen: 0, revision: 1 },
-      { claimId: 'CL-2', customerId: 'C-GOLDEN', deviceId: 'D1', decision: 'accepted', useNumber: 2, feeYen: 8_800, revision: 1 },
+      { claimId: 'CL-2', customerId: 'C-GOLDEN', deviceId: 'D1', decision: 'accepted', basis: 'protection', useNumber: 2, feeYen: 8_800, revision: 1 },
     ]);
     expect(c.ledger.filter((e) => e.claimId === 'CL-T')).toEqual([]);
   });

@@ -57,7 +57,13 @@ export const validDetails: { [K in InboundDetailType]: InboundDetailOf<K> } = {
   },
   ClaimWithdrawn: { eventId: 'evt-6', customerId: 'cust-1', occurredAt: '2027-02-02T12:00:00Z', claimId: 'clm-2' },
   DeviceDelivered: { eventId: 'evt-7', customerId: 'cust-1', occurredAt: '2026-11-13T15:00:00+09:00', orderId: 'ord-1', deviceId: 'dev-1' },
-  ReplacementDelivered: { eventId: 'evt-8', customerId: 'cust-1', occurredAt: '2027-02-03T09:00:00+09:00', claimId: 'clm-2' },
+  ReplacementDelivered: {
+    eventId: 'evt-8',
+    customerId: 'cust-1',
+    occurredAt: '2027-02-03T09:00:00+09:00',
+    claimId: 'clm-2',
+    deviceValueYen: 45_000,
+  },
   DeviceReturned: { eventId: 'evt-9', customerId: 'cust-1', occurredAt: '2027-02-10T09:00:00+09:00', claimId: 'clm-2' },
   LoanerDelivered: {
     eventId: 'evt-10',
@@ -69,10 +75,12 @@ export const validDetails: { [K in InboundDetailType]: InboundDetailOf<K> } = {
   FaultyDeviceReceived: { eventId: 'evt-11', customerId: 'cust-1', occurredAt: '2027-03-03T09:00:00+09:00', claimId: 'clm-3' },
   RepairedDeviceDelivered: { eventId: 'evt-12', customerId: 'cust-1', occurredAt: '2027-03-10T09:00:00+09:00', claimId: 'clm-3' },
   LoanerReturned: { eventId: 'evt-13', customerId: 'cust-1', occurredAt: '2027-03-12T09:00:00+09:00', claimId: 'clm-3' },
+  // Seconds omitted, as ISO 8601's extended format allows: kept exactly as sent.
+  LoanerDamaged: { eventId: 'evt-14', customerId: 'cust-1', occurredAt: '2027-03-05T09:00+09:00', claimId: 'clm-3', repairCostYen: 12_100 },
 };
 
 /** Keys the contract marks optional (`?`); every other key is required. */
-export const OPTIONAL_KEYS = new Set(['protection', 'lineWarrantyOption', 'effectiveDate', 'followUpOf']);
+export const OPTIONAL_KEYS = new Set(['protection', 'lineWarrantyOption', 'effectiveDate', 'followUpOf', 'deviceValueYen']);
 
 // JSON round trip, not structuredClone: generated details may share sub-objects (fc.constant),
 // and structuredClone would keep them shared, so a mutation at one path would hit several.
@@ -105,15 +113,26 @@ const offset = fc.oneof(
     .map(({ sign, minutes }) => `${sign}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`),
 );
 
-const fraction = fc.option(fc.stringMatching(/^\.\d{1,9}$/), { nil: '' });
+// A fraction of any length: usually up to nanoseconds, sometimes far longer. 230 digits is the
+// most that fits MAX_TIMESTAMP_LENGTH (256) with seconds and a ±hh:mm offset.
+const digit = fc.constantFrom(...'0123456789');
+const fractionDigits = fc.oneof(
+  { arbitrary: fc.string({ unit: digit, minLength: 1, maxLength: 9 }), weight: 3 },
+  { arbitrary: fc.string({ unit: digit, minLength: 10, maxLength: 230 }), weight: 1 },
+);
+// Seconds are optional, and a fraction comes only with seconds.
+const seconds = fc.option(
+  fc.tuple(fc.integer({ min: 0, max: 59 }), fc.option(fractionDigits, { nil: undefined })).map(([s, frac]) => `:${pad(s)}${frac === undefined ? '' : `.${frac}`}`),
+  { nil: '' },
+);
 
 export const validTimestamp = fc
-  .tuple(validCalendarDate, fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }), fraction, offset)
-  .map(([date, h, m, s, frac, off]) => `${date}T${pad(h)}:${pad(m)}:${pad(s)}${frac}${off}`);
+  .tuple(validCalendarDate, fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), seconds, offset)
+  .map(([date, h, m, sec, off]) => `${date}T${pad(h)}:${pad(m)}${sec}${off}`);
 
 /** The id fields of the contract (each printable ASCII without spaces) and the yen fields. */
 export const ID_KEYS = new Set(['eventId', 'customerId', 'orderId', 'deviceId', 'claimId', 'followUpOf']);
-export const YEN_KEYS = new Set(['priceYen', 'monthlyFeeYen', 'loanerValueYen']);
+export const YEN_KEYS = new Set(['priceYen', 'monthlyFeeYen', 'loanerValueYen', 'deviceValueYen', 'repairCostYen']);
 
 // U+0021..U+007E, with the extremes '!' and '~' drawn often, and ids of the full length too.
 const idChar = fc.oneof(fc.constantFrom('!', '~'), fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)));
@@ -172,12 +191,16 @@ export const validDetailArbitraries: { [K in InboundDetailType]: fc.Arbitrary<In
   ),
   ClaimWithdrawn: claimOnly,
   DeviceDelivered: fc.record({ ...commonFields, orderId: anyId, deviceId: anyId }),
-  ReplacementDelivered: claimOnly,
+  ReplacementDelivered: fc.record(
+    { ...commonFields, claimId: anyId, deviceValueYen: positive },
+    { requiredKeys: ['eventId', 'customerId', 'occurredAt', 'claimId'] },
+  ),
   DeviceReturned: claimOnly,
   LoanerDelivered: fc.record({ ...commonFields, claimId: anyId, loanerValueYen: positive }),
   FaultyDeviceReceived: claimOnly,
   RepairedDeviceDelivered: claimOnly,
   LoanerReturned: claimOnly,
+  LoanerDamaged: fc.record({ ...commonFields, claimId: anyId, repairCostYen: positive }),
 };
 
 /** Paths to every primitive (non-object) value of a JSON-like tree. */

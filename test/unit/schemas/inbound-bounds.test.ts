@@ -27,6 +27,9 @@ const ID_PLACES: Place[] = [
   ['DeviceDelivered', ['deviceId'], 128],
   ['LoanerDelivered', ['claimId'], 128],
   ['LoanerReturned', ['eventId'], 128],
+  ['ReplacementDelivered', ['claimId'], 128],
+  ['LoanerDamaged', ['claimId'], 128],
+  ['LoanerDamaged', ['customerId'], 64],
 ];
 
 const YEN_PLACES: [InboundDetailType, (string | number)[]][] = [
@@ -34,6 +37,8 @@ const YEN_PLACES: [InboundDetailType, (string | number)[]][] = [
   ['OrderPlaced', ['devices', 2, 'priceYen']],
   ['OrderPlaced', ['devices', 0, 'protection', 'monthlyFeeYen']],
   ['LoanerDelivered', ['loanerValueYen']],
+  ['ReplacementDelivered', ['deviceValueYen']],
+  ['LoanerDamaged', ['repairCostYen']],
 ];
 
 /** The longest valid ids made of the extreme printable characters. */
@@ -99,6 +104,18 @@ describe('yen amounts: integers from 1 to 10,000,000', () => {
     const field = path.join('.');
     for (const amount of [0, -1, MAX_YEN_AMOUNT + 1, Number.MAX_SAFE_INTEGER, 2 ** 53, 0.5, MAX_YEN_AMOUNT - 0.5, 1e21]) {
       expect(parseWith(detailType, path, amount), String(amount)).toEqual({
+        ok: false,
+        error: 'MALFORMED',
+        field,
+        reason: `${field}: expected an integer yen amount from 1 to 10,000,000`,
+      });
+    }
+  });
+
+  it.each(YEN_PLACES)('%s %j refuses a string, null, a boolean and an object, naming the field', (detailType, path) => {
+    const field = path.join('.');
+    for (const amount of ['1000', '', null, true, {}, [1000]]) {
+      expect(parseWith(detailType, path, amount), JSON.stringify(amount)).toEqual({
         ok: false,
         error: 'MALFORMED',
         field,

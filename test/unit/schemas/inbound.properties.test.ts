@@ -6,7 +6,7 @@ import { DELETE, ID_KEYS, OPTIONAL_KEYS, YEN_KEYS, leafPaths, validDetailArbitra
 
 const detailType = fc.constantFrom(...INBOUND_DETAIL_TYPES);
 
-// A valid generated detail together with its type, so properties can span all 13 types.
+// A valid generated detail together with its type, so properties can span all 14 types.
 const validEvent = detailType.chain((type) =>
   (validDetailArbitraries[type] as fc.Arbitrary<unknown>).map((detail) => ({ type: type as InboundDetailType, detail })),
 );
@@ -151,9 +151,11 @@ describe('valid events', () => {
       fc.double({ noInteger: true }),
       fc.constantFrom(MAX_YEN_AMOUNT + 1, 0, Number.MAX_SAFE_INTEGER, 2 ** 53),
     );
+    // Every type with an amount; ReplacementDelivered's is optional, so only details carrying one.
     const withAmount = fc
-      .constantFrom<InboundDetailType>('OrderPlaced', 'LoanerDelivered')
-      .chain((type) => (validDetailArbitraries[type] as fc.Arbitrary<unknown>).map((detail) => ({ type, detail })));
+      .constantFrom<InboundDetailType>('OrderPlaced', 'LoanerDelivered', 'ReplacementDelivered', 'LoanerDamaged')
+      .chain((type) => (validDetailArbitraries[type] as fc.Arbitrary<unknown>).map((detail) => ({ type, detail })))
+      .filter(({ detail }) => leafPaths(detail).some((p) => YEN_KEYS.has(String(p[p.length - 1]))));
     fc.assert(
       fc.property(withAmount, fc.nat(), outside, ({ type, detail }, pick, bad) => {
         const paths = leafPaths(detail).filter((p) => YEN_KEYS.has(String(p[p.length - 1])));

@@ -18,14 +18,15 @@ function malformed(detailType: string, detail: unknown): { field: string; reason
 }
 
 describe('inbound detail types', () => {
-  it('lists the 13 detail types of the contract, each with a schema', () => {
+  it('lists the 14 detail types of the contract, each with a schema', () => {
     expect([...INBOUND_DETAIL_TYPES].sort()).toEqual(
       [
         'ClaimFiled', 'ClaimWithdrawn', 'DeviceDelivered', 'DeviceReturned', 'FaultyDeviceReceived',
-        'InstallmentPayoffRequested', 'LoanerDelivered', 'LoanerReturned', 'OrderPlaced', 'OrderVoided',
+        'InstallmentPayoffRequested', 'LoanerDamaged', 'LoanerDelivered', 'LoanerReturned', 'OrderPlaced', 'OrderVoided',
         'ProtectionCancelled', 'RepairedDeviceDelivered', 'ReplacementDelivered',
       ].sort(),
     );
+    expect(INBOUND_DETAIL_TYPES).toHaveLength(14);
     expect(Object.keys(inboundDetailSchemas).sort()).toEqual([...INBOUND_DETAIL_TYPES].sort());
   });
 
@@ -62,6 +63,7 @@ describe('inbound detail types', () => {
       FaultyDeviceReceived: 'device-supply.logistics',
       RepairedDeviceDelivered: 'device-supply.logistics',
       LoanerReturned: 'device-supply.logistics',
+      LoanerDamaged: 'device-supply.logistics',
     };
     for (const detailType of INBOUND_DETAIL_TYPES) expect(expectedSourceFor(detailType)).toBe(expected[detailType]);
   });
@@ -119,6 +121,18 @@ describe('malformed events name the first failing field', () => {
     ['null effectiveDate', 'ProtectionCancelled', (d) => ((d.effectiveDate = null), d), 'effectiveDate', /calendar date/],
     ['zero loaner value', 'LoanerDelivered', (d) => ((d.loanerValueYen = 0), d), 'loanerValueYen', /integer yen amount from 1 to 10,000,000/],
     ['empty void reason', 'OrderVoided', (d) => ((d.reason = ''), d), 'reason', /1 to 1000/],
+    ['zero repair cost', 'LoanerDamaged', (d) => ((d.repairCostYen = 0), d), 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
+    ['repair cost of 10,000,001', 'LoanerDamaged', (d) => ((d.repairCostYen = 10_000_001), d), 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
+    ['fractional repair cost', 'LoanerDamaged', (d) => ((d.repairCostYen = 12_100.5), d), 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
+    ['repair cost as string', 'LoanerDamaged', (d) => ((d.repairCostYen = '12100'), d), 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
+    ['null repair cost', 'LoanerDamaged', (d) => ((d.repairCostYen = null), d), 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
+    ['empty claimId of a damage', 'LoanerDamaged', (d) => ((d.claimId = ''), d), 'claimId', /1 to 128/],
+    ['damage timestamp with a fraction but no seconds', 'LoanerDamaged', (d) => ((d.occurredAt = '2027-03-05T09:00.5+09:00'), d), 'occurredAt', /offset/],
+    ['zero device value', 'ReplacementDelivered', (d) => ((d.deviceValueYen = 0), d), 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
+    ['device value of 10,000,001', 'ReplacementDelivered', (d) => ((d.deviceValueYen = 10_000_001), d), 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
+    ['fractional device value', 'ReplacementDelivered', (d) => ((d.deviceValueYen = 45_000.5), d), 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
+    ['device value as string', 'ReplacementDelivered', (d) => ((d.deviceValueYen = '45000'), d), 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
+    ['null device value (optional is not nullable)', 'ReplacementDelivered', (d) => ((d.deviceValueYen = null), d), 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
   ];
 
   it.each(cases)('%s → %s', (_name, detailType, mutate, field, message) => {
@@ -158,6 +172,40 @@ describe('malformed events name the first failing field', () => {
     const { field, reason } = malformed('OrderPlaced', d);
     expect(field).toBe('customer.birthDate');
     expect(reason).not.toContain('1987');
+  });
+});
+
+describe('LoanerDamaged and the value of a replacement', () => {
+  it.each([1, 10_000_000])('LoanerDamaged accepts a repairCostYen of %d', (repairCostYen) => {
+    const detail = { ...validDetails.LoanerDamaged, repairCostYen };
+    expect(parseInboundEvent('LoanerDamaged', detail)).toEqual({ ok: true, event: { detailType: 'LoanerDamaged', detail } });
+  });
+
+  it.each(['claimId', 'repairCostYen', 'occurredAt'] as const)('LoanerDamaged without %s names it as required', (key) => {
+    const { [key]: _dropped, ...detail } = validDetails.LoanerDamaged;
+    expect(parseInboundEvent('LoanerDamaged', detail)).toEqual({ ok: false, error: 'MALFORMED', field: key, reason: `${key}: is required` });
+  });
+
+  it.each([1, 10_000_000])('ReplacementDelivered accepts a deviceValueYen of %d', (deviceValueYen) => {
+    const detail = { ...validDetails.ReplacementDelivered, deviceValueYen };
+    expect(parseInboundEvent('ReplacementDelivered', detail)).toEqual({ ok: true, event: { detailType: 'ReplacementDelivered', detail } });
+  });
+
+  it('ReplacementDelivered without deviceValueYen parses, and adds no such key', () => {
+    const { deviceValueYen: _dropped, ...detail } = validDetails.ReplacementDelivered;
+    const result = parseInboundEvent('ReplacementDelivered', detail);
+    expect(result).toEqual({ ok: true, event: { detailType: 'ReplacementDelivered', detail } });
+    if (!result.ok) throw new Error('expected ok');
+    expect(Object.hasOwn(result.event.detail, 'deviceValueYen')).toBe(false);
+  });
+
+  it('keeps a LoanerDamaged to its contract fields: a loanerValueYen sent with it is stripped', () => {
+    const result = parseInboundEvent('LoanerDamaged', { ...validDetails.LoanerDamaged, loanerValueYen: 30_000 });
+    expect(result).toEqual({ ok: true, event: { detailType: 'LoanerDamaged', detail: validDetails.LoanerDamaged } });
+  });
+
+  it('is a logistics event', () => {
+    expect(expectedSourceFor('LoanerDamaged')).toBe('device-supply.logistics');
   });
 });
 
