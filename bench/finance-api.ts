@@ -1,7 +1,8 @@
-// Finance API latency: a statement and the 12-month list of customers with five devices,
+// Finance API latency: a statement and the lookback's list of customers with five devices,
 // over HTTP from the local stack (the same handler the cloud's API runs), one request at a
 // time so that each sample is a latency, not a queue.
 import { addMonths, closeMonth, decide, emptyCustomerState, type CustomerState, type Month } from '#shared/domain/index.ts';
+import { LOOKBACK_MONTHS } from '#shared/domain/policy.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { CloseStatusStore } from '#shared/store/close-status.ts';
 import { aggregateItem, entryItem, statementItem } from '#shared/store/customer-store.ts';
@@ -64,7 +65,7 @@ export async function benchFinanceApi(options: FinanceBenchOptions) {
 
     const random = prng(7);
     const customer = () => customerIdOf('F', Math.floor(random() * options.customers));
-    const visible = Array.from({ length: 12 }, (_, i) => addMonths(LAST_CLOSED, -i));
+    const visible = Array.from({ length: LOOKBACK_MONTHS }, (_, i) => addMonths(LAST_CLOSED, -i));
     const get = async (path: string, check: (body: any) => boolean): Promise<number> => {
       const start = now();
       const response = await fetch(`${stack.url}${path}`);
@@ -73,8 +74,8 @@ export async function benchFinanceApi(options: FinanceBenchOptions) {
       if (response.status !== 200 || !check(body)) throw new Error(`GET ${path}: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
       return ms;
     };
-    const statement = () => get(`/customers/${customer()}/statements/${visible[Math.floor(random() * 12)]}`, (s) => s.lines.length >= 5 && s.totals.totalYen > 0);
-    const list = () => get(`/customers/${customer()}/statements`, (l) => l.months.length === 12 && l.months[0] === LAST_CLOSED);
+    const statement = () => get(`/customers/${customer()}/statements/${visible[Math.floor(random() * LOOKBACK_MONTHS)]}`, (s) => s.lines.length >= 5 && s.totals.totalYen > 0);
+    const list = () => get(`/customers/${customer()}/statements`, (l) => l.months.length === LOOKBACK_MONTHS && l.months[0] === LAST_CLOSED);
 
     for (let i = 0; i < 200; i++) await (i % 2 ? statement() : list());
     const statements: number[] = [];

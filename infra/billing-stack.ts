@@ -10,6 +10,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
+import { ARCHIVE_RETENTION_DAYS } from '#shared/domain/policy.ts';
 import { ROUTES, type Consumer } from '#shared/routing.ts';
 import { INDEX } from '#shared/store/keys.ts';
 import { OPERATION_ENTRIES } from './bundling.ts';
@@ -36,8 +37,8 @@ const CONSUMER_MAX_CONCURRENCY = 20;
 const CLOSE_SHARD_MAX_CONCURRENCY = 8;
 /** A shard message is idempotent (closed customers are skipped), so a few retries are cheap. */
 const CLOSE_MAX_RECEIVE_COUNT = 5;
-/** Long enough to replay any month a statement could still be questioned for (12-month lookback). */
-const ARCHIVE_RETENTION = Duration.days(400);
+/** Long enough to replay any month finance can still read (derived from the lookback in policy.ts). */
+const ARCHIVE_RETENTION = Duration.days(ARCHIVE_RETENTION_DAYS);
 
 /**
  * A customer step (shared/runtime/customer-step.ts) reads aggregates (GetItem, or BatchGetItem

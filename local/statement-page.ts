@@ -3,6 +3,7 @@
 // page is escaped (customer ids are whatever a caller typed), and the page carries a CSP that
 // allows no script at all, so an escaping slip could still not run code.
 import type { Statement } from '#shared/domain/index.ts';
+import { LOOKBACK_PHRASE } from '#shared/domain/policy.ts';
 import type { MonthReport } from '#shared/runtime/finance-api.ts';
 import { formatYen, jstTimestamp, kindLabelJa, lineNotes, lineSubject, taxClassLabel } from './cli/format.ts';
 import { pathSegment } from './cli/stack-client.ts';
@@ -41,7 +42,7 @@ function errorBox(status: number, body: string): string {
 const pageLink = (query: Partial<PageQuery>): string => `?${new URLSearchParams(Object.entries(query).filter(([, v]) => v)).toString()}`;
 
 function monthsNav(customerId: string, months: readonly string[], current: string): string {
-  if (months.length === 0) return `<p class="note">No closed statements for this customer in the 12-month lookback.</p>`;
+  if (months.length === 0) return `<p class="note">No closed statements for this customer in the ${LOOKBACK_PHRASE}.</p>`;
   const items = months.map((m) => {
     const currentAttr = m === current ? ' aria-current="page"' : '';
     return `<li><a href="${escapeHtml(pageLink({ customerId, month: m }))}"${currentAttr}>${escapeHtml(m)}</a></li>`;

@@ -93,3 +93,12 @@ export const TAX_CLASS_OF_KIND: Readonly<Record<EntryKind, TaxClass>> = {
 export const consumptionTaxOf = (taxableYen: number): number => Math.floor(multiplyYen(taxableYen, 10, 'consumption tax base') / 110);
 /** §6: finance may read the statements of this many most recent closed months. */
 export const LOOKBACK_MONTHS = 12;
+/** The lookback as every message and page names it. */
+export const LOOKBACK_PHRASE = `${LOOKBACK_MONTHS}-month lookback`;
+/**
+ * Days the bus archive keeps an inbound event, derived from the lookback: a replay must reach
+ * the first day of the oldest month finance can read — up to LOOKBACK_MONTHS whole months
+ * before the current one, at most 31 days each, plus the current month — and the events of
+ * that month that waited (WAITING_DEAD_LETTER_DAYS) before applying. 13 × 31 + 7 = 410.
+ */
+export const ARCHIVE_RETENTION_DAYS = (LOOKBACK_MONTHS + 1) * 31 + WAITING_DEAD_LETTER_DAYS;

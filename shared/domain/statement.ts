@@ -1,5 +1,5 @@
 // §6 Statements: one customer's closed month, its lines and totals with the invoice tax rule,
-// and which months finance may read (the 12-month lookback).
+// and which months finance may read (the lookback, LOOKBACK_MONTHS).
 import { addMonths, jstMonth, type Month } from './calendar.ts';
 import { addYen } from './money.ts';
 import { consumptionTaxOf, LOOKBACK_MONTHS } from './policy.ts';
@@ -47,12 +47,11 @@ function byBusinessDate(a: LedgerEntry, b: LedgerEntry): number {
  * insertion sort beats the builtin's call per comparison; long ones use the builtin.
  */
 function inStatementOrder(entries: readonly LedgerEntry[]): LedgerEntry[] {
-  const sorted = entries.slice();
-  if (sorted.length > 16) return sorted.sort(byBusinessDate);
-  for (let i = 1; i < sorted.length; i++) {
-    const entry = sorted[i]!;
-    let j = i;
-    for (; j > 0 && byBusinessDate(sorted[j - 1]!, entry) > 0; j--) sorted[j] = sorted[j - 1]!;
+  if (entries.length > 16) return entries.slice().sort(byBusinessDate);
+  const sorted: LedgerEntry[] = [];
+  for (const entry of entries) {
+    let j = sorted.length;
+    for (let before = sorted[j - 1]; before !== undefined && byBusinessDate(before, entry) > 0; before = sorted[j - 1]) sorted[j--] = before;
     sorted[j] = entry;
   }
   return sorted;
@@ -63,7 +62,7 @@ export function buildStatement(customerId: string, month: Month, entries: readon
   return { customerId, month, closedAt, lines, totals: statementTotals(lines) };
 }
 
-/** The months finance may read at `now`: the 12 months before the current JST month, newest first. */
+/** The months finance may read at `now`: the LOOKBACK_MONTHS months before the current JST month, newest first. */
 export function lookbackMonths(now: string): Month[] {
   const current = jstMonth(now);
   return Array.from({ length: LOOKBACK_MONTHS }, (_, i) => addMonths(current, -(i + 1)));

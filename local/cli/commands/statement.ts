@@ -1,6 +1,7 @@
 // `billing statement` and `billing months`: one customer's statements from the finance API.
 import { Option, type Command } from 'commander';
 import type { Statement } from '#shared/domain/index.ts';
+import { LOOKBACK_PHRASE } from '#shared/domain/policy.ts';
 import { parseMonth } from '../arguments.ts';
 import type { CliContext } from '../context.ts';
 import { statementCsv } from '../format.ts';
@@ -17,7 +18,7 @@ async function statement(ctx: CliContext, customerId: string, month: string, opt
 async function months(ctx: CliContext, customerId: string, options: { json?: boolean }): Promise<void> {
   const answer = await ctx.client().json<{ customerId: string; months: string[] }>('GET', `/customers/${pathSegment(customerId)}/statements`);
   if (options.json) return ctx.print(JSON.stringify(answer, null, 2));
-  if (answer.months.length === 0) return ctx.note(`no closed statements for ${customerId} in the 12-month lookback`);
+  if (answer.months.length === 0) return ctx.note(`no closed statements for ${customerId} in the ${LOOKBACK_PHRASE}`);
   for (const month of answer.months) ctx.print(month);
 }
 
@@ -32,7 +33,7 @@ export function registerStatementCommands(program: Command, ctx: CliContext): vo
     .action((customerId: string, month: string, options: { json?: boolean; csv?: boolean }) => statement(ctx, customerId, month, options));
   program
     .command('months')
-    .description("the closed months with a statement for a customer, newest first (12-month lookback)")
+    .description(`the closed months with a statement for a customer, newest first (${LOOKBACK_PHRASE})`)
     .argument('<customerId>', 'the customer')
     .option('--json', 'the answer as the finance API returns it')
     .action((customerId: string, options: { json?: boolean }) => months(ctx, customerId, options));
