@@ -3,6 +3,7 @@
 // as strings. Arithmetic goes through integer day numbers, never through the host time zone.
 // The monthly close runs these a few dozen times per customer, so fields are read in place
 // (no slicing, no Date objects): see docs/performance.md.
+import { present } from './invariant.ts';
 
 export type CalendarDate = string; // YYYY-MM-DD, JST
 export type Month = string; // YYYY-MM, JST
@@ -45,7 +46,7 @@ const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Days in a month of the proleptic Gregorian calendar (month 1..12). */
 export function daysInYearMonth(year: number, month: number): number {
-  return month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1]!;
+  return month === 2 && isLeapYear(year) ? 29 : present(MONTH_DAYS[month - 1], `month ${month} is 1..12`);
 }
 
 export function daysInMonth(month: Month): number {

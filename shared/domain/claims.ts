@@ -1,6 +1,8 @@
 // §4 Claims: adjudication in the documented order, free claims, the coverage year and its
 // fee ladder, and withdrawal.
 import { addMonthsToDate, daysBetween, jstDate, jstMonth, lastDayOf, wholeYearsBetween, type CalendarDate } from './calendar.ts';
+import { deviceOf, orderOf, usageStartOf } from './facts.ts';
+import { present } from './invariant.ts';
 import { getOwn, setOwn } from './records.ts';
 import { claimDecision } from './decisions.ts';
 import { cloneClaim } from './clone.ts';
@@ -21,6 +23,9 @@ import type { ClaimBasis, ClaimState, CustomerState, DeviceState, Effects } from
 import type { ClaimFiledDetail, ClaimWithdrawnDetail } from '../schemas/inbound.ts';
 import type { ClaimRejectionReason } from '../schemas/outbound.ts';
 
+/** The fee of the 1st or 2nd counted use of a coverage year. */
+const feeOfUse = (useNumber: number): number => present(EXCHANGE_FEE_BY_USE[useNumber - 1], `use ${useNumber} has a fee`);
+
 export const COVERED_CAUSES: readonly string[] = ['total_loss', 'partial_damage', 'water_damage', 'natural_failure', 'initial_defect', 'network_restriction'];
 
 /** Day number of `date` counted from `start` as day 1. */
@@ -40,7 +45,7 @@ function usesInCoverageYear(state: CustomerState, device: DeviceState, year: num
   let uses = 0;
   for (const claim of Object.values(state.claims)) {
     if (claim.deviceId !== device.deviceId || claim.useNumber === undefined || claim.withdrawnAt) continue;
-    if (coverageYearOf(device.deliveredOn!, coverageDateOf(claim.filedOn, claim.incidentDate)) === year) uses++;
+    if (coverageYearOf(usageStartOf(device), coverageDateOf(claim.filedOn, claim.incidentDate)) === year) uses++;
   }
   return uses;
 }
@@ -50,7 +55,7 @@ function usesInCoverageYear(state: CustomerState, device: DeviceState, year: num
  * of the same device, named by `followUpOf`, whose replacement or repaired device was
  * delivered on day D (day 0), the follow-up being filed by the end of D + FOLLOW_UP_FREE_DAYS.
  */
-export function followedUpClaim(state: CustomerState, claim: { followUpOf?: string; deviceId: string; filedOn: CalendarDate }): ClaimState | undefined {
+function followedUpClaim(state: CustomerState, claim: { followUpOf?: string; deviceId: string; filedOn: CalendarDate }): ClaimState | undefined {
   const earlier = claim.followUpOf ? getOwn(state.claims, claim.followUpOf) : undefined;
   if (!earlier || earlier.deviceId !== claim.deviceId || earlier.decision !== 'accepted') return undefined;
   const deliveredOn = earlier.replacementDeliveredOn ?? earlier.repairedDeliveredOn;
@@ -77,9 +82,9 @@ export type Adjudication =
 
 /** §4 checks in their order; the first that fails decides. The device must be delivered. */
 export function adjudicate(state: CustomerState, device: DeviceState, claim: ClaimFiledDetail): Adjudication {
-  const order = getOwn(state.orders, device.orderId)!;
+  const order = orderOf(state, device);
   const lastMonth = lastBillableMonth(device, order);
-  const start = device.deliveredOn!;
+  const start = usageStartOf(device);
   const filedOn = jstDate(claim.occurredAt);
   const incident = claim.incidentDate;
   // Covered whatever the protection says, so before every check that rests on it.
@@ -105,7 +110,7 @@ export function adjudicate(state: CustomerState, device: DeviceState, claim: Cla
   if (followedUpClaim(state, { ...claim, filedOn })) return { decision: 'accepted', free: true, basis: 'follow_up' };
   const used = usesInCoverageYear(state, device, coverageYearOf(start, coverageDateOf(filedOn, incident)));
   if (used >= USES_PER_COVERAGE_YEAR) return { decision: 'rejected', reason: 'ANNUAL_LIMIT' };
-  return { decision: 'accepted', free: false, basis: 'protection', useNumber: used + 1, feeYen: EXCHANGE_FEE_BY_USE[used]! };
+  return { decision: 'accepted', free: false, basis: 'protection', useNumber: used + 1, feeYen: feeOfUse(used + 1) };
 }
 
 /** The exchange fee line of a counted use. */
@@ -129,7 +134,7 @@ export function applyClaimFiled(state: CustomerState, event: ClaimFiledDetail, e
   const device = getOwn(state.devices, event.deviceId);
   if (!device) return unknownDevice(state, event.deviceId);
   if (event.followUpOf && !getOwn(state.claims, event.followUpOf)) return { outcome: 'pending', reason: `claim ${event.followUpOf} (followUpOf) is not known yet` };
-  const order = getOwn(state.orders, device.orderId)!;
+  const order = orderOf(state, device);
   // A claim can only follow delivery; until the delivery is known, wait for it — unless the
   // order is void or neither protection nor the used-device guarantee could cover it, which
   // no later event changes.
@@ -154,6 +159,9 @@ export function applyClaimFiled(state: CustomerState, event: ClaimFiledDetail, e
     claim.useNumber = result.useNumber;
     claim.feeEntryId = appendEntry(state, effects, feeDraft(claim, result.useNumber, result.feeYen, event.eventId)).entryId;
   }
+  // A free claim filed in the follow-up window of the earlier one, as known at its filing (§5
+  // re-exchange looks at this, not at what is known when its replacement is delivered).
+  if (result.decision === 'accepted' && result.free && followedUpClaim(state, claim)) claim.freeFollowUpOf = claim.followUpOf;
   setOwn(state.claims, event.claimId, claim);
   effects.emitted.push(claimDecision(state.customerId, claim));
   return { outcome: 'applied' };
@@ -187,8 +195,8 @@ export function applyClaimWithdrawn(state: CustomerState, event: ClaimWithdrawnD
  * so no id is written twice), in its filing month, and its decision is published again.
  */
 function renumberUses(state: CustomerState, withdrawn: ClaimState, causedBy: string, effects: Effects): void {
-  const device = getOwn(state.devices, withdrawn.deviceId)!;
-  const yearOf = (claim: ClaimState) => coverageYearOf(device.deliveredOn!, coverageDateOf(claim.filedOn, claim.incidentDate));
+  const device = deviceOf(state, withdrawn.deviceId);
+  const yearOf = (claim: ClaimState) => coverageYearOf(usageStartOf(device), coverageDateOf(claim.filedOn, claim.incidentDate));
   const year = yearOf(withdrawn);
   const counted = Object.values(state.claims)
     .filter((c) => c.deviceId === device.deviceId && c.useNumber !== undefined && !c.withdrawnAt && yearOf(c) === year)
@@ -198,10 +206,10 @@ function renumberUses(state: CustomerState, withdrawn: ClaimState, causedBy: str
     if (original.useNumber === useNumber) return;
     const claim = cloneClaim(original);
     const why = `claim ${withdrawn.claimId} was withdrawn, so claim ${claim.claimId} is now use ${useNumber}`;
-    appendReversal(state, effects, { ...feeDraft(claim, claim.useNumber!, claim.feeYen, causedBy), entryId: claim.feeEntryId! }, why, causedBy);
+    appendReversal(state, effects, { entryId: present(claim.feeEntryId, `counted claim ${claim.claimId} has a fee entry`), deviceId: claim.deviceId, claimId: claim.claimId, kind: 'exchange_fee', amountYen: claim.feeYen, businessDate: claim.filedOn }, why, causedBy);
     claim.billingRound = (claim.billingRound ?? 0) + 1;
     claim.useNumber = useNumber;
-    claim.feeYen = EXCHANGE_FEE_BY_USE[index]!;
+    claim.feeYen = feeOfUse(useNumber);
     claim.feeEntryId = appendEntry(state, effects, feeDraft(claim, useNumber, claim.feeYen, causedBy, `; renumbered after claim ${withdrawn.claimId} was withdrawn`)).entryId;
     setOwn(state.claims, claim.claimId, claim);
     effects.emitted.push(claimDecision(state.customerId, claim));

@@ -24,7 +24,7 @@ export function cloneClaim(c: ClaimState): ClaimState {
 function cloneRecord<T>(record: Record<string, T>, cloneOne: (value: T) => T): Record<string, T> {
   // Spreading defines each id as an own property ("__proto__" included) in one step.
   const out = { ...record };
-  for (const key of Object.keys(out)) setOwn(out, key, cloneOne(out[key]!));
+  for (const [key, value] of Object.entries(record)) setOwn(out, key, cloneOne(value));
   return out;
 }
 

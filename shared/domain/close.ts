@@ -1,6 +1,7 @@
 // The time-driven parts: the monthly close of one customer and the daily deadline sweep.
 // Both take the aggregate and a time and are idempotent: running them again, or late,
 // writes nothing new.
+import { orderOf } from './facts.ts';
 import { addMonths, jstDate, lastDayOf, monthOf, type CalendarDate, type Month } from './calendar.ts';
 import { getOwn, setOwn } from './records.ts';
 import { billDuePayments } from './payment.ts';
@@ -32,8 +33,7 @@ function firstUnclosedMonth(state: CustomerState, month: Month): Month {
 
 /** Assesses, on a draft, the deadlines due by `asOf`; a claim is copied only when it has one. */
 export function assessDueDeadlines(draft: CustomerState, asOf: CalendarDate, effects: Effects): void {
-  for (const claimId of Object.keys(draft.claims)) {
-    const claim = draft.claims[claimId]!;
+  for (const [claimId, claim] of Object.entries(draft.claims)) {
     if (!hasDeadlineDue(claim, asOf)) continue;
     const copy = cloneClaim(claim);
     setOwn(draft.claims, claimId, copy);
@@ -55,9 +55,8 @@ function withBilled(device: DeviceState, paymentsBilled: number, billedThrough: 
 export function billMonth(state: CustomerState, month: Month, effects: Effects): void {
   const causedBy = `close:${month}`;
   assessDueDeadlines(state, lastDayOf(month), effects);
-  for (const deviceId of Object.keys(state.devices)) {
-    const device = state.devices[deviceId]!;
-    const order = getOwn(state.orders, device.orderId)!;
+  for (const [deviceId, device] of Object.entries(state.devices)) {
+    const order = orderOf(state, device);
     if (order.status !== 'active') continue;
     const paymentsBilled = billDuePayments(state, device, month, effects, causedBy);
     const billedThrough = billDueProtection(state, device, order, month, effects, causedBy);

@@ -3,6 +3,7 @@
 // is (the rule its detail-type names); one that belongs before events already applied is
 // decided by deriving the customer again from its journal (`rederive.ts`), which needs the
 // journal and the ledger as billed: without them `decide` answers `needs-history`.
+import { present } from './invariant.ts';
 import { applyRuled, retryWaiting, type Decision, type DecisionOutcome } from './apply.ts';
 import { journalRecordOf, type JournalRecord, type RuledEvent } from './business-order.ts';
 import { forgetStaleCheckpoint, monthStartKey } from './checkpoint.ts';
@@ -78,7 +79,7 @@ function applyInOrder(state: CustomerState, record: JournalRecord): Decision | u
  * derived again: its events are applied as they arrive, as that version did (docs/deploy.md).
  */
 function applyAsItArrives(state: CustomerState, record: JournalRecord): Decision {
-  const decided = applyInOrder({ ...state, corrected: false }, record)!;
+  const decided = present(applyInOrder({ ...state, corrected: false }, record), 'without corrections the in-order path always decides');
   if (decided.changed) {
     decided.state.journalIncomplete = true;
     delete decided.state.corrected;

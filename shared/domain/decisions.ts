@@ -4,8 +4,9 @@
 // order changes it. The aggregate keeps a short hash of what it last published per id.
 import { getOwn, setOwn } from './records.ts';
 import { entryIdOf } from './ledger.ts';
-import type { ClaimState, CustomerState, EmittedEvent, LedgerEntry } from './types.ts';
-import { PENALTY_KINDS, type PenaltyKind } from '../schemas/outbound.ts';
+import { invariant } from './invariant.ts';
+import type { ClaimState, CustomerState, EmittedDetail, EmittedEvent, LedgerEntry } from './types.ts';
+import { PENALTY_KINDS, type OrderRejectionCode, type PenaltyKind } from '../schemas/outbound.ts';
 
 const PENALTY_ID_PART: Readonly<Record<PenaltyKind, string>> = {
   late_return_penalty: 'penalty',
@@ -51,27 +52,33 @@ export function stampRevisions(state: CustomerState, emitted: readonly EmittedEv
       out.push(event);
       continue;
     }
-    const { revision: _ignored, ...detail } = event.detail;
+    const { revision: _ignored, ...detail } = event.detail as { revision?: number };
     const hash = hashOf(detail);
     const seen = getOwn(state.published ?? {}, event.id);
     if (seen !== undefined && seen.slice(seen.indexOf(':') + 1) === hash) continue;
     const revision = publishedRevision(state, event.id) + 1;
     state.published = { ...(state.published ?? {}) };
     setOwn(state.published, event.id, `${revision}:${hash}`);
-    out.push({ ...event, detail: { ...detail, revision } });
+    out.push({ ...event, detail: { ...event.detail, revision } } as EmittedEvent);
   }
   return out;
 }
 
 export function claimDecision(customerId: string, claim: ClaimState): EmittedEvent {
-  const detail: Record<string, unknown> = { claimId: claim.claimId, customerId, deviceId: claim.deviceId, decision: claim.decision, feeYen: claim.feeYen };
+  const detail: EmittedDetail<'ClaimAdjudicated'> = { claimId: claim.claimId, customerId, deviceId: claim.deviceId, decision: claim.decision, feeYen: claim.feeYen };
   if (claim.reason) detail.reason = claim.reason;
   if (claim.basis) detail.basis = claim.basis;
-  if (claim.useNumber !== undefined) detail.useNumber = claim.useNumber;
+  if (claim.useNumber !== undefined) detail.useNumber = useNumberOf(claim.useNumber);
   return { id: `ClaimAdjudicated/${claim.claimId}`, detailType: 'ClaimAdjudicated', detail };
 }
 
-export function orderDecision(customerId: string, orderId: string, reasons: readonly string[], sourceEventId: string): EmittedEvent {
+/** A counted use is the 1st or 2nd of its coverage year (USES_PER_COVERAGE_YEAR, contract §2). */
+function useNumberOf(useNumber: number): 1 | 2 {
+  invariant(useNumber === 1 || useNumber === 2, `a counted use is 1 or 2, not ${useNumber}`);
+  return useNumber;
+}
+
+export function orderDecision(customerId: string, orderId: string, reasons: readonly OrderRejectionCode[], sourceEventId: string): EmittedEvent {
   return { id: `OrderRejected/${orderId}`, detailType: 'OrderRejected', detail: { orderId, customerId, reasons: [...reasons], sourceEventId } };
 }
 
@@ -106,8 +113,7 @@ export function derivedDecisions(state: CustomerState, charges: ChargeLookup): E
       if (!entry) continue;
       // A charge no longer owed is published in the business month it belonged to (as `returns.ts` does).
       const billingMonth = live ? live.billingMonth : (entry.forMonth ?? entry.billingMonth);
-      const detail = { customerId, deviceId: claim.deviceId, claimId: claim.claimId, kind, amountYen: live ? live.amountYen : 0, billingMonth };
-      out.push({ id, detailType: 'PenaltyAssessed', detail });
+      out.push({ id, detailType: 'PenaltyAssessed', detail: { customerId, deviceId: claim.deviceId, claimId: claim.claimId, kind, amountYen: live ? live.amountYen : 0, billingMonth } });
     }
   }
   return out;

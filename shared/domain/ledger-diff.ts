@@ -4,6 +4,7 @@
 // a group differs, what was billed is credited in full (naming the entry it reverses) and what
 // is owed now is billed again, in the first open month, with `forMonth` when the business
 // month is closed. Nothing billed is edited.
+import { present } from './invariant.ts';
 import { addMonths, type Month } from './calendar.ts';
 import type { EntryKind, LedgerEntry } from './types.ts';
 
@@ -139,7 +140,7 @@ export function correctionsBetween(billed: readonly LedgerEntry[], derived: read
       const dLive = d?.live.at(-1);
       if (bNet === dNet && (dNet === 0 || sameCharge(bLive, dLive))) continue;
       if (bNet !== 0) {
-        const named = bLive ?? b!.all.at(-1)!;
+        const named = bLive ?? present(b?.all.at(-1), 'a billed net is made of entries');
         out.entries.push(
           copyOf(named, { entryId: fresh(`${named.entryId}/rev`, 'x'), amountYen: -bNet, reverses: named.entryId, description: `Correction: ${named.description} (decided again in business order)` }, month, ctx),
         );
@@ -147,7 +148,7 @@ export function correctionsBetween(billed: readonly LedgerEntry[], derived: read
         else if (named.claimId !== undefined) out.creditedClaims.add(named.claimId);
       }
       if (dNet !== 0) {
-        const owed = dLive ?? d!.all.at(-1)!;
+        const owed = dLive ?? present(d?.all.at(-1), 'a derived net is made of entries');
         out.entries.push(copyOf(owed, { entryId: fresh(owed.entryId, 'c'), amountYen: dNet }, month, ctx));
       }
     }

@@ -1,6 +1,7 @@
 // Ledger entries: deterministic ids, the tax class of each kind, the closed-month redirect,
 // and reversals. Entries are appended to the aggregate's open entries and to the effects of
 // the step; nothing here edits or removes an entry.
+import { present } from './invariant.ts';
 import { addMonths, monthOf, type CalendarDate, type Month } from './calendar.ts';
 import { TAX_CLASS_OF_KIND } from './policy.ts';
 import type { CustomerState, Effects, EntryKind, LedgerEntry, TaxClass } from './types.ts';
@@ -75,7 +76,7 @@ export function appendEntry(state: CustomerState, effects: Effects, draft: Entry
     kind: draft.kind,
     taxClass: TAX_CLASS_OF_KIND[draft.kind],
     amountYen: draft.amountYen,
-    billingMonth: redirected ? firstOpenMonth(state)! : belongsTo,
+    billingMonth: redirected ? present(firstOpenMonth(state), 'a month is closed, so one is open') : belongsTo,
     businessDate: draft.businessDate,
     description: draft.description,
     causedBy: draft.causedBy,

@@ -1,4 +1,5 @@
 // §1 Orders: eligibility, voids, deliveries, payoff requests and protection cancellations.
+import { deviceOf, orderOf } from './facts.ts';
 import { jstDate, jstMonth } from './calendar.ts';
 import { orderDecision } from './decisions.ts';
 import { getOwn, setOwn } from './records.ts';
@@ -25,7 +26,7 @@ export function eligibilityFailures(state: CustomerState, order: RuledOrderPlace
   let unpaid = 0;
   let activePlans = 0;
   for (const device of Object.values(state.devices)) {
-    const existing = getOwn(state.orders, device.orderId)!;
+    const existing = orderOf(state, device);
     if (existing.status !== 'active') continue;
     if (!isPaidBy(device, orderMonth)) unpaid++;
     if (isProtectionActiveIn(device, existing, orderMonth)) activePlans++;
@@ -34,14 +35,14 @@ export function eligibilityFailures(state: CustomerState, order: RuledOrderPlace
   const withProtection = order.devices.filter((d) => d.protection);
   if (activePlans + withProtection.length > MAX_ACTIVE_PROTECTION_PLANS) codes.push('PROTECTION_LIMIT');
   if (withProtection.some((d) => d.lineWarrantyOption === true)) codes.push('DOUBLE_COVERAGE');
-  if (withProtection.some((d) => !PROTECTION_FEE_CATALOGUE[d.condition].includes(d.protection!.monthlyFeeYen))) codes.push('PROTECTION_FEE');
+  if (withProtection.some((d) => d.protection !== undefined && !PROTECTION_FEE_CATALOGUE[d.condition].includes(d.protection.monthlyFeeYen))) codes.push('PROTECTION_FEE');
   return codes;
 }
 
 export function applyOrderPlaced(state: CustomerState, order: RuledOrderPlaced, effects: Effects): Outcome {
   if (getOwn(state.orders, order.orderId)) return { outcome: 'invalid', reason: `ORDER_ID_REUSED: order ${order.orderId} was already placed by another event` };
-  const taken = order.devices.find((d) => getOwn(state.devices, d.deviceId));
-  if (taken) return { outcome: 'invalid', reason: `DEVICE_ID_REUSED: device ${taken.deviceId} already belongs to order ${getOwn(state.devices, taken.deviceId)!.orderId}` };
+  const taken = order.devices.map((d) => getOwn(state.devices, d.deviceId)).find((d) => d !== undefined);
+  if (taken) return { outcome: 'invalid', reason: `DEVICE_ID_REUSED: device ${taken.deviceId} already belongs to order ${taken.orderId}` };
   const reasons = eligibilityFailures(state, order);
   const placedOn = jstDate(order.occurredAt);
   const deviceIds = order.devices.map((d) => d.deviceId);
@@ -82,13 +83,13 @@ export function applyOrderVoided(state: CustomerState, event: OrderVoidedDetail,
   if (order.status === 'rejected') return { outcome: 'ignored', reason: `ORDER_REJECTED: order ${event.orderId} was rejected, there is nothing to void` };
   if (order.status === 'voided') return { outcome: 'ignored', reason: `ALREADY_VOIDED: order ${event.orderId} is already void` };
   const voidAt = Date.parse(event.occurredAt);
-  const delivered = order.deviceIds.map((id) => getOwn(state.devices, id)!).find((d) => d.deliveredAt && Date.parse(d.deliveredAt) <= voidAt);
+  const delivered = order.deviceIds.map((id) => deviceOf(state, id)).find((d) => d.deliveredAt && Date.parse(d.deliveredAt) <= voidAt);
   if (delivered) {
     return { outcome: 'ignored', reason: `VOID_AFTER_DELIVERY: device ${delivered.deviceId} of order ${event.orderId} was delivered on ${delivered.deliveredOn}; an order can only be voided before delivery` };
   }
   order.status = 'voided';
   order.voided = { at: event.occurredAt, reason: event.reason };
-  for (const id of order.deviceIds) reverseDeviceCharges(state, getOwn(state.devices, id)!, order, effects, event.eventId);
+  for (const id of order.deviceIds) reverseDeviceCharges(state, deviceOf(state, id), order, effects, event.eventId);
   return { outcome: 'applied' };
 }
 
@@ -97,7 +98,7 @@ export function applyDeviceDelivered(state: CustomerState, event: DeviceDelivere
   if (!order) return { outcome: 'pending', reason: `order ${event.orderId} is not known yet` };
   if (!order.deviceIds.includes(event.deviceId)) return { outcome: 'invalid', reason: `DEVICE_NOT_IN_ORDER: device ${event.deviceId} is not part of order ${event.orderId}` };
   if (order.status === 'rejected') return { outcome: 'ignored', reason: `ORDER_REJECTED: order ${event.orderId} was rejected and is never billed` };
-  const device = getOwn(state.devices, event.deviceId)!;
+  const device = deviceOf(state, event.deviceId);
   if (device.deliveredAt) return { outcome: 'ignored', reason: `ALREADY_DELIVERED: device ${event.deviceId} was delivered on ${device.deliveredOn}` };
   device.deliveredAt = event.occurredAt;
   device.deliveredOn = jstDate(event.occurredAt);
@@ -110,7 +111,7 @@ export function applyDeviceDelivered(state: CustomerState, event: DeviceDelivere
     // the order is billed as if it had never been voided (the close bills what is due).
     order.status = 'active';
     delete order.voided;
-    for (const id of order.deviceIds) billPayoff(state, getOwn(state.devices, id)!, effects, event.eventId);
+    for (const id of order.deviceIds) billPayoff(state, deviceOf(state, id), effects, event.eventId);
     return { outcome: 'applied', note: `the void of order ${event.orderId} is refused: device ${event.deviceId} was delivered before it` };
   }
   billPayoff(state, device, effects, event.eventId);
@@ -121,7 +122,7 @@ export function applyDeviceDelivered(state: CustomerState, event: DeviceDelivere
 function knownDevice(state: CustomerState, deviceId: string): { device: DeviceState; order: OrderState } | Outcome {
   const device = getOwn(state.devices, deviceId);
   if (!device) return unknownDevice(state, deviceId);
-  return { device, order: getOwn(state.orders, device.orderId)! };
+  return { device, order: orderOf(state, device) };
 }
 
 /**

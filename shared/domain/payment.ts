@@ -1,5 +1,7 @@
 // §2 Device payment: the lump sum or installment schedule, early payoff, and when a device
 // counts as paid. A lump sum is a schedule of one payment.
+import { usageStartOf } from './facts.ts';
+import { present } from './invariant.ts';
 import { addMonths, jstDate, jstMonth, maxMonth, monthOf, monthsBetween, type Month } from './calendar.ts';
 import { appendEntry, appendReversal, deviceEntryId, type EntryDraft } from './ledger.ts';
 import { addYen } from './money.ts';
@@ -23,7 +25,7 @@ export function installmentSchedule(priceYen: number, months: number): number[] 
 
 /** The month payment k is due: the delivery month for the first, one month later for each next. */
 export function paymentDueMonth(device: DeviceState, k: number): Month {
-  return addMonths(monthOf(device.deliveredOn!), k - 1);
+  return addMonths(monthOf(usageStartOf(device)), k - 1);
 }
 
 /** The last payment billed on its own: all of them, or those before an early payoff's first. */
@@ -56,7 +58,7 @@ function paymentDraft(device: DeviceState, k: number, causedBy: string): EntryDr
     deviceId: device.deviceId,
     kind: lumpSum ? 'device_lump_sum' : 'device_installment',
     amountYen: paymentAmount(device.priceYen, device.payment, k),
-    businessDate: k === 1 ? device.deliveredOn! : `${due}-01`,
+    businessDate: k === 1 ? usageStartOf(device) : `${due}-01`,
     businessMonth: due,
     description: lumpSum ? `Device ${device.model}, paid in full` : `Installment ${k} of ${n}, ${device.model}`,
     causedBy,
@@ -82,12 +84,15 @@ export function billDuePayments(state: CustomerState, device: DeviceState, throu
 
 /** The month the payoff takes effect: the request month, or the delivery month if later. */
 function payoffMonth(device: DeviceState): Month {
-  return maxMonth(device.payoff!.requestedMonth, monthOf(device.deliveredOn!));
+  return maxMonth(payoffOf(device).requestedMonth, monthOf(usageStartOf(device)));
 }
+
+/** The payoff request of a device the caller knows has one. */
+const payoffOf = (device: DeviceState): NonNullable<DeviceState['payoff']> => present(device.payoff, `device ${device.deviceId} has a payoff request`);
 
 /** The first installment an early payoff covers: the one due in the payoff month. */
 function firstCoveredInstallment(device: DeviceState): number {
-  return monthsBetween(monthOf(device.deliveredOn!), payoffMonth(device)) + 1;
+  return monthsBetween(monthOf(usageStartOf(device)), payoffMonth(device)) + 1;
 }
 
 /** Whether a payoff requested at `requestedAt` would leave nothing to pay (all due earlier). */
@@ -113,7 +118,7 @@ function payoffDraft(device: DeviceState, causedBy: string): EntryDraft {
     deviceId: device.deviceId,
     kind: 'installment_payoff',
     amountYen: remaining,
-    businessDate: month === device.payoff!.requestedMonth ? jstDate(device.payoff!.requestedAt) : device.deliveredOn!,
+    businessDate: month === payoffOf(device).requestedMonth ? jstDate(payoffOf(device).requestedAt) : usageStartOf(device),
     description: `Early payoff of installments ${first} to ${n}, ${device.model}`,
     causedBy,
   };

@@ -1,5 +1,6 @@
 // §3 Protection fee: from the usage start month (day-prorated) through the final month
 // (in full). A cancellation learned late reverses the fees of months after the final month.
+import { usageStartOf } from './facts.ts';
 import { addMonths, dayOfMonth, daysInMonth, firstDayOf, jstMonth, maxMonth, monthOf, type CalendarDate, type Month } from './calendar.ts';
 import { appendEntry, appendReversal, deviceEntryId, type EntryDraft } from './ledger.ts';
 import { prorate } from './policy.ts';
@@ -49,7 +50,7 @@ export function isProtectionActiveIn(device: DeviceState, order: OrderState, mon
 }
 
 function protectionDraft(device: DeviceState, plan: ProtectionState, month: Month, causedBy: string): EntryDraft {
-  const start = device.deliveredOn!;
+  const start = usageStartOf(device);
   const fee = protectionFeeFor(plan.monthlyFeeYen, start, month);
   const draft: EntryDraft = {
     entryId: deviceEntryId(device, 'prot', month),

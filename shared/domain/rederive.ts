@@ -5,6 +5,7 @@
 // what is known now. The ledger that gives is compared with the ledger as billed, group by
 // group, and the difference becomes corrections (`ledger-diff.ts`); every decision that
 // changed is published again with its revision raised (`decisions.ts`).
+import { present } from './invariant.ts';
 import { byKey, type JournalRecord, type WaitingEvent } from './business-order.ts';
 import { addMonths, monthOf, type Month } from './calendar.ts';
 import { assessDueDeadlines, billMonth } from './close.ts';
@@ -57,13 +58,11 @@ function billedLedger(state: CustomerState, history: CustomerHistory): LedgerEnt
 
 /** Keeps every billing round at least where it was, one more where a correction credited a charge. */
 function carryRounds(next: CustomerState, previous: CustomerState, creditedDevices: Set<string>, creditedClaims: Set<string>): void {
-  for (const id of Object.keys(next.devices)) {
-    const device = next.devices[id]!;
+  for (const [id, device] of Object.entries(next.devices)) {
     const round = Math.max(device.billingRound ?? 0, getOwn(previous.devices, id)?.billingRound ?? 0) + (creditedDevices.has(id) ? 1 : 0);
     if (round > 0) setOwn<DeviceState>(next.devices, id, { ...device, billingRound: round });
   }
-  for (const id of Object.keys(next.claims)) {
-    const claim = next.claims[id]!;
+  for (const [id, claim] of Object.entries(next.claims)) {
     const round = Math.max(claim.billingRound ?? 0, getOwn(previous.claims, id)?.billingRound ?? 0) + (creditedClaims.has(id) ? 1 : 0);
     if (round > 0) setOwn<ClaimState>(next.claims, id, { ...claim, billingRound: round });
   }
@@ -91,7 +90,7 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
   // Raised below by what applies or is refused; waiting events do not count (types.ts).
   let lastKey = state.lastKey ?? '';
   const records = journalInOrder(state, history, incoming).filter((r) => r.key >= startKey);
-  const latest = records.at(-1)!.key;
+  const latest = present(records.at(-1), 'the journal holds at least the incoming event').key;
   // The next checkpoint is placed by the latest event applied or refused (waiting ones do not
   // count, as for `lastKey`): any later event in order then lies after its month.
   const checkpointMonth = nextCheckpointMonth(lastKey || latest);

@@ -2,9 +2,9 @@
 // re-exchange charge of a used device and the loaner's repair.
 // Deadlines are decided from business dates only, so a sweep that runs late or twice, and a
 // logistics event that arrives late, end in the same ledger.
+import { present } from './invariant.ts';
 import { addDays, jstDate, monthOf, type CalendarDate } from './calendar.ts';
 import { getOwn } from './records.ts';
-import { followedUpClaim } from './claims.ts';
 import { penaltyDecisionId } from './decisions.ts';
 import { appendEntry, appendReversal, claimEntryId, type EntryDraft } from './ledger.ts';
 import type { Outcome } from './outcome.ts';
@@ -111,11 +111,11 @@ function reexchangeDraft(claim: ClaimState, due: CalendarDate, causedBy: string)
   };
 }
 
-function emitPenalty(state: CustomerState, effects: Effects, entry: LedgerEntry): void {
+function emitPenalty(state: CustomerState, effects: Effects, claim: ClaimState, kind: PenaltyKind, entry: LedgerEntry): void {
   effects.emitted.push({
-    id: penaltyDecisionId(state.customerId, entry.claimId!, entry.kind as PenaltyKind),
+    id: penaltyDecisionId(state.customerId, claim.claimId, kind),
     detailType: 'PenaltyAssessed',
-    detail: { customerId: state.customerId, deviceId: entry.deviceId, claimId: entry.claimId, kind: entry.kind, amountYen: entry.amountYen, billingMonth: entry.billingMonth },
+    detail: { customerId: state.customerId, deviceId: entry.deviceId, claimId: claim.claimId, kind, amountYen: entry.amountYen, billingMonth: entry.billingMonth },
   });
 }
 
@@ -153,15 +153,15 @@ export function assessDeadlines(state: CustomerState, claim: ClaimState, asOf: C
     if (kind === 'penalty') {
       const entry = appendEntry(state, effects, penaltyDraft(claim, due, `deadline:${due}`));
       claim.penalty = { entryId: entry.entryId, reversed: false };
-      emitPenalty(state, effects, entry);
+      emitPenalty(state, effects, claim, 'late_return_penalty', entry);
     } else if (kind === 'reexchange') {
       const entry = appendEntry(state, effects, reexchangeDraft(claim, due, `deadline:${due}`));
       claim.reexchangeCharge = { entryId: entry.entryId, reversed: false };
-      emitPenalty(state, effects, entry);
+      emitPenalty(state, effects, claim, 'reexchange_charge', entry);
     } else if (!loanerCharged) {
       const entry = appendEntry(state, effects, loanerDraft(claim, kind, due, `deadline:${due}`));
       (claim.loanerCharges ??= []).push({ entryId: entry.entryId, deadline: kind, reversed: false });
-      emitPenalty(state, effects, entry);
+      emitPenalty(state, effects, claim, 'loaner_charge', entry);
       loanerCharged = true;
     }
   }
@@ -170,39 +170,38 @@ export function assessDeadlines(state: CustomerState, claim: ClaimState, asOf: C
  * The revision of a charge no longer owed (contract §2: `amountYen` 0), in the business month
  * it belonged to — as a re-derivation publishes it, so that both say the same.
  */
-export function emitNoLongerOwed(state: CustomerState, effects: Effects, charge: Pick<LedgerEntry, 'deviceId' | 'claimId' | 'kind'>, businessMonth: string): void {
-  const kind = charge.kind as PenaltyKind;
+function emitNoLongerOwed(state: CustomerState, effects: Effects, claim: ClaimState, kind: PenaltyKind, businessMonth: string): void {
   effects.emitted.push({
-    id: penaltyDecisionId(state.customerId, charge.claimId!, kind),
+    id: penaltyDecisionId(state.customerId, claim.claimId, kind),
     detailType: 'PenaltyAssessed',
-    detail: { customerId: state.customerId, deviceId: charge.deviceId, claimId: charge.claimId, kind, amountYen: 0, billingMonth: businessMonth },
+    detail: { customerId: state.customerId, deviceId: claim.deviceId, claimId: claim.claimId, kind, amountYen: 0, billingMonth: businessMonth },
   });
 }
 
 /** Reverses charges that a late-arriving logistics fact shows were met on time. */
 function reverseMetDeadlines(state: CustomerState, claim: ClaimState, effects: Effects, causedBy: string): void {
   if (claim.penalty && !claim.penalty.reversed && !lateReturnDue(claim)) {
-    const due = dayAfterDeadline(claim.replacementDeliveredOn!);
+    const due = dayAfterDeadline(present(claim.replacementDeliveredOn, `claim ${claim.claimId}'s penalty follows its replacement`));
     const draft = { ...penaltyDraft(claim, due, causedBy), entryId: claim.penalty.entryId };
     appendReversal(state, effects, draft, 'the old device was returned on time', causedBy);
     claim.penalty.reversed = true;
-    emitNoLongerOwed(state, effects, draft, monthOf(due));
+    emitNoLongerOwed(state, effects, claim, 'late_return_penalty', monthOf(due));
   }
   if (claim.reexchangeCharge && !claim.reexchangeCharge.reversed && !reexchangeDue(claim)) {
-    const due = dayAfterDeadline(claim.replacementDeliveredOn!, REEXCHANGE_RETURN_DAYS);
+    const due = dayAfterDeadline(present(claim.replacementDeliveredOn, `claim ${claim.claimId}'s re-exchange follows its replacement`), REEXCHANGE_RETURN_DAYS);
     const draft = { ...reexchangeDraft(claim, due, causedBy), entryId: claim.reexchangeCharge.entryId };
     appendReversal(state, effects, draft, 'the earlier replacement was returned on time', causedBy);
     claim.reexchangeCharge.reversed = true;
-    emitNoLongerOwed(state, effects, draft, monthOf(due));
+    emitNoLongerOwed(state, effects, claim, 'reexchange_charge', monthOf(due));
   }
   const breached = new Set(loanerBreaches(claim).map((b) => b.deadline));
   for (const charge of claim.loanerCharges ?? []) {
     if (charge.reversed || breached.has(charge.deadline)) continue;
-    const due = dayAfterDeadline(charge.deadline === 'repair' ? claim.repairedDeliveredOn! : claim.loanerDeliveredOn!);
+    const due = dayAfterDeadline(present(charge.deadline === 'repair' ? claim.repairedDeliveredOn : claim.loanerDeliveredOn, `claim ${claim.claimId}'s loaner charge follows its delivery`));
     const draft = { ...loanerDraft(claim, charge.deadline, due, causedBy), entryId: charge.entryId };
     appendReversal(state, effects, draft, 'the loaner deadline was met', causedBy);
     charge.reversed = true;
-    emitNoLongerOwed(state, effects, draft, monthOf(due));
+    emitNoLongerOwed(state, effects, claim, 'loaner_charge', monthOf(due));
   }
 }
 
@@ -216,7 +215,8 @@ export function applyLogistics(state: CustomerState, type: LogisticsDetailType, 
   const field = FACT[type];
   if (claim[field] !== undefined) return { outcome: 'ignored', reason: `ALREADY_RECORDED: ${type} of claim ${event.claimId} was already recorded on ${String(claim[field])}` };
   const reexchanged = type === 'ReplacementDelivered' ? reexchangedClaim(state, claim) : undefined;
-  if (reexchanged && reexchanged.replacementValueYen === undefined) {
+  const valueYen = reexchanged?.replacementValueYen;
+  if (reexchanged && valueYen === undefined) {
     // A contract error of logistics: the value to bill if the handset does not come back is unknown.
     return {
       outcome: 'invalid',
@@ -226,7 +226,7 @@ export function applyLogistics(state: CustomerState, type: LogisticsDetailType, 
   (claim as unknown as Record<string, unknown>)[field] = jstDate(event.occurredAt);
   if (type === 'LoanerDelivered') claim.loanerValueYen = event.loanerValueYen ?? 0;
   if (type === 'ReplacementDelivered' && event.deviceValueYen !== undefined) claim.replacementValueYen = event.deviceValueYen;
-  if (reexchanged) claim.reexchange = { of: reexchanged.claimId, valueYen: reexchanged.replacementValueYen! };
+  if (reexchanged && valueYen !== undefined) claim.reexchange = { of: reexchanged.claimId, valueYen };
   if (DELIVERIES.has(type) && (!claim.firstDeliveryAt || Date.parse(event.occurredAt) < Date.parse(claim.firstDeliveryAt))) {
     claim.firstDeliveryAt = event.occurredAt;
   }
@@ -236,11 +236,12 @@ export function applyLogistics(state: CustomerState, type: LogisticsDetailType, 
 
 /**
  * The earlier claim whose replacement a used device's free follow-up exchange replaces (§5
- * re-exchange): the earlier claim must itself have been an exchange.
+ * re-exchange): the follow-up was free and in its window when filed (`freeFollowUpOf`), and
+ * the earlier claim was itself an exchange.
  */
 function reexchangedClaim(state: CustomerState, claim: ClaimState): ClaimState | undefined {
-  if (getOwn(state.devices, claim.deviceId)?.condition !== 'used') return undefined;
-  const earlier = followedUpClaim(state, claim);
+  if (!claim.freeFollowUpOf || getOwn(state.devices, claim.deviceId)?.condition !== 'used') return undefined;
+  const earlier = getOwn(state.claims, claim.freeFollowUpOf);
   return earlier?.replacementDeliveredOn ? earlier : undefined;
 }
 

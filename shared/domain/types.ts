@@ -3,6 +3,7 @@
 // months not yet closed; closed months live on as immutable statements outside it.
 import type { CalendarDate, Month } from './calendar.ts';
 import type { JournalRecord, WaitingEvent } from './business-order.ts';
+import type { ClaimRejectionReason, OrderRejectionCode, OutboundDetailOf, OutboundDetailType } from '../schemas/outbound.ts';
 
 export const ENTRY_KINDS = [
   'device_lump_sum',
@@ -78,7 +79,7 @@ export interface OrderState {
   /** The OrderPlaced event (named by a rejection and by its revisions). */
   placedBy?: string;
   /** The §1 codes of a rejected order. */
-  reasons?: string[];
+  reasons?: OrderRejectionCode[];
   deviceIds: string[];
   voided?: { at: string; reason: string };
 }
@@ -102,8 +103,10 @@ export interface ClaimState {
   incidentDate: CalendarDate;
   cause: string;
   followUpOf?: string;
+  /** Set when the claim was free and filed in the follow-up window of `followUpOf` (§4), as known at its filing. */
+  freeFollowUpOf?: string;
   decision: 'accepted' | 'rejected';
-  reason?: string;
+  reason?: ClaimRejectionReason;
   /** What an accepted claim rests on (§4): the protection option, the used-device guarantee, or a free follow-up. */
   basis?: ClaimBasis;
   /** 1 or 2 for a counted use; absent for a free claim or a rejection. */
@@ -189,12 +192,23 @@ export interface CustomerState {
   journalIncomplete?: boolean;
 }
 
-export interface EmittedEvent {
-  /** Stable id, so that consumers can de-duplicate an at-least-once publication. */
-  id: string;
-  detailType: 'OrderRejected' | 'ClaimAdjudicated' | 'PenaltyAssessed' | 'StatementClosed';
-  detail: Record<string, unknown>;
-}
+/**
+ * The detail of an emitted event as the contract's schema types it (`shared/schemas/outbound.ts`),
+ * so that `tsc` checks every emitter against the contract. A decision's `revision` is given by
+ * `stampRevisions` (`decisions.ts`), so the rules emit decisions without one.
+ */
+export type EmittedDetail<K extends OutboundDetailType> = K extends 'StatementClosed'
+  ? OutboundDetailOf<K>
+  : Omit<OutboundDetailOf<K>, 'revision'> & { revision?: number };
+
+export type EmittedEvent = {
+  [K in OutboundDetailType]: {
+    /** Stable id, so that consumers can de-duplicate an at-least-once publication. */
+    id: string;
+    detailType: K;
+    detail: EmittedDetail<K>;
+  };
+}[OutboundDetailType];
 
 export interface StatementLine {
   entryId: string;

@@ -19,7 +19,7 @@ const ATTEMPTS = 4;
  * drops a repeat of a publication, never a revision.
  */
 export function emissionId(event: EmittedEvent): string {
-  const revision = event.detail.revision;
+  const revision = 'revision' in event.detail ? event.detail.revision : undefined;
   return typeof revision === 'number' && revision > 1 ? `${event.id}#${revision}` : event.id;
 }
 
@@ -28,7 +28,8 @@ const REVISED = new Set<string>(['OrderRejected', 'ClaimAdjudicated', 'PenaltyAs
 
 export function toPutEventsEntry(event: EmittedEvent, busName: string): PutEventsRequestEntry {
   // An outbox entry committed before decisions had revisions is their first publication.
-  const given = REVISED.has(event.detailType) && event.detail.revision === undefined ? { ...event.detail, revision: 1 } : event.detail;
+  const given = REVISED.has(event.detailType) && !('revision' in event.detail && event.detail.revision !== undefined) ? { ...event.detail, revision: 1 } : event.detail;
+  // The domain's types are the schemas' (EmittedDetail); an outbox entry may predate a field.
   const { detail } = validateOutboundEvent({ detailType: event.detailType, detail: given } as OutboundEvent);
   return { EventBusName: busName, Source: BILLING_SOURCE, DetailType: event.detailType, Detail: JSON.stringify({ ...detail, eventId: emissionId(event) }) };
 }

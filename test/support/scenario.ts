@@ -128,8 +128,8 @@ export class Customer {
     return this.ledger.filter((e) => e.kind === kind);
   }
 
-  emittedOf(detailType: string): EmittedEvent[] {
-    return this.emitted.filter((e) => e.detailType === detailType);
+  emittedOf<K extends EmittedEvent['detailType']>(detailType: K): Extract<EmittedEvent, { detailType: K }>[] {
+    return this.emitted.filter((e): e is Extract<EmittedEvent, { detailType: K }> => e.detailType === detailType);
   }
 }
 
