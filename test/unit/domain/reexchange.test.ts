@@ -83,6 +83,20 @@ describe('re-exchange of a used device (§5)', () => {
     }
   });
 
+  it('a follow-up filed on day D before the earlier replacement arrived that day is an ordinary use: the 14-day rule', () => {
+    const c = new Customer();
+    c.order(jst('2026-01-05'), [{ deviceId: 'D1', condition: 'used', months: 24, protectionFeeYen: 550 }], { orderId: 'O1' });
+    c.on('DeviceDelivered', { occurredAt: jst('2026-01-10'), orderId: 'O1', deviceId: 'D1' });
+    c.on('ClaimFiled', { occurredAt: jst('2026-03-01'), claimId: 'E', deviceId: 'D1', cause: 'total_loss', incidentDate: '2026-02-28' });
+    c.on('ClaimFiled', { occurredAt: jst('2026-03-12', '09:00'), claimId: 'F', deviceId: 'D1', cause: 'partial_damage', incidentDate: '2026-03-11', followUpOf: 'E' });
+    c.on('ReplacementDelivered', { occurredAt: jst('2026-03-12', '15:00'), claimId: 'E', deviceValueYen: 30_000 });
+    c.on('DeviceReturned', { occurredAt: jst('2026-03-14'), claimId: 'E' });
+    expect(c.state.claims.F).toMatchObject({ basis: 'protection', useNumber: 2 });
+    c.on('ReplacementDelivered', { occurredAt: jst('2026-03-20'), claimId: 'F', deviceValueYen: 28_000 });
+    c.sweep(jst('2026-04-05'));
+    expect(charges(c)).toEqual([['late_return_penalty', 40_000, 'non-taxable', '2026-04', '2026-04-04']]);
+  });
+
   it('an earlier replacement sent without deviceValueYen: the follow-up\'s replacement is a contract error, refused and changing nothing', () => {
     const c = followUp({ earlier: {} });
     const before = structuredClone(c.state);
