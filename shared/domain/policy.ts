@@ -1,5 +1,5 @@
 // Every number of the terms, and every choice the terms leave open (marked Policy), in one
-// place so that finance can change it here and nowhere else. billing-rules.md is the source.
+// place so that finance can change it here and nowhere else. docs/billing-rules.md is the source.
 import { multiplyYen } from './money.ts';
 import type { EntryKind, TaxClass } from './types.ts';
 

@@ -3,7 +3,7 @@ import { daysInYearMonth } from '../domain/calendar.ts';
 import { MAX_YEN_AMOUNT } from '../domain/policy.ts';
 
 /*
- * Reusable field schemas for the event contract (docs: /work/shared/event-contract.md).
+ * Reusable field schemas for the event contract (docs/events.md).
  * Every schema keeps the wire value as-is (no transforms): the domain decides how to read a
  * timestamp in JST, and the idempotency check compares details exactly as they were sent.
  * Error messages never quote the input, because some fields (birth dates) must never be logged.

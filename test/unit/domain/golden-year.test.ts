@@ -1,5 +1,5 @@
 // GOLDEN SCENARIO: one customer through a year, every statement worked out by hand from
-// /work/shared/billing-rules.md (not copied from the engine's output).
+// docs/billing-rules.md (not copied from the engine's output).
 //
 // Order 2026-11-10: one NEW device D1, 39,800 yen over 24 installments, protection 418 yen/month.
 // Delivered 2026-11-12T23:30:00Z = 2026-11-13 08:30 JST → usage start 2026-11-13 (§2: JST date).
