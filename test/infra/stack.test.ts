@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '#shared/routing.ts';
+import { ROUTES, routesFor } from '#shared/routing.ts';
 import { MAX_DELIVERIES } from '#shared/runtime/ingest.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
 import { EVENT_BUS_NAME } from '../../infra/billing-stack.ts';
@@ -87,6 +87,70 @@ describe('the event bus and its routing rules', () => {
       const [, mapping] = only(ofType('AWS::Lambda::EventSourceMapping').filter(([, m]) => referencedId(m.Properties.EventSourceArn) === queueId), `consumer of ${route.consumer}`);
       expect(resource(referencedId(mapping.Properties.FunctionName)).Properties.Description).toBe(route.handlerEntry);
     }
+  });
+});
+
+// Contract §1, written out rather than derived from the routing table, so that an event type
+// dropped from shared/routing.ts (or from the schemas it is built from) fails here.
+const LOGISTICS_SOURCE = 'device-supply.logistics';
+const LOGISTICS_DETAIL_TYPES = [
+  'DeviceDelivered',
+  'ReplacementDelivered',
+  'DeviceReturned',
+  'LoanerDelivered',
+  'FaultyDeviceReceived',
+  'RepairedDeviceDelivered',
+  'LoanerReturned',
+  'LoanerDamaged',
+];
+
+describe('LoanerDamaged (contract §1, rules §5) on the device-supply bus', () => {
+  const rules = () => ofType('AWS::Events::Rule');
+  const listsLoanerDamaged = ([, rule]: [string, CfnResource]) => asArray<string>(rule.Properties.EventPattern?.['detail-type']).includes('LoanerDamaged');
+
+  it('comes from the routing table: the logistics route lists it, and only that route matches it from its source', () => {
+    expect(routesFor({ source: LOGISTICS_SOURCE, 'detail-type': 'LoanerDamaged' }).map((r) => [r.consumer, r.handlerEntry])).toEqual([['logistics', 'functions/ingest-logistics.ts']]);
+    // From another producer's source it matches nothing (the bus takes each source only from its producers).
+    for (const source of ['device-supply.orders', 'device-supply.claims', 'device-supply.billing']) expect(routesFor({ source, 'detail-type': 'LoanerDamaged' }), source).toEqual([]);
+  });
+
+  it('is matched by the logistics rule on the device-supply bus: source device-supply.logistics, with every other logistics event', () => {
+    const synthesized = Template.fromJSON(template);
+    const busId = only(ofType('AWS::Events::EventBus'), 'event bus')[0];
+    synthesized.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: busId },
+      EventPattern: { source: [LOGISTICS_SOURCE], 'detail-type': Match.arrayWith(['LoanerDamaged']) },
+    });
+    // One rule lists it, and it is the same rule as the other logistics events: exactly the contract's list.
+    const [, rule] = only(rules().filter(listsLoanerDamaged), 'rule matching LoanerDamaged');
+    expect(rule.Properties.EventPattern.source).toEqual([LOGISTICS_SOURCE]);
+    expect([...rule.Properties.EventPattern['detail-type']].sort()).toEqual([...LOGISTICS_DETAIL_TYPES].sort());
+    expect(referencedId(rule.Properties.EventBusName)).toBe(busId);
+    expect(rule.Properties.State).toBe('ENABLED');
+    // The synthesized pattern is the route's own (the rules are derived from shared/routing.ts).
+    const logistics = only(ROUTES.filter((route) => route.consumer === 'logistics'), 'logistics route');
+    expect(rule.Properties.EventPattern).toEqual(logistics.pattern);
+  });
+
+  it('goes to the ingest path of logistics: the rule targets the queue that functions/ingest-logistics.ts consumes, with the bus-delivery DLQ', () => {
+    const [, rule] = only(rules().filter(listsLoanerDamaged), 'rule matching LoanerDamaged');
+    const target = only(rule.Properties.Targets as { Arn: unknown; DeadLetterConfig?: { Arn: unknown } }[], 'target of the LoanerDamaged rule');
+    const queueId = referencedId(target.Arn);
+    expect(resource(queueId).Type).toBe('AWS::SQS::Queue');
+    expect(resource(referencedId(target.DeadLetterConfig?.Arn)).Type).toBe('AWS::SQS::Queue');
+    const [, mapping] = only(ofType('AWS::Lambda::EventSourceMapping').filter(([, m]) => referencedId(m.Properties.EventSourceArn) === queueId), 'consumer of the LoanerDamaged queue');
+    expect(referencedId(mapping.Properties.FunctionName)).toBe(functionFor('functions/ingest-logistics.ts'));
+    // The same queue as DeviceDelivered, ReplacementDelivered and the rest of logistics.
+    for (const detailType of LOGISTICS_DETAIL_TYPES) {
+      const [, other] = only(rules().filter(([, r]) => asArray<string>(r.Properties.EventPattern?.['detail-type']).includes(detailType)), `rule matching ${detailType}`);
+      expect(referencedId(only(other.Properties.Targets as { Arn: unknown }[], detailType).Arn), detailType).toBe(queueId);
+    }
+  });
+
+  it('is archived for replay with the rest of the logistics source', () => {
+    const [, archive] = only(ofType('AWS::Events::Archive'), 'archive');
+    expect(archive.Properties.EventPattern.source).toContain(LOGISTICS_SOURCE);
+    expect(archive.Properties.EventPattern['detail-type']).toBeUndefined();
   });
 });
 
