@@ -1,18 +1,21 @@
 // Lambda, invoked by EventBridge Scheduler on the 1st of each month (Asia/Tokyo): starts the
 // close of the previous month, or of `{ "month": "YYYY-MM" }` when run by hand.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { monthToClose, startMonthClose } from '#shared/runtime/month-close.ts';
 import { pipelineFromEnv, requiredEnv } from '#shared/runtime/pipeline.ts';
-import { logger } from './lib/logger.ts';
+import { LAMBDA_CONTEXT_OPTIONS, logger } from './lib/logger.ts';
 import { sendToQueue } from './lib/sqs-send.ts';
 
 const pipeline = pipelineFromEnv();
 const queueUrl = requiredEnv('CLOSE_QUEUE_URL');
 
-export const handler = middy<{ month?: string }, unknown>().handler(async (input) => {
-  const now = new Date().toISOString();
-  const month = input?.month ?? monthToClose(now);
-  const result = await startMonthClose(pipeline, month, now, (message) => sendToQueue(queueUrl, JSON.stringify(message)));
-  logger.info('monthly close started', { month, ...result });
-  return { month, ...result };
-});
+export const handler = middy<{ month?: string }, unknown>()
+  .use(injectLambdaContext(logger, LAMBDA_CONTEXT_OPTIONS))
+  .handler(async (input) => {
+    const now = new Date().toISOString();
+    const month = input?.month ?? monthToClose(now);
+    const result = await startMonthClose(pipeline, month, now, (message) => sendToQueue(queueUrl, JSON.stringify(message)));
+    logger.info('monthly close started', { month, ...result });
+    return { month, ...result };
+  });

@@ -1,4 +1,5 @@
 // Lambda behind API Gateway (IAM-authorized): the finance API of contract §3.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { handleFinanceRequest } from '#shared/runtime/finance-api.ts';
@@ -7,7 +8,7 @@ import { documentClient } from '#shared/store/client.ts';
 import { CloseStatusStore } from '#shared/store/close-status.ts';
 import { HeldCustomerStore } from '#shared/store/held-customers.ts';
 import { LedgerReads } from '#shared/store/ledger-reads.ts';
-import { logger } from './lib/logger.ts';
+import { LAMBDA_CONTEXT_OPTIONS, logger } from './lib/logger.ts';
 
 // Reads only: the stores from a DynamoDB client, without the pipeline's EventBridge client,
 // which would cost its import on every cold start.
@@ -15,8 +16,14 @@ const doc = documentClient();
 const tableName = requiredEnv('TABLE_NAME');
 const deps = { reads: new LedgerReads(doc, tableName), closes: new CloseStatusStore(doc, tableName), holds: new HeldCustomerStore(doc, tableName) };
 
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(async (event) => {
-  const response = await handleFinanceRequest(deps, event.httpMethod, event.path, new Date().toISOString());
-  logger.info('finance request', { path: event.path, status: response.status, caller: event.requestContext?.identity?.userArn });
-  return { statusCode: response.status, headers: { 'content-type': response.contentType }, body: response.body };
-});
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(injectLambdaContext(logger, LAMBDA_CONTEXT_OPTIONS))
+  .handler(async (event) => {
+    // API Gateway's request id (the caller's x-amzn-RequestId) as Powertools' correlation_id, on
+    // every line of the request; what `correlationIdPath: 'requestContext.requestId'` would do,
+    // without the JMESPath package for one property. Reset after the request (resetKeys).
+    if (event.requestContext?.requestId) logger.setCorrelationId(event.requestContext.requestId);
+    const response = await handleFinanceRequest(deps, event.httpMethod, event.path, new Date().toISOString());
+    logger.info('finance request', { path: event.path, status: response.status, caller: event.requestContext?.identity?.userArn });
+    return { statusCode: response.status, headers: { 'content-type': response.contentType }, body: response.body };
+  });

@@ -2,11 +2,12 @@
 // through ingestMessage, partial batch failures reported so that one bad record never fails
 // the others. A record throws only to be retried; the batch handler itself never throws.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ingestMessage, type IngestDeps, type IngestResult } from '#shared/runtime/ingest.ts';
 import { DEAD_LETTERED_LOG_MESSAGE } from '#shared/runtime/log-messages.ts';
-import { logger } from './logger.ts';
+import { LAMBDA_CONTEXT_OPTIONS, logger } from './logger.ts';
 
 export interface IngestHandlerOptions {
   now?: () => string;
@@ -37,10 +38,12 @@ export function makeIngestHandler(deps: IngestDeps, consumer: string, options: I
     }
   };
 
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler((event, context) =>
-    // A processor per invocation: it keeps the batch's records and failures on itself, so one
-    // shared by overlapping invocations (the local stack runs several batches of a queue at
-    // once) would let one batch reset another's failures and delete records never applied.
-    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false }),
-  );
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    .use(injectLambdaContext(logger, LAMBDA_CONTEXT_OPTIONS))
+    .handler((event, context) =>
+      // A processor per invocation: it keeps the batch's records and failures on itself, so one
+      // shared by overlapping invocations (the local stack runs several batches of a queue at
+      // once) would let one batch reset another's failures and delete records never applied.
+      processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false }),
+    );
 }
