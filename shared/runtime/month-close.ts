@@ -3,11 +3,15 @@
 // customer holds back another (invariant 7): one whose step keeps failing is held with its
 // reason, the rest of its shard and the month close, and every later run retries it.
 import { AmountOutOfRangeError, closeMonth, jstMonth, addMonths, monthHasEnded, MonthNotEndedError, type Month } from '../domain/index.ts';
-import type { HeldCustomer } from '../store/held-customers.ts';
+import { customerShards } from '../store/customer-store.ts';
+import type { HeldCustomer, HeldCustomerStore } from '../store/held-customers.ts';
 import { ItemLimitError } from '../store/item-size.ts';
-import { SHARD_COUNT } from '../store/keys.ts';
 import { runCustomerStep, type StepDeps } from './customer-step.ts';
-import type { Pipeline } from './pipeline.ts';
+
+/** What the close works with: the stores of a customer step, and the holds. */
+export interface CloseDeps extends StepDeps {
+  holds: HeldCustomerStore;
+}
 
 export interface CloseShardMessage {
   month: Month;
@@ -34,7 +38,7 @@ export interface CloseStart {
  * resumed: the shards not yet done are sent again, which is harmless for the others. A
  * month already closed has its held customers retried.
  */
-export async function startMonthClose(p: Pipeline, month: Month, now: string, send: SendCloseMessage): Promise<CloseStart> {
+export async function startMonthClose(p: CloseDeps, month: Month, now: string, send: SendCloseMessage): Promise<CloseStart> {
   if (!monthHasEnded(month, now)) throw new MonthNotEndedError(month, now);
   const started = await p.closes.start(month, now);
   const status = started ? undefined : await p.closes.get(month);
@@ -42,7 +46,7 @@ export async function startMonthClose(p: Pipeline, month: Month, now: string, se
   if (status?.status === 'closed') shards = [...new Set((await p.holds.all()).filter((h) => h.month <= month).map((h) => h.shard))];
   else {
     const done = new Set(status?.shardsDone ?? []);
-    shards = Array.from({ length: SHARD_COUNT }, (_, shard) => shard).filter((shard) => !done.has(shard));
+    shards = customerShards().filter((shard) => !done.has(shard));
   }
   await Promise.all(shards.map((shard) => send({ month, shard })));
   return { status: started ? 'started' : status?.status === 'closed' ? 'already-closed' : 'resumed', shards: shards.length };
@@ -76,7 +80,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Every outbox entry is projected whatever its age, so the customer is left with nothing
  * unwritten when this returns `closed`.
  */
-async function closeCustomer(p: Pipeline, customerId: string, month: Month, now: string, earlierHolds: readonly HeldCustomer[]): Promise<HeldCustomer | undefined> {
+async function closeCustomer(p: CloseDeps, customerId: string, month: Month, now: string, earlierHolds: readonly HeldCustomer[]): Promise<HeldCustomer | undefined> {
   let failure: unknown;
   for (let attempt = 1; attempt <= CLOSE_ATTEMPTS_BEFORE_HOLD; attempt++) {
     try {
@@ -99,7 +103,7 @@ async function closeCustomer(p: Pipeline, customerId: string, month: Month, now:
  * customers held by earlier closes first. The shard is done when every customer is closed,
  * with nothing unwritten, or held.
  */
-export async function closeShard(p: Pipeline, message: CloseShardMessage, now: string, options: CloseShardOptions = {}): Promise<CloseShardResult> {
+export async function closeShard(p: CloseDeps, message: CloseShardMessage, now: string, options: CloseShardOptions = {}): Promise<CloseShardResult> {
   const hasTime = options.hasTime ?? (() => true);
   const { month, shard } = message;
   const holds = (await p.holds.inShard(shard)).filter((h) => h.month <= month);
@@ -121,10 +125,10 @@ export async function closeShard(p: Pipeline, message: CloseShardMessage, now: s
   if (status?.status === 'closed' || status?.shardsDone.includes(shard)) return result; // a retry of held customers only
   let after = message.after;
   do {
-    const page = await p.customers.shardPage(shard, after, options.pageSize ?? PAGE_SIZE);
+    const page = await p.customers.customersInShard(shard, after, options.pageSize ?? PAGE_SIZE);
     await closeAll(page.customerIds.filter((id) => message.after !== undefined || holdsOf(id).length === 0));
     result.closed += page.customerIds.length;
-    after = page.more ? page.customerIds.at(-1) : undefined;
+    after = page.continueAfter;
   } while (after && hasTime());
   if (after) return { ...result, continueAfter: after };
   await p.closes.shardDone(month, shard, now);

@@ -1,38 +1,32 @@
 // Wires the stores and the publisher from clients: the Lambda entries build it from their
-// environment, the local stack and the tests from their embedded endpoints.
+// environment, the local stack and the tests from their embedded endpoints. The table's client
+// goes to the stores (shared/store/stores.ts); the runtime is given the stores, never the client.
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../store/client.ts';
-import { CloseStatusStore } from '../store/close-status.ts';
-import { CustomerStore } from '../store/customer-store.ts';
-import { DeadLetterStore } from '../store/dead-letters.ts';
-import { EventRegistry } from '../store/event-registry.ts';
-import { HeldCustomerStore } from '../store/held-customers.ts';
+import { documentClient, type TableClient } from '../store/client.ts';
+import { createStores, type Stores } from '../store/stores.ts';
 import { requiredEnv } from './env.ts';
 import type { IngestDeps } from './ingest.ts';
-
-export { requiredEnv };
+import type { CloseDeps } from './month-close.ts';
 import { EventBridgePublisher, type EventPublisher } from './publisher.ts';
 
-export interface Pipeline extends IngestDeps {
-  doc: DynamoDBDocumentClient;
+export { requiredEnv };
+
+/** The table's stores and the publisher: every entry point takes the part of it it needs. */
+export interface Pipeline extends Stores, IngestDeps, CloseDeps {
+  publisher: EventPublisher;
+  /**
+   * @deprecated Not for the runtime, which reaches the table through the stores only. Kept
+   * until bench/reliability/fuzz-run.ts and test/reliability/harness.test.ts, which scan the
+   * table and build stores of their own from the pipeline, take the table from elsewhere.
+   */
+  doc: TableClient;
+  /** @deprecated As `doc`. */
   tableName: string;
-  holds: HeldCustomerStore;
 }
 
-export function createPipeline(doc: DynamoDBDocumentClient, tableName: string, publisher: EventPublisher): Pipeline {
-  return {
-    doc,
-    tableName,
-    publisher,
-    customers: new CustomerStore(doc, tableName),
-    closes: new CloseStatusStore(doc, tableName),
-    events: new EventRegistry(doc, tableName),
-    deadLetters: new DeadLetterStore(doc, tableName),
-    holds: new HeldCustomerStore(doc, tableName),
-  };
+export function createPipeline(doc: TableClient, tableName: string, publisher: EventPublisher): Pipeline {
+  return { doc, tableName, publisher, ...createStores(doc, tableName) };
 }
-
 
 /** In a Lambda: TABLE_NAME and EVENT_BUS_NAME from the stack, endpoints from the SDK's defaults. */
 export function pipelineFromEnv(): Pipeline {

@@ -1,9 +1,8 @@
 // The daily deadline sweep: the customers whose next unassessed deadline is due by `asOf`,
 // found through the sparse due-date index, each swept through the commit protocol.
 import { jstDate, sweepDeadlines } from '../domain/index.ts';
-import { SHARD_COUNT } from '../store/keys.ts';
-import { runCustomerStep } from './customer-step.ts';
-import type { Pipeline } from './pipeline.ts';
+import { customerShards } from '../store/customer-store.ts';
+import { runCustomerStep, type StepDeps } from './customer-step.ts';
 
 export class SweepFailedError extends Error {
   constructor(readonly failures: { customerId: string; reason: string }[]) {
@@ -16,7 +15,7 @@ export class SweepFailedError extends Error {
  * Sweeps every due customer. One customer's failure does not stop the others: it is
  * reported at the end (the invocation fails, so the schedule retries it and an alarm fires).
  */
-export async function sweepDue(p: Pipeline, asOf: string): Promise<{ customers: number; assessed: number }> {
+export async function sweepDue(p: StepDeps, asOf: string): Promise<{ customers: number; assessed: number }> {
   const today = jstDate(asOf);
   let customers = 0;
   let assessed = 0;
@@ -33,7 +32,7 @@ export async function sweepDue(p: Pipeline, asOf: string): Promise<{ customers: 
       customers++;
     }
   };
-  await Promise.all(Array.from({ length: SHARD_COUNT }, (_, shard) => sweepShard(shard)));
+  await Promise.all(customerShards().map((shard) => sweepShard(shard)));
   if (failures.length > 0) throw new SweepFailedError(failures);
   return { customers, assessed };
 }

@@ -12,6 +12,7 @@ import {
   customerPk,
   dueKey,
   dueSortKey,
+  dueThroughKey,
   ENTRY_END,
   ENTRY_PREFIX,
   entrySk,
@@ -20,6 +21,7 @@ import {
   journalSk,
   monthEntriesKey,
   monthStatementsKey,
+  SHARD_COUNT,
   shardKey,
   shardOf,
   SNAPSHOT_SK,
@@ -210,8 +212,11 @@ export class CustomerStore {
     await this.writes.put(Object.entries(processed).map(([eventId, fingerprint], position) => appliedEventItem({ eventId, fingerprint }, customerId, version, position)));
   }
 
-  /** One page of a shard's customer ids, in id order, after `after` (the close's fan-out). */
-  async shardPage(shard: number, after: string | undefined, limit: number): Promise<{ customerIds: string[]; more: boolean }> {
+  /**
+   * One page of a shard's customer ids, in id order, after `after` (the close's fan-out), and
+   * where the next page starts when there is one: pass it back as `after`.
+   */
+  async customersInShard(shard: number, after: string | undefined, limit: number): Promise<{ customerIds: string[]; continueAfter?: string }> {
     const page = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -221,7 +226,9 @@ export class CustomerStore {
         Limit: limit,
       }),
     );
-    return { customerIds: (page.Items ?? []).map((item) => item.gsi2sk as string), more: page.LastEvaluatedKey !== undefined };
+    // The shard index's sort key is the customer id: the last one read is where the next page starts.
+    const customerIds = (page.Items ?? []).map((item) => item.gsi2sk as string);
+    return { customerIds, continueAfter: page.LastEvaluatedKey !== undefined ? customerIds.at(-1) : undefined };
   }
 
   /**
@@ -238,7 +245,7 @@ export class CustomerStore {
           IndexName: INDEX.byDue,
           // Sort keys are `${dueDate}#${customerId}`: every due date up to today sorts below `${today}$`.
           KeyConditionExpression: today === undefined ? 'gsi3pk = :k' : 'gsi3pk = :k AND gsi3sk < :upTo',
-          ExpressionAttributeValues: today === undefined ? { ':k': dueKey(shard) } : { ':k': dueKey(shard), ':upTo': `${today}$` },
+          ExpressionAttributeValues: today === undefined ? { ':k': dueKey(shard) } : { ':k': dueKey(shard), ':upTo': dueThroughKey(today) },
           ExclusiveStartKey: start,
         }),
       );
@@ -247,6 +254,14 @@ export class CustomerStore {
     } while (start);
     return ids;
   }
+}
+
+/**
+ * The shards customers are spread over, each queried on its own (`customersInShard`,
+ * `dueCustomers`): the close fans out one message per shard, the sweep one query per shard.
+ */
+export function customerShards(): number[] {
+  return Array.from({ length: SHARD_COUNT }, (_, shard) => shard);
 }
 
 /**

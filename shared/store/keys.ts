@@ -42,6 +42,8 @@ export const shardKey = (shard: number): string => `SHARD#${shard}`;
 /** GSI3: customers with a deadline not yet assessed, by due date (sparse, KEYS_ONLY). */
 export const dueKey = (shard: number): string => `DUE#${shard}`;
 export const dueSortKey = (dueDate: string, customerId: string): string => `${dueDate}#${customerId}`;
+/** Sorts after every due sort key of `dueDate` and before any of a later date: the end of a due range. */
+export const dueThroughKey = (dueDate: string): string => `${dueDate}$`;
 export const customerOfDueKey = (sortKey: string): string => sortKey.slice(sortKey.indexOf('#') + 1);
 
 export const eventPk = (eventId: string): string => `EVENT#${eventId}`;
