@@ -9,9 +9,19 @@ import { addMonths, jstMonth, monthOf, type Month } from './calendar.ts';
 import { INSTANT_DIGITS, instantKey, keyOf, type JournalRecord, type RuledEvent } from './business-order.ts';
 import { hashOf } from './decisions.ts';
 import { getOwn } from './records.ts';
-import type { CustomerHistory } from './rederive.ts';
 import type { CustomerState, LedgerEntry, Snapshot } from './types.ts';
 import type { InboundEvent } from '../schemas/inbound.ts';
+
+/**
+ * What a re-derivation reads besides the aggregate: the customer's journal and every entry
+ * billed — or, from a checkpoint (`checkpoint.ts`), the journal from the start of `from.month`
+ * on, the entries billed from that month on, and the customer derived from the events before.
+ */
+export interface CustomerHistory {
+  journal: readonly JournalRecord[];
+  billed: readonly LedgerEntry[];
+  from?: { month: Month; snapshot: CustomerState };
+}
 
 /** The smallest business key of an event at or after the start of `month` (JST). */
 export function monthStartKey(month: Month): string {

@@ -1,7 +1,7 @@
 // Every number of the terms, and every choice the terms leave open (marked Policy), in one
 // place so that finance can change it here and nowhere else. docs/billing-rules.md is the source.
 import { multiplyYen } from './money.ts';
-import type { EntryKind, TaxClass } from './types.ts';
+import type { EntryKind, TaxClass } from './kinds.ts';
 
 /**
  * §0 Policy: every price or value in an event is an integer from 1 to this many yen; a larger

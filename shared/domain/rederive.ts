@@ -11,23 +11,15 @@ import { addMonths, monthOf, type Month } from './calendar.ts';
 import { assessDueDeadlines, billMonth } from './close.ts';
 import { derivedDecisions, stampRevisions } from './decisions.ts';
 import { applyRuled, retryWaiting, type Decision, type DecisionOutcome } from './apply.ts';
-import { CHECKPOINT_MIN_EVENTS, forgetStaleCheckpoint, monthStartKey, nextCheckpointMonth, snapshotOf } from './checkpoint.ts';
+import { CHECKPOINT_MIN_EVENTS, forgetStaleCheckpoint, monthStartKey, nextCheckpointMonth, snapshotOf, type CustomerHistory } from './checkpoint.ts';
+
+export type { CustomerHistory } from './checkpoint.ts';
 import { dropFromTail } from './waiting.ts';
 import { businessMonthOf, correctionsBetween, groupByObligation, groupsByClaim } from './ledger-diff.ts';
 import { getOwn, setOwn } from './records.ts';
 import type { PenaltyKind } from '../schemas/outbound.ts';
 import { emptyCustomerState, emptyEffects, type ClaimState, type CustomerState, type DeviceState, type LedgerEntry, type Snapshot } from './types.ts';
 
-/**
- * What a re-derivation reads besides the aggregate: the customer's journal and every entry
- * billed — or, from a checkpoint (`checkpoint.ts`), the journal from the start of `from.month`
- * on, the entries billed from that month on, and the customer derived from the events before.
- */
-export interface CustomerHistory {
-  journal: readonly JournalRecord[];
-  billed: readonly LedgerEntry[];
-  from?: { month: Month; snapshot: CustomerState };
-}
 
 /** The journal, the aggregate's waiting events and the new event, once each, in business order. */
 function journalInOrder(state: CustomerState, history: CustomerHistory, incoming: JournalRecord): JournalRecord[] {

@@ -217,9 +217,13 @@ export function applyLogistics(state: CustomerState, type: LogisticsDetailType, 
   const reexchanged = type === 'ReplacementDelivered' ? reexchangedClaim(state, claim) : undefined;
   const valueYen = reexchanged?.replacementValueYen;
   if (reexchanged && valueYen === undefined) {
-    // A contract error of logistics: the value to bill if the handset does not come back is unknown.
+    // A contract error of logistics: the value to bill if the handset does not come back is
+    // unknown. The delivery waits, listed with this reason, and is dead-lettered with it after
+    // WAITING_DEAD_LETTER_DAYS; waiting, not refused, because an event that arrives later may
+    // show it is no re-exchange after all (the earlier claim was withdrawn first), and then it
+    // applies as it would have in business order.
     return {
-      outcome: 'invalid',
+      outcome: 'pending',
       reason: `DEVICE_VALUE_MISSING: claim ${claim.claimId} re-exchanges the replacement of claim ${reexchanged.claimId}, whose ReplacementDelivered has no deviceValueYen`,
     };
   }

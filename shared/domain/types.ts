@@ -5,19 +5,9 @@ import type { CalendarDate, Month } from './calendar.ts';
 import type { JournalRecord, WaitingEvent } from './business-order.ts';
 import type { ClaimRejectionReason, OrderRejectionCode, OutboundDetailOf, OutboundDetailType } from '../schemas/outbound.ts';
 
-export const ENTRY_KINDS = [
-  'device_lump_sum',
-  'device_installment',
-  'installment_payoff',
-  'protection_fee',
-  'exchange_fee',
-  'late_return_penalty',
-  'loaner_charge',
-  'reexchange_charge',
-  'loaner_repair_charge',
-] as const;
-export type EntryKind = (typeof ENTRY_KINDS)[number];
-export type TaxClass = 'taxable-10' | 'non-taxable';
+import type { EntryKind, TaxClass } from './kinds.ts';
+
+export { ENTRY_KINDS, type EntryKind, type TaxClass } from './kinds.ts';
 
 export interface LedgerEntry {
   /** Deterministic: the same obligation always gets the same id, so writes are idempotent. */

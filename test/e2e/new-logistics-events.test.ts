@@ -392,7 +392,7 @@ describe('re-exchange charge reversed by a delayed DeviceReturned whose occurred
   });
 });
 
-describe('re-exchange whose earlier ReplacementDelivered had no deviceValueYen: a dead letter', () => {
+describe('re-exchange whose earlier ReplacementDelivered had no deviceValueYen: waiting with the contract error, then a dead letter', () => {
   let stack: TestStack;
   const d = driver(() => stack);
   const customerId = 'C-REX-NO-VALUE';
@@ -407,13 +407,20 @@ describe('re-exchange whose earlier ReplacementDelivered had no deviceValueYen: 
   });
   afterAll(() => stack?.stop());
 
-  it('dead-letters F’s ReplacementDelivered with a reason starting DEVICE_VALUE_MISSING:, and it changes nothing', async () => {
-    expect(counts).toMatchObject({ accepted: 1, deadLettered: 1, applied: 0, waiting: 0 });
+  it('lists F’s ReplacementDelivered as waiting with DEVICE_VALUE_MISSING, dead-letters it 7 days after receipt, and bills nothing', async () => {
+    expect(counts).toMatchObject({ accepted: 1, deadLettered: 0, applied: 0, waiting: 1 });
+    const waiting = (await stack.get('/admin/waiting')).json.waiting as Record<string, string>[];
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]!.reason).toMatch(/^DEVICE_VALUE_MISSING:/);
+    expect(waiting[0]!.reason).toContain(s.E);
+    // Still waiting just before its 7 days are up; given up on by the sweep after them.
+    await d.sweep(jst('2027-01-24', '08:59'));
+    expect((await stack.get('/admin/dead-letters')).json.deadLetters).toEqual([]);
+    await d.sweep(jst('2027-01-24', '09:01'));
     const letters = (await stack.get('/admin/dead-letters')).json.deadLetters as Record<string, string>[];
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({ consumer: 'logistics', customerId, detailType: 'ReplacementDelivered', eventId: fDelivered.detail.eventId });
-    expect(letters[0]!.reason).toMatch(/^DEVICE_VALUE_MISSING:/);
-    expect(letters[0]!.reason).toContain(s.E);
+    expect(letters[0]!.reason).toMatch(/^WAITED_7_DAYS: DEVICE_VALUE_MISSING: /);
     expect((await stack.get('/admin/waiting')).json).toEqual({ waiting: [] });
     // F's replacement is not recorded: past N+8 and past N+15 the sweep finds nothing to assess.
     expect((await d.sweep(jst('2027-02-01', '00:30'))).assessed).toBe(0);

@@ -97,18 +97,25 @@ describe('re-exchange of a used device (§5)', () => {
     expect(charges(c)).toEqual([['late_return_penalty', 40_000, 'non-taxable', '2026-04', '2026-04-04']]);
   });
 
-  it('an earlier replacement sent without deviceValueYen: the follow-up\'s replacement is a contract error, refused and changing nothing', () => {
+  it('an earlier replacement sent without deviceValueYen: the follow-up\'s replacement waits, listed with the contract error, and is dead-lettered with it after 7 days', () => {
     const c = followUp({ earlier: {} });
-    const before = structuredClone(c.state);
-    const outcome = c.on('ReplacementDelivered', { occurredAt: jst('2026-03-20'), claimId: 'F', deviceValueYen: 28_000 });
-    expect(outcome).toEqual({ outcome: 'invalid', reason: expect.stringMatching(/^DEVICE_VALUE_MISSING: claim F re-exchanges the replacement of claim E/) });
-    expect(c.state).toEqual(before);
+    const outcome = c.send(event('ReplacementDelivered', { occurredAt: jst('2026-03-20'), claimId: 'F', deviceValueYen: 28_000 }), jst('2026-03-20', '13:00'));
+    const reason = expect.stringMatching(/^DEVICE_VALUE_MISSING: claim F re-exchanges the replacement of claim E, whose ReplacementDelivered has no deviceValueYen$/);
+    expect(outcome).toEqual({ outcome: 'waiting', reason });
+    expect(c.state.waiting?.map((w) => w.reason)).toEqual([reason]);
+    expect(c.state.claims.F?.replacementDeliveredOn).toBeUndefined();
+    // Nothing starts: no deadline, no charge, however late the sweeps — until it is given up on.
+    expect(c.sweep(jst('2026-03-27', '12:00')).expired).toBeUndefined();
+    const given = c.sweep(jst('2026-03-27', '14:00')).expired;
+    expect(given?.map((x) => x.reason)).toEqual([expect.stringMatching(/^WAITED_7_DAYS: DEVICE_VALUE_MISSING: claim F /)]);
+    c.sweep(jst('2026-04-30'));
+    expect(charges(c)).toEqual([]);
     // The same delivery on a new device needs no value: the ordinary 14-day rule applies.
     const d = followUp({ condition: 'new', earlier: {} });
     expect(d.on('ReplacementDelivered', { occurredAt: jst('2026-03-20'), claimId: 'F' })).toEqual({ outcome: 'applied' });
   });
 
-  it('the same contract error found by a re-derivation: the follow-up\'s delivery, applied before, is given up on as a dead letter', () => {
+  it('the same contract error found by a re-derivation: the follow-up\'s delivery, applied before, waits again and is no longer recorded', () => {
     const c = new Customer();
     c.order(jst('2026-01-05'), [{ deviceId: 'D1', condition: 'used', months: 24, protectionFeeYen: 550 }], { orderId: 'O1' });
     c.on('DeviceDelivered', { occurredAt: jst('2026-01-10'), orderId: 'O1', deviceId: 'D1' });
@@ -120,11 +127,18 @@ describe('re-exchange of a used device (§5)', () => {
     expect(c.on('ReplacementDelivered', { occurredAt: jst('2026-03-12'), claimId: 'E' })).toEqual({ outcome: 'applied' });
     expect(c.state.claims.F).toMatchObject({ basis: 'follow_up' });
     expect(c.state.claims.F?.replacementDeliveredOn).toBeUndefined();
-    expect([...c.journal.keys()]).not.toContain('RD-F');
     expect(c.state.processed).not.toHaveProperty('RD-F');
-    // Redriven, it is decided again — and refused again, naming both claims.
-    const redriven = c.redrive(event('ReplacementDelivered', { occurredAt: jst('2026-03-20'), claimId: 'F', deviceValueYen: 28_000, eventId: 'RD-F' }), jst('2026-03-25'));
-    expect(redriven).toEqual({ outcome: 'invalid', reason: expect.stringMatching(/^DEVICE_VALUE_MISSING: claim F .* claim E/) });
+    expect(c.state.waiting?.map((w) => [w.record.event.detail.eventId, w.reason])).toEqual([['RD-F', expect.stringMatching(/^DEVICE_VALUE_MISSING: claim F .* claim E/)]]);
+  });
+
+  it('a contract error that an earlier event undoes: E withdrawn before its delivery, learned last — F is an ordinary claim and its delivery applies', () => {
+    const c = followUp({ earlier: {} }); // E's replacement (no value) on 12 Mar, F filed 18 Mar
+    expect(c.on('ReplacementDelivered', { occurredAt: jst('2026-03-20'), claimId: 'F', deviceValueYen: 28_000 }).outcome).toBe('waiting');
+    // E was withdrawn on 2 Mar, before anything was delivered: its delivery is refused, F is no follow-up.
+    c.on('ClaimWithdrawn', { occurredAt: jst('2026-03-02'), claimId: 'E' });
+    expect(c.state.waiting).toBeUndefined();
+    expect(c.state.claims.F).toMatchObject({ basis: 'protection', replacementDeliveredOn: '2026-03-20' });
+    expect(c.state.claims.F?.reexchange).toBeUndefined();
   });
 
   it('in any arrival order: the follow-up\'s delivery arriving before the earlier claim\'s is decided as in business order', () => {

@@ -1,0 +1,15 @@
+// The kinds of ledger entry and the tax classes (contract §3, rules §6), apart from the
+// aggregate's types so that policy.ts can give each kind its tax class without importing them.
+export const ENTRY_KINDS = [
+  'device_lump_sum',
+  'device_installment',
+  'installment_payoff',
+  'protection_fee',
+  'exchange_fee',
+  'late_return_penalty',
+  'loaner_charge',
+  'reexchange_charge',
+  'loaner_repair_charge',
+] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
+export type TaxClass = 'taxable-10' | 'non-taxable';
