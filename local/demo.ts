@@ -2,7 +2,8 @@
 // cloud would live it — events put on the bus through the real EventBridge client month by
 // month, the daily sweep and the monthly close run as the clock passes each month end — then
 // the statements read back from the finance API. The figures are worked out by hand in
-// examples/README.md; test/e2e/demo.test.ts holds the demo to them.
+// examples/README.md and stated in examples/fiscal-year-2026.expected.json; test/e2e/demo.test.ts
+// holds the demo to them.
 import { readFile } from 'node:fs/promises';
 import { addMonths, jstMonth, type Month, type Statement } from '#shared/domain/index.ts';
 import type { MonthReport } from '#shared/runtime/finance-api.ts';

@@ -1,17 +1,20 @@
 // The `billing` command line end to end: the real bin (bin/billing.js, through tsx) run as a
 // child process against a local stack started in this process. The figures are the example
-// year's, worked out by hand in examples/README.md.
+// year's, worked out by hand in examples/README.md and read from
+// examples/fiscal-year-2026.expected.json.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatYen } from '../../local/cli/format.ts';
 import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { customerIds, EXAMPLE_EVENTS_FILE, expectedMonths, expectedReport, expectedStatement, lineOf } from '#test/support/example-year.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(REPO, 'bin/billing.js');
-const EXAMPLES = join(REPO, 'examples/fiscal-year-2026.ndjson');
+const EXAMPLES = fileURLToPath(EXAMPLE_EVENTS_FILE);
 
 interface Run {
   code: number;
@@ -59,30 +62,32 @@ describe('billing CLI against a running local stack', () => {
     expect([clock.code, clock.stdout]).toEqual([0, '2027-04-01 01:00 JST (2027-03-31T16:00:00.000Z)\n']);
     const close = await billing(url, 'close', '2027-03');
     expect(close.code).toBe(0);
-    expect(close.stdout).toMatch(/^closed 2027-03: 4 customers in \d+ shards\n$/);
+    expect(close.stdout).toMatch(new RegExp(`^closed 2027-03: ${customerIds.length} customers in \\d+ shards\n$`));
   }, 60_000);
 
   it('prints a statement as a table with Japanese kinds and yen totals', async () => {
+    const expected = expectedStatement('CUST-1001', '2026-10');
     const { code, stdout } = await billing(url, 'statement', 'CUST-1001', '2026-10');
     expect(code).toBe(0);
     expect(stdout).toContain('Statement CUST-1001 2026-10');
     const penalty = stdout.split('\n').map(cellsOf).find((cells) => cells[0] === 'late_return_penalty');
-    expect(penalty).toEqual(['late_return_penalty', '端末保守調定金', 'Late return of the old device', 'DEV-1001-A', '不課税', '¥40,000']);
-    expect(amountOn(stdout, 'Taxable, tax included 課税対象額（税込）')).toBe('¥11,458');
-    expect(amountOn(stdout, 'of which consumption tax 10% うち消費税')).toBe('¥1,041');
-    expect(amountOn(stdout, 'Total 合計')).toBe('¥51,458');
+    expect(penalty).toEqual(['late_return_penalty', '端末保守調定金', 'Late return of the old device', 'DEV-1001-A', '不課税', formatYen(lineOf(expected, 'late_return_penalty').amountYen)]);
+    expect(amountOn(stdout, 'Taxable, tax included 課税対象額（税込）')).toBe(formatYen(expected.totals.taxableYen));
+    expect(amountOn(stdout, 'of which consumption tax 10% うち消費税')).toBe(formatYen(expected.totals.consumptionTaxYen));
+    expect(amountOn(stdout, 'Total 合計')).toBe(formatYen(expected.totals.totalYen));
   }, 30_000);
 
   it('prints the statement as the API returns it with --json, and its lines with --csv', async () => {
+    const expected = expectedStatement('CUST-1003', '2027-01');
     const json = await billing(url, 'statement', 'CUST-1003', '2027-01', '--json');
     expect(json.code).toBe(0);
     const statement = JSON.parse(json.stdout);
-    expect(statement.totals).toEqual({ taxableYen: 49_854, consumptionTaxYen: 4_532, nonTaxableYen: 0, totalYen: 49_854 });
+    expect(statement.totals).toEqual(expected.totals);
     const csv = await billing(url, 'statement', 'CUST-1003', '2027-01', '--csv');
     expect(csv.stdout.split('\r\n')).toEqual([
       'entryId,kind,description,deviceId,claimId,taxClass,amountYen,forMonth,reverses',
-      expect.stringMatching(/^prot\/DEV-1003-A\/2027-01,protection_fee,Device protection 2027-01,DEV-1003-A,,taxable-10,418,,$/),
-      expect.stringMatching(/^payoff\/DEV-1003-A,installment_payoff,"Early payoff of installments 8 to 24, Xperia 10 VII",DEV-1003-A,,taxable-10,49436,,$/),
+      `prot/DEV-1003-A/2027-01,protection_fee,Device protection 2027-01,DEV-1003-A,,taxable-10,${lineOf(expected, 'protection_fee').amountYen},,`,
+      `payoff/DEV-1003-A,installment_payoff,"Early payoff of installments 8 to 24, Xperia 10 VII",DEV-1003-A,,taxable-10,${lineOf(expected, 'installment_payoff').amountYen},,`,
       '',
     ]);
   }, 30_000);
@@ -90,19 +95,20 @@ describe('billing CLI against a running local stack', () => {
   it("lists a customer's months, newest first", async () => {
     const { code, stdout } = await billing(url, 'months', 'CUST-1002');
     expect(code).toBe(0);
-    expect(stdout.trim().split('\n')).toEqual(['2026-12', '2026-11', '2026-10', '2026-09', '2026-08', '2026-07', '2026-06', '2026-05']);
+    expect(stdout.trim().split('\n')).toEqual(expectedMonths('CUST-1002').reverse());
   }, 30_000);
 
   it("prints a month's report, and its entries.csv with --csv", async () => {
+    const expected = expectedReport('2026-10');
     const report = await billing(url, 'report', '2026-10');
     expect(report.code).toBe(0);
-    expect(report.stdout.split('\n')[0]).toBe('Report 2026-10: 3 statements');
-    expect(amountOn(report.stdout, 'late_return_penalty')).toBe('¥40,000');
-    expect(amountOn(report.stdout, 'Total 合計')).toBe('¥55,334');
+    expect(report.stdout.split('\n')[0]).toBe(`Report 2026-10: ${expected.statements} statements`);
+    expect(amountOn(report.stdout, 'late_return_penalty')).toBe(formatYen(expected.byKind.late_return_penalty!.amountYen));
+    expect(amountOn(report.stdout, 'Total 合計')).toBe(formatYen(expected.totals.totalYen));
     const csv = await billing(url, 'report', '2026-10', '--csv');
     const rows = csv.stdout.trim().split('\r\n');
     expect(rows[0]).toBe('customerId,entryId,billingMonth,forMonth,businessDate,kind,taxClass,amountYen,deviceId,claimId,reverses,description');
-    expect(rows.slice(1).reduce((sum, row) => sum + Number(row.split(',')[7]), 0)).toBe(55_334);
+    expect(rows.slice(1).reduce((sum, row) => sum + Number(row.split(',')[7]), 0)).toBe(expected.totals.totalYen);
   }, 30_000);
 
   it("exits 1 with the API's error code: no statement, outside the lookback, a month not ended", async () => {

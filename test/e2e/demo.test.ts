@@ -1,30 +1,26 @@
 // `npm run demo` end to end: the demo runs as a child process and must print, for every
-// customer and month, the totals worked out by hand in examples/README.md.
+// customer and month, the totals worked out by hand in examples/README.md (as
+// examples/fiscal-year-2026.expected.json states them).
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatYen } from '../../local/cli/format.ts';
+import { expectedCustomers, expectedReport, expectedStatement, expectedYear, fiscalMonths, lineOf } from '#test/support/example-year.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
-// examples/README.md, the "total" column of each customer's table.
-const EXPECTED_TOTALS: Record<string, Record<string, number>> = {
-  'CUST-1001': {
-    '2026-04': 5_434, '2026-05': 5_958, '2026-06': 5_958, '2026-07': 5_958, '2026-08': 5_958, '2026-09': 5_958,
-    '2026-10': 51_458, '2026-11': 5_958, '2026-12': 5_958, '2027-01': 5_958, '2027-02': 5_958, '2027-03': 5_958,
-  },
-  'CUST-1002': { '2026-05': 45_137, '2026-06': 550, '2026-07': 550, '2026-08': 6_050, '2026-09': 20_550, '2026-10': 550, '2026-11': 550, '2026-12': 550 },
-  'CUST-1003': {
-    '2026-06': 3_250, '2026-07': 3_326, '2026-08': 3_326, '2026-09': 3_326, '2026-10': 3_326, '2026-11': 3_326,
-    '2026-12': 3_326, '2027-01': 49_854, '2027-02': 418, '2027-03': 418,
-  },
-  'CUST-1004': { '2026-12': 2_924, '2027-01': 2_916, '2027-02': 2_916, '2027-03': 2_916 },
-};
-// examples/README.md, the year of each customer and the month reports.
-const EXPECTED_YEAR = { 'CUST-1001': 116_472, 'CUST-1002': 74_487, 'CUST-1003': 73_896, 'CUST-1004': 11_672 };
-const EXPECTED_REPORT_TOTALS: Record<string, [statements: number, totalYen: number]> = {
-  '2026-04': [1, 5_434], '2026-05': [2, 51_095], '2026-06': [3, 9_758], '2026-07': [3, 9_834], '2026-08': [3, 15_334], '2026-09': [3, 29_834],
-  '2026-10': [3, 55_334], '2026-11': [3, 9_834], '2026-12': [4, 12_758], '2027-01': [3, 58_728], '2027-02': [3, 9_292], '2027-03': [3, 9_292],
-};
+// examples/fiscal-year-2026.expected.json (the README's hand-worked figures): each customer's
+// statements and year, and the month reports summed from them.
+const EXPECTED_TOTALS: Record<string, Record<string, number>> = Object.fromEntries(
+  expectedCustomers.map(({ customerId, statements }) => [customerId, Object.fromEntries(statements.map((s) => [s.month, s.totals.totalYen]))]),
+);
+const EXPECTED_YEAR: Record<string, number> = Object.fromEntries(expectedCustomers.map(({ customerId, yearTotalYen }) => [customerId, yearTotalYen]));
+const EXPECTED_REPORT_TOTALS: Record<string, [statements: number, totalYen: number]> = Object.fromEntries(
+  fiscalMonths().map((month) => {
+    const report = expectedReport(month);
+    return [month, [report.statements, report.totals.totalYen]];
+  }),
+);
 
 const yen = (text: string | undefined): number => Number((text ?? '').replace(/[¥,]/g, ''));
 const cellsOf = (line: string): string[] => line.split('│').slice(1, -1).map((cell) => cell.trim());
@@ -63,24 +59,26 @@ describe('npm run demo', () => {
     const rows = rowsOf(block(result.stdout, `Year summary ${customerId}`));
     const months = Object.fromEntries([...rows].filter(([first]) => /^\d{4}-\d{2}$/.test(first)).map(([month, cells]) => [month, yen(cells.at(-1))]));
     expect(months).toEqual(EXPECTED_TOTALS[customerId]);
-    expect(yen(rows.get('Year 年間')?.at(-1))).toBe(EXPECTED_YEAR[customerId as keyof typeof EXPECTED_YEAR]);
+    expect(yen(rows.get('Year 年間')?.at(-1))).toBe(EXPECTED_YEAR[customerId]);
   });
 
   it('prints the statements with a fee, a penalty, a loaner charge or a payoff in full, to the yen', () => {
     const totalOf = (title: string) => yen(rowsOf(block(result.stdout, title).slice(1)).get('Total 合計')?.at(-1));
-    expect(totalOf('Statement CUST-1001 2026-10 (closed 2026-11-01 01:00 JST)')).toBe(51_458);
-    expect(totalOf('Statement CUST-1002 2026-09 (closed 2026-10-01 01:00 JST)')).toBe(20_550);
-    expect(totalOf('Statement CUST-1003 2027-01 (closed 2027-02-01 01:00 JST)')).toBe(49_854);
+    expect(totalOf('Statement CUST-1001 2026-10 (closed 2026-11-01 01:00 JST)')).toBe(expectedStatement('CUST-1001', '2026-10').totals.totalYen);
+    expect(totalOf('Statement CUST-1002 2026-09 (closed 2026-10-01 01:00 JST)')).toBe(expectedStatement('CUST-1002', '2026-09').totals.totalYen);
+    expect(totalOf('Statement CUST-1003 2027-01 (closed 2027-02-01 01:00 JST)')).toBe(expectedStatement('CUST-1003', '2027-01').totals.totalYen);
+    const expected = expectedStatement('CUST-1001', '2026-10');
     const october = rowsOf(block(result.stdout, 'Statement CUST-1001 2026-10 (closed 2026-11-01 01:00 JST)'));
-    expect(october.get('late_return_penalty')).toEqual(['late_return_penalty', '端末保守調定金', 'Late return of the old device', 'DEV-1001-A', '不課税', '¥40,000']);
-    expect(october.get('of which consumption tax 10% うち消費税')).toEqual(['of which consumption tax 10% うち消費税', '¥1,041']);
+    expect(october.get('late_return_penalty')).toEqual(['late_return_penalty', '端末保守調定金', 'Late return of the old device', 'DEV-1001-A', '不課税', formatYen(lineOf(expected, 'late_return_penalty').amountYen)]);
+    expect(october.get('of which consumption tax 10% うち消費税')).toEqual(['of which consumption tax 10% うち消費税', formatYen(expected.totals.consumptionTaxYen)]);
   });
 
   it("prints every month's report: statements and total over all customers", () => {
     const rows = rowsOf(block(result.stdout, 'Month reports, all customers'));
     const months = Object.fromEntries([...rows].filter(([first]) => /^\d{4}-\d{2}$/.test(first)).map(([month, cells]) => [month, [Number(cells[1]), yen(cells.at(-1))]]));
     expect(months).toEqual(EXPECTED_REPORT_TOTALS);
-    // 276,527 − 60,000 non-taxable = 216,527 taxable; tax 6,945 + 4,953 + 6,715 + 1,060 = 19,673.
-    expect(rows.get('All 合計')).toEqual(['All 合計', '34', '¥216,527', '¥19,673', '¥60,000', '¥276,527']);
+    // The year over all customers: taxable = total − non-taxable; tax = the sum of the statements' taxes.
+    const { statements, totals } = expectedYear();
+    expect(rows.get('All 合計')).toEqual(['All 合計', String(statements), ...[totals.taxableYen, totals.consumptionTaxYen, totals.nonTaxableYen, totals.totalYen].map(formatYen)]);
   });
 });

@@ -1,18 +1,21 @@
 // The statement page (GET /) in a real headless browser against a real local stack: a finance
 // user fills the forms, submits, and reads the statement, the report, and clear errors; a
-// hostile customer id is shown as text, never run.
+// hostile customer id is shown as text, never run. The figures are the example year's, read from
+// examples/fiscal-year-2026.expected.json.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEventFile } from '../../local/cli/event-file.ts';
+import { formatYen } from '../../local/cli/format.ts';
 import { localEventBridgeClient, sendEvents } from '../../local/cli/send-events.ts';
 import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { customerIds, EXAMPLE_EVENTS_FILE, expectedMonths, expectedReport, expectedStatement, lineOf } from '#test/support/example-year.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const EXAMPLES = new URL('../../examples/fiscal-year-2026.ndjson', import.meta.url);
+const EXAMPLES = EXAMPLE_EVENTS_FILE;
 /** Screenshots and the hostile page's HTML, for a person to look at after a run. */
 const ARTIFACTS_DIR = join(tmpdir(), 'billing-statement-page');
 
@@ -31,7 +34,7 @@ describe('statement page in a browser', () => {
     const admin = (path: string, body: unknown) => fetch(`${stack.url}${path}`, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json());
     await admin('/admin/drain', {});
     await admin('/admin/clock', { now: '2027-04-01T01:00:00+09:00' });
-    expect(await admin('/admin/close', { month: '2027-03' })).toMatchObject({ month: '2027-03', customers: 4 });
+    expect(await admin('/admin/close', { month: '2027-03' })).toMatchObject({ month: '2027-03', customers: customerIds.length });
 
     // A fresh profile each run: nothing cached or remembered from another run changes the page.
     profileDir = await mkdtemp(join(tmpdir(), 'billing-chromium-'));
@@ -60,19 +63,18 @@ describe('statement page in a browser', () => {
 
     expect(new URL(page.url()).searchParams.get('customerId')).toBe('CUST-1001');
     await expect(page.locator('#statement-title').textContent()).resolves.toBe('Statement CUST-1001 · 2026-10');
+    const expected = expectedStatement('CUST-1001', '2026-10');
+    const amount = (kind: Parameters<typeof lineOf>[1]) => formatYen(lineOf(expected, kind).amountYen);
     const rows = await page.locator('table.lines tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(rows).toEqual([
-      ['exchange_fee', '交換・修理代金', 'Exchange/repair fee, use 1 of this coverage year (claim CLM-1001-1)', 'DEV-1001-A · CLM-1001-1', '課税10%', '¥5,500'],
-      ['device_installment', '端末代金（分割）', 'Installment 7 of 24, Galaxy S25', 'DEV-1001-A', '課税10%', '¥5,408'],
-      ['protection_fee', '端末補償オプション', 'Device protection 2026-10', 'DEV-1001-A', '課税10%', '¥550'],
-      ['late_return_penalty', '端末保守調定金', 'Late return of the old device (claim CLM-1001-1)', 'DEV-1001-A · CLM-1001-1', '不課税', '¥40,000'],
+      ['exchange_fee', '交換・修理代金', 'Exchange/repair fee, use 1 of this coverage year (claim CLM-1001-1)', 'DEV-1001-A · CLM-1001-1', '課税10%', amount('exchange_fee')],
+      ['device_installment', '端末代金（分割）', 'Installment 7 of 24, Galaxy S25', 'DEV-1001-A', '課税10%', amount('device_installment')],
+      ['protection_fee', '端末補償オプション', 'Device protection 2026-10', 'DEV-1001-A', '課税10%', amount('protection_fee')],
+      ['late_return_penalty', '端末保守調定金', 'Late return of the old device (claim CLM-1001-1)', 'DEV-1001-A · CLM-1001-1', '不課税', amount('late_return_penalty')],
     ]);
-    const total = (key: string) => page.locator(`table.lines [data-total=${key}]`).textContent();
-    await expect(total('taxableYen')).resolves.toBe('¥11,458');
-    await expect(total('consumptionTaxYen')).resolves.toBe('¥1,041');
-    await expect(total('nonTaxableYen')).resolves.toBe('¥40,000');
-    await expect(total('totalYen')).resolves.toBe('¥51,458');
-    await expect(page.locator('nav.months a').count()).resolves.toBe(12);
+    const total = (key: keyof typeof expected.totals) => page.locator(`table.lines [data-total=${key}]`).textContent();
+    for (const key of ['taxableYen', 'consumptionTaxYen', 'nonTaxableYen', 'totalYen'] as const) await expect(total(key)).resolves.toBe(formatYen(expected.totals[key]));
+    await expect(page.locator('nav.months a').count()).resolves.toBe(expectedMonths('CUST-1001').length);
     await expect(page.locator('nav.months a[aria-current=page]').textContent()).resolves.toBe('2026-10');
 
     const screenshot = await page.screenshot({ path: join(ARTIFACTS_DIR, 'statement-page.png'), fullPage: true });
@@ -80,19 +82,24 @@ describe('statement page in a browser', () => {
   }, 60_000);
 
   it('follows a month link to another statement', async () => {
+    const april = expectedStatement('CUST-1001', '2026-04');
+    const proration = lineOf(april, 'protection_fee').proration!;
     await Promise.all([page.waitForURL(/month=2026-04/), page.locator('nav.months a', { hasText: '2026-04' }).click()]);
-    await expect(page.locator('table.lines [data-total=totalYen]').textContent()).resolves.toBe('¥5,434');
-    await expect(page.locator('table.lines tbody tr').nth(1).locator('td').nth(2).textContent()).resolves.toBe('Device protection 2026-04, 1 of 30 days');
+    await expect(page.locator('table.lines [data-total=totalYen]').textContent()).resolves.toBe(formatYen(april.totals.totalYen));
+    await expect(page.locator('table.lines tbody tr').nth(1).locator('td').nth(2).textContent()).resolves.toBe(`Device protection 2026-04, ${proration.activeDays} of ${proration.daysInMonth} days`);
   }, 30_000);
 
   it("shows the month's report, by kind and tax class, with the statement count and a working link to entries.csv", async () => {
+    const expected = expectedReport('2026-10');
+    const penalties = expected.byKind.late_return_penalty!;
+    const taxable = expected.byTaxClass['taxable-10']!;
     await page.fill('#report-form input[name=report]', '2026-10');
     await submit('#report-form');
     await expect(page.locator('#report-title').textContent()).resolves.toBe('Report 2026-10');
-    await expect(page.locator('[data-statements]').getAttribute('data-statements')).resolves.toBe('3');
-    await expect(page.locator('table.by-kind tr[data-key=late_return_penalty] td').allTextContents()).resolves.toEqual(['late_return_penalty', '端末保守調定金', '1', '¥40,000']);
-    await expect(page.locator('table.by-tax-class tr[data-key=taxable-10] td').allTextContents()).resolves.toEqual(['taxable-10', '課税10%', '6', '¥15,334']);
-    await expect(page.locator('table.totals [data-total=totalYen]').textContent()).resolves.toBe('¥55,334');
+    await expect(page.locator('[data-statements]').getAttribute('data-statements')).resolves.toBe(String(expected.statements));
+    await expect(page.locator('table.by-kind tr[data-key=late_return_penalty] td').allTextContents()).resolves.toEqual(['late_return_penalty', '端末保守調定金', String(penalties.entries), formatYen(penalties.amountYen)]);
+    await expect(page.locator('table.by-tax-class tr[data-key=taxable-10] td').allTextContents()).resolves.toEqual(['taxable-10', '課税10%', String(taxable.entries), formatYen(taxable.amountYen)]);
+    await expect(page.locator('table.totals [data-total=totalYen]').textContent()).resolves.toBe(formatYen(expected.totals.totalYen));
     // The statement asked for before stays on the page beside the report.
     await expect(page.locator('#statement-title').textContent()).resolves.toBe('Statement CUST-1001 · 2026-04');
 
@@ -100,7 +107,7 @@ describe('statement page in a browser', () => {
     expect(href).toBe('/reports/2026-10/entries.csv');
     const csv = await page.request.get(new URL(href!, page.url()).toString());
     expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
-    expect((await csv.text()).trim().split('\r\n')).toHaveLength(1 + 7);
+    expect((await csv.text()).trim().split('\r\n')).toHaveLength(1 + expected.entries);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'report.png'), fullPage: true });
   }, 60_000);
 

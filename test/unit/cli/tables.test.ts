@@ -1,21 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { Statement } from '#shared/domain/index.ts';
 import { buildMonthReport } from '#shared/runtime/finance-api.ts';
+import { formatYen } from '../../../local/cli/format.ts';
 import { countsLine, deadLettersText, monthReportTable, reportsSummaryTable, statementTable, yearSummaryTable } from '../../../local/cli/tables.ts';
+import { exampleStatement } from '#test/support/example-year.ts';
 
-// CUST-1001's October of examples/README.md: fee, installment, protection and the late-return penalty.
-const october: Statement = {
-  customerId: 'CUST-1001',
-  month: '2026-10',
-  closedAt: '2026-10-31T16:00:00.000Z',
-  lines: [
-    { entryId: 'fee/CLM-1001-1', kind: 'exchange_fee', deviceId: 'DEV-1001-A', claimId: 'CLM-1001-1', description: 'Exchange/repair fee, use 1 of this coverage year (claim CLM-1001-1)', amountYen: 5500, taxClass: 'taxable-10', useNumber: 1 },
-    { entryId: 'inst/DEV-1001-A/7', kind: 'device_installment', deviceId: 'DEV-1001-A', description: 'Installment 7 of 24, Galaxy S25', amountYen: 5408, taxClass: 'taxable-10', installment: { number: 7, of: 24 } },
-    { entryId: 'prot/DEV-1001-A/2026-10', kind: 'protection_fee', deviceId: 'DEV-1001-A', description: 'Device protection 2026-10', amountYen: 550, taxClass: 'taxable-10' },
-    { entryId: 'penalty/CLM-1001-1', kind: 'late_return_penalty', deviceId: 'DEV-1001-A', claimId: 'CLM-1001-1', description: 'Late return of the old device (claim CLM-1001-1)', amountYen: 40000, taxClass: 'non-taxable' },
-  ],
-  totals: { taxableYen: 11458, consumptionTaxYen: 1041, nonTaxableYen: 40000, totalYen: 51458 },
-};
+// CUST-1001's October of examples/README.md: fee, installment, protection and the late-return
+// penalty, its figures from examples/fiscal-year-2026.expected.json.
+const october: Statement = exampleStatement('CUST-1001', '2026-10', [
+  { entryId: 'fee/CLM-1001-1', deviceId: 'DEV-1001-A', claimId: 'CLM-1001-1', description: 'Exchange/repair fee, use 1 of this coverage year (claim CLM-1001-1)' },
+  { entryId: 'inst/DEV-1001-A/7', deviceId: 'DEV-1001-A', description: 'Installment 7 of 24, Galaxy S25' },
+  { entryId: 'prot/DEV-1001-A/2026-10', deviceId: 'DEV-1001-A', description: 'Device protection 2026-10' },
+  { entryId: 'penalty/CLM-1001-1', deviceId: 'DEV-1001-A', claimId: 'CLM-1001-1', description: 'Late return of the old device (claim CLM-1001-1)' },
+]);
+/** The amount of October's line of `kind`, as the tables print it. */
+const amountOf = (kind: string): string => formatYen(october.lines.find((line) => line.kind === kind)!.amountYen);
+const taxableLines = october.lines.filter((line) => line.taxClass === 'taxable-10');
+const nonTaxableLines = october.lines.filter((line) => line.taxClass === 'non-taxable');
 
 const cellsOf = (line: string): string[] => line.split('│').slice(1, -1).map((cell) => cell.trim());
 
@@ -47,17 +48,17 @@ describe('statementTable', () => {
   });
 
   it('shows each line with its kind in English and Japanese, its tax class and its amount in yen', () => {
-    expect(row(text, 'late_return_penalty')).toEqual(['late_return_penalty', '端末保守調定金', 'Late return of the old device (claim CLM-1001-1)', 'DEV-1001-A CLM-1001-1', '不課税', '¥40,000']);
-    expect(row(text, 'device_installment')).toEqual(['device_installment', '端末代金（分割）', 'Installment 7 of 24, Galaxy S25', 'DEV-1001-A', '課税10%', '¥5,408']);
+    expect(row(text, 'late_return_penalty')).toEqual(['late_return_penalty', '端末保守調定金', 'Late return of the old device (claim CLM-1001-1)', 'DEV-1001-A CLM-1001-1', '不課税', amountOf('late_return_penalty')]);
+    expect(row(text, 'device_installment')).toEqual(['device_installment', '端末代金（分割）', 'Installment 7 of 24, Galaxy S25', 'DEV-1001-A', '課税10%', amountOf('device_installment')]);
   });
 
   it('ends with the four totals, right-aligned under the amounts', () => {
     const totals = text.split('\n').filter((line) => /課税対象額|うち消費税|不課税 │|合計/.test(line));
     expect(totals.map((line) => line.split('│').slice(1, -1).map((c) => c.trim()))).toEqual([
-      ['Taxable, tax included 課税対象額（税込）', '¥11,458'],
-      ['of which consumption tax 10% うち消費税', '¥1,041'],
-      ['Non-taxable 不課税', '¥40,000'],
-      ['Total 合計', '¥51,458'],
+      ['Taxable, tax included 課税対象額（税込）', formatYen(october.totals.taxableYen)],
+      ['of which consumption tax 10% うち消費税', formatYen(october.totals.consumptionTaxYen)],
+      ['Non-taxable 不課税', formatYen(october.totals.nonTaxableYen)],
+      ['Total 合計', formatYen(october.totals.totalYen)],
     ]);
     const widths = new Set(text.split('\n').slice(1).map(displayWidth));
     expect(widths.size).toBe(1); // every row is as wide as the frame: the table is well-formed
@@ -77,16 +78,16 @@ describe('monthReportTable', () => {
   const text = monthReportTable(buildMonthReport('2026-10', [october]));
 
   it('lists only the kinds that have entries, with counts and amounts', () => {
-    expect(row(text, 'exchange_fee')).toEqual(['exchange_fee', '交換・修理代金', '1', '¥5,500']);
+    expect(row(text, 'exchange_fee')).toEqual(['exchange_fee', '交換・修理代金', '1', amountOf('exchange_fee')]);
     expect(row(text, 'device_lump_sum')).toBeUndefined();
-    expect(row(text, 'taxable-10')).toEqual(['taxable-10', '課税10%', '3', '¥11,458']);
-    expect(row(text, 'non-taxable')).toEqual(['non-taxable', '不課税', '1', '¥40,000']);
+    expect(row(text, 'taxable-10')).toEqual(['taxable-10', '課税10%', String(taxableLines.length), formatYen(october.totals.taxableYen)]);
+    expect(row(text, 'non-taxable')).toEqual(['non-taxable', '不課税', String(nonTaxableLines.length), formatYen(october.totals.nonTaxableYen)]);
   });
 
   it('gives the statement count and the totals', () => {
     expect(text.split('\n')[0]).toBe('Report 2026-10: 1 statement');
     expect(row(text, 'Statements 明細数')).toEqual(['Statements 明細数', '1']);
-    expect(row(text, 'Total 合計')).toEqual(['Total 合計', '¥51,458']);
+    expect(row(text, 'Total 合計')).toEqual(['Total 合計', formatYen(october.totals.totalYen)]);
   });
 
   it('says how many customers are held from the close, who and why, and that they are not in the totals', () => {
@@ -99,16 +100,22 @@ describe('monthReportTable', () => {
 
 describe('summaries', () => {
   it("adds up a customer's months", () => {
-    const september: Statement = { ...october, month: '2026-09', lines: october.lines.slice(1, 3), totals: { taxableYen: 5958, consumptionTaxYen: 541, nonTaxableYen: 0, totalYen: 5958 } };
+    const september = exampleStatement('CUST-1001', '2026-09', [
+      { entryId: 'inst/DEV-1001-A/6', deviceId: 'DEV-1001-A', description: 'Installment 6 of 24, Galaxy S25' },
+      { entryId: 'prot/DEV-1001-A/2026-09', deviceId: 'DEV-1001-A', description: 'Device protection 2026-09' },
+    ]);
+    const amounts = (totals: Statement['totals']) => [totals.taxableYen, totals.consumptionTaxYen, totals.nonTaxableYen, totals.totalYen].map(formatYen);
     const text = yearSummaryTable('CUST-1001', [october, september]);
-    expect(row(text, '2026-09')).toEqual(['2026-09', '2', '¥5,958', '¥541', '¥0', '¥5,958']);
-    expect(row(text, 'Year 年間')).toEqual(['Year 年間', '', '¥17,416', '¥1,582', '¥40,000', '¥57,416']);
+    expect(row(text, '2026-09')).toEqual(['2026-09', String(september.lines.length), ...amounts(september.totals)]);
+    const both = { taxableYen: 0, consumptionTaxYen: 0, nonTaxableYen: 0, totalYen: 0 };
+    for (const { totals } of [october, september]) for (const key of Object.keys(both) as (keyof typeof both)[]) both[key] += totals[key];
+    expect(row(text, 'Year 年間')).toEqual(['Year 年間', '', ...amounts(both)]);
     expect(text.indexOf('2026-09')).toBeLessThan(text.indexOf('2026-10')); // oldest first
   });
 
   it('adds up months of reports', () => {
     const text = reportsSummaryTable([buildMonthReport('2026-10', [october]), buildMonthReport('2026-11', [])]);
-    expect(row(text, 'All 合計')).toEqual(['All 合計', '1', '¥11,458', '¥1,041', '¥40,000', '¥51,458']);
+    expect(row(text, 'All 合計')).toEqual(['All 合計', '1', ...[october.totals.taxableYen, october.totals.consumptionTaxYen, october.totals.nonTaxableYen, october.totals.totalYen].map(formatYen)]);
     expect(row(text, '2026-11')).toEqual(['2026-11', '0', '¥0', '¥0', '¥0', '¥0']);
   });
 
