@@ -40,10 +40,24 @@ type Detail = Record<string, unknown>;
 type Breaker = (detail: Detail, pick: number) => { detail: Detail; field: string } | undefined;
 
 const ID_LIMITS: Record<string, number> = { eventId: 128, customerId: 64, orderId: 128, deviceId: 128, claimId: 128, followUpOf: 128, model: 200, reason: 1000 };
-const YEN_KEYS = ['priceYen', 'monthlyFeeYen', 'loanerValueYen'];
+const YEN_KEYS = ['priceYen', 'monthlyFeeYen', 'loanerValueYen', 'deviceValueYen', 'repairCostYen'];
 const DATE_KEYS = ['birthDate', 'incidentDate', 'effectiveDate'];
 const IMPOSSIBLE_DATES = ['2026-02-30', '2027-02-29', '2100-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '2026-1-5', '26-01-05', '2026/01/05', '20260105', '2026-01-05T00:00:00+09:00', ''];
-const IMPOSSIBLE_INSTANTS = ['2026-02-30T12:00:00+09:00', '2027-02-29T00:00:00Z', '2026-04-31T23:59:59-05:00', '2026-01-01T24:00:00Z', '2026-01-01T12:60:00Z', '2026-12-31T23:59:60Z'];
+// Seconds may be left out (contract §1), so the same instants without them, and a fraction
+// without the seconds it is a fraction of.
+const IMPOSSIBLE_INSTANTS = [
+  '2026-02-30T12:00:00+09:00',
+  '2027-02-29T00:00:00Z',
+  '2026-04-31T23:59:59-05:00',
+  '2026-01-01T24:00:00Z',
+  '2026-01-01T12:60:00Z',
+  '2026-12-31T23:59:60Z',
+  '2026-02-30T12:00+09:00',
+  '2026-01-01T24:00Z',
+  '2026-01-01T12:60+09:00',
+  '2026-01-01T12:00.5+09:00',
+  '2026-01-01T12:00:00.+09:00',
+];
 const UNKNOWN_CAUSES = ['meteor_strike', 'Water_Damage', 'water damage', 'theft ', '', 'toString', '__proto__', 'constructor', 'natural-failure', 'TOTAL_LOSS'];
 /** The ids that must be printable ASCII without spaces (model and reason are free text). */
 const ASCII_ID_KEYS = new Set(['eventId', 'customerId', 'orderId', 'deviceId', 'claimId', 'followUpOf']);

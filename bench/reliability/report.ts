@@ -3,6 +3,7 @@
 import Table from 'cli-table3';
 import type { ConcurrencyReport } from './concurrency.ts';
 import { CRASH_POINTS, CRASH_SITES, type CrashCounts } from './crash.ts';
+import { unexercised } from './exercised.ts';
 import type { BoundaryReport, FuzzReport } from './fuzz-run.ts';
 import type { StreamCheckReport } from './stream-check.ts';
 
@@ -35,7 +36,13 @@ export function streamTables(r: StreamCheckReport): string {
   if (r.oracleDisagreements) counts.push(['oracle in a table vs on the engine: customers differing', r.oracleDisagreements.length, '0']);
   const crashes = table(['crash injected at', ...CRASH_SITES.map((site) => `in ${site}`)]);
   for (const point of CRASH_POINTS) crashes.push([point, ...CRASH_SITES.map((site) => r.chaos.crashes[site][point])]);
-  return `${counts.toString()}\n${crashes.toString()}`;
+  const x = r.exercised;
+  const rules = table(['exercised (oracle)', 'count', 'goal']);
+  for (const [kind, n] of Object.entries(x.entryKinds)) rules.push([`entries ${kind}`, n, '> 0']);
+  for (const [kind, n] of Object.entries(x.penaltyKinds)) rules.push([`PenaltyAssessed ${kind}`, n, '> 0']);
+  for (const [basis, n] of Object.entries(x.claimBases)) rules.push([`claims accepted, basis ${basis}`, n, '> 0']);
+  for (const [type, n] of Object.entries(x.unapplied)) rules.push([`left unapplied (waiting or dead letters): ${type}`, n, '']);
+  return `${counts.toString()}\n${crashes.toString()}\n${rules.toString()}`;
 }
 
 export function fuzzTable(r: FuzzReport): string {
@@ -103,6 +110,7 @@ export function failures(s: StreamCheckReport | undefined, f: FuzzReport | undef
     if (s.chaos.duplicates === 0) out.push('no duplicate was delivered');
     if (s.chaos.outOfOrder === 0) out.push('no event was delivered after a later one of its customer');
     if (s.chaos.heldBack === 0) out.push('no event was held back past a sweep');
+    out.push(...unexercised(s.exercised));
   }
   if (f) {
     if (f.deadLettered < f.inputs) out.push(`${f.inputs - f.deadLettered} fuzzed inputs were not dead-lettered`);

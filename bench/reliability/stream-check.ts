@@ -6,6 +6,7 @@
 // read back and compared with the oracle customer by customer, by business order (§0).
 import { byBusinessOrder, compare, snapshot, type Snapshot, type Verdict } from './compare.ts';
 import { engineOracle } from './engine-oracle.ts';
+import { exercised, type Exercised } from './exercised.ts';
 import { inProcess, type Environment, type EnvironmentFactory } from './environment.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { seededRng } from './rng.ts';
@@ -39,6 +40,8 @@ export interface StreamCheckReport extends Verdict {
   /** Events the chaos run sent with an offset other than +09:00. */
   rewrittenOffsets: number;
   republished: number;
+  /** What the streams exercised of the rules, in the oracle's view. */
+  exercised: Exercised;
 }
 
 /** Each window's events in business order, each event once, in JST, through a fresh table. */
@@ -99,6 +102,7 @@ export async function streamCheck(options: StreamCheckOptions, then?: (chaosEnv:
       chaos,
       rewrittenOffsets: timeline.events.filter((e) => !e.rewritten.detail.occurredAt.endsWith('+09:00')).length,
       republished: view.republished,
+      exercised: exercised(timeline, oracle),
       ...compare(timeline, oracle, view, byBusinessOrder(timeline.months)),
     };
     await then?.(env, report);

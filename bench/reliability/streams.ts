@@ -1,6 +1,7 @@
 // The randomized streams: one customer history each, drawn with the engine property tests'
-// generator (orders, deliveries that may arrive weeks late, voids, payoffs, cancellations,
-// claims and their logistics), renamed to its own customer and eventIds, then merged into one
+// generator (orders of new and used devices, deliveries that may arrive weeks late, voids,
+// payoffs, cancellations, claims — guarantee claims, follow-ups, withdrawals that renumber,
+// re-exchanges — and their logistics, loaner damage among them), renamed to its own customer and eventIds, then merged into one
 // timeline in arrival order and cut into windows by the steps every customer shares: the
 // monthly closes and a periodic deadline sweep. Each event carries its place in business order
 // (§0), in which the oracle applies a window's events.
@@ -9,7 +10,7 @@ import { addDays, addMonths, jstDate, jstMonth, keyOf, type Month } from '#share
 import { routesFor, type Consumer } from '#shared/routing.ts';
 import { INBOUND_SOURCES, type InboundEvent } from '#shared/schemas/inbound.ts';
 import { closeTimeFor } from '#test/support/scenario.ts';
-import { formatInstant, fraction, historySpec, historySteps, inboundEvent, offset, type EventStep } from '#test/unit/domain/properties/arbitraries.ts';
+import { formatInstant, fraction, historySpec, historySteps, inboundEvent, offset, reexchangeChargedSpec, reexchangeWithoutValueSpec, type EventStep } from '#test/unit/domain/properties/arbitraries.ts';
 
 export interface StreamEvent {
   customerId: string;
@@ -48,7 +49,18 @@ export interface TimelineOptions {
   months?: number;
 }
 
-const customerStream = fc.record({ spec: historySpec, writings: fc.array(fc.tuple(offset, fraction), { minLength: 1, maxLength: 8 }) });
+const writings = fc.array(fc.tuple(offset, fraction), { minLength: 1, maxLength: 8 });
+const customerStream = fc.record({ spec: historySpec, writings });
+/**
+ * One customer in twenty has a re-exchange whose earlier replacement has no deviceValueYen (its
+ * ReplacementDelivered never applies, in any arrival order), and another a charged re-exchange
+ * of a free follow-up, so that every run has both, whatever the seed.
+ */
+const FORCED_EVERY = 20;
+const FORCED = [
+  { at: 7, stream: fc.record({ spec: reexchangeWithoutValueSpec, writings }) },
+  { at: 13, stream: fc.record({ spec: reexchangeChargedSpec, writings }) },
+];
 
 function consumerOf(event: InboundEvent): Consumer {
   return routesFor({ source: INBOUND_SOURCES[event.detailType], 'detail-type': event.detailType })[0]!.consumer;
@@ -73,6 +85,12 @@ function renameIds(value: unknown): unknown {
 
 export function buildTimeline(options: TimelineOptions): Timeline {
   const drawn = fc.sample(customerStream, { seed: options.seed, numRuns: options.customers });
+  for (const { at, stream } of FORCED) {
+    fc.sample(stream, { seed: options.seed + at, numRuns: Math.ceil(options.customers / FORCED_EVERY) }).forEach((forced, k) => {
+      const n = k * FORCED_EVERY + at;
+      if (n < drawn.length) drawn[n] = forced;
+    });
+  }
   const customerIds: string[] = [];
   const perCustomer: StreamEvent[][] = drawn.map(({ spec, writings }, n) => {
     const customerId = customerIdOf(n);

@@ -1,7 +1,9 @@
 // The contract's bounds through the real handlers and a real table (bench/reliability/
 // boundary-cases.ts): ids as long as allowed, of the extreme printable characters '!' and '~',
-// and amounts of 1 and 10,000,000 yen are all applied; the same events each with one id or
-// amount just outside its bound are dead-lettered naming that field and change nothing else.
+// amounts of 1 and 10,000,000 yen (a loaner's repair and a replacement's value among them) and
+// timestamps without seconds or with a 200-digit fraction are all applied; the same events each
+// with one id or amount just outside its bound are dead-lettered naming that field and change
+// nothing else.
 import { describe, expect, it } from 'vitest';
 import { policy, type LedgerEntry } from '#shared/domain/index.ts';
 import { Customer } from '#test/support/scenario.ts';
@@ -26,6 +28,11 @@ describe('events at the edges of the contract', () => {
     expect([...customers.keys()]).toEqual(['!'.repeat(64), '~'.repeat(64)]);
     const payoffs = [...customers.values()].flatMap((c) => c.entriesOf('installment_payoff').map((e) => e.amountYen));
     expect(payoffs).toEqual([policy.MAX_YEN_AMOUNT, policy.MAX_YEN_AMOUNT]);
+    const repairs = [...customers.values()].flatMap((c) => c.entriesOf('loaner_repair_charge').map((e) => [e.amountYen, e.taxClass]));
+    expect(repairs).toEqual([
+      [policy.MAX_YEN_AMOUNT, 'taxable-10'],
+      [policy.MAX_YEN_AMOUNT, 'taxable-10'],
+    ]);
   });
 
   it('are all applied through the handlers; each with one id or amount just outside is dead-lettered naming it', async () => {

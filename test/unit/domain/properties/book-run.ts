@@ -61,11 +61,23 @@ export class BookRun {
     return Object.keys(this.book.state.processed).sort();
   }
 
-  /** Events sent that the customer neither recorded, nor keeps waiting, nor gave up on. */
+  /**
+   * The eventIds a pipeline would hold as dead letters now: those the sweep gave up on, and
+   * those refused as invalid on their latest delivery (dead-lettered at once, contract §1: a
+   * re-exchange's ReplacementDelivered when the earlier one has no deviceValueYen…).
+   */
+  deadLettered(): string[] {
+    const processed = this.book.state.processed;
+    const invalid = [...this.outcomes].filter(([id, o]) => o.outcome === 'invalid' && processed[id] === undefined).map(([id]) => id);
+    return [...new Set([...this.expired.filter((id) => processed[id] === undefined), ...invalid])].sort();
+  }
+
+  /** Events sent that the customer neither recorded, nor keeps waiting, nor gave up on or refused as invalid. */
   lost(): string[] {
     const waiting = new Set((this.book.state.waiting ?? []).map((w) => w.record.event.detail.eventId));
     const processed = this.book.state.processed;
-    return [...this.outcomes.keys()].filter((id) => processed[id] === undefined && !waiting.has(id) && !this.expired.includes(id)).sort();
+    const letters = new Set(this.deadLettered());
+    return [...this.outcomes.keys()].filter((id) => processed[id] === undefined && !waiting.has(id) && !letters.has(id)).sort();
   }
 }
 

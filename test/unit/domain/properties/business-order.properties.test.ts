@@ -97,11 +97,12 @@ describe('business order decides, whatever the arrival order', () => {
         const arrivals = copies(events, d, (e, late) => Date.parse(e.detail.occurredAt) + late);
         const lastMonth = addMonths(jstMonth(iso(arrivals.at(-1)!.at)), 1);
         const barriers = barriersOf(steps, lastMonth);
-        // Just before the last close the operator redrives what the sweeps gave up on (it
-        // waited 7 days for what it names), so that the close bills and assesses it.
+        // Just before the last close the operator redrives every dead letter: what the sweeps
+        // gave up on (it waited 7 days for what it names) and what was refused as invalid, as
+        // the reliability harness does, so that the close bills and assesses what applies now.
         const byId = new Map(events.map((e) => [e.detail.eventId, e]));
         const redriveAt = Date.parse(closeTimeFor(lastMonth)) - 1;
-        const redrive = { at: redriveAt, run: (r: BookRun) => new Set(r.expired).forEach((id) => r.send(byId.get(id)!, iso(redriveAt))) };
+        const redrive = { at: redriveAt, run: (r: BookRun) => r.deadLettered().forEach((id) => r.send(byId.get(id)!, iso(redriveAt))) };
         const run = new BookRun();
         const timeline = [...arrivals.map((a) => ({ at: a.at, run: (r: BookRun) => void r.send(a.item, iso(a.at)) })), ...barriers, redrive];
         for (const step of timeline.sort((a, b) => a.at - b.at)) step.run(run);
