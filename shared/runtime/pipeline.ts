@@ -14,18 +14,10 @@ export { requiredEnv };
 /** The table's stores and the publisher: every entry point takes the part of it it needs. */
 export interface Pipeline extends Stores, IngestDeps, CloseDeps {
   publisher: EventPublisher;
-  /**
-   * @deprecated Not for the runtime, which reaches the table through the stores only. Kept
-   * until bench/reliability/fuzz-run.ts and test/reliability/harness.test.ts, which scan the
-   * table and build stores of their own from the pipeline, take the table from elsewhere.
-   */
-  doc: TableClient;
-  /** @deprecated As `doc`. */
-  tableName: string;
 }
 
 export function createPipeline(doc: TableClient, tableName: string, publisher: EventPublisher): Pipeline {
-  return { doc, tableName, publisher, ...createStores(doc, tableName) };
+  return { publisher, ...createStores(doc, tableName) };
 }
 
 /** In a Lambda: TABLE_NAME and EVENT_BUS_NAME from the stack, endpoints from the SDK's defaults. */

@@ -1,12 +1,12 @@
 // Invariant 7, completeness: a close that crashed at any step of the commit protocol and is
 // run again — at once, while the crashed writer's outbox is younger than the lease, or after
 // the lease — ends with every statement written and published, and the month closed once.
-// The crash is injected (bench/reliability/crash.ts): a dead invocation does no further I/O.
+// The crash is injected (test/reliability/harness/crash.ts): a dead invocation does no further I/O.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
 import { OUTBOX_LEASE_MS } from '#shared/runtime/customer-step.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
-import { CRASH_POINTS, crashingPipeline, InjectedCrash, Invocation, type CrashPoint } from '../../bench/reliability/crash.ts';
+import { CRASH_POINTS, crashingPipeline, InjectedCrash, Invocation, type CrashPoint } from '../reliability/harness/crash.ts';
 import { closeTimeFor, event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
 

@@ -1,4 +1,4 @@
-// The contract's bounds through the real handlers and a real table (bench/reliability/
+// The contract's bounds through the real handlers and a real table (test/reliability/harness/
 // boundary-cases.ts): ids as long as allowed, of the extreme printable characters '!' and '~',
 // amounts of 1 and 10,000,000 yen (a loaner's repair and a replacement's value among them) and
 // timestamps without seconds or with a 200-digit fraction are all applied; the same events each
@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { policy, type LedgerEntry } from '#shared/domain/index.ts';
 import { Customer } from '#test/support/scenario.ts';
-import { boundaryEvents, boundaryInvalidCases } from '../../bench/reliability/boundary-cases.ts';
-import { chosenStore } from '../../bench/reliability/environment.ts';
-import { boundaryCheck, fuzzCheck } from '../../bench/reliability/fuzz-run.ts';
+import { boundaryEvents, boundaryInvalidCases } from './harness/boundary-cases.ts';
+import { chosenStore } from './harness/environment.ts';
+import { boundaryCheck, fuzzCheck } from './harness/fuzz-run.ts';
 
 const byId = (a: LedgerEntry, b: LedgerEntry) => (`${a.customerId}#${a.entryId}` < `${b.customerId}#${b.entryId}` ? -1 : 1);
 
@@ -38,7 +38,7 @@ describe('events at the edges of the contract', () => {
   it('are all applied through the handlers; each with one id or amount just outside is dead-lettered naming it', async () => {
     const env = await chosenStore();
     try {
-      const applied = await boundaryCheck(env.pipeline, events);
+      const applied = await boundaryCheck(env, events);
       expect(applied).toMatchObject({ inputs: events.length, processed: events.length, handlerCrashes: 0, deadLettered: [] });
       // The payoff requested in the delivery month bills the whole 10,000,000 in one entry.
       expect(applied.largestEntryYen).toBe(policy.MAX_YEN_AMOUNT);
@@ -48,7 +48,7 @@ describe('events at the edges of the contract', () => {
 
       const cases = boundaryInvalidCases(events);
       expect(new Set(cases.map((c) => c.kind))).toEqual(new Set(['bad-id', 'bad-yen']));
-      const fuzz = await fuzzCheck(env.pipeline, cases);
+      const fuzz = await fuzzCheck(env, cases);
       expect(fuzz.misnamed).toEqual([]);
       expect([fuzz.deadLettered, fuzz.fieldNamed, fuzz.handlerCrashes]).toEqual([cases.length, cases.length, 0]);
       expect(fuzz.tableChanged).toBe(false);

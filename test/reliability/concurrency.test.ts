@@ -1,9 +1,9 @@
 // 50 handler invocations at once on 5 customers: the table must hold what some serial order of
-// the events gives, the order the aggregates recorded them in (bench/reliability/concurrency.ts).
+// the events gives, the order the aggregates recorded them in (test/reliability/harness/concurrency.ts).
 import { describe, expect, it } from 'vitest';
 import { chaosSeed } from '#test/support/chaos-seed.ts';
-import { concurrencyCheck } from '../../bench/reliability/concurrency.ts';
-import { chosenStore } from '../../bench/reliability/environment.ts';
+import { concurrencyCheck } from './harness/concurrency.ts';
+import { chosenStore } from './harness/environment.ts';
 
 const seed = chaosSeed();
 

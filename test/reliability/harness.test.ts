@@ -5,9 +5,9 @@ import { chaosSeed } from '#test/support/chaos-seed.ts';
 import type { CustomerState } from '#shared/domain/index.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { CustomerStore, type OutboxEntry } from '#shared/store/customer-store.ts';
-import { concurrencyCheck } from '../../bench/reliability/concurrency.ts';
-import { chosenStore } from '../../bench/reliability/environment.ts';
-import { streamCheck } from '../../bench/reliability/stream-check.ts';
+import { concurrencyCheck } from './harness/concurrency.ts';
+import { chosenStore, type Table } from './harness/environment.ts';
+import { streamCheck } from './harness/stream-check.ts';
 
 const seed = chaosSeed();
 
@@ -30,7 +30,7 @@ class StoreWithoutVersionCheck extends CustomerStore {
   }
 }
 
-const withStore = (Store: typeof CustomerStore) => (p: Pipeline): Pipeline => ({ ...p, customers: new Store(p.doc, p.tableName) });
+const withStore = (Store: typeof CustomerStore) => (p: Pipeline, table: Table): Pipeline => ({ ...p, customers: new Store(table.doc, table.tableName) });
 
 describe(`the harness catches a broken commit protocol (seed ${seed}: CHAOS_SEED=${seed} to replay)`, () => {
   it('a store that drops the outbox: crashes after the commit lose entries, and the streams check says so', async () => {

@@ -4,11 +4,11 @@
 // engine, and compared exactly: every entry, statement, recorded event and publication.
 import { describe, expect, it } from 'vitest';
 import { chaosSeed } from '#test/support/chaos-seed.ts';
-import { compare } from '../../bench/reliability/compare.ts';
-import { engineOracle } from '../../bench/reliability/engine-oracle.ts';
-import { chosenStore } from '../../bench/reliability/environment.ts';
-import { tableOracle } from '../../bench/reliability/stream-check.ts';
-import { buildTimeline } from '../../bench/reliability/streams.ts';
+import { compare } from './harness/compare.ts';
+import { engineOracle } from './harness/engine-oracle.ts';
+import { chosenStore } from './harness/environment.ts';
+import { tableOracle } from './harness/stream-check.ts';
+import { buildTimeline } from './harness/streams.ts';
 
 const seed = chaosSeed();
 

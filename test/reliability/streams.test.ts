@@ -9,12 +9,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chaosSeed } from '#test/support/chaos-seed.ts';
-import { CRASH_POINTS } from '../../bench/reliability/crash.ts';
-import { unexercised } from '../../bench/reliability/exercised.ts';
-import { FUZZ_KINDS, fuzzCase } from '../../bench/reliability/fuzz-cases.ts';
-import { fuzzCheck, type FuzzReport } from '../../bench/reliability/fuzz-run.ts';
-import { chosenStore } from '../../bench/reliability/environment.ts';
-import { streamCheck } from '../../bench/reliability/stream-check.ts';
+import { CRASH_POINTS } from './harness/crash.ts';
+import { unexercised } from './harness/exercised.ts';
+import { FUZZ_KINDS, fuzzCase } from './harness/fuzz-cases.ts';
+import { fuzzCheck, type FuzzReport } from './harness/fuzz-run.ts';
+import { chosenStore } from './harness/environment.ts';
+import { streamCheck } from './harness/stream-check.ts';
 
 const seed = chaosSeed();
 
@@ -23,7 +23,7 @@ describe(`randomized streams against the oracle (seed ${seed}: CHAOS_SEED=${seed
     let fuzz: FuzzReport | undefined;
     const report = await streamCheck({ seed, customers: 50, sweepEveryDays: 28, concurrency: 8, crashRate: 0.35, oracle: 'engine', environment: chosenStore }, async (env, r) => {
       const cases = fc.sample(fuzzCase(r.timeline.events.map((e) => e.inJst)), { seed, numRuns: 1_000 });
-      fuzz = await fuzzCheck(env.pipeline, cases);
+      fuzz = await fuzzCheck(env, cases);
     });
     expect(report.mismatches).toEqual([]);
     expect(report.lost).toEqual([]);

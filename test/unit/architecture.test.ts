@@ -496,3 +496,25 @@ describe('the layering of shared/', () => {
     expect(found, `shared/domain/ must not import the AWS SDK or the table's keys:\n  ${found.join('\n  ')}`).toEqual([]);
   });
 });
+
+describe('the folders', () => {
+  const filesIn = (root: string) => sourceFiles(path.join(ROOT, root)).map((file) => ({ file: rel(file), imports: importsOf(readFileSync(file, 'utf8')) }));
+  /** `file:line imports 'specifier'` for every import of a module under `from` that resolves under one of `into`. */
+  const crossings = (from: string[], into: string[]) =>
+    from.flatMap(filesIn).flatMap(({ file, imports }) =>
+      imports
+        .map((ref) => ({ ref, resolution: resolveSpecifier(path.join(ROOT, file), ref.specifier) }))
+        .filter(({ resolution }) => resolution.kind === 'file' && into.some((dir) => rel(resolution.file).startsWith(`${dir}/`)))
+        .map(({ ref }) => `${file}:${ref.line} imports '${ref.specifier}'`),
+    );
+
+  it('product code imports nothing from test/ or bench/', () => {
+    const found = crossings(['shared', 'functions', 'infra', 'local'], ['test', 'bench']);
+    expect(found, `product code must stand without its tests and figures:\n  ${found.join('\n  ')}`).toEqual([]);
+  });
+
+  it('bench/ (the figures) and test/ (the tests and the reliability harness) do not import each other', () => {
+    const found = [...crossings(['bench'], ['test']), ...crossings(['test'], ['bench'])];
+    expect(found, `bench/ holds only figures, test/reliability/harness/ the harness:\n  ${found.join('\n  ')}`).toEqual([]);
+  });
+});

@@ -2,7 +2,7 @@
 // obligation per business month (an entry's business month is `forMonth ?? billingMonth`) and
 // each decision's last revision. Which statement a late amount lands on, and under which entry
 // id, depend on when it became known, so they are not part of this view. Shared by the
-// business-order property test and the reliability harness (bench/reliability/compare.ts).
+// business-order property test and the reliability harness (test/reliability/harness/compare.ts).
 import type { LedgerEntry } from '#shared/domain/index.ts';
 import { obligationOf } from './arbitraries.ts';
 

@@ -7,7 +7,7 @@
 // one of them and give the table's ledger and decisions by business order (§0): the same net
 // per obligation per business month, the same final decisions, the same events recorded.
 import type { Context } from 'aws-lambda';
-import { makeIngestHandler } from '../../functions/lib/sqs-ingest.ts';
+import { makeIngestHandler } from '../../../functions/lib/sqs-ingest.ts';
 import { closeMonth, CustomerBook, type Effects } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
@@ -19,7 +19,7 @@ import { busEventBody, sqsEvent, sqsRecord } from '#test/support/sqs.ts';
 import { byBusinessOrder, canonical, snapshot, type CustomerView } from './compare.ts';
 import { crashingPipeline, Invocation } from './crash.ts';
 import { eventIdsByCustomer, recordedEventIds } from './recorded.ts';
-import { inProcess, type EnvironmentFactory } from './environment.ts';
+import { inProcess, type EnvironmentFactory, type Table } from './environment.ts';
 import './handler-logs.ts';
 import { seededRng, type Rng } from './rng.ts';
 import { buildTimeline, type StreamEvent, type Timeline } from './streams.ts';
@@ -32,7 +32,7 @@ export interface ConcurrencyOptions {
   months?: number;
   environment?: EnvironmentFactory;
   /** Swaps the store, e.g. for a deliberately broken one (the harness's own test). */
-  pipeline?: (p: Pipeline) => Pipeline;
+  pipeline?: (p: Pipeline, table: Table) => Pipeline;
 }
 
 export interface ConcurrencyReport {
@@ -64,7 +64,7 @@ export async function concurrencyCheck(options: ConcurrencyOptions): Promise<Con
   const byId = new Map(timeline.events.map((e) => [e.eventId, e]));
   const env = await (options.environment ?? inProcess)();
   try {
-    const p = options.pipeline?.(env.pipeline) ?? env.pipeline;
+    const p = options.pipeline?.(env.pipeline, env.table) ?? env.pipeline;
     const totals = { deliveries: 0, waves: 0, versionConflicts: 0, handlers: 0 };
     let sending: Delivery[] = timeline.events.flatMap((event) => Array.from({ length: 1 + rng.int(3) }, () => ({ event, body: busEventBody(event.inJst), receiveCount: 1 })));
     for (let recorded = -1; sending.length > 0; ) {

@@ -7,7 +7,7 @@
 import { byBusinessOrder, compare, snapshot, type Snapshot, type Verdict } from './compare.ts';
 import { engineOracle } from './engine-oracle.ts';
 import { exercised, type Exercised } from './exercised.ts';
-import { inProcess, type Environment, type EnvironmentFactory } from './environment.ts';
+import { inProcess, type Environment, type EnvironmentFactory, type Table } from './environment.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { seededRng } from './rng.ts';
 import { runTimeline, type RunStats } from './run.ts';
@@ -25,7 +25,7 @@ export interface StreamCheckOptions extends TimelineOptions {
   /** Told when each run is done. */
   progress?: (message: string) => void;
   /** Swaps the chaos run's store, e.g. for a deliberately broken one (the harness's own test). */
-  chaosPipeline?: (p: Pipeline) => Pipeline;
+  chaosPipeline?: (p: Pipeline, table: Table) => Pipeline;
 }
 
 export interface StreamCheckReport extends Verdict {
@@ -79,7 +79,7 @@ export async function streamCheck(options: StreamCheckOptions, then?: (chaosEnv:
   const copies = new Map(timeline.events.map((e) => [e.eventId, rng.int(3)]));
   const env = await (options.environment ?? inProcess)();
   try {
-    const pipeline = options.chaosPipeline?.(env.pipeline) ?? env.pipeline;
+    const pipeline = options.chaosPipeline?.(env.pipeline, env.table) ?? env.pipeline;
     const chaos = await runTimeline(pipeline, timeline, {
       rng,
       concurrency: options.concurrency,

@@ -1,6 +1,6 @@
 // The handler logs one JSON line per record; thousands of them would bury the report. They are
 // silenced, and the error a record failed with is kept by messageId, for the report to show.
-import { logger } from '../../functions/lib/logger.ts';
+import { logger } from '../../../functions/lib/logger.ts';
 
 const errors = new Map<string, string>();
 

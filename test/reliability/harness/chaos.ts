@@ -5,13 +5,13 @@
 import fc from 'fast-check';
 import { parseArgs } from 'node:util';
 import { MAX_YEN_AMOUNT } from '#shared/domain/policy.ts';
-import { boundaryEvents, boundaryInvalidCases } from './reliability/boundary-cases.ts';
-import { concurrencyCheck, type ConcurrencyReport } from './reliability/concurrency.ts';
-import { childProcess } from './reliability/environment.ts';
-import { fuzzCase } from './reliability/fuzz-cases.ts';
-import { boundaryCheck, fuzzCheck, type BoundaryReport, type FuzzReport } from './reliability/fuzz-run.ts';
-import { boundaryFailures, boundaryTable, concurrencyTable, failures, fuzzTable, streamTables } from './reliability/report.ts';
-import { streamCheck } from './reliability/stream-check.ts';
+import { boundaryEvents, boundaryInvalidCases } from './boundary-cases.ts';
+import { concurrencyCheck, type ConcurrencyReport } from './concurrency.ts';
+import { childProcess } from './environment.ts';
+import { fuzzCase } from './fuzz-cases.ts';
+import { boundaryCheck, fuzzCheck, type BoundaryReport, type FuzzReport } from './fuzz-run.ts';
+import { boundaryFailures, boundaryTable, concurrencyTable, failures, fuzzTable, streamTables } from './report.ts';
+import { streamCheck } from './stream-check.ts';
 
 const { values } = parseArgs({
   options: {
@@ -39,11 +39,11 @@ const streams = await streamCheck(
   async (env, report) => {
     log(`streams done; fuzzing ${values.fuzz} hostile inputs against the chaos run's table`);
     const cases = fc.sample(fuzzCase(report.timeline.events.map((e) => e.inJst)), { seed, numRuns: Number(values.fuzz) });
-    fuzz = await fuzzCheck(env.pipeline, cases);
+    fuzz = await fuzzCheck(env, cases);
     log('fuzz done; events at the edges of the contract, then each with one id or amount just outside');
     const events = boundaryEvents();
-    const applied = await boundaryCheck(env.pipeline, events);
-    boundary = { applied, refused: await fuzzCheck(env.pipeline, boundaryInvalidCases(events)) };
+    const applied = await boundaryCheck(env, events);
+    boundary = { applied, refused: await fuzzCheck(env, boundaryInvalidCases(events)) };
   },
 );
 log('fuzz done; 50 concurrent handlers on 5 customers');

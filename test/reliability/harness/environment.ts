@@ -5,15 +5,22 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createPipeline, type Pipeline } from '#shared/runtime/pipeline.ts';
-import { documentClient } from '#shared/store/client.ts';
+import { documentClient, type TableClient } from '#shared/store/client.ts';
 import { LedgerReads } from '#shared/store/ledger-reads.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
 import { startBusCapture } from '#test/support/bus-capture.ts';
 import { LOCAL_CREDENTIALS, testStore } from '#test/support/dynamo.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
 
+/** The run's table, for what only the harness does with it: scanning it, building stores of its own. */
+export interface Table {
+  doc: TableClient;
+  tableName: string;
+}
+
 export interface Environment {
   pipeline: Pipeline;
+  table: Table;
   reads: LedgerReads;
   /** What reached the bus, in order. */
   published: readonly { detail: unknown }[];
@@ -24,7 +31,7 @@ export type EnvironmentFactory = () => Promise<Environment>;
 
 export const inProcess: EnvironmentFactory = async () => {
   const t = await startTestPipeline();
-  return { pipeline: t.pipeline, reads: t.reads, published: t.bus.received, stop: () => t.stop() };
+  return { pipeline: t.pipeline, table: { doc: t.db.doc, tableName: t.db.tableName }, reads: t.reads, published: t.bus.received, stop: () => t.stop() };
 };
 
 const SERVER = `
@@ -46,6 +53,7 @@ export const childProcess: EnvironmentFactory = async () => {
   const bus = await startBusCapture();
   return {
     pipeline: createPipeline(doc, tableName, bus.publisher),
+    table: { doc, tableName },
     reads: new LedgerReads(doc, tableName),
     published: bus.received,
     async stop() {

@@ -5,13 +5,13 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { makeIngestHandler } from '../../functions/lib/sqs-ingest.ts';
+import { makeIngestHandler } from '../../../functions/lib/sqs-ingest.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { CONSUMERS } from '#shared/routing.ts';
 import type { LedgerEntry } from '#shared/domain/index.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
 import { DEAD_LETTER_PK } from '#shared/store/keys.ts';
-import { LedgerReads } from '#shared/store/ledger-reads.ts';
+import type { Environment, Table } from './environment.ts';
 import { busEventBody, sqsEvent, sqsRecord } from '#test/support/sqs.ts';
 import { canonical, inParallel } from './compare.ts';
 import { consumerOf, FUZZ_KINDS, namesField, type FuzzCase, type FuzzKind } from './fuzz-cases.ts';
@@ -32,11 +32,11 @@ export interface FuzzReport {
 }
 
 /** A digest of every item outside the dead-letter partition. */
-async function tableDigest(p: Pipeline): Promise<string> {
+async function tableDigest({ doc, tableName }: Table): Promise<string> {
   const lines: string[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await p.doc.send(new ScanCommand({ TableName: p.tableName, ExclusiveStartKey: start }));
+    const page = await doc.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
     for (const item of page.Items ?? []) if (item.pk !== DEAD_LETTER_PK) lines.push(canonical(item));
     start = page.LastEvaluatedKey;
   } while (start);
@@ -45,8 +45,8 @@ async function tableDigest(p: Pipeline): Promise<string> {
 
 const prototypeKeys = () => Object.getOwnPropertyNames(Object.prototype).sort().join(',');
 
-export async function fuzzCheck(p: Pipeline, cases: readonly FuzzCase[]): Promise<FuzzReport> {
-  const before = await tableDigest(p);
+export async function fuzzCheck({ pipeline: p, table }: Environment, cases: readonly FuzzCase[]): Promise<FuzzReport> {
+  const before = await tableDigest(table);
   const protoBefore = prototypeKeys();
   const batches: FuzzCase[][] = [];
   for (const consumer of CONSUMERS) {
@@ -81,7 +81,7 @@ export async function fuzzCheck(p: Pipeline, cases: readonly FuzzCase[]): Promis
     deadLettered: sum('deadLettered'),
     fieldNamed: sum('fieldNamed'),
     handlerCrashes,
-    tableChanged: (await tableDigest(p)) !== before,
+    tableChanged: (await tableDigest(table)) !== before,
     prototypePolluted: prototypeKeys() !== protoBefore || ({} as Record<string, unknown>).polluted !== undefined,
     misnamed,
   };
@@ -106,7 +106,7 @@ export interface BoundaryReport {
  * of their queue, one per invocation and in order (each customer's events depend on the earlier
  * ones): none may fail or be dead-lettered, and what they wrote is read back.
  */
-export async function boundaryCheck(p: Pipeline, events: readonly InboundEvent[]): Promise<BoundaryReport> {
+export async function boundaryCheck({ pipeline: p, reads }: Environment, events: readonly InboundEvent[]): Promise<BoundaryReport> {
   const bodies = new Set<string>();
   let handlerCrashes = 0;
   for (const event of events) {
@@ -120,7 +120,6 @@ export async function boundaryCheck(p: Pipeline, events: readonly InboundEvent[]
     }
   }
   const deadLettered = (await p.deadLetters.list(Number.MAX_SAFE_INTEGER)).filter((l) => bodies.has(l.body)).map((l) => l.reason);
-  const reads = new LedgerReads(p.doc, p.tableName);
   const entries: LedgerEntry[] = [];
   for (const customerId of new Set(events.map((e) => e.detail.customerId))) entries.push(...(await reads.customerEntries(customerId)));
   return {

@@ -8,7 +8,7 @@
 // Once an event is recorded, its further copies join a pool and arrive at random later times,
 // in any batch, concurrently with anything.
 import type { Context } from 'aws-lambda';
-import { makeIngestHandler } from '../../functions/lib/sqs-ingest.ts';
+import { makeIngestHandler } from '../../../functions/lib/sqs-ingest.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { CONSUMERS, type Consumer } from '#shared/routing.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
