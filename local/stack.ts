@@ -62,7 +62,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const journal = dataDir ? new QueueJournal(dataDir) : undefined;
   const queues = new Map<string, LocalQueue>();
   // A warning the operator must see: in the stack's log when it has one, else the handlers' logger.
-  const warn = options.log ? (line: string) => options.log!(`warning: ${line}`) : (line: string) => logger.warn(line);
+  const { log } = options;
+  const warn = log ? (line: string) => log(`warning: ${line}`) : (line: string) => logger.warn(line);
   const bus = new LocalBus(queues, journal, dataDir, warn);
   const pipeline = createPipeline(dynamo.doc, dynamo.tableName, bus.publisher());
   const counts: IngestCounts = { applied: 0, duplicates: 0, ignored: 0, deadLettered: 0, waiting: 0 };

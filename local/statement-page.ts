@@ -11,7 +11,7 @@ import { pathSegment } from './cli/stack-client.ts';
 export type FinanceGet = (path: string) => Promise<{ status: number; contentType: string; body: string }>;
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (value: string | number): string => String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+export const escapeHtml = (value: string | number): string => String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 
 const MONTH_PATTERN = '\\d{4}-(0[1-9]|1[0-2])';
 const CUSTOMER_ID_MAX = 64;

@@ -70,8 +70,10 @@ export function retryWaiting(draft: CustomerState, effects: Effects, processed: 
       const outcome = applyRuled(draft, w.record.event, effects);
       // Still waiting, perhaps for something else now (the order came, its delivery has not).
       if (outcome.outcome === 'pending') still.push(outcome.reason === w.reason ? w : { ...w, reason: outcome.reason });
-      else if (outcome.outcome === 'invalid') (effects.expired ??= []).push({ record: w.record, reason: outcome.reason });
-      else {
+      else if (outcome.outcome === 'invalid') {
+        effects.expired ??= [];
+        effects.expired.push({ record: w.record, reason: outcome.reason });
+      } else {
         setOwn(processed, w.record.event.detail.eventId, w.record.fingerprint);
         if (greatest === undefined || w.record.key > greatest) greatest = w.record.key;
         moved = true;

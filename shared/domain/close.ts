@@ -3,7 +3,7 @@
 // writes nothing new.
 import { orderOf } from './facts.ts';
 import { addMonths, jstDate, lastDayOf, monthOf, type CalendarDate, type Month } from './calendar.ts';
-import { getOwn, setOwn } from './records.ts';
+import { setOwn } from './records.ts';
 import { billDuePayments } from './payment.ts';
 import { billDueProtection } from './protection.ts';
 import { assessDeadlines, hasDeadlineDue } from './returns.ts';
@@ -13,13 +13,21 @@ import { cloneClaim, draftForTimeStep } from './clone.ts';
 import { forgetStaleCheckpoint } from './checkpoint.ts';
 import { stampRevisions } from './decisions.ts';
 import { dropFromTail, expiredWaiting } from './waiting.ts';
-import { WAITING_DEAD_LETTER_DAYS } from './policy.ts';
+import { MONTHLY_CLOSE_HOUR_JST, WAITING_DEAD_LETTER_DAYS } from './policy.ts';
 
 export class MonthNotEndedError extends Error {
   constructor(readonly month: Month, now: string) {
     super(`month ${month} has not ended yet (now ${now}); it can be closed from its next month on`);
     this.name = 'MonthNotEndedError';
   }
+}
+
+/**
+ * The instant the scheduled close of `month` runs (§6 Policy MONTHLY_CLOSE_HOUR_JST): the 1st of
+ * the next month at that hour, JST, e.g. '2026-11-01T01:00:00+09:00' for October 2026.
+ */
+export function closeTimeOf(month: Month): string {
+  return `${addMonths(month, 1)}-01T${String(MONTHLY_CLOSE_HOUR_JST).padStart(2, '0')}:00:00+09:00`;
 }
 
 /** The first month this customer has anything to close: the month after the last close, or its first order. */

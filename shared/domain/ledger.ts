@@ -2,7 +2,7 @@
 // and reversals. Entries are appended to the aggregate's open entries and to the effects of
 // the step; nothing here edits or removes an entry.
 import { present } from './invariant.ts';
-import { addMonths, monthOf, type CalendarDate, type Month } from './calendar.ts';
+import { addMonths, monthOf, type Month } from './calendar.ts';
 import { TAX_CLASS_OF_KIND } from './policy.ts';
 import type { CustomerState, Effects, EntryKind, LedgerEntry, TaxClass } from './types.ts';
 

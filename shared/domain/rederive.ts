@@ -100,7 +100,8 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
       // A recorded event that the events now before it make invalid (an id they took first, a
       // re-exchange whose earlier replacement has no value): given up on, as a waiting event
       // is — dead-lettered with its reason and no longer recorded, so a redrive takes it again.
-      (sink.expired ??= []).push({ record, reason: outcome.reason });
+      sink.expired ??= [];
+      sink.expired.push({ record, reason: outcome.reason });
       delete processed[record.event.detail.eventId];
       continue;
     }

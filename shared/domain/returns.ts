@@ -160,7 +160,8 @@ export function assessDeadlines(state: CustomerState, claim: ClaimState, asOf: C
       emitPenalty(state, effects, claim, 'reexchange_charge', entry);
     } else if (!loanerCharged) {
       const entry = appendEntry(state, effects, loanerDraft(claim, kind, due, `deadline:${due}`));
-      (claim.loanerCharges ??= []).push({ entryId: entry.entryId, deadline: kind, reversed: false });
+      claim.loanerCharges ??= [];
+      claim.loanerCharges.push({ entryId: entry.entryId, deadline: kind, reversed: false });
       emitPenalty(state, effects, claim, 'loaner_charge', entry);
       loanerCharged = true;
     }

@@ -117,9 +117,10 @@ export async function runCustomerStep<R extends StepResult>(deps: StepDeps, cust
     const result = ((await options.afterLoad?.(base, attempt, outbox)) ?? step)(base);
     const projectAll = options.projectAll === true || (options.isRedelivery?.(result) ?? false);
     const now = Date.now();
-    const due = Object.keys(outbox).filter((k) => projectAll || now - outbox[k]!.committedAt > OUTBOX_LEASE_MS);
+    const due = Object.keys(outbox).filter((k) => projectAll || now - (outbox[k]?.committedAt ?? 0) > OUTBOX_LEASE_MS);
     for (const key of due.filter((k) => !projected.has(k))) {
-      await projectEntry(deps, customerId, outbox[key]!);
+      const entry = outbox[key];
+      if (entry) await projectEntry(deps, customerId, entry);
       projected.add(key);
     }
     // Cleared at once, not left to the commit: a commit that fails must not leave them behind.

@@ -68,8 +68,15 @@ export class EventBridgePublisher implements EventPublisher {
       const chunk = owned.slice(i, i + PUT_EVENTS_LIMIT);
       calls.push(
         this.putWithRetry(chunk.map((c) => c.entry)).then(
-          (failed) => failed.forEach((error, index) => failures.set(chunk[index]!.request, error)),
-          (error: unknown) => chunk.forEach((c) => failures.set(c.request, error)),
+          (failed) => {
+            for (const [index, c] of chunk.entries()) {
+              const error = failed.get(index);
+              if (error) failures.set(c.request, error);
+            }
+          },
+          (error: unknown) => {
+            for (const c of chunk) failures.set(c.request, error);
+          },
         ),
       );
     }

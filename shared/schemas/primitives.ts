@@ -42,15 +42,17 @@ function isRealDate(yearText: string, monthText: string, dayText: string): boole
 
 export function isCalendarDate(value: string): boolean {
   const m = DATE_RE.exec(value);
-  return m !== null && isRealDate(m[1]!, m[2]!, m[3]!);
+  if (m === null) return false;
+  const [, year = '', month = '', day = ''] = m;
+  return isRealDate(year, month, day);
 }
 
 export function isIsoTimestamp(value: string): boolean {
   if (value.length > MAX_TIMESTAMP_LENGTH) return false;
   const m = TIMESTAMP_RE.exec(value);
   if (m === null) return false;
-  const [, year, month, day, hour, minute, second, sign, offsetHours, offsetMinutes] = m;
-  if (!isRealDate(year!, month!, day!)) return false;
+  const [, year = '', month = '', day = '', hour, minute, second, sign, offsetHours, offsetMinutes] = m;
+  if (!isRealDate(year, month, day)) return false;
   // No leap second (60): JavaScript dates cannot represent it, so the domain could not either.
   if (Number(hour) > 23 || Number(minute) > 59 || Number(second ?? 0) > 59) return false;
   if (sign === undefined) return true; // 'Z'

@@ -52,17 +52,22 @@ export class GetCoalescer {
     for (let i = 0; i < entries.length; i += GET_LIMIT) {
       const group = entries.slice(i, i + GET_LIMIT);
       this.fetch(group.map((e) => e.key)).then(
-        (items) => group.forEach((e) => e.callers.forEach((c) => c.resolve(items.get(keyOf(e.key))))),
-        (error: unknown) => group.forEach((e) => e.callers.forEach((c) => c.reject(error))),
+        (items) => {
+          for (const e of group) for (const c of e.callers) c.resolve(items.get(keyOf(e.key)));
+        },
+        (error: unknown) => {
+          for (const e of group) for (const c of e.callers) c.reject(error);
+        },
       );
     }
   }
 
   private async fetch(keys: Key[]): Promise<Map<string, Item>> {
     const found = new Map<string, Item>();
-    if (keys.length === 1) {
-      const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys[0], ConsistentRead: true }));
-      if (Item) found.set(keyOf(keys[0]!), Item);
+    const [only] = keys;
+    if (keys.length === 1 && only) {
+      const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: only, ConsistentRead: true }));
+      if (Item) found.set(keyOf(only), Item);
       return found;
     }
     let pending: Item[] = keys;
@@ -103,10 +108,11 @@ export class WriteCoalescer {
   }
 
   private async flush(requests: WriteRequest[]): Promise<void> {
-    if (requests.length === 1) return this.settle(requests[0]!, this.writeAll(requests[0]!.items));
+    const [only] = requests;
+    if (requests.length === 1 && only) return this.settle(only, this.writeAll(only.items));
     try {
       await this.writeAll(requests.flatMap((r) => r.items));
-      requests.forEach((r) => r.resolve());
+      for (const r of requests) r.resolve();
     } catch {
       await Promise.all(requests.map((r) => this.settle(r, this.writeAll(r.items))));
     }
@@ -123,19 +129,18 @@ export class WriteCoalescer {
 
   /** In calls of 25, in parallel; a key twice goes in different calls (BatchWriteItem refuses duplicates). */
   private async writeAll(items: readonly Item[]): Promise<void> {
-    const batches: Item[][] = [];
-    const keysOf: Set<string>[] = [];
+    const batches: { items: Item[]; keys: Set<string> }[] = [];
     for (const item of items) {
       const id = keyOf(item as Key);
-      let b = batches.findIndex((batch, i) => batch.length < WRITE_LIMIT && !keysOf[i]!.has(id));
-      if (b < 0) {
-        b = batches.push([]) - 1;
-        keysOf.push(new Set());
+      let batch = batches.find((b) => b.items.length < WRITE_LIMIT && !b.keys.has(id));
+      if (!batch) {
+        batch = { items: [], keys: new Set() };
+        batches.push(batch);
       }
-      batches[b]!.push(item);
-      keysOf[b]!.add(id);
+      batch.items.push(item);
+      batch.keys.add(id);
     }
-    await Promise.all(batches.map((batch) => this.batchPut(batch)));
+    await Promise.all(batches.map((batch) => this.batchPut(batch.items)));
   }
 
   private async batchPut(items: Item[]): Promise<void> {

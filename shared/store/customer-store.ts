@@ -170,9 +170,8 @@ export class CustomerStore {
       journal.set(record.event.detail.eventId, record);
     }
     const billed = entryItems.map(toEntry);
-    const pending = Object.keys(outbox).sort((a, b) => versionOfKey(a) - versionOfKey(b));
-    for (const key of pending) {
-      const { effects } = outbox[key]!;
+    const pending = Object.entries(outbox).sort(([a], [b]) => versionOfKey(a) - versionOfKey(b));
+    for (const [, { effects }] of pending) {
       for (const x of effects.expired ?? []) journal.delete(x.record.event.detail.eventId);
       billed.push(...effects.entries);
     }

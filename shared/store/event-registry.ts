@@ -63,7 +63,10 @@ export class EventRegistry {
    */
   async appliedInOrder(eventIds: readonly string[]): Promise<string[]> {
     const items = await Promise.all(eventIds.map((id) => this.reads.get({ pk: eventPk(id), sk: EVENT_SK })));
-    const applied = items.flatMap((item, i) => (item?.appliedVersion !== undefined ? [{ id: eventIds[i]!, version: item.appliedVersion as number, position: (item.position as number | undefined) ?? 0 }] : []));
+    const applied = eventIds.flatMap((id, i) => {
+      const item = items[i];
+      return item?.appliedVersion !== undefined ? [{ id, version: item.appliedVersion as number, position: (item.position as number | undefined) ?? 0 }] : [];
+    });
     return applied.sort((a, b) => a.version - b.version || a.position - b.position).map((a) => a.id);
   }
 }

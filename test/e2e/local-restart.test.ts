@@ -17,7 +17,9 @@ const dataFolder = () => {
   folders.push(dir);
   return dir;
 };
-afterAll(() => folders.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
 
 const customerEvents = (customerId: string) => [
   orderPlaced(jst('2026-11-02'), [{ deviceId: 'D1', priceYen: 24_000, months: 12 }], { orderId: `O-${customerId}`, customerId }),

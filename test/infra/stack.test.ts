@@ -248,7 +248,7 @@ describe('schedules', () => {
 describe('the finance API', () => {
   function pathOf(resourceId: string | undefined): string {
     const part = resources[resourceId ?? ''];
-    if (!part || part.Type !== 'AWS::ApiGateway::Resource') return '';
+    if (part?.Type !== 'AWS::ApiGateway::Resource') return '';
     return `${pathOf(referencedId(part.Properties.ParentId))}/${part.Properties.PathPart}`;
   }
 

@@ -17,7 +17,7 @@ afterAll(async () => db.stop());
 /** A state whose text is Japanese: 3 UTF-8 bytes for each UTF-16 unit. */
 function japaneseState(customerId: string, characters: number) {
   const state = emptyCustomerState(customerId);
-  state.orders['O1'] = { orderId: 'O1', status: 'voided', placedOn: '2026-11-01', deviceIds: [], voided: { at: '2026-11-02T12:00:00+09:00', reason: '端'.repeat(characters) } };
+  state.orders.O1 = { orderId: 'O1', status: 'voided', placedOn: '2026-11-01', deviceIds: [], voided: { at: '2026-11-02T12:00:00+09:00', reason: '端'.repeat(characters) } };
   return state;
 }
 

@@ -72,7 +72,10 @@ async function answering(child: ChildProcess, endpoint: string, output: () => st
       let failure: unknown;
       const answered = await client.send(new ListTablesCommand({}), { abortSignal: AbortSignal.timeout(5_000) }).then(
         () => true,
-        (error: unknown) => ((failure = error), false),
+        (error: unknown) => {
+          failure = error;
+          return false;
+        },
       );
       // An answer counts only while our JVM lives: otherwise another server held the port.
       if (exited) throw new Error(`DynamoDB Local ${exited}:\n${output()}`);
@@ -119,7 +122,9 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
     const child = launch(port);
     // Kept only to explain a failed start; the JVM prints a banner and little else.
     let output = '';
-    const keep = (chunk: Buffer) => void (output = (output + chunk.toString()).slice(-8_000));
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-8_000);
+    };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     let jvm: number | undefined;

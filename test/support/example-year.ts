@@ -125,7 +125,11 @@ export function expectedReport(month: Month): ExpectedReport {
     for (const key of TOTAL_KEYS) report.totals[key] += statement.totals[key];
     for (const line of statement.lines) {
       report.entries++;
-      for (const sum of [(report.byKind[line.kind] ??= { entries: 0, amountYen: 0 }), (report.byTaxClass[line.taxClass] ??= { entries: 0, amountYen: 0 })]) {
+      const byKind = report.byKind[line.kind] ?? { entries: 0, amountYen: 0 };
+      const byTaxClass = report.byTaxClass[line.taxClass] ?? { entries: 0, amountYen: 0 };
+      report.byKind[line.kind] = byKind;
+      report.byTaxClass[line.taxClass] = byTaxClass;
+      for (const sum of [byKind, byTaxClass]) {
         sum.entries++;
         sum.amountYen += line.amountYen;
       }

@@ -205,7 +205,10 @@ describe('golden used devices: guarantee, follow-up, re-exchange, renumbering, l
     const live = finalDecisions(c);
     const all = events().flat();
     let seed = 20261127;
-    const random = () => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32);
+    const random = () => {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      return seed / 2 ** 32;
+    };
     for (let round = 0; round < 6; round++) {
       const shuffled = round === 0 ? [...all].reverse() : [...all].sort(() => random() - 0.5);
       const other = new Customer(CUSTOMER);

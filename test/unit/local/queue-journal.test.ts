@@ -14,7 +14,9 @@ const folder = () => {
   folders.push(dir);
   return dir;
 };
-afterAll(() => folders.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
 
 const message = (n: number): JournalMessage => ({ queue: 'orders', messageId: `m${n}`, body: `{"n":${n}}` });
 /** What a stack starting on this folder after a crash would queue again. */

@@ -83,60 +83,161 @@ describe('unknown detail types', () => {
 });
 
 describe('malformed events name the first failing field', () => {
-  const cases: [string, InboundDetailType, (d: any) => unknown, string, RegExp][] = [
-    ['fractional price', 'OrderPlaced', (d) => ((d.devices[0].priceYen = 100.5), d), 'devices.0.priceYen', /integer yen amount from 1 to 10,000,000/],
-    ['negative price', 'OrderPlaced', (d) => ((d.devices[0].priceYen = -1), d), 'devices.0.priceYen', /integer yen amount from 1 to 10,000,000/],
-    ['zero price', 'OrderPlaced', (d) => ((d.devices[0].priceYen = 0), d), 'devices.0.priceYen', /integer yen amount from 1 to 10,000,000/],
-    ['price as string', 'OrderPlaced', (d) => ((d.devices[0].priceYen = '39800'), d), 'devices.0.priceYen', /yen/],
-    ['unsafe price', 'OrderPlaced', (d) => ((d.devices[0].priceYen = 2 ** 53), d), 'devices.0.priceYen', /yen/],
-    ['1 month', 'OrderPlaced', (d) => ((d.devices[2].payment.months = 1), d), 'devices.2.payment.months', /2 to 48/],
-    ['49 months', 'OrderPlaced', (d) => ((d.devices[2].payment.months = 49), d), 'devices.2.payment.months', /2 to 48/],
-    ['24.5 months', 'OrderPlaced', (d) => ((d.devices[2].payment.months = 24.5), d), 'devices.2.payment.months', /2 to 48/],
-    ['unknown plan', 'OrderPlaced', (d) => ((d.devices[1].payment = { plan: 'lease' }), d), 'devices.1.payment.plan', /lump_sum/],
-    ['bad condition', 'OrderPlaced', (d) => ((d.devices[0].condition = 'refurbished'), d), 'devices.0.condition', /new/],
-    ['zero protection fee', 'OrderPlaced', (d) => ((d.devices[0].protection.monthlyFeeYen = 0), d), 'devices.0.protection.monthlyFeeYen', /from 1 to 10,000,000/],
-    ['non-boolean warranty', 'OrderPlaced', (d) => ((d.devices[0].lineWarrantyOption = 'yes'), d), 'devices.0.lineWarrantyOption', /boolean/],
-    ['empty model', 'OrderPlaced', (d) => ((d.devices[0].model = ''), d), 'devices.0.model', /1 to 200/],
-    ['201-char model', 'OrderPlaced', (d) => ((d.devices[0].model = 'm'.repeat(201)), d), 'devices.0.model', /1 to 200/],
-    ['unknown payment method', 'OrderPlaced', (d) => ((d.paymentMethod = 'cash'), d), 'paymentMethod', /credit_card/],
-    ['impossible birth date', 'OrderPlaced', (d) => ((d.customer.birthDate = '1990-02-30'), d), 'customer.birthDate', /calendar date/],
-    ['customer not an object', 'OrderPlaced', (d) => ((d.customer = '1990-04-01'), d), 'customer', /object/],
-    ['no devices', 'OrderPlaced', (d) => ((d.devices = []), d), 'devices', /1 to 5 devices/],
-    ['devices not an array', 'OrderPlaced', (d) => ((d.devices = { 0: d.devices[0] }), d), 'devices', /1 to 5 devices/],
-    ['6 devices', 'OrderPlaced', (d) => ((d.devices = [0, 1, 2, 3, 4, 5].map((i) => ({ ...d.devices[0], deviceId: `d${i}` }))), d), 'devices', /1 to 5 devices/],
-    ['duplicate deviceId', 'OrderPlaced', (d) => ((d.devices[1].deviceId = 'dev-1'), d), 'devices.1.deviceId', /duplicate/],
-    ['third device repeats the second', 'OrderPlaced', (d) => ((d.devices[2].deviceId = 'dev-2'), d), 'devices.2.deviceId', /duplicate/],
-    ['eventId of 129 chars', 'OrderVoided', (d) => ((d.eventId = 'e'.repeat(129)), d), 'eventId', /1 to 128/],
-    ['empty eventId', 'OrderVoided', (d) => ((d.eventId = ''), d), 'eventId', /1 to 128/],
-    ['customerId of 65 chars', 'ClaimWithdrawn', (d) => ((d.customerId = 'c'.repeat(65)), d), 'customerId', /1 to 64/],
-    ['numeric customerId', 'ClaimWithdrawn', (d) => ((d.customerId = 7), d), 'customerId', /1 to 64/],
-    ['orderId of 129 chars', 'DeviceDelivered', (d) => ((d.orderId = 'o'.repeat(129)), d), 'orderId', /1 to 128/],
-    ['timestamp without offset', 'DeviceDelivered', (d) => ((d.occurredAt = '2026-11-13T08:30:00'), d), 'occurredAt', /offset/],
-    ['date-only timestamp', 'DeviceDelivered', (d) => ((d.occurredAt = '2026-11-13'), d), 'occurredAt', /offset/],
-    ['epoch-millis timestamp', 'DeviceDelivered', (d) => ((d.occurredAt = 1_794_526_200_000), d), 'occurredAt', /offset/],
-    ['bad cause', 'ClaimFiled', (d) => ((d.cause = 'fire'), d), 'cause', /total_loss/],
-    ['incident on 30 February', 'ClaimFiled', (d) => ((d.incidentDate = '2026-02-30'), d), 'incidentDate', /calendar date/],
-    ['empty followUpOf', 'ClaimFiled', (d) => ((d.followUpOf = ''), d), 'followUpOf', /1 to 128/],
-    ['effectiveDate month 13', 'ProtectionCancelled', (d) => ((d.effectiveDate = '2026-13-01'), d), 'effectiveDate', /calendar date/],
-    ['null effectiveDate', 'ProtectionCancelled', (d) => ((d.effectiveDate = null), d), 'effectiveDate', /calendar date/],
-    ['zero loaner value', 'LoanerDelivered', (d) => ((d.loanerValueYen = 0), d), 'loanerValueYen', /integer yen amount from 1 to 10,000,000/],
-    ['empty void reason', 'OrderVoided', (d) => ((d.reason = ''), d), 'reason', /1 to 1000/],
-    ['zero repair cost', 'LoanerDamaged', (d) => ((d.repairCostYen = 0), d), 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
-    ['repair cost of 10,000,001', 'LoanerDamaged', (d) => ((d.repairCostYen = 10_000_001), d), 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
-    ['fractional repair cost', 'LoanerDamaged', (d) => ((d.repairCostYen = 12_100.5), d), 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
-    ['repair cost as string', 'LoanerDamaged', (d) => ((d.repairCostYen = '12100'), d), 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
-    ['null repair cost', 'LoanerDamaged', (d) => ((d.repairCostYen = null), d), 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
-    ['empty claimId of a damage', 'LoanerDamaged', (d) => ((d.claimId = ''), d), 'claimId', /1 to 128/],
-    ['damage timestamp with a fraction but no seconds', 'LoanerDamaged', (d) => ((d.occurredAt = '2027-03-05T09:00.5+09:00'), d), 'occurredAt', /offset/],
-    ['zero device value', 'ReplacementDelivered', (d) => ((d.deviceValueYen = 0), d), 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
-    ['device value of 10,000,001', 'ReplacementDelivered', (d) => ((d.deviceValueYen = 10_000_001), d), 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
-    ['fractional device value', 'ReplacementDelivered', (d) => ((d.deviceValueYen = 45_000.5), d), 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
-    ['device value as string', 'ReplacementDelivered', (d) => ((d.deviceValueYen = '45000'), d), 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
-    ['null device value (optional is not nullable)', 'ReplacementDelivered', (d) => ((d.deviceValueYen = null), d), 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
+  // Each case changes a valid detail in place.
+  const cases: [string, InboundDetailType, (d: any) => void, string, RegExp][] = [
+    ['fractional price', 'OrderPlaced', (d) => {
+      d.devices[0].priceYen = 100.5;
+    }, 'devices.0.priceYen', /integer yen amount from 1 to 10,000,000/],
+    ['negative price', 'OrderPlaced', (d) => {
+      d.devices[0].priceYen = -1;
+    }, 'devices.0.priceYen', /integer yen amount from 1 to 10,000,000/],
+    ['zero price', 'OrderPlaced', (d) => {
+      d.devices[0].priceYen = 0;
+    }, 'devices.0.priceYen', /integer yen amount from 1 to 10,000,000/],
+    ['price as string', 'OrderPlaced', (d) => {
+      d.devices[0].priceYen = '39800';
+    }, 'devices.0.priceYen', /yen/],
+    ['unsafe price', 'OrderPlaced', (d) => {
+      d.devices[0].priceYen = 2 ** 53;
+    }, 'devices.0.priceYen', /yen/],
+    ['1 month', 'OrderPlaced', (d) => {
+      d.devices[2].payment.months = 1;
+    }, 'devices.2.payment.months', /2 to 48/],
+    ['49 months', 'OrderPlaced', (d) => {
+      d.devices[2].payment.months = 49;
+    }, 'devices.2.payment.months', /2 to 48/],
+    ['24.5 months', 'OrderPlaced', (d) => {
+      d.devices[2].payment.months = 24.5;
+    }, 'devices.2.payment.months', /2 to 48/],
+    ['unknown plan', 'OrderPlaced', (d) => {
+      d.devices[1].payment = { plan: 'lease' };
+    }, 'devices.1.payment.plan', /lump_sum/],
+    ['bad condition', 'OrderPlaced', (d) => {
+      d.devices[0].condition = 'refurbished';
+    }, 'devices.0.condition', /new/],
+    ['zero protection fee', 'OrderPlaced', (d) => {
+      d.devices[0].protection.monthlyFeeYen = 0;
+    }, 'devices.0.protection.monthlyFeeYen', /from 1 to 10,000,000/],
+    ['non-boolean warranty', 'OrderPlaced', (d) => {
+      d.devices[0].lineWarrantyOption = 'yes';
+    }, 'devices.0.lineWarrantyOption', /boolean/],
+    ['empty model', 'OrderPlaced', (d) => {
+      d.devices[0].model = '';
+    }, 'devices.0.model', /1 to 200/],
+    ['201-char model', 'OrderPlaced', (d) => {
+      d.devices[0].model = 'm'.repeat(201);
+    }, 'devices.0.model', /1 to 200/],
+    ['unknown payment method', 'OrderPlaced', (d) => {
+      d.paymentMethod = 'cash';
+    }, 'paymentMethod', /credit_card/],
+    ['impossible birth date', 'OrderPlaced', (d) => {
+      d.customer.birthDate = '1990-02-30';
+    }, 'customer.birthDate', /calendar date/],
+    ['customer not an object', 'OrderPlaced', (d) => {
+      d.customer = '1990-04-01';
+    }, 'customer', /object/],
+    ['no devices', 'OrderPlaced', (d) => {
+      d.devices = [];
+    }, 'devices', /1 to 5 devices/],
+    ['devices not an array', 'OrderPlaced', (d) => {
+      d.devices = { 0: d.devices[0] };
+    }, 'devices', /1 to 5 devices/],
+    ['6 devices', 'OrderPlaced', (d) => {
+      d.devices = [0, 1, 2, 3, 4, 5].map((i) => ({ ...d.devices[0], deviceId: `d${i}` }));
+    }, 'devices', /1 to 5 devices/],
+    ['duplicate deviceId', 'OrderPlaced', (d) => {
+      d.devices[1].deviceId = 'dev-1';
+    }, 'devices.1.deviceId', /duplicate/],
+    ['third device repeats the second', 'OrderPlaced', (d) => {
+      d.devices[2].deviceId = 'dev-2';
+    }, 'devices.2.deviceId', /duplicate/],
+    ['eventId of 129 chars', 'OrderVoided', (d) => {
+      d.eventId = 'e'.repeat(129);
+    }, 'eventId', /1 to 128/],
+    ['empty eventId', 'OrderVoided', (d) => {
+      d.eventId = '';
+    }, 'eventId', /1 to 128/],
+    ['customerId of 65 chars', 'ClaimWithdrawn', (d) => {
+      d.customerId = 'c'.repeat(65);
+    }, 'customerId', /1 to 64/],
+    ['numeric customerId', 'ClaimWithdrawn', (d) => {
+      d.customerId = 7;
+    }, 'customerId', /1 to 64/],
+    ['orderId of 129 chars', 'DeviceDelivered', (d) => {
+      d.orderId = 'o'.repeat(129);
+    }, 'orderId', /1 to 128/],
+    ['timestamp without offset', 'DeviceDelivered', (d) => {
+      d.occurredAt = '2026-11-13T08:30:00';
+    }, 'occurredAt', /offset/],
+    ['date-only timestamp', 'DeviceDelivered', (d) => {
+      d.occurredAt = '2026-11-13';
+    }, 'occurredAt', /offset/],
+    ['epoch-millis timestamp', 'DeviceDelivered', (d) => {
+      d.occurredAt = 1_794_526_200_000;
+    }, 'occurredAt', /offset/],
+    ['bad cause', 'ClaimFiled', (d) => {
+      d.cause = 'fire';
+    }, 'cause', /total_loss/],
+    ['incident on 30 February', 'ClaimFiled', (d) => {
+      d.incidentDate = '2026-02-30';
+    }, 'incidentDate', /calendar date/],
+    ['empty followUpOf', 'ClaimFiled', (d) => {
+      d.followUpOf = '';
+    }, 'followUpOf', /1 to 128/],
+    ['effectiveDate month 13', 'ProtectionCancelled', (d) => {
+      d.effectiveDate = '2026-13-01';
+    }, 'effectiveDate', /calendar date/],
+    ['null effectiveDate', 'ProtectionCancelled', (d) => {
+      d.effectiveDate = null;
+    }, 'effectiveDate', /calendar date/],
+    ['zero loaner value', 'LoanerDelivered', (d) => {
+      d.loanerValueYen = 0;
+    }, 'loanerValueYen', /integer yen amount from 1 to 10,000,000/],
+    ['empty void reason', 'OrderVoided', (d) => {
+      d.reason = '';
+    }, 'reason', /1 to 1000/],
+    ['zero repair cost', 'LoanerDamaged', (d) => {
+      d.repairCostYen = 0;
+    }, 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
+    ['repair cost of 10,000,001', 'LoanerDamaged', (d) => {
+      d.repairCostYen = 10_000_001;
+    }, 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
+    ['fractional repair cost', 'LoanerDamaged', (d) => {
+      d.repairCostYen = 12_100.5;
+    }, 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
+    ['repair cost as string', 'LoanerDamaged', (d) => {
+      d.repairCostYen = '12100';
+    }, 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
+    ['null repair cost', 'LoanerDamaged', (d) => {
+      d.repairCostYen = null;
+    }, 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
+    ['empty claimId of a damage', 'LoanerDamaged', (d) => {
+      d.claimId = '';
+    }, 'claimId', /1 to 128/],
+    ['damage timestamp with a fraction but no seconds', 'LoanerDamaged', (d) => {
+      d.occurredAt = '2027-03-05T09:00.5+09:00';
+    }, 'occurredAt', /offset/],
+    ['zero device value', 'ReplacementDelivered', (d) => {
+      d.deviceValueYen = 0;
+    }, 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
+    ['device value of 10,000,001', 'ReplacementDelivered', (d) => {
+      d.deviceValueYen = 10_000_001;
+    }, 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
+    ['fractional device value', 'ReplacementDelivered', (d) => {
+      d.deviceValueYen = 45_000.5;
+    }, 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
+    ['device value as string', 'ReplacementDelivered', (d) => {
+      d.deviceValueYen = '45000';
+    }, 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
+    ['null device value (optional is not nullable)', 'ReplacementDelivered', (d) => {
+      d.deviceValueYen = null;
+    }, 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
   ];
 
   it.each(cases)('%s → %s', (_name, detailType, mutate, field, message) => {
-    const { field: actual, reason } = malformed(detailType, mutate(clone(validDetails[detailType])));
+    const detail = clone(validDetails[detailType]);
+    mutate(detail);
+    const { field: actual, reason } = malformed(detailType, detail);
     expect(actual).toBe(field);
     expect(reason.startsWith(`${field}: `)).toBe(true);
     expect(reason).toMatch(message);

@@ -56,7 +56,10 @@ describe('retryingResets (fetch)', () => {
 
   it('does not retry other failures', async () => {
     let calls = 0;
-    await expect(retryingResets(async () => (calls++, Promise.reject(new Error('no'))))).rejects.toThrow('no');
+    await expect(retryingResets(async () => {
+        calls++;
+        throw new Error('no');
+      })).rejects.toThrow('no');
     expect(calls).toBe(1);
   });
 });

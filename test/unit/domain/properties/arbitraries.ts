@@ -231,7 +231,6 @@ export type HistorySpec = typeof generalSpec extends fc.Arbitrary<infer T> ? T :
 const story = <T>(parts: fc.Arbitrary<T>, build: (spec: HistorySpec, parts: T) => HistorySpec): fc.Arbitrary<HistorySpec> =>
   fc.tuple(generalSpec, parts).map(([spec, p]) => build({ ...spec, paymentMethod: 'credit_card' }, p));
 const usedDevice = (d: DeviceGen, protectedToo: boolean): DeviceGen => ({ ...d, condition: 'used', protection: protectedToo ? 550 : 'none', cancel: undefined });
-const early = fc.record({ after: fc.constant('delivery' as const), days: fc.integer({ min: 0, max: 20 }) });
 
 /**
  * Re-exchange (§5): a used device's exchange E (its replacement's value given, now and then

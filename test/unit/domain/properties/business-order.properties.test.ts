@@ -102,7 +102,10 @@ describe('business order decides, whatever the arrival order', () => {
         // the reliability harness does, so that the close bills and assesses what applies now.
         const byId = new Map(events.map((e) => [e.detail.eventId, e]));
         const redriveAt = Date.parse(closeTimeFor(lastMonth)) - 1;
-        const redrive = { at: redriveAt, run: (r: BookRun) => r.deadLettered().forEach((id) => r.send(byId.get(id)!, iso(redriveAt))) };
+        const redrive = { at: redriveAt, run: (r: BookRun) => {
+            for (const id of r.deadLettered()) r.send(byId.get(id)!, iso(redriveAt));
+          },
+        };
         const run = new BookRun();
         const timeline = [...arrivals.map((a) => ({ at: a.at, run: (r: BookRun) => void r.send(a.item, iso(a.at)) })), ...barriers, redrive];
         for (const step of timeline.sort((a, b) => a.at - b.at)) step.run(run);

@@ -217,7 +217,7 @@ describe('§5 re-exchange of a used device and loaner damage', () => {
           const claimId = f.claimId as string;
           const decision = r.decision.get(claimId);
           const e = f.followUpOf as string | undefined;
-          if (!decision || decision.decision !== 'accepted' || e === undefined || devices.get(f.deviceId as string)!.condition !== 'used') continue;
+          if (decision?.decision !== 'accepted' || e === undefined || devices.get(f.deviceId as string)!.condition !== 'used') continue;
           const eRd = appliedOf(r, 'ReplacementDelivered', e);
           const fRds = ofClaim(r, 'ReplacementDelivered', claimId);
           const day = eRd ? daysBetween(dateOf(eRd), dateOf(claim)) : undefined;
