@@ -4,7 +4,7 @@
 // same dynalite.
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { closeMonth, decide, emptyCustomerState, type CustomerState, type Month } from '#shared/domain/index.ts';
+import { closeMonth, closeTimeOf, decide, emptyCustomerState, type CustomerState, type Month } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { aggregateItem, entryItem, outboxKey, statementItem } from '#shared/store/customer-store.ts';
 import { INDEX, monthStatementsKey, SHARD_COUNT } from '#shared/store/keys.ts';
@@ -28,7 +28,7 @@ export interface CloseBenchOptions {
 
 const PREVIOUS: Month = '2026-08';
 const MONTH: Month = '2026-09';
-const CLOSE_AT = '2026-10-01T01:00:00+09:00';
+const CLOSE_AT = closeTimeOf(MONTH);
 const RAW_TABLE = `${LOCAL_TABLE_NAME}-raw`;
 
 /**
@@ -41,12 +41,12 @@ function seededState(customerId: string, index: number): CustomerState {
   let closedPrevious = false;
   for (const event of events) {
     if (!closedPrevious && event.detail.occurredAt.slice(0, 7) > PREVIOUS) {
-      state = closeMonth(state, PREVIOUS, '2026-09-01T01:00:00+09:00').state;
+      state = closeMonth(state, PREVIOUS, closeTimeOf(PREVIOUS)).state;
       closedPrevious = true;
     }
     state = decide(state, event, fingerprintOf(event)).state;
   }
-  if (!closedPrevious) state = closeMonth(state, PREVIOUS, '2026-09-01T01:00:00+09:00').state;
+  if (!closedPrevious) state = closeMonth(state, PREVIOUS, closeTimeOf(PREVIOUS)).state;
   return state;
 }
 

@@ -11,7 +11,7 @@ import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
-import { addMonths, closeMonth, CustomerBook, decide, emptyCustomerState, type CustomerState, type Decision, type JournalRecord, type LedgerEntry } from '#shared/domain/index.ts';
+import { addMonths, closeMonth, closeTimeOf, CustomerBook, decide, emptyCustomerState, type BookStep, type CustomerState, type Decision, type JournalRecord, type LedgerEntry } from '#shared/domain/index.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
 import { customerLife, type CustomerLife } from './population.ts';
 import { historyCustomer, type HistoryCustomer, type HistoryOptions } from './workload.ts';
@@ -67,8 +67,6 @@ export interface EngineBenchResult {
   /** Side by side, after the closes: one more event later than everything known vs one a month earlier. */
   orderCost: OrderCostResult[];
 }
-
-const closeTimeOf = (month: string): string => `${addMonths(month, 1)}-01T01:00:00+09:00`;
 
 /** Sums the GC pauses that overlap the timed windows (both lists in time order). */
 class GcTimer {
@@ -225,25 +223,29 @@ function applyEventsOf(month: string, life: CustomerLife, cursors: Int32Array, i
 
 /** The customer's book after its first `events` events and the closes of the months before `month`, as the bench ran them. */
 function replayedBook(life: CustomerLife, events: number, month: string): CustomerBook {
-  const book = new CustomerBook(life.customerId, life.closedThrough);
-  let closed = life.closedThrough;
-  for (let e = 0; e < events; e++) {
-    const { month: eventMonth, event } = life.events[e]!;
-    for (; closed < addMonths(eventMonth, -1); ) {
-      closed = addMonths(closed, 1);
-      const { state, effects } = closeMonth(book.state, closed, closeTimeOf(closed));
-      book.keep(state, effects);
-    }
-    book.decide(event, event.detail.eventId);
-  }
-  for (; closed < addMonths(month, -1); ) {
-    closed = addMonths(closed, 1);
-    const { state, effects } = closeMonth(book.state, closed, closeTimeOf(closed));
-    book.keep(state, effects);
-  }
-  return book;
+  const months: string[] = [];
+  for (let m = addMonths(life.closedThrough, 1); m <= month; m = addMonths(m, 1)) months.push(m);
+  const steps = monthByMonth(life.customerId, life.events.slice(0, events), months, (m) => m < month);
+  return new CustomerBook(life.customerId, life.closedThrough).replay(steps, { fingerprint: eventIdAsFingerprint });
 }
 
+/** The population never redelivers or reuses an eventId: the id serves as the fingerprint, without hashing every detail. */
+const eventIdAsFingerprint = (event: InboundEvent): string => event.detail.eventId;
+
+/**
+ * A customer's events as the pipeline lives them, month by month: each month's events in the
+ * order given, then its close when `closes` says so. Every event must fall in one of `months`.
+ */
+function monthByMonth(customerId: string, events: readonly { month: string; event: InboundEvent }[], months: readonly string[], closes: (month: string) => boolean): BookStep[] {
+  const steps: BookStep[] = [];
+  let cursor = 0;
+  for (const month of months) {
+    for (; cursor < events.length && events[cursor]!.month === month; cursor++) steps.push({ event: events[cursor]!.event });
+    if (closes(month)) steps.push({ close: month, at: closeTimeOf(month) });
+  }
+  if (cursor !== events.length) throw new Error(`${customerId}: ${events.length - cursor} events after the last month`);
+  return steps;
+}
 
 /** The two customers of the in-order / out-of-order comparison (bench/workload.ts, `historyCustomer`). */
 export const ORDER_COST_CASES: (HistoryOptions & { name: string })[] = [
@@ -284,28 +286,20 @@ const jstIsoOf = (ms: number): string => `${new Date(ms + 9 * HOUR_MS).toISOStri
 
 /** The customer's book after its history: events month by month, every month but the last closed. */
 export function bookOf(history: HistoryCustomer): { book: CustomerBook; journal: Map<string, JournalRecord> } {
-  const book = new CustomerBook(history.customerId, history.closedThrough);
   // What the book keeps as its journal, kept here too, to hand `decide` the history as the book does.
   const journal = new Map<string, JournalRecord>();
-  const keep = (d: Decision) => {
-    for (const r of d.effects.journal ?? []) journal.set(r.event.detail.eventId, r);
-    for (const x of d.effects.expired ?? []) journal.delete(x.record.event.detail.eventId);
-  };
-  let cursor = 0;
   const months = [...history.closedMonths, addMonths(history.closedMonths.at(-1)!, 1)];
-  for (const month of months) {
-    while (cursor < history.events.length && history.events[cursor]!.month === month) {
-      const { event } = history.events[cursor++]!;
-      const decision = book.decide(event, event.detail.eventId);
-      if (decision.outcome.outcome !== 'applied' && decision.outcome.outcome !== 'ignored') throw new Error(`${history.customerId}: ${event.detailType} ${event.detail.eventId} was ${JSON.stringify(decision.outcome)}`);
-      keep(decision);
-    }
-    if (history.closedMonths.includes(month)) {
-      const { state, effects } = closeMonth(book.state, month, closeTimeOf(month));
-      book.keep(state, effects);
-    }
-  }
-  if (cursor !== history.events.length) throw new Error(`${history.customerId}: ${history.events.length - cursor} events after the last month`);
+  const steps = monthByMonth(history.customerId, history.events, months, (month) => history.closedMonths.includes(month));
+  const book = new CustomerBook(history.customerId, history.closedThrough).replay(steps, {
+    fingerprint: eventIdAsFingerprint,
+    onStep: (step, { effects, outcome }) => {
+      if (!('event' in step)) return;
+      const { event } = step;
+      if (outcome?.outcome !== 'applied' && outcome?.outcome !== 'ignored') throw new Error(`${history.customerId}: ${event.detailType} ${event.detail.eventId} was ${JSON.stringify(outcome)}`);
+      for (const r of effects.journal ?? []) journal.set(r.event.detail.eventId, r);
+      for (const x of effects.expired ?? []) journal.delete(x.record.event.detail.eventId);
+    },
+  });
   return { book, journal };
 }
 

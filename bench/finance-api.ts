@@ -1,7 +1,7 @@
 // Finance API latency: a statement and the lookback's list of customers with five devices,
 // over HTTP from the local stack (the same handler the cloud's API runs), one request at a
 // time so that each sample is a latency, not a queue.
-import { addMonths, closeMonth, decide, emptyCustomerState, type CustomerState, type Month } from '#shared/domain/index.ts';
+import { addMonths, closeMonth, closeTimeOf, decide, emptyCustomerState, type CustomerState, type Month } from '#shared/domain/index.ts';
 import { LOOKBACK_MONTHS } from '#shared/domain/policy.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { CloseStatusStore } from '#shared/store/close-status.ts';
@@ -22,7 +22,6 @@ export interface FinanceBenchOptions {
 const FIRST_MONTH: Month = '2025-10';
 const LAST_CLOSED: Month = '2026-10';
 const NOW = '2026-11-16T10:00:00+09:00';
-const closeTimeOf = (month: Month) => `${addMonths(month, 1)}-01T01:00:00+09:00`;
 
 /** Thirteen closed months of one customer: what its partition holds (entries, statements, aggregate). */
 function history(customerId: string): Record<string, unknown>[] {

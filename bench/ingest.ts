@@ -11,6 +11,7 @@ import { ingestMessage } from '#shared/runtime/ingest.ts';
 import { createPipeline } from '#shared/runtime/pipeline.ts';
 import { aggregateItem, entryItem, journalItem, outboxKey } from '#shared/store/customer-store.ts';
 import { startLocalStack } from '../local/stack.ts';
+import { LOCAL_CREDENTIALS } from '../local/credentials.ts';
 import { LOCAL_TABLE_NAME } from '../local/embedded-dynamo.ts';
 import { LocalQueue, type QueuedMessage } from '../local/local-queue.ts';
 import { bookOf, ORDER_COST_CASES, probesOf } from './engine.ts';
@@ -30,7 +31,6 @@ export interface IngestBenchOptions {
 }
 
 const EVENTS_PER_CUSTOMER = 10;
-const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** Round k sends every customer's k-th event: each customer's events go out in business order, far apart. */
 function interleave<T>(perCustomer: readonly T[][]): T[] {
@@ -181,7 +181,7 @@ export async function benchIngest(options: IngestBenchOptions) {
   const calls = countDynamoCalls();
   const deliveries = countDeliveries();
   const stack = await startLocalStack({ port: 0, dataDir: null, now: '2026-11-01T01:00:00+09:00' });
-  const client = new EventBridgeClient({ endpoint: stack.url, region: 'ap-northeast-1', credentials: CREDENTIALS, maxAttempts: 1 });
+  const client = new EventBridgeClient({ endpoint: stack.url, region: 'ap-northeast-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
   const drain = async () => {
     const response = await fetch(`${stack.url}/admin/drain`, { method: 'POST' });
     if (!response.ok) throw new Error(`drain: ${response.status} ${await response.text()}`);

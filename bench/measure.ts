@@ -2,6 +2,7 @@
 // count of the DynamoDB calls the code under test makes (the profile of where the time goes).
 import { performance } from 'node:perf_hooks';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import pLimit from 'p-limit';
 
 export const now = (): number => performance.now();
 
@@ -22,13 +23,9 @@ export const median = (samples: readonly number[]): number => percentile(samples
 /** Peak resident set of this process so far, in MB (Linux reports maxRSS in KB). */
 export const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
-/** Runs `work` with at most `concurrency` of them in flight, over indexes 0..count-1. */
+/** Runs `work` with at most `concurrency` of them in flight, over indexes 0..count-1, in that order. */
 export async function pool(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < count; i = next++) await work(i);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  await pLimit(concurrency).map(Array.from({ length: count }, (_, i) => i), work);
 }
 
 export interface CallCounts {

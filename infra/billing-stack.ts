@@ -10,7 +10,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
-import { ARCHIVE_RETENTION_DAYS } from '#shared/domain/policy.ts';
+import { ARCHIVE_RETENTION_DAYS, MONTHLY_CLOSE_HOUR_JST } from '#shared/domain/policy.ts';
 import { ROUTES, type Consumer } from '#shared/routing.ts';
 import { INDEX } from '#shared/store/keys.ts';
 import { OPERATION_ENTRIES } from './bundling.ts';
@@ -166,12 +166,13 @@ export class BillingStack extends Stack {
       acknowledgeWildcardResource(schedulerRole, `${fn.functionArn}:*`, `Scheduler invokes ${fn.entryPath}; the grant covers that function's versions and aliases (:*), no other function.`);
       return new LambdaInvoke(fn, { role: schedulerRole, input: ScheduleTargetInput.fromObject({}), deadLetterQueue: invocationDeadLetters, retryAttempts: 5, maxEventAge: Duration.hours(6) });
     };
-    // 01:00 on the 1st: the last events of the month get an hour to drain through the queues;
-    // later ones still bill, in the next open month.
+    // On the 1st at MONTHLY_CLOSE_HOUR_JST (01:00), Asia/Tokyo, so the hour is the Policy's as it
+    // stands: the last events of the month get an hour to drain through the queues; later ones
+    // still bill, in the next open month.
     new Schedule(this, 'MonthlyClose', {
       scheduleName: `${config.prefix}-monthly-close`,
       description: 'Closes the previous month (Asia/Tokyo)',
-      schedule: ScheduleExpression.cron({ minute: '0', hour: '1', day: '1', timeZone: TimeZone.ASIA_TOKYO }),
+      schedule: ScheduleExpression.cron({ minute: '0', hour: String(MONTHLY_CLOSE_HOUR_JST), day: '1', timeZone: TimeZone.ASIA_TOKYO }),
       target: scheduled(closeStart),
       timeWindow: TimeWindow.off(),
     });

@@ -1,10 +1,12 @@
 // The `/admin/*` operations of contract §4, standing in for the cloud's schedules and
 // consoles: clock, close, sweep, drain, waiting events, dead letters, redrive, emitted events.
+import pLimit from 'p-limit';
 import { MonthNotEndedError } from '#shared/domain/index.ts';
 import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { redriveDeadLetters } from '#shared/runtime/redrive.ts';
 import { SweepFailedError, sweepDue } from '#shared/runtime/sweep.ts';
+import { isYearMonth } from '#shared/schemas/primitives.ts';
 import type { WaitingReads } from '#shared/store/waiting-reads.ts';
 import type { LocalBus } from './local-bus.ts';
 import type { LocalClock } from './local-clock.ts';
@@ -40,7 +42,6 @@ export interface AdminDeps {
 
 const ok = (body: unknown): AdminResponse => ({ status: 200, body });
 const fail = (status: number, error: string, message: string): AdminResponse => ({ status, body: { error, message } });
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** Shards closed at once: each already closes 16 customers at a time. */
 const SHARD_CONCURRENCY = 8;
 
@@ -98,7 +99,7 @@ async function sweep(deps: AdminDeps): Promise<AdminResponse> {
 /** The whole close in this request: start, then every shard message, as the close queue would run them. */
 async function close(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
   const month = field(body, 'month');
-  if (typeof month !== 'string' || !MONTH.test(month)) return fail(400, 'BAD_REQUEST', 'body must be {"month": "YYYY-MM"}');
+  if (typeof month !== 'string' || !isYearMonth(month)) return fail(400, 'BAD_REQUEST', 'body must be {"month": "YYYY-MM"}');
   const messages: CloseShardMessage[] = [];
   let started: Awaited<ReturnType<typeof startMonthClose>>;
   try {
@@ -109,17 +110,16 @@ async function close(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
   }
   let customers = 0;
   const released: string[] = [];
-  const work = [...messages];
-  const worker = async () => {
-    for (let message = work.shift(); message; message = work.shift()) {
-      const result = await closeShard(deps.pipeline, message, deps.clock.now());
-      customers += result.closed;
-      released.push(...result.released);
-      for (const h of result.held) logger.error(HELD_LOG_MESSAGE, { month: h.month, customerId: h.customerId, reason: h.reason });
-      if (result.continueAfter) work.push({ ...message, after: result.continueAfter });
-    }
+  const limit = pLimit(SHARD_CONCURRENCY);
+  // A shard that stopped early is continued from where it stopped, after the shards already waiting.
+  const closeInTurn = async (message: CloseShardMessage): Promise<void> => {
+    const result = await limit(() => closeShard(deps.pipeline, message, deps.clock.now()));
+    customers += result.closed;
+    released.push(...result.released);
+    for (const h of result.held) logger.error(HELD_LOG_MESSAGE, { month: h.month, customerId: h.customerId, reason: h.reason });
+    if (result.continueAfter) await closeInTurn({ ...message, after: result.continueAfter });
   };
-  await Promise.all(Array.from({ length: SHARD_CONCURRENCY }, worker));
+  await Promise.all(messages.map(closeInTurn));
   // Every customer still held from this month, whichever run held it: "closed, N held".
   const held = (await deps.pipeline.holds.all(month)).map(({ customerId, reason, heldAt }) => ({ customerId, reason, heldAt }));
   return ok({ month, status: started.status, shards: started.shards, customers, held, released });

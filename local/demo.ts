@@ -5,7 +5,7 @@
 // examples/README.md and stated in examples/fiscal-year-2026.expected.json; test/e2e/demo.test.ts
 // holds the demo to them.
 import { readFile } from 'node:fs/promises';
-import { addMonths, jstMonth, type Month, type Statement } from '#shared/domain/index.ts';
+import { addMonths, closeTimeOf, jstMonth, type Month, type Statement } from '#shared/domain/index.ts';
 import type { MonthReport } from '#shared/runtime/finance-api.ts';
 import { parseEventFile, type FileEvent } from './cli/event-file.ts';
 import { formatYen } from './cli/format.ts';
@@ -22,9 +22,6 @@ const LAST_MONTH = '2027-03';
 const RECURRING_KINDS = new Set(['device_installment', 'protection_fee']);
 
 const print = (text = '') => process.stdout.write(`${text}\n`);
-
-/** When the cloud's schedule would run the close of `month`: 01:00 JST on the 1st of the next. */
-const closeTimeOf = (month: Month): string => `${addMonths(month, 1)}-01T01:00:00+09:00`;
 
 function occurredMonth(event: FileEvent): Month {
   return jstMonth((JSON.parse(event.entry.Detail) as { occurredAt: string }).occurredAt);

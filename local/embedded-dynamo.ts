@@ -10,11 +10,10 @@ import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBC
 import dynalite from 'dynalite';
 import { documentClient } from '#shared/store/client.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
+import { LOCAL_CREDENTIALS } from './credentials.ts';
 
 export const LOCAL_TABLE_NAME = 'device-supply-billing';
-// Fixed, so that no SDK default (environment, ~/.aws) reaches a local store. DynamoDB Local keeps
-// a separate set of tables per access key and region: every client of one table uses these two.
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** The region every client of a local table uses, with LOCAL_CREDENTIALS (local/credentials.ts). */
 export const LOCAL_REGION = 'local';
 /** Where the test run's DynamoDB Local answers; vitest's setup sets it in each worker. */
 export const DYNAMODB_LOCAL_ENDPOINT_VAR = 'BILLING_DYNAMODB_LOCAL_ENDPOINT';

@@ -6,6 +6,7 @@
 // two drains at once used to deliver every message twice, and mark it done twice.
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import pLimit from 'p-limit';
 
 export interface QueuedMessage {
   messageId: string;
@@ -14,6 +15,32 @@ export interface QueuedMessage {
   /** Epoch ms before which the message is invisible (the visibility timeout after a failed delivery). */
   visibleAt: number;
 }
+
+/**
+ * The record Lambda's event-source mapping hands the handler for a message of `queue`: the
+ * one SQS record builder, of the local queues and of the tests' deliveries
+ * (test/support/sqs.ts). The handlers read its messageId, body and ApproximateReceiveCount.
+ */
+export function queueRecord(queue: string, message: Pick<QueuedMessage, 'messageId' | 'body' | 'receiveCount'>): SQSRecord {
+  return {
+    messageId: message.messageId,
+    receiptHandle: message.messageId,
+    body: message.body,
+    attributes: {
+      ApproximateReceiveCount: String(message.receiveCount),
+      SentTimestamp: '0',
+      SenderId: 'local',
+      ApproximateFirstReceiveTimestamp: '0',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:local:000000000000:${queue}`,
+    awsRegion: 'local',
+  };
+}
+
+export const sqsEvent = (records: SQSRecord[]): SQSEvent => ({ Records: records });
 
 export interface LocalQueueOptions {
   name: string;
@@ -103,16 +130,10 @@ export class LocalQueue {
     this.readyHead = 0;
     this.waiting.clear();
     const size = this.options.batchSize ?? 10;
-    const concurrency = this.options.concurrency ?? 4;
-    let next = 0;
-    const worker = async () => {
-      while (next < all.length && !this.stopped) {
-        const batch = all.slice(next, next + size);
-        next += size;
-        await this.track(this.deliver(batch));
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    const batches: QueuedMessage[][] = [];
+    for (let i = 0; i < all.length; i += size) batches.push(all.slice(i, i + size));
+    // In the order sent, `concurrency` batches in flight; once stopped, the rest stay queued.
+    await pLimit(this.options.concurrency ?? 4).map(batches, (batch) => (this.stopped ? undefined : this.track(this.deliver(batch))));
     return true;
   }
 
@@ -194,7 +215,7 @@ export class LocalQueue {
   private async handle(batch: QueuedMessage[]): Promise<void> {
     let failed: Set<string>;
     try {
-      const response = await this.options.handler({ Records: batch.map((m) => this.record(m)) });
+      const response = await this.options.handler(sqsEvent(batch.map((m) => queueRecord(this.options.name, m))));
       failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (error) {
       // A handler that throws fails its whole batch, as Lambda does.
@@ -226,24 +247,5 @@ export class LocalQueue {
     if (!this.messages.delete(message.messageId)) return;
     this.lastError.delete(message.messageId);
     this.options.onDone?.(message);
-  }
-
-  private record(m: QueuedMessage): SQSRecord {
-    return {
-      messageId: m.messageId,
-      receiptHandle: m.messageId,
-      body: m.body,
-      attributes: {
-        ApproximateReceiveCount: String(m.receiveCount),
-        SentTimestamp: '0',
-        SenderId: 'local',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: `arn:aws:sqs:local:000000000000:${this.options.name}`,
-      awsRegion: 'local',
-    };
   }
 }

@@ -5,10 +5,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { CONSUMERS, type Consumer } from '#shared/routing.ts';
 import { handleFinanceRequest } from '#shared/runtime/finance-api.ts';
 import { createPipeline } from '#shared/runtime/pipeline.ts';
+import { deadLetterId } from '#shared/store/dead-letters.ts';
 import { LedgerReads } from '#shared/store/ledger-reads.ts';
 import { WaitingReads } from '#shared/store/waiting-reads.ts';
 import { logger } from '../functions/lib/logger.ts';
@@ -90,7 +91,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         onDeadLetter: async (message, reason) => {
           counts.deadLettered++;
           await pipeline.deadLetters.put({
-            id: `${consumer}#${createHash('sha256').update(message.body).digest('base64url')}`,
+            id: deadLetterId(consumer, message.body),
             consumer,
             reason,
             body: message.body,

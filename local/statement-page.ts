@@ -5,6 +5,7 @@
 import type { Statement } from '#shared/domain/index.ts';
 import { LOOKBACK_PHRASE } from '#shared/domain/policy.ts';
 import type { MonthReport } from '#shared/runtime/finance-api.ts';
+import { CUSTOMER_ID_MAX, YEAR_MONTH_PATTERN } from '#shared/schemas/primitives.ts';
 import { formatYen, jstTimestamp, kindLabelJa, lineNotes, lineSubject, taxClassLabel } from './cli/format.ts';
 import { pathSegment } from './cli/stack-client.ts';
 
@@ -12,9 +13,6 @@ export type FinanceGet = (path: string) => Promise<{ status: number; contentType
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (value: string | number): string => String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-
-const MONTH_PATTERN = '\\d{4}-(0[1-9]|1[0-2])';
-const CUSTOMER_ID_MAX = 64;
 
 interface PageQuery {
   customerId: string;
@@ -127,11 +125,11 @@ function forms(query: PageQuery): string {
   return `<div class="forms">
 <form method="get" action="/" id="statement-form" aria-label="Statement">
 <label>Customer ID <input name="customerId" value="${escapeHtml(query.customerId)}" required maxlength="${CUSTOMER_ID_MAX}" autocomplete="off" spellcheck="false"></label>
-<label>Month <input name="month" value="${escapeHtml(query.month)}" placeholder="YYYY-MM" pattern="${MONTH_PATTERN}" inputmode="numeric" size="8"></label>
+<label>Month <input name="month" value="${escapeHtml(query.month)}" placeholder="YYYY-MM" pattern="${YEAR_MONTH_PATTERN}" inputmode="numeric" size="8"></label>
 ${hidden('report', query.report)}<button type="submit">Show statement</button>
 </form>
 <form method="get" action="/" id="report-form" aria-label="Month report">
-<label>Report month <input name="report" value="${escapeHtml(query.report)}" placeholder="YYYY-MM" pattern="${MONTH_PATTERN}" inputmode="numeric" size="8" required></label>
+<label>Report month <input name="report" value="${escapeHtml(query.report)}" placeholder="YYYY-MM" pattern="${YEAR_MONTH_PATTERN}" inputmode="numeric" size="8" required></label>
 ${hidden('customerId', query.customerId)}${hidden('month', query.month)}<button type="submit">Show report</button>
 </form>
 </div>`;

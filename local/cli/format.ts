@@ -1,6 +1,7 @@
 // How amounts, kinds and tax classes read for people: shared by the CLI's tables, the demo
 // and the statement page, so that a statement looks the same wherever finance reads it.
 import type { EntryKind, StatementLine, TaxClass } from '#shared/domain/index.ts';
+import { csvTable } from '#shared/runtime/csv.ts';
 
 /**
  * Integer yen with thousands separators, e.g. ¥51,458 and -¥5,500 for a credit. Written out by
@@ -55,20 +56,12 @@ export function lineNotes(line: Pick<StatementLine, 'forMonth' | 'reverses'>): s
 /** Device and claim of a line, e.g. "DEV-1001-A · CLM-1001-1". */
 export const lineSubject = (line: Pick<StatementLine, 'deviceId' | 'claimId'>): string => (line.claimId ? `${line.deviceId} · ${line.claimId}` : line.deviceId);
 
-/**
- * One CSV field, quoted as the finance API's entries.csv quotes: anything a spreadsheet could
- * misread is quoted, and a leading = + - @ that is not a plain number is defused with a quote
- * mark, since descriptions carry ids that upstream systems chose.
- */
-export function csvField(value: unknown): string {
-  const text = value === undefined || value === null ? '' : String(value);
-  const safe = /^[=+\-@]/.test(text) && !/^-?\d+$/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+/** One CSV field, quoted and defused as the finance API's entries.csv writes it (shared/runtime/csv.ts). */
+export { csvField } from '#shared/runtime/csv.ts';
 
 export const STATEMENT_CSV_COLUMNS = ['entryId', 'kind', 'description', 'deviceId', 'claimId', 'taxClass', 'amountYen', 'forMonth', 'reverses'] as const;
 
+/** A statement's lines as CSV, written as the finance API's entries.csv is (shared/runtime/csv.ts). */
 export function statementCsv(lines: readonly StatementLine[]): string {
-  const rows = lines.map((line) => STATEMENT_CSV_COLUMNS.map((column) => csvField(line[column])).join(','));
-  return [STATEMENT_CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+  return csvTable(STATEMENT_CSV_COLUMNS, lines);
 }

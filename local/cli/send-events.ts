@@ -2,6 +2,7 @@
 // would: PutEvents calls within AWS's limits, and every refused entry reported with the
 // ErrorCode the bus gave it.
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { LOCAL_CREDENTIALS } from '../credentials.ts';
 import type { FileEvent } from './event-file.ts';
 
 /** AWS's limits for one PutEvents call. */
@@ -51,7 +52,7 @@ export function localEventBridgeClient(url: string): EventBridgeClient {
   return new EventBridgeClient({
     endpoint: url,
     region: 'ap-northeast-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_CREDENTIALS,
     // A local stack that is down will not come up between retries; fail at once with the cause.
     maxAttempts: 1,
   });

@@ -1,10 +1,12 @@
 // One customer kept wholly in memory: the aggregate, its journal and every entry billed, as
 // the store keeps them. For the pure engine's users that have no table (the oracles, the
-// property tests, the engine bench): `decide` with the history an earlier event needs.
-import { decide, type Decision } from './decide.ts';
+// property tests, the engine bench): `decide` with the history an earlier event needs, the
+// close and the sweep, and `replay`, the one loop that runs a customer's life through them.
+import { decide, type Decision, type DecisionOutcome } from './decide.ts';
 import type { JournalRecord } from './business-order.ts';
 import type { Month } from './calendar.ts';
 import { historyFor } from './checkpoint.ts';
+import { closeMonth, sweepDeadlines } from './close.ts';
 import { emptyCustomerState, type CustomerState, type Effects, type LedgerEntry, type Snapshot } from './types.ts';
 import type { InboundEvent } from '../schemas/inbound.ts';
 
@@ -30,6 +32,20 @@ export function decideInMemory(state: CustomerState, event: InboundEvent, finger
   return decision;
 }
 
+/**
+ * One step of a customer's life on the engine: an event (received at `receivedAt`, for the
+ * rules that read the processing time), the close of a month at `at`, or the sweep of the
+ * deadlines due by `sweep`.
+ */
+export type BookStep = { event: InboundEvent; receivedAt?: string } | { close: Month; at: string } | { sweep: string };
+
+export interface ReplayOptions {
+  /** The event's fingerprint: `fingerprintOf` (shared/fingerprint.ts), or its eventId where no id is ever reused. */
+  fingerprint: (event: InboundEvent) => string;
+  /** Told each step once it is kept: what it wrote, and for an event its outcome. */
+  onStep?: (step: BookStep, result: { effects: Effects; outcome?: DecisionOutcome }) => void;
+}
+
 export class CustomerBook {
   state: CustomerState;
   private readonly journal = new Map<string, JournalRecord>();
@@ -45,6 +61,29 @@ export class CustomerBook {
     const decision = decideInMemory(this.state, event, fingerprint, receivedAt, { journal: () => [...this.journal.values()], billed: () => [...this.billed.values()], snapshot: this.snapshot });
     if (decision.changed) this.keep(decision.state, decision.effects);
     return decision;
+  }
+
+  /** Closes `month` at `at` and keeps what the close wrote. */
+  close(month: Month, at: string): ReturnType<typeof closeMonth> {
+    const step = closeMonth(this.state, month, at);
+    if (step.changed) this.keep(step.state, step.effects);
+    return step;
+  }
+
+  /** Assesses the deadlines due by `asOf` and keeps what the sweep wrote. */
+  sweep(asOf: string): ReturnType<typeof sweepDeadlines> {
+    const step = sweepDeadlines(this.state, asOf);
+    if (step.changed) this.keep(step.state, step.effects);
+    return step;
+  }
+
+  /** Runs the steps in the order given: each event decided, each month closed, each sweep run. */
+  replay(steps: Iterable<BookStep>, options: ReplayOptions): this {
+    for (const step of steps) {
+      const result = 'event' in step ? this.decide(step.event, options.fingerprint(step.event), step.receivedAt) : 'close' in step ? this.close(step.close, step.at) : this.sweep(step.sweep);
+      options.onStep?.(step, result);
+    }
+    return this;
   }
 
   /** Keeps a step's state and what it wrote (a close's, a sweep's or a decision's). */

@@ -91,6 +91,14 @@ export const TAX_CLASS_OF_KIND: Readonly<Record<EntryKind, TaxClass>> = {
 /** §6: consumption tax is 10%, computed once per statement on the tax-inclusive total. */
 // Checked: taxableYen × 10 leaves the safe integers 10× sooner than taxableYen does.
 export const consumptionTaxOf = (taxableYen: number): number => Math.floor(multiplyYen(taxableYen, 10, 'consumption tax base') / 110);
+/**
+ * §6 Policy: the monthly close of a month runs at this hour (JST) on the 1st of the next month,
+ * not at midnight: the last events of the month get an hour to drain through the queues; later
+ * ones still bill, in the next open month. The cloud's schedule (infra/billing-stack.ts) and
+ * every close the demo, the benches and the tests run at "the close's time" take it from here,
+ * through `closeTimeOf` (close.ts).
+ */
+export const MONTHLY_CLOSE_HOUR_JST = 1;
 /** §6: finance may read the statements of this many most recent closed months. */
 export const LOOKBACK_MONTHS = 12;
 /** The lookback as every message and page names it. */

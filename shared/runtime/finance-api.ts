@@ -1,10 +1,12 @@
 // The finance API of contract §3, independent of how a request arrives (API Gateway in the
 // cloud, the local HTTP server locally): a method and a path in, a status and a body out.
 import { addYen, ENTRY_KINDS, lookbackMonths, statementAccess, type LedgerEntry, type Month, type Statement } from '../domain/index.ts';
-import { CUSTOMER_ID_MAX, isAsciiId } from '../schemas/primitives.ts';
+import { LOOKBACK_PHRASE } from '../domain/policy.ts';
+import { CUSTOMER_ID_MAX, isAsciiId, isYearMonth } from '../schemas/primitives.ts';
 import type { CloseStatusStore } from '../store/close-status.ts';
 import type { HeldCustomer, HeldCustomerStore } from '../store/held-customers.ts';
 import type { LedgerReads } from '../store/ledger-reads.ts';
+import { csvTable } from './csv.ts';
 
 export interface FinanceDeps {
   reads: LedgerReads;
@@ -20,8 +22,6 @@ export interface FinanceResponse {
 
 const json = (status: number, value: unknown): FinanceResponse => ({ status, contentType: 'application/json', body: JSON.stringify(value) });
 const error = (status: number, code: string, message: string) => json(status, { error: code, message });
-
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 function decodeSegment(segment: string): string | undefined {
   try {
@@ -57,7 +57,7 @@ async function listMonths(deps: FinanceDeps, customerId: string, now: string): P
 
 /** 400 for a malformed month, 410 before the lookback, 409 for a month not closed yet. */
 async function checkMonth(deps: FinanceDeps, month: string, now: string): Promise<FinanceResponse | undefined> {
-  if (!MONTH.test(month)) return badMonth(month);
+  if (!isYearMonth(month)) return badMonth(month);
   return refusal(month, now, await deps.closes.closedThrough());
 }
 
@@ -65,13 +65,13 @@ const badMonth = (month: string) => error(400, 'BAD_REQUEST', `month must be YYY
 
 function refusal(month: Month, now: string, closedThrough: Month | undefined): FinanceResponse | undefined {
   const access = statementAccess(month, now, closedThrough);
-  if (access === 'OUTSIDE_LOOKBACK') return error(410, 'OUTSIDE_LOOKBACK', `${month} is outside the 12-month lookback (${lookbackMonths(now).at(-1)} to ${lookbackMonths(now)[0]}); the data is kept but not served here`);
+  if (access === 'OUTSIDE_LOOKBACK') return error(410, 'OUTSIDE_LOOKBACK', `${month} is outside the ${LOOKBACK_PHRASE} (${lookbackMonths(now).at(-1)} to ${lookbackMonths(now)[0]}); the data is kept but not served here`);
   if (access === 'MONTH_NOT_CLOSED') return error(409, 'MONTH_NOT_CLOSED', `${month} is not closed yet`);
   return undefined;
 }
 
 async function getStatement(deps: FinanceDeps, customerId: string, month: string, now: string): Promise<FinanceResponse> {
-  if (!MONTH.test(month)) return badMonth(month);
+  if (!isYearMonth(month)) return badMonth(month);
   // Read alongside the close status rather than after it: one round trip of latency, not
   // two. The statement is only returned if the month may be read.
   const [closedThrough, statement] = await Promise.all([deps.closes.closedThrough(), deps.reads.statement(customerId, month)]);
@@ -130,16 +130,8 @@ async function monthReport(deps: FinanceDeps, month: string, now: string): Promi
 
 export const CSV_COLUMNS = ['customerId', 'entryId', 'billingMonth', 'forMonth', 'businessDate', 'kind', 'taxClass', 'amountYen', 'deviceId', 'claimId', 'reverses', 'description'] as const;
 
-function csvField(value: unknown): string {
-  const text = value === undefined || value === null ? '' : String(value);
-  // Quote anything a spreadsheet could misread; a leading = + - @ is neutralised against formula injection.
-  const safe = /^[=+\-@]/.test(text) && !/^-?\d+$/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export function entriesCsv(entries: readonly LedgerEntry[]): string {
-  const rows = entries.map((e) => CSV_COLUMNS.map((c) => csvField(e[c])).join(','));
-  return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+  return csvTable(CSV_COLUMNS, entries);
 }
 
 async function monthCsv(deps: FinanceDeps, month: string, now: string): Promise<FinanceResponse> {

@@ -1,12 +1,11 @@
 // Applying one inbound message (an EventBridge event as SQS delivers it): parse, guard the
 // eventId, decide against the customer's aggregate, commit. Every way it can end is one of
 // the results below; only a retry throws, so that the queue redelivers the message.
-import { createHash } from 'node:crypto';
 import { AmountOutOfRangeError, decide, emptyEffects, usableCheckpoint, type CustomerState, type Decision, type DecisionOutcome } from '../domain/index.ts';
 import { getOwn } from '../domain/records.ts';
 import { fingerprintOf } from '../fingerprint.ts';
 import { parseInboundEvent, type InboundEvent } from '../schemas/inbound.ts';
-import type { DeadLetter, DeadLetterStore } from '../store/dead-letters.ts';
+import { deadLetterId, type DeadLetter, type DeadLetterStore } from '../store/dead-letters.ts';
 import type { EventRegistry } from '../store/event-registry.ts';
 import { ItemLimitError, STATE_BUDGET_BYTES } from '../store/item-size.ts';
 import { runCustomerStep, type StepDeps } from './customer-step.ts';
@@ -47,7 +46,7 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
   type Ids = { eventId?: unknown; customerId?: unknown; detailType?: unknown };
   const deadLetter = async (reason: string, ids: Ids = {}): Promise<IngestResult> => {
     const letter: DeadLetter = {
-      id: `${message.consumer}#${createHash('sha256').update(message.body).digest('base64url')}`,
+      id: deadLetterId(message.consumer, message.body),
       consumer: message.consumer,
       reason,
       body: message.body,

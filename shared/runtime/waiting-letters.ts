@@ -1,11 +1,10 @@
 // A waiting event the sweep gave up on (§0 Policy: WAITING_DEAD_LETTER_DAYS) becomes a dead
 // letter like any other: its body is the EventBridge event as its consumer receives it, so a
 // redrive sends it back to that consumer, where it waits again or applies.
-import { createHash } from 'node:crypto';
 import type { ExpiredEvent } from '../domain/index.ts';
 import { routesFor } from '../routing.ts';
 import { INBOUND_SOURCES } from '../schemas/inbound.ts';
-import type { DeadLetter } from '../store/dead-letters.ts';
+import { deadLetterId, type DeadLetter } from '../store/dead-letters.ts';
 
 export function expiredLetter(expired: ExpiredEvent, at: string): DeadLetter {
   const { event } = expired.record;
@@ -13,7 +12,7 @@ export function expiredLetter(expired: ExpiredEvent, at: string): DeadLetter {
   const body = JSON.stringify({ version: '0', source, 'detail-type': event.detailType, time: event.detail.occurredAt, detail: event.detail });
   const consumer = routesFor({ source, 'detail-type': event.detailType })[0]?.consumer ?? 'unrouted';
   return {
-    id: `${consumer}#${createHash('sha256').update(body).digest('base64url')}`,
+    id: deadLetterId(consumer, body),
     consumer,
     reason: expired.reason,
     body,

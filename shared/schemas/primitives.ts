@@ -29,7 +29,14 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // ISO 8601's extended format: seconds are optional (`2026-04-10T10:00+09:00`), and so is a
 // fraction of them, of any length; the offset is not.
 const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
-const YEAR_MONTH_RE = /^\d{4}-(?:0[1-9]|1[0-2])$/;
+/**
+ * `YYYY-MM` with a month 01 to 12, unanchored: the source of every month check (the schema, the
+ * finance API's paths, the CLI's arguments, the local admin) and an HTML input's `pattern`,
+ * which the browser anchors itself.
+ */
+export const YEAR_MONTH_PATTERN = '\\d{4}-(?:0[1-9]|1[0-2])';
+const YEAR_MONTH_RE = new RegExp(`^${YEAR_MONTH_PATTERN}$`);
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 // Plain arithmetic rather than `Date`: `Date` silently rolls 2026-02-30 over to March and maps
 // two-digit years to the 1900s.
@@ -47,18 +54,36 @@ export function isCalendarDate(value: string): boolean {
   return isRealDate(year, month, day);
 }
 
-export function isIsoTimestamp(value: string): boolean {
-  if (value.length > MAX_TIMESTAMP_LENGTH) return false;
+/**
+ * Why `value` is not a timestamp the contract accepts, as the end of a sentence about it (the
+ * caller says what it is, e.g. the local clock quotes it), or undefined when it is one. The
+ * one check of a timestamp: the contract's `isoTimestamp`, the CLI's arguments and the local
+ * stack's clock accept exactly the same.
+ */
+export function timestampProblem(value: string): string | undefined {
+  if (value.length > MAX_TIMESTAMP_LENGTH) return `is longer than the ${MAX_TIMESTAMP_LENGTH} characters of a timestamp`;
   const m = TIMESTAMP_RE.exec(value);
-  if (m === null) return false;
+  if (m === null) return 'is not an ISO 8601 timestamp with an offset (Z or ±hh:mm), e.g. 2026-12-01T09:00:00+09:00';
   const [, year = '', month = '', day = '', hour, minute, second, sign, offsetHours, offsetMinutes] = m;
-  if (!isRealDate(year, month, day)) return false;
+  if (!isRealDate(year, month, day)) {
+    const monthName = MONTH_NAMES[Number(month) - 1];
+    return monthName === undefined ? `is not a real date: there is no month ${month}` : `is not a real date: ${monthName} ${year} has ${daysInYearMonth(Number(year), Number(month))} days`;
+  }
   // No leap second (60): JavaScript dates cannot represent it, so the domain could not either.
-  if (Number(hour) > 23 || Number(minute) > 59 || Number(second ?? 0) > 59) return false;
-  if (sign === undefined) return true; // 'Z'
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second ?? 0) > 59) return 'is not a real time of day: hours go to 23, minutes and seconds to 59';
+  if (sign === undefined) return undefined; // 'Z'
   const offHours = Number(offsetHours);
   const offMinutes = Number(offsetMinutes);
-  return offMinutes <= 59 && offHours * 60 + offMinutes <= MAX_OFFSET_MINUTES;
+  return offMinutes <= 59 && offHours * 60 + offMinutes <= MAX_OFFSET_MINUTES ? undefined : 'has no real offset: offsets go from -14:00 to +14:00';
+}
+
+export function isIsoTimestamp(value: string): boolean {
+  return timestampProblem(value) === undefined;
+}
+
+/** Whether `value` is a billing month `YYYY-MM` (month 01 to 12), as the contract's `yearMonth` accepts. */
+export function isYearMonth(value: string): boolean {
+  return YEAR_MONTH_RE.test(value);
 }
 
 /** ISO 8601 timestamp with an explicit `Z` or `±hh:mm` offset, kept as the original string. */

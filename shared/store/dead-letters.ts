@@ -1,7 +1,10 @@
 // Dead letters with their reasons: an event that cannot be applied is kept here, whole,
 // until an operator redrives it. Nothing is dropped; a dead letter changes no ledger.
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DEAD_LETTER_PK } from './keys.ts';
+import { DEAD_LETTER_PK, deadLetterSk } from './keys.ts';
+
+/** The id of the dead letter of `body` for `consumer`: the same message always gets the same one (its sort key). */
+export const deadLetterId: (consumer: string, body: string) => string = deadLetterSk;
 
 export interface DeadLetter {
   id: string;

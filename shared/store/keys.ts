@@ -1,5 +1,6 @@
 // The single-table design (docs/table-design.md): every key the pipeline reads or writes is
 // built here and nowhere else.
+import { createHash } from 'node:crypto';
 import type { Month } from '../domain/calendar.ts';
 
 /**
@@ -57,5 +58,10 @@ export const heldSk = (shard: number, month: Month, customerId: string): string 
 export const heldShardPrefix = (shard: number): string => `HELD#${shard}#`;
 export const HELD_PREFIX = 'HELD#';
 export const DEAD_LETTER_PK = 'DEADLETTER';
+/**
+ * A dead letter's sort key, which is its id: the consumer it was meant for and a digest of the
+ * message body, so that the same message dead-lettered twice (a retried batch) is one letter.
+ */
+export const deadLetterSk = (consumer: string, body: string): string => `${consumer}#${createHash('sha256').update(body).digest('base64url')}`;
 
 export const INDEX = { byMonth: 'gsi1', byShard: 'gsi2', byDue: 'gsi3' } as const;

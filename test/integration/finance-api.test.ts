@@ -1,7 +1,7 @@
 // The finance API over the store: routes, shapes and error codes of contract §3, the
 // 12-month lookback at its boundaries, the month report and its CSV.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMonths } from '#shared/domain/index.ts';
+import { addMonths, closeTimeOf } from '#shared/domain/index.ts';
 import { CSV_COLUMNS, handleFinanceRequest } from '#shared/runtime/finance-api.ts';
 import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
 import { event, jst, orderPlaced } from '#test/support/scenario.ts';
@@ -23,7 +23,7 @@ beforeAll(async () => {
   await t.deliver([event('ClaimFiled', { customerId: 'F2', occurredAt: jst('2027-03-05'), claimId: 'K,1', deviceId: 'D1', cause: 'water_damage', incidentDate: '2027-03-04' })]);
   // Thirteen closed months: 2026-11 … 2027-11, each closed on the 1st of the next.
   for (let month = '2026-11'; month <= '2027-11'; month = addMonths(month, 1)) {
-    const now = `${addMonths(month, 1)}-01T01:00:00+09:00`;
+    const now = closeTimeOf(month);
     const messages: CloseShardMessage[] = [];
     await startMonthClose(t.pipeline, month, now, async (m) => void messages.push(m));
     for (const m of messages) await closeShard(t.pipeline, m, now);

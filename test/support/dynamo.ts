@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { DYNAMODB_LOCAL_ENDPOINT_VAR, LOCAL_CREDENTIALS, tableOn, type EmbeddedDynamo } from '../../local/embedded-dynamo.ts';
+import { LOCAL_CREDENTIALS } from '../../local/credentials.ts';
+import { DYNAMODB_LOCAL_ENDPOINT_VAR, tableOn, type EmbeddedDynamo } from '../../local/embedded-dynamo.ts';
 
 export { LOCAL_CREDENTIALS };
 

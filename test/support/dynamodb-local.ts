@@ -7,7 +7,8 @@ import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/embedded-dynamo.ts';
+import { LOCAL_CREDENTIALS } from '../../local/credentials.ts';
+import { LOCAL_REGION } from '../../local/embedded-dynamo.ts';
 
 /** How long the JVM may take to answer: ~5 s on an idle 2-core machine, 15–20 s on a loaded one. */
 const READY_WITHIN_MS = 180_000;

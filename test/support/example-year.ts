@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { addMonths, ENTRY_KINDS, type EntryKind, type Month, type Statement, type StatementLine, type StatementTotals, type TaxClass } from '#shared/domain/index.ts';
+import { isYearMonth } from '#shared/schemas/primitives.ts';
 
 export const EXPECTED_FILE = new URL('../../examples/fiscal-year-2026.expected.json', import.meta.url);
 export const EXAMPLES_README = new URL('../../examples/README.md', import.meta.url);
@@ -16,7 +17,7 @@ export const FIRST_MONTH: Month = '2026-04';
 export const LAST_MONTH: Month = '2027-03';
 
 const yen = z.number().int();
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month is YYYY-MM');
+const month = z.string().refine(isYearMonth, 'a month is YYYY-MM');
 const totalsSchema = z.strictObject({ taxableYen: yen, consumptionTaxYen: yen, nonTaxableYen: yen, totalYen: yen });
 const lineSchema = z.strictObject({
   kind: z.enum(ENTRY_KINDS),

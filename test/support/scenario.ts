@@ -1,7 +1,7 @@
 // Test support: builders for well-formed inbound events (every one checked against the
 // contract's schemas) and a small driver that runs one customer's aggregate through the
 // pure engine, keeping the ledger, statements and emitted events it produced.
-import { closeMonth, decideInMemory, emptyCustomerState, sweepDeadlines, type CustomerState, type DecisionOutcome, type Effects, type JournalRecord, type Snapshot, type EmittedEvent, type LedgerEntry, type Statement } from '#shared/domain/index.ts';
+import { closeMonth, closeTimeOf, decideInMemory, emptyCustomerState, sweepDeadlines, type CustomerState, type DecisionOutcome, type Effects, type JournalRecord, type Snapshot, type EmittedEvent, type LedgerEntry, type Statement } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { parseInboundEvent, type InboundEvent } from '#shared/schemas/inbound.ts';
 
@@ -133,12 +133,8 @@ export class Customer {
   }
 }
 
-/** The moment the scheduled close of `month` runs: 1st of the next month, 01:00 JST. */
-export function closeTimeFor(month: string): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-  return `${next}-01T01:00:00+09:00`;
-}
+/** The moment the scheduled close of `month` runs: the domain's `closeTimeOf` (1st of the next month, 01:00 JST). */
+export const closeTimeFor = closeTimeOf;
 
 /** Sum of amounts of a set of entries or lines. */
 export const sumYen = (items: readonly { amountYen: number }[]): number => items.reduce((s, i) => s + i.amountYen, 0);

@@ -1,9 +1,12 @@
 // SQS events as Lambda receives them from a queue fed by an EventBridge rule: each record's
-// body is the EventBridge event as JSON.
+// body is the EventBridge event as JSON. The records are the local queue's (local/local-queue.ts).
 import { randomUUID } from 'node:crypto';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
+import { queueRecord } from '../../local/local-queue.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
 import { expectedSourceFor } from '#shared/schemas/inbound.ts';
+
+export { sqsEvent } from '../../local/local-queue.ts';
 
 export function busEventBody(event: InboundEvent | { detailType: string; detail: unknown; source?: string }): string {
   const source = 'source' in event && event.source ? event.source : expectedSourceFor(event.detailType as never);
@@ -20,25 +23,7 @@ export function busEventBody(event: InboundEvent | { detailType: string; detail:
   });
 }
 
+/** A record of the test queue, with a message id of its own: `queueRecord`, as the local queues build theirs. */
 export function sqsRecord(body: string, receiveCount = 1): SQSRecord {
-  return {
-    messageId: randomUUID(),
-    receiptHandle: randomUUID(),
-    body,
-    attributes: {
-      ApproximateReceiveCount: String(receiveCount),
-      SentTimestamp: String(Date.now()),
-      SenderId: 'events.amazonaws.com',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:ap-northeast-1:000000000000:billing-test',
-    awsRegion: 'ap-northeast-1',
-  };
-}
-
-export function sqsEvent(records: SQSRecord[]): SQSEvent {
-  return { Records: records };
+  return queueRecord('billing-test', { messageId: randomUUID(), body, receiveCount });
 }

@@ -6,7 +6,8 @@
 // worked out again together.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { addMonths, jstMonth, type Month } from '#shared/domain/index.ts';
+import { addMonths, closeTimeOf, CustomerBook, jstMonth, type BookStep, type Month, type Statement } from '#shared/domain/index.ts';
+import { fingerprintOf } from '#shared/fingerprint.ts';
 import { parseInboundEvent, type InboundEvent } from '#shared/schemas/inbound.ts';
 import { parseEventFile } from '../../local/cli/event-file.ts';
 import {
@@ -24,7 +25,6 @@ import {
   LAST_MONTH,
   type ExpectedCustomer,
 } from '#test/support/example-year.ts';
-import { closeTimeFor, Customer } from '#test/support/scenario.ts';
 
 const README = readFileSync(EXAMPLES_README, 'utf8');
 
@@ -90,25 +90,27 @@ function engineYear(): ExpectedCustomer[] {
     if (!parsed.ok) throw new Error(`${fileEvent.origin} is malformed: ${JSON.stringify(parsed)}`);
     return parsed.event;
   });
-  const customers = new Map<string, Customer>();
+  // Each customer's life from its first event: the events of a month, then the sweep and the close.
+  const lives = new Map<string, BookStep[]>();
   for (let month = FIRST_MONTH; month <= LAST_MONTH; month = addMonths(month, 1)) {
     for (const event of events.filter((e) => jstMonth(e.detail.occurredAt) === month)) {
       const { customerId } = event.detail;
-      if (!customers.has(customerId)) customers.set(customerId, new Customer(customerId));
-      customers.get(customerId)!.send(event);
+      lives.set(customerId, [...(lives.get(customerId) ?? []), { event }]);
     }
-    for (const customer of customers.values()) {
-      customer.sweep(closeTimeFor(month));
-      customer.close(month);
-    }
+    const at = closeTimeOf(month);
+    for (const steps of lives.values()) steps.push({ sweep: at }, { close: month, at });
   }
-  return [...customers.values()]
-    .sort((a, b) => a.customerId.localeCompare(b.customerId))
-    .map(({ customerId, statements }) => ({
-      customerId,
-      yearTotalYen: statements.reduce((sum, s) => sum + s.totals.totalYen, 0),
-      statements: [...statements].sort((a, b) => a.month.localeCompare(b.month)).map((s) => ({ customerId, month: s.month, totals: s.totals, lines: s.lines.map(essentialsOf) })),
-    }));
+  return [...lives]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([customerId, steps]) => {
+      const statements: Statement[] = [];
+      new CustomerBook(customerId).replay(steps, { fingerprint: fingerprintOf, onStep: (_, { effects }) => statements.push(...effects.statements) });
+      return {
+        customerId,
+        yearTotalYen: statements.reduce((sum, s) => sum + s.totals.totalYen, 0),
+        statements: [...statements].sort((a, b) => a.month.localeCompare(b.month)).map((s) => ({ customerId, month: s.month, totals: s.totals, lines: s.lines.map(essentialsOf) })),
+      };
+    });
 }
 
 describe('examples/fiscal-year-2026.expected.json', () => {

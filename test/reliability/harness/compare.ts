@@ -5,6 +5,7 @@
 // final decisions, the same events recorded; for runs in different orders), with what must
 // hold in any run (no entry id twice, credits name entries, statements hold their month's
 // entries, revisions 1…N, one content per published eventId, the outbox empty).
+import pLimit from 'p-limit';
 import type { LedgerEntry, Month, Statement } from '#shared/domain/index.ts';
 import { danglingCredits, finalDecisions, idsWrittenTwice, netByBusinessMonth, revisionGaps, type Publication } from '#test/unit/domain/properties/business-view.ts';
 import type { Environment } from './environment.ts';
@@ -49,7 +50,7 @@ export async function snapshot(run: Pick<Environment, 'pipeline' | 'reads' | 'pu
   const customers = new Map<string, CustomerView>();
   const view = (id: string): CustomerView => customers.get(id)!;
   const eventIds = eventIdsByCustomer(timeline.events);
-  await inParallel(timeline.customerIds, 16, async (id) => {
+  await pLimit(16).map(timeline.customerIds, async (id) => {
     const [entries, stored, recorded] = await Promise.all([run.reads.customerEntries(id), run.pipeline.customers.load(id), recordedEventIds(run.pipeline, id, eventIds.get(id) ?? [])]);
     customers.set(id, {
       entries: entries.sort((a, b) => cmp(`${a.billingMonth}#${a.entryId}`, `${b.billingMonth}#${b.entryId}`)),
@@ -181,12 +182,3 @@ export function compare(timeline: Timeline, oracle: Snapshot, run: Snapshot, by:
 
 const byMonth = (a: Statement, b: Statement): number => cmp(a.month, b.month);
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-export async function inParallel<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}

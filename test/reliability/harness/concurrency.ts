@@ -8,7 +8,7 @@
 // per obligation per business month, the same final decisions, the same events recorded.
 import type { Context } from 'aws-lambda';
 import { makeIngestHandler } from '../../../functions/lib/sqs-ingest.ts';
-import { closeMonth, CustomerBook, type Effects } from '#shared/domain/index.ts';
+import { CustomerBook, type BookStep, type Effects } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
@@ -145,35 +145,30 @@ async function closeAll(p: Pipeline, month: string): Promise<void> {
  * events (which must wait, as in the table), then the closes.
  */
 function replayWitness(timeline: Timeline, customerId: string, order: readonly string[], byId: ReadonlyMap<string, StreamEvent>): CustomerView {
-  const book = new CustomerBook(customerId);
   const entries = new Map<string, Effects['entries'][number]>();
   const statements: Effects['statements'] = [];
   const published = new Map<string, string>();
-  const keep = (effects: Effects) => {
-    for (const e of effects.entries) entries.set(`${e.billingMonth}#${e.entryId}`, e);
-    statements.push(...effects.statements);
-    for (const e of effects.emitted) {
-      const detail = JSON.parse(toPutEventsEntry(e, 'witness').Detail!) as { eventId: string };
-      published.set(detail.eventId, canonical(detail));
-    }
-  };
+  const recorded = new Set(order);
   const unrecorded = new Set<string>();
-  const send = (event: StreamEvent['inJst']) => {
-    const decision = book.decide(event, fingerprintOf(event));
-    keep(decision.effects);
-    return decision.outcome.outcome;
-  };
-  for (const eventId of order) {
-    const outcome = send(byId.get(eventId)!.inJst);
-    // A recorded event the serial replay does not record means the order is no serial order.
-    if (outcome !== 'applied' && outcome !== 'ignored') unrecorded.add(eventId);
-  }
-  for (const e of timeline.events) if (e.customerId === customerId && !order.includes(e.eventId)) send(e.inJst);
-  for (const month of timeline.months) {
-    const closed = closeMonth(book.state, month, closeTimeFor(month));
-    if (closed.changed) book.keep(closed.state, closed.effects);
-    keep(closed.effects);
-  }
+  const steps: BookStep[] = [
+    ...order.map((eventId) => ({ event: byId.get(eventId)!.inJst })),
+    ...timeline.events.filter((e) => e.customerId === customerId && !recorded.has(e.eventId)).map((e) => ({ event: e.inJst })),
+    ...timeline.months.map((month) => ({ close: month, at: closeTimeFor(month) })),
+  ];
+  const book = new CustomerBook(customerId).replay(steps, {
+    fingerprint: fingerprintOf,
+    onStep: (step, { effects, outcome }) => {
+      for (const e of effects.entries) entries.set(`${e.billingMonth}#${e.entryId}`, e);
+      statements.push(...effects.statements);
+      for (const e of effects.emitted) {
+        const detail = JSON.parse(toPutEventsEntry(e, 'witness').Detail!) as { eventId: string };
+        published.set(detail.eventId, canonical(detail));
+      }
+      // A recorded event the serial replay does not record means the order is no serial order.
+      const eventId = 'event' in step ? step.event.detail.eventId : undefined;
+      if (eventId !== undefined && recorded.has(eventId) && outcome?.outcome !== 'applied' && outcome?.outcome !== 'ignored') unrecorded.add(eventId);
+    },
+  });
   return {
     entries: [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e),
     statements,

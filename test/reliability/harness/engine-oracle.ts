@@ -8,7 +8,7 @@
 // customer's entries, statements and events are kept by id, as the table and the
 // de-duplicating consumer keep them. That this equals the oracle run through the pipeline in a
 // table is itself a test (test/reliability/oracle.test.ts).
-import { closeMonth, CustomerBook, sweepDeadlines, type Effects, type Month } from '#shared/domain/index.ts';
+import { CustomerBook, type Effects, type Month } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { toPutEventsEntry } from '#shared/runtime/publisher.ts';
 import { canonical, type CustomerView, type Snapshot } from './compare.ts';
@@ -71,10 +71,8 @@ export function engineOracle(timeline: Timeline): Snapshot {
       latestStarted = barrier.month;
     }
     for (const own of kept.values()) {
-      const step = barrier.type === 'close' ? closeMonth(own.book.state, barrier.month, barrier.at) : sweepDeadlines(own.book.state, barrier.at);
-      if (!step.changed) continue;
-      own.book.keep(step.state, step.effects);
-      keep(own, step.effects);
+      const step = barrier.type === 'close' ? own.book.close(barrier.month, barrier.at) : own.book.sweep(barrier.at);
+      if (step.changed) keep(own, step.effects);
     }
   }
 

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import pLimit from 'p-limit';
 import { makeIngestHandler } from '../../../functions/lib/sqs-ingest.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { CONSUMERS } from '#shared/routing.ts';
@@ -13,7 +14,7 @@ import type { InboundEvent } from '#shared/schemas/inbound.ts';
 import { DEAD_LETTER_PK } from '#shared/store/keys.ts';
 import type { Environment, Table } from './environment.ts';
 import { busEventBody, sqsEvent, sqsRecord } from '#test/support/sqs.ts';
-import { canonical, inParallel } from './compare.ts';
+import { canonical } from './compare.ts';
 import { consumerOf, FUZZ_KINDS, namesField, type FuzzCase, type FuzzKind } from './fuzz-cases.ts';
 import './handler-logs.ts';
 
@@ -54,7 +55,7 @@ export async function fuzzCheck({ pipeline: p, table }: Environment, cases: read
     for (let i = 0; i < own.length; i += 10) batches.push(own.slice(i, i + 10));
   }
   let handlerCrashes = 0;
-  await inParallel(batches, 8, async (batch) => {
+  await pLimit(8).map(batches, async (batch) => {
     const handler = makeIngestHandler(p, batch[0]!.consumer);
     try {
       const response = await handler(sqsEvent(batch.map((c) => sqsRecord(c.body))), {} as Context);

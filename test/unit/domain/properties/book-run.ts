@@ -3,7 +3,7 @@
 // what it reverses), decisions, statements, and the waiting events a sweep gave up on. As in
 // the store, the customer exists from its first event, which starts it with the last month
 // closed: a close or sweep before that has no aggregate to reach.
-import { closeMonth, CustomerBook, keyOf, sweepDeadlines, type DecisionOutcome, type Effects, type LedgerEntry, type Statement } from '#shared/domain/index.ts';
+import { addMonths, CustomerBook, jstMonth, keyOf, type DecisionOutcome, type Effects, type LedgerEntry, type Statement } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
 import { closeTimeFor } from '#test/support/scenario.ts';
@@ -43,17 +43,11 @@ export class BookRun {
 
   close(month: string, now = closeTimeFor(month)): void {
     this.lastClosed = month;
-    if (!this.own) return;
-    const step = closeMonth(this.book.state, month, now);
-    if (step.changed) this.book.keep(step.state, step.effects);
-    this.log(step.effects);
+    if (this.own) this.log(this.own.close(month, now).effects);
   }
 
   sweep(asOf: string): void {
-    if (!this.own) return;
-    const step = sweepDeadlines(this.book.state, asOf);
-    if (step.changed) this.book.keep(step.state, step.effects);
-    this.log(step.effects);
+    if (this.own) this.log(this.own.sweep(asOf).effects);
   }
 
   /** The eventIds the customer recorded as processed (applied or ignored). */
@@ -83,3 +77,16 @@ export class BookRun {
 
 /** The events once each, in business order (§0): the order the oracle applies them in. */
 export const inBusinessOrder = (events: readonly InboundEvent[]): InboundEvent[] => [...events].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+
+/**
+ * The oracle of a history: every event once, in business order, then every month closed from
+ * the first event's through the month after the last event's deadlines (D+15 at the latest).
+ */
+export function inOrderRun(events: readonly InboundEvent[]): BookRun {
+  const run = new BookRun();
+  const ordered = inBusinessOrder(events);
+  for (const e of ordered) run.send(e);
+  const lastMonth = jstMonth(new Date(Date.parse(ordered.at(-1)!.detail.occurredAt) + 40 * 86_400_000).toISOString());
+  for (let m = jstMonth(ordered[0]!.detail.occurredAt); m <= lastMonth; m = addMonths(m, 1)) run.close(m);
+  return run;
+}

@@ -4,10 +4,10 @@
 // a case (the properties would then pass vacuously) is seen; its shares are printed by
 // `npx tsx test/unit/domain/properties/coverage.ts [runs] [seed]`.
 import fc from 'fast-check';
-import { addDays, addMonths, daysBetween, jstDate, jstMonth, type CalendarDate } from '#shared/domain/index.ts';
+import { addDays, daysBetween, jstDate, type CalendarDate } from '#shared/domain/index.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
 import { historySpec, historySteps, inboundEvent, LONG_FRACTIONS, type EventStep, type HistorySpec } from './arbitraries.ts';
-import { BookRun, inBusinessOrder } from './book-run.ts';
+import { inOrderRun } from './book-run.ts';
 
 export const CASES = [
   'used device without protection',
@@ -42,12 +42,7 @@ const eventsOf = (spec: HistorySpec): InboundEvent[] =>
 /** The cases one history exercises. */
 export function casesOf(spec: HistorySpec): Set<Case> {
   const events = eventsOf(spec);
-  const run = new BookRun();
-  const inOrder = inBusinessOrder(events);
-  for (const e of inOrder) run.send(e);
-  // Closed through the month after the last event's deadlines (D+15 at the latest).
-  const lastMonth = jstMonth(new Date(Date.parse(inOrder.at(-1)!.detail.occurredAt) + 40 * 86_400_000).toISOString());
-  for (let m = jstMonth(inOrder[0]!.detail.occurredAt); m <= lastMonth; m = addMonths(m, 1)) run.close(m);
+  const run = inOrderRun(events);
   const out = new Set<Case>();
   const state = run.book.state;
   const order = events.find((e) => e.detailType === 'OrderPlaced')!;

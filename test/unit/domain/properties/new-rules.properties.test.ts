@@ -9,7 +9,7 @@ import { addDays, addMonths, daysBetween, jstDate, jstMonth, keyOf, type Calenda
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
 import { event, orderPlaced } from '#test/support/scenario.ts';
 import { historySpec, historySteps, inboundEvent, netByObligation, obligationOf, type EventStep, type HistorySpec } from './arbitraries.ts';
-import { BookRun, inBusinessOrder } from './book-run.ts';
+import { BookRun, inBusinessOrder, inOrderRun } from './book-run.ts';
 import { finalDecisions } from './business-view.ts';
 
 const RUNS = { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) };
@@ -32,11 +32,7 @@ function runInOrder(spec: HistorySpec): Ran {
   const events = historySteps(spec, { inOrder: true })
     .filter((s): s is EventStep => s.type === 'event')
     .map((s) => inboundEvent(s));
-  const run = new BookRun();
-  const ordered = inBusinessOrder(events);
-  for (const e of ordered) run.send(e);
-  const lastMonth = jstMonth(new Date(Date.parse(ordered.at(-1)!.detail.occurredAt) + 40 * 86_400_000).toISOString());
-  for (let m = jstMonth(ordered[0]!.detail.occurredAt); m <= lastMonth; m = addMonths(m, 1)) run.close(m);
+  const run = inOrderRun(events);
   const decisions = finalDecisions(run.published);
   const decision = new Map(decisions.filter(([id]) => id.startsWith('ClaimAdjudicated/')).map(([, d]) => [d.claimId as string, d]));
   const penalties = new Map(decisions.filter(([id]) => id.startsWith('PenaltyAssessed/')).map(([id, d]) => [id, d]));
