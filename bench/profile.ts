@@ -16,7 +16,9 @@ interface Profile {
 }
 
 let dir: string | undefined;
-export const setProfileDir = (path: string | undefined): void => void (dir = path);
+export const setProfileDir = (path: string | undefined): void => {
+  dir = path;
+};
 
 /** Runs `work`, profiled when a profile directory is set; returns the summary (empty otherwise). */
 export async function profiled<T>(phase: string, work: () => Promise<T>): Promise<{ value: T; profile: Record<string, number> }> {

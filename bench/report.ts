@@ -8,6 +8,7 @@ export interface FigureRun {
   wallSeconds: number;
   /** 1-minute load average before and after: above the core count, other work shared the machine. */
   loadAverage: [number, number];
+  // biome-ignore lint/suspicious/noExplicitAny: each figure writes its own shape; the report reads the fields it prints
   result: Record<string, any>;
 }
 

@@ -38,14 +38,15 @@ function isWorthShowing(statement: Statement, isFirst: boolean): boolean {
 
 /** The reports of several months added up, in the shape of one report, for the year's view by kind. */
 function addReports(reports: readonly MonthReport[]): MonthReport {
-  const year: MonthReport = { month: `${reports[0]!.month} … ${reports.at(-1)!.month}`, statements: 0, totals: { taxableYen: 0, consumptionTaxYen: 0, nonTaxableYen: 0, totalYen: 0 }, byKind: {}, byTaxClass: {}, held: [] };
+  const year: MonthReport = { month: `${reports[0]?.month} … ${reports.at(-1)?.month}`, statements: 0, totals: { taxableYen: 0, consumptionTaxYen: 0, nonTaxableYen: 0, totalYen: 0 }, byKind: {}, byTaxClass: {}, held: [] };
   for (const report of reports) {
     year.statements += report.statements;
     year.held.push(...report.held);
     for (const key of Object.keys(year.totals) as (keyof MonthReport['totals'])[]) year.totals[key] += report.totals[key];
     for (const [sums, into] of [[report.byKind, year.byKind], [report.byTaxClass, year.byTaxClass]] as const) {
       for (const [name, sum] of Object.entries(sums)) {
-        const total = (into[name] ??= { entries: 0, amountYen: 0 });
+        const total = into[name] ?? { entries: 0, amountYen: 0 };
+        into[name] = total;
         total.entries += sum.entries;
         total.amountYen += sum.amountYen;
       }
@@ -96,15 +97,15 @@ async function runDemo(): Promise<number> {
           if (error instanceof StackError && error.code === 'NOT_FOUND') continue; // nothing billed to them this month
           throw error;
         }
-        const earlier = statements.get(customerId)!;
+        const earlier = statements.get(customerId) ?? [];
         if (isWorthShowing(statement, earlier.length === 0)) print(`\n${statementTable(statement)}`);
-        earlier.push(statement);
+        statements.set(customerId, [...earlier, statement]);
       }
     }
 
     print();
     print(`━━ The year ${'━'.repeat(60)}`);
-    for (const customerId of customers) print(`\n${yearSummaryTable(customerId, statements.get(customerId)!)}`);
+    for (const customerId of customers) print(`\n${yearSummaryTable(customerId, statements.get(customerId) ?? [])}`);
     print(`\nMonth reports, all customers`);
     print(reportsSummaryTable(reports));
     print(`\n${monthReportTable(addReports(reports))}`);

@@ -44,7 +44,7 @@ export const sqsEvent = (records: SQSRecord[]): SQSEvent => ({ Records: records 
 
 export interface LocalQueueOptions {
   name: string;
-  handler: (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+  handler: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
   /** Called once a message has failed this many deliveries (the cloud queue's redrive policy). */
   maxReceiveCount: number;
   onDeadLetter: (message: QueuedMessage, reason: string) => Promise<void>;

@@ -1,6 +1,6 @@
 // The finance API of contract §3, independent of how a request arrives (API Gateway in the
 // cloud, the local HTTP server locally): a method and a path in, a status and a body out.
-import { addYen, ENTRY_KINDS, lookbackMonths, statementAccess, type LedgerEntry, type Month, type Statement } from '../domain/index.ts';
+import { addYen, ENTRY_KINDS, lookbackMonths, statementAccess, type EntryKind, type LedgerEntry, type Month, type Statement, type TaxClass } from '../domain/index.ts';
 import { LOOKBACK_PHRASE } from '../domain/policy.ts';
 import { CUSTOMER_ID_MAX, isAsciiId, isYearMonth } from '../schemas/primitives.ts';
 import type { CloseStatusStore } from '../store/close-status.ts';
@@ -105,14 +105,16 @@ export function buildMonthReport(month: Month, statements: readonly Statement[],
     byTaxClass: {},
     held: held.map(({ customerId, reason, heldAt }) => ({ customerId, reason, heldAt })),
   };
-  for (const kind of ENTRY_KINDS) report.byKind[kind] = { entries: 0, amountYen: 0 };
-  for (const taxClass of ['taxable-10', 'non-taxable']) report.byTaxClass[taxClass] = { entries: 0, amountYen: 0 };
+  const byKind = Object.fromEntries(ENTRY_KINDS.map((kind) => [kind, { entries: 0, amountYen: 0 }])) as Record<EntryKind, { entries: number; amountYen: number }>;
+  const byTaxClass: Record<TaxClass, { entries: number; amountYen: number }> = { 'taxable-10': { entries: 0, amountYen: 0 }, 'non-taxable': { entries: 0, amountYen: 0 } };
+  report.byKind = byKind;
+  report.byTaxClass = byTaxClass;
   for (const statement of statements) {
     // Tax is computed per statement (the invoice rule), so the report adds the statements' taxes.
     // Checked sums: this is the one sum that grows with the population.
     for (const key of ['taxableYen', 'consumptionTaxYen', 'nonTaxableYen', 'totalYen'] as const) report.totals[key] = addYen(report.totals[key], statement.totals[key], 'a month report total');
     for (const line of statement.lines) {
-      for (const sum of [report.byKind[line.kind]!, report.byTaxClass[line.taxClass]!]) {
+      for (const sum of [byKind[line.kind], byTaxClass[line.taxClass]]) {
         sum.entries++;
         sum.amountYen = addYen(sum.amountYen, line.amountYen, 'a month report sum by kind or tax class');
       }

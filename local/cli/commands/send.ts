@@ -32,7 +32,7 @@ async function send(ctx: CliContext, file: string, options: { drain?: boolean })
       ? new cliProgress.SingleBar({ format: 'sending {bar} {value}/{total} events', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
       : undefined;
   bar?.start(events.length, 0);
-  let result;
+  let result: Awaited<ReturnType<typeof sendEvents>>;
   try {
     result = await sendEvents(client, events, (sent) => bar?.update(sent));
   } catch (error) {

@@ -112,7 +112,10 @@ async function wave(p: Pipeline, deliveries: Delivery[], handlers: number, total
   const groups = [...queues.values()];
   const shares = groups.map((g) => Math.min(g.length, Math.max(1, Math.floor((handlers * g.length) / deliveries.length))));
   for (let left = handlers - shares.reduce((a, b) => a + b, 0), i = 0; left > 0 && shares.some((n, j) => n < groups[j]!.length); i = (i + 1) % groups.length) {
-    if (shares[i]! < groups[i]!.length) (shares[i]!++, left--);
+    if (shares[i]! < groups[i]!.length) {
+      shares[i]!++;
+      left--;
+    }
   }
   const batches = groups.flatMap((g, i) => Array.from({ length: shares[i]! }, (_, k) => g.filter((_, n) => n % shares[i]! === k)));
   totals.waves++;
@@ -127,7 +130,7 @@ async function wave(p: Pipeline, deliveries: Delivery[], handlers: number, total
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
       totals.deliveries += batch.length;
       totals.versionConflicts += inv.conflicts;
-      batch.forEach((d, i) => failed.has(records[i]!.messageId) && again.push({ ...d, receiveCount: d.receiveCount + 1 }));
+      for (const [i, d] of batch.entries()) if (failed.has(records[i]!.messageId)) again.push({ ...d, receiveCount: d.receiveCount + 1 });
     }),
   );
   return again;

@@ -159,7 +159,7 @@ const breakers: Record<Exclude<FuzzKind, 'body-not-json' | 'detail-not-object'>,
         )(detail, pick),
   'timestamp-without-offset': (detail, pick) => {
     const local = String(detail.occurredAt).replace(/(Z|[+-]\d\d:\d\d)$/, '');
-    const written = [local, `${local.slice(0, 16)}`, local.slice(0, 10), local.replace('T', ' ') + '+09:00', `${local}+0900`, `${local} +09:00`, `${local}+09`, `${local}JST`, `${local}+15:00`, new Date(Date.parse(String(detail.occurredAt))).toUTCString(), Date.parse(String(detail.occurredAt))];
+    const written = [local, `${local.slice(0, 16)}`, local.slice(0, 10), `${local.replace('T', ' ')}+09:00`, `${local}+0900`, `${local} +09:00`, `${local}+09`, `${local}JST`, `${local}+15:00`, new Date(Date.parse(String(detail.occurredAt))).toUTCString(), Date.parse(String(detail.occurredAt))];
     return { detail: { ...detail, occurredAt: choose(written, pick) }, field: 'occurredAt' };
   },
   'prototype-pollution': (detail, pick) => {

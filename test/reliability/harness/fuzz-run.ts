@@ -7,7 +7,6 @@ import type { Context } from 'aws-lambda';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
 import { makeIngestHandler } from '../../../functions/lib/sqs-ingest.ts';
-import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { CONSUMERS } from '#shared/routing.ts';
 import type { LedgerEntry } from '#shared/domain/index.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';

@@ -92,7 +92,7 @@ export class DeliveryQueues {
 
   /** First deliveries (or redriven bodies) of events, each into its customer's lane. */
   send(events: readonly StreamEvent[], bodies?: readonly string[]): void {
-    events.forEach((event, i) => this.toLane({ event, body: bodies?.[i] ?? this.newBody(event), receiveCount: 1, copy: false }));
+    for (const [i, event] of events.entries()) this.toLane({ event, body: bodies?.[i] ?? this.newBody(event), receiveCount: 1, copy: false });
   }
 
   /** Delivers until every lane is empty; copies not yet sent stay for later rounds. */
