@@ -29,20 +29,27 @@ const LAMBDA_ENV = {
  * performance.now() counts from the process's time origin, taken as Node starts: read right
  * after the import resolves, it is the start-to-import-done time, Node's own boot included.
  */
-const PROBE = 'const url = process.argv[1]; if (url) await import(url); process.stdout.write(String(performance.now()));';
+const PROBE =
+  'const url = process.argv[1]; if (url) await import(url); process.stdout.write(String(performance.now()));';
 
 function coldImportMs(file: string | undefined): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', PROBE, ...(file ? [new URL(`file://${file}`).href] : [])], {
-      env: { PATH: process.env.PATH ?? '', ...LAMBDA_ENV },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', PROBE, ...(file ? [new URL(`file://${file}`).href] : [])],
+      {
+        env: { PATH: process.env.PATH ?? '', ...LAMBDA_ENV },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`importing ${file}: exit ${code}: ${err.slice(0, 500)}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(Number(out)) : reject(new Error(`importing ${file}: exit ${code}: ${err.slice(0, 500)}`)),
+    );
   });
 }
 
@@ -51,7 +58,9 @@ function coldImportMs(file: string | undefined): Promise<number> {
  * (the Lambda runtime provides them): how much of the cold import is the SDK's.
  */
 function sdkOnlyModule(bundleFile: string): string {
-  const packages = [...new Set([...readFileSync(bundleFile, 'utf8').matchAll(/from\s*"(@aws-sdk\/[^"]+)"/g)].map((m) => m[1]!))];
+  const packages = [
+    ...new Set([...readFileSync(bundleFile, 'utf8').matchAll(/from\s*"(@aws-sdk\/[^"]+)"/g)].map((m) => m[1]!)),
+  ];
   const file = join(dirname(bundleFile), 'sdk-only.mjs');
   writeFileSync(file, packages.map((p) => `import ${JSON.stringify(p)};`).join('\n'));
   return file;

@@ -3,8 +3,15 @@
 // the very items that close writes (entries, statements, aggregates) into a twin table of the
 // same dynalite.
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { closeMonth, closeTimeOf, decide, emptyCustomerState, type CustomerState, type Month } from '#shared/domain/index.ts';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type CustomerState,
+  closeMonth,
+  closeTimeOf,
+  decide,
+  emptyCustomerState,
+  type Month,
+} from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { aggregateItem, entryItem, outboxKey, statementItem } from '#shared/store/customer-store.ts';
 import { INDEX, monthStatementsKey, SHARD_COUNT } from '#shared/store/keys.ts';
@@ -53,7 +60,11 @@ function seededState(customerId: string, index: number): CustomerState {
 /** What the close of MONTH writes for this customer, built by the store's own item code. */
 function closeItems(state: CustomerState): Record<string, unknown>[] {
   const { state: next, effects } = closeMonth(state, MONTH, CLOSE_AT);
-  return [...effects.entries.map(entryItem), ...effects.statements.map(statementItem), aggregateItem(next, { [outboxKey(next.version)]: { committedAt: Date.now(), effects } })];
+  return [
+    ...effects.entries.map(entryItem),
+    ...effects.statements.map(statementItem),
+    aggregateItem(next, { [outboxKey(next.version)]: { committedAt: Date.now(), effects } }),
+  ];
 }
 
 async function countStatements(doc: DynamoDBDocumentClient, tableName: string): Promise<number> {
@@ -61,7 +72,16 @@ async function countStatements(doc: DynamoDBDocumentClient, tableName: string): 
   for (let shard = 0; shard < SHARD_COUNT; shard++) {
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await doc.send(new QueryCommand({ TableName: tableName, IndexName: INDEX.byMonth, KeyConditionExpression: 'gsi1pk = :k', ExpressionAttributeValues: { ':k': monthStatementsKey(MONTH, shard) }, Select: 'COUNT', ExclusiveStartKey: start }));
+      const page = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: INDEX.byMonth,
+          KeyConditionExpression: 'gsi1pk = :k',
+          ExpressionAttributeValues: { ':k': monthStatementsKey(MONTH, shard) },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      );
       total += page.Count ?? 0;
       start = page.LastEvaluatedKey;
     } while (start);
@@ -81,12 +101,16 @@ export async function benchClose(options: CloseBenchOptions) {
       for (let from = 0; from < options.customers; from += chunk) {
         const indexes = Array.from({ length: Math.min(chunk, options.customers - from) }, (_, k) => from + k);
         const bench = indexes.map((i) => aggregateItem(seededState(customerIdOf('C', i), i), {}));
-        const raw = indexes.filter((i) => i < rawCustomers).map((i) => aggregateItem(seededState(customerIdOf('R', i), i), {}));
+        const raw = indexes
+          .filter((i) => i < rawCustomers)
+          .map((i) => aggregateItem(seededState(customerIdOf('R', i), i), {}));
         await batchWriteAll(doc, LOCAL_TABLE_NAME, bench);
         await batchWriteAll(doc, RAW_TABLE, raw);
       }
     });
-    let rawItems = Array.from({ length: rawCustomers }, (_, i) => closeItems(seededState(customerIdOf('R', i), i))).flat();
+    let rawItems = Array.from({ length: rawCustomers }, (_, i) =>
+      closeItems(seededState(customerIdOf('R', i), i)),
+    ).flat();
     const rawItemCount = rawItems.length;
 
     calls.reset();
@@ -97,11 +121,15 @@ export async function benchClose(options: CloseBenchOptions) {
     await doc.send(new DeleteTableCommand({ TableName: RAW_TABLE }) as never);
 
     calls.reset();
-    const { value: close, profile } = await profiled('close', () => timedWithCpu(() => post('/admin/close', { month: MONTH })));
+    const { value: close, profile } = await profiled('close', () =>
+      timedWithCpu(() => post('/admin/close', { month: MONTH })),
+    );
     const closeCalls = calls.snapshot();
-    if (close.value.customers !== options.customers) throw new Error(`close: ${String(close.value.customers)} customers closed, expected ${options.customers}`);
+    if (close.value.customers !== options.customers)
+      throw new Error(`close: ${String(close.value.customers)} customers closed, expected ${options.customers}`);
     const statements = await countStatements(doc, LOCAL_TABLE_NAME);
-    if (statements !== options.customers) throw new Error(`close: ${statements} statements for ${MONTH}, expected ${options.customers}`);
+    if (statements !== options.customers)
+      throw new Error(`close: ${statements} statements for ${MONTH}, expected ${options.customers}`);
 
     const scale = options.customers / rawCustomers;
     return {

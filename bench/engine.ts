@@ -11,10 +11,22 @@ import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
-import { addMonths, closeMonth, closeTimeOf, CustomerBook, decide, emptyCustomerState, type BookStep, type CustomerState, type Decision, type JournalRecord, type LedgerEntry } from '#shared/domain/index.ts';
+import {
+  addMonths,
+  type BookStep,
+  CustomerBook,
+  type CustomerState,
+  closeMonth,
+  closeTimeOf,
+  type Decision,
+  decide,
+  emptyCustomerState,
+  type JournalRecord,
+  type LedgerEntry,
+} from '#shared/domain/index.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
-import { customerLife, type CustomerLife } from './population.ts';
-import { historyCustomer, type HistoryCustomer, type HistoryOptions } from './workload.ts';
+import { type CustomerLife, customerLife } from './population.ts';
+import { type HistoryCustomer, type HistoryOptions, historyCustomer } from './workload.ts';
 
 export interface EngineBenchOptions {
   customers: number;
@@ -107,7 +119,17 @@ export async function benchEngine(options: EngineBenchOptions): Promise<EngineBe
   const firstMonth = options.firstMonth ?? '2026-04';
   const window = { firstMonth, months };
   const monthList = Array.from({ length: months }, (_, m) => addMonths(firstMonth, m));
-  const totals = { closeMs: 0, closeCpuUs: 0, calls: 0, events: 0, needsHistory: 0, entries: 0, statements: 0, billedYen: 0, peakHeap: 0 };
+  const totals = {
+    closeMs: 0,
+    closeCpuUs: 0,
+    calls: 0,
+    events: 0,
+    needsHistory: 0,
+    entries: 0,
+    statements: 0,
+    billedYen: 0,
+    peakHeap: 0,
+  };
   const gc = new GcTimer();
   const started = performance.now();
 
@@ -137,7 +159,8 @@ export async function benchEngine(options: EngineBenchOptions): Promise<EngineBe
 
       for (let i = 0; i < count; i++) {
         const { state, effects } = results[i]!;
-        if (state.closedThrough !== month) throw new Error(`${state.customerId}: the close of ${month} left closedThrough at ${state.closedThrough}`);
+        if (state.closedThrough !== month)
+          throw new Error(`${state.customerId}: the close of ${month} left closedThrough at ${state.closedThrough}`);
         states[i] = state;
         totals.entries += effects.entries.length;
         totals.statements += effects.statements.length;
@@ -190,7 +213,14 @@ export async function benchEngine(options: EngineBenchOptions): Promise<EngineBe
  * measure the garbage collector (44,700–46,300 customer-months per CPU-second against
  * 53,600–56,300 with plain states, 30,000 customers, same run).
  */
-function applyEventsOf(month: string, life: CustomerLife, cursors: Int32Array, i: number, state: CustomerState, totals: { events: number; needsHistory: number }): CustomerState {
+function applyEventsOf(
+  month: string,
+  life: CustomerLife,
+  cursors: Int32Array,
+  i: number,
+  state: CustomerState,
+  totals: { events: number; needsHistory: number },
+): CustomerState {
   let cursor = cursors[i]!;
   while (cursor < life.events.length && life.events[cursor]!.month === month) {
     const { event } = life.events[cursor]!;
@@ -198,15 +228,26 @@ function applyEventsOf(month: string, life: CustomerLife, cursors: Int32Array, i
     if (decision.outcome.outcome === 'needs-history') {
       const book = replayedBook(life, cursor, month);
       const withoutTail = (key: string, value: unknown) => (key === 'journalTail' ? undefined : value);
-      if (JSON.stringify(book.state, withoutTail) !== JSON.stringify(state, withoutTail)) throw new Error(`${life.customerId}: the replayed book differs from the bench's state before ${event.detail.eventId}`);
+      if (JSON.stringify(book.state, withoutTail) !== JSON.stringify(state, withoutTail))
+        throw new Error(
+          `${life.customerId}: the replayed book differs from the bench's state before ${event.detail.eventId}`,
+        );
       decision = book.decide(event, event.detail.eventId);
       totals.needsHistory++;
     }
     cursor++;
     // Refusals by a rule ('ignored', a rejected order) are part of the mix; these would be generator bugs.
     const outcome = decision.outcome.outcome;
-    if (outcome === 'waiting' || outcome === 'needs-history' || outcome === 'pending' || outcome === 'invalid' || outcome === 'duplicate') {
-      throw new Error(`${life.customerId}: ${event.detailType} ${event.detail.eventId} was ${JSON.stringify(decision.outcome)}`);
+    if (
+      outcome === 'waiting' ||
+      outcome === 'needs-history' ||
+      outcome === 'pending' ||
+      outcome === 'invalid' ||
+      outcome === 'duplicate'
+    ) {
+      throw new Error(
+        `${life.customerId}: ${event.detailType} ${event.detail.eventId} was ${JSON.stringify(decision.outcome)}`,
+      );
     }
     // The store writes journal records out of the aggregate 25 at a time (customer-step.ts);
     // the close never reads them, so the bench's aggregates do not keep them either.
@@ -236,11 +277,17 @@ const eventIdAsFingerprint = (event: InboundEvent): string => event.detail.event
  * A customer's events as the pipeline lives them, month by month: each month's events in the
  * order given, then its close when `closes` says so. Every event must fall in one of `months`.
  */
-function monthByMonth(customerId: string, events: readonly { month: string; event: InboundEvent }[], months: readonly string[], closes: (month: string) => boolean): BookStep[] {
+function monthByMonth(
+  customerId: string,
+  events: readonly { month: string; event: InboundEvent }[],
+  months: readonly string[],
+  closes: (month: string) => boolean,
+): BookStep[] {
   const steps: BookStep[] = [];
   let cursor = 0;
   for (const month of months) {
-    for (; cursor < events.length && events[cursor]!.month === month; cursor++) steps.push({ event: events[cursor]!.event });
+    for (; cursor < events.length && events[cursor]!.month === month; cursor++)
+      steps.push({ event: events[cursor]!.event });
     if (closes(month)) steps.push({ close: month, at: closeTimeOf(month) });
   }
   if (cursor !== events.length) throw new Error(`${customerId}: ${events.length - cursor} events after the last month`);
@@ -252,7 +299,13 @@ export const ORDER_COST_CASES: (HistoryOptions & { name: string })[] = [
   // A year: the order of two devices, their deliveries and three claims; 11 months closed.
   { name: 'a year, 2 devices, 3 claims', firstMonth: '2025-10', months: 12, devices: 2 },
   // Three years with claims filed and rejected or withdrawn every month: about 1,000 events.
-  { name: '3 years, 2 devices, ~1,000 events', firstMonth: '2023-10', months: 36, devices: 2, fillerEventsPerMonth: 27 },
+  {
+    name: '3 years, 2 devices, ~1,000 events',
+    firstMonth: '2023-10',
+    months: 36,
+    devices: 2,
+    fillerEventsPerMonth: 27,
+  },
 ];
 
 export interface OrderCostResult {
@@ -289,13 +342,18 @@ export function bookOf(history: HistoryCustomer): { book: CustomerBook; journal:
   // What the book keeps as its journal, kept here too, to hand `decide` the history as the book does.
   const journal = new Map<string, JournalRecord>();
   const months = [...history.closedMonths, addMonths(history.closedMonths.at(-1)!, 1)];
-  const steps = monthByMonth(history.customerId, history.events, months, (month) => history.closedMonths.includes(month));
+  const steps = monthByMonth(history.customerId, history.events, months, (month) =>
+    history.closedMonths.includes(month),
+  );
   const book = new CustomerBook(history.customerId, history.closedThrough).replay(steps, {
     fingerprint: eventIdAsFingerprint,
     onStep: (step, { effects, outcome }) => {
       if (!('event' in step)) return;
       const { event } = step;
-      if (outcome?.outcome !== 'applied' && outcome?.outcome !== 'ignored') throw new Error(`${history.customerId}: ${event.detailType} ${event.detail.eventId} was ${JSON.stringify(outcome)}`);
+      if (outcome?.outcome !== 'applied' && outcome?.outcome !== 'ignored')
+        throw new Error(
+          `${history.customerId}: ${event.detailType} ${event.detail.eventId} was ${JSON.stringify(outcome)}`,
+        );
       for (const r of effects.journal ?? []) journal.set(r.event.detail.eventId, r);
       for (const x of effects.expired ?? []) journal.delete(x.record.event.detail.eventId);
     },
@@ -306,11 +364,25 @@ export function bookOf(history: HistoryCustomer): { book: CustomerBook; journal:
 /** A ClaimFiled on D1 at `occurredAt` (D1 has one use a coverage year, so it is accepted as use 2). */
 export function probeClaim(customerId: string, occurredAt: string, eventId: string): InboundEvent {
   const incident = jstIsoOf(Date.parse(occurredAt) - 24 * HOUR_MS).slice(0, 10);
-  return { detailType: 'ClaimFiled', detail: { eventId, customerId, occurredAt, claimId: `P-${eventId}`, deviceId: 'D1', cause: 'water_damage', incidentDate: incident } } as InboundEvent;
+  return {
+    detailType: 'ClaimFiled',
+    detail: {
+      eventId,
+      customerId,
+      occurredAt,
+      claimId: `P-${eventId}`,
+      deviceId: 'D1',
+      cause: 'water_damage',
+      incidentDate: incident,
+    },
+  } as InboundEvent;
 }
 
 /** The probes of a history: one hour after its last event (in order), 30 days before it (needs the history). */
-export function probesOf(history: HistoryCustomer, customerId = history.customerId): { early: InboundEvent; late: InboundEvent } {
+export function probesOf(
+  history: HistoryCustomer,
+  customerId = history.customerId,
+): { early: InboundEvent; late: InboundEvent } {
   const last = Date.parse(history.events.at(-1)!.event.detail.occurredAt);
   return {
     early: probeClaim(customerId, jstIsoOf(last - 30 * 24 * HOUR_MS), `${customerId}/probe-early`),
@@ -359,17 +431,23 @@ export function benchOrderCost(options: HistoryOptions & { name: string }, round
   const outOfOrder = (): Decision => {
     const first = decide(state, early, early.detail.eventId);
     if (first.outcome.outcome !== 'needs-history') return first;
-    return decide(state, early, early.detail.eventId, { history: { journal: [...journal.values()], billed: [...billed] } });
+    return decide(state, early, early.detail.eventId, {
+      history: { journal: [...journal.values()], billed: [...billed] },
+    });
   };
   const inDecision = inOrder();
   const outDecision = outOfOrder();
   if (inDecision.outcome.outcome !== 'applied' || outDecision.outcome.outcome !== 'applied') {
-    throw new Error(`order cost ${options.name}: probes were ${JSON.stringify(inDecision.outcome)} and ${JSON.stringify(outDecision.outcome)}`);
+    throw new Error(
+      `order cost ${options.name}: probes were ${JSON.stringify(inDecision.outcome)} and ${JSON.stringify(outDecision.outcome)}`,
+    );
   }
-  if (decide(state, early, early.detail.eventId).outcome.outcome !== 'needs-history') throw new Error(`order cost ${options.name}: the early probe did not need the history`);
+  if (decide(state, early, early.detail.eventId).outcome.outcome !== 'needs-history')
+    throw new Error(`order cost ${options.name}: the early probe did not need the history`);
   // The book's own decide gives the same decision as the one timed here.
   const check = bookOf(history).book.decide(early, early.detail.eventId);
-  if (JSON.stringify(check) !== JSON.stringify(outDecision)) throw new Error(`order cost ${options.name}: CustomerBook decided the early probe otherwise`);
+  if (JSON.stringify(check) !== JSON.stringify(outDecision))
+    throw new Error(`order cost ${options.name}: CustomerBook decided the early probe otherwise`);
 
   const inBatch = batchFor(inOrder, 20);
   const outBatch = batchFor(outOfOrder, 20);
@@ -403,7 +481,11 @@ export function benchOrderCost(options: HistoryOptions & { name: string }, round
     billedEntries: billed.length,
     probe: `ClaimFiled on D1 at ${late.detail.occurredAt} (in order) or ${early.detail.occurredAt} (needs history)`,
     inOrder: inSide,
-    outOfOrder: { ...outSide, corrections: outDecision.effects.entries.filter((e) => e.claimId !== `P-${early.detail.eventId}`).length, emitted: outDecision.effects.emitted.length },
+    outOfOrder: {
+      ...outSide,
+      corrections: outDecision.effects.entries.filter((e) => e.claimId !== `P-${early.detail.eventId}`).length,
+      emitted: outDecision.effects.emitted.length,
+    },
     ratio: round2(outSide.medianMicroseconds / inSide.medianMicroseconds),
     cpuRatio: round2(outSide.cpuMicroseconds / inSide.cpuMicroseconds),
     rounds,
@@ -436,6 +518,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       json: { type: 'boolean', default: false },
     },
   });
-  const result = await benchEngine({ customers: Number(values.customers), months: Number(values.months), seed: Number(values.seed), chunkSize: Number(values.chunk) });
+  const result = await benchEngine({
+    customers: Number(values.customers),
+    months: Number(values.months),
+    seed: Number(values.seed),
+    chunkSize: Number(values.chunk),
+  });
   console.log(values.json ? JSON.stringify(result, null, 2) : formatEngineResult(result));
 }

@@ -1,7 +1,15 @@
 // Finance API latency: a statement and the lookback's list of customers with five devices,
 // over HTTP from the local stack (the same handler the cloud's API runs), one request at a
 // time so that each sample is a latency, not a queue.
-import { addMonths, closeMonth, closeTimeOf, decide, emptyCustomerState, type CustomerState, type Month } from '#shared/domain/index.ts';
+import {
+  addMonths,
+  type CustomerState,
+  closeMonth,
+  closeTimeOf,
+  decide,
+  emptyCustomerState,
+  type Month,
+} from '#shared/domain/index.ts';
 import { LOOKBACK_MONTHS } from '#shared/domain/policy.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { CloseStatusStore } from '#shared/store/close-status.ts';
@@ -44,7 +52,12 @@ function history(customerId: string): Record<string, unknown>[] {
 }
 
 function summary(samples: number[]) {
-  return { p50Ms: round(percentile(samples, 50), 2), p99Ms: round(percentile(samples, 99), 2), maxMs: round(Math.max(...samples), 2), samples: samples.length };
+  return {
+    p50Ms: round(percentile(samples, 50), 2),
+    p99Ms: round(percentile(samples, 99), 2),
+    maxMs: round(Math.max(...samples), 2),
+    samples: samples.length,
+  };
 }
 
 export async function benchFinanceApi(options: FinanceBenchOptions) {
@@ -53,13 +66,16 @@ export async function benchFinanceApi(options: FinanceBenchOptions) {
   try {
     const seed = await timed(async () => {
       for (let from = 0; from < options.customers; from += 500) {
-        const items = Array.from({ length: Math.min(500, options.customers - from) }, (_, k) => history(customerIdOf('F', from + k))).flat();
+        const items = Array.from({ length: Math.min(500, options.customers - from) }, (_, k) =>
+          history(customerIdOf('F', from + k)),
+        ).flat();
         await batchWriteAll(doc, LOCAL_TABLE_NAME, items);
       }
       // The month is readable once every shard of its close is done, as after a real close.
       const closes = new CloseStatusStore(doc, LOCAL_TABLE_NAME);
       await closes.start(LAST_CLOSED, closeTimeOf(LAST_CLOSED));
-      for (let shard = 0; shard < SHARD_COUNT; shard++) await closes.shardDone(LAST_CLOSED, shard, closeTimeOf(LAST_CLOSED));
+      for (let shard = 0; shard < SHARD_COUNT; shard++)
+        await closes.shardDone(LAST_CLOSED, shard, closeTimeOf(LAST_CLOSED));
     });
 
     const random = prng(7);
@@ -71,11 +87,20 @@ export async function benchFinanceApi(options: FinanceBenchOptions) {
       const response = await fetch(`${stack.url}${path}`);
       const body = (await response.json()) as unknown;
       const ms = now() - start;
-      if (response.status !== 200 || !check(body)) throw new Error(`GET ${path}: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+      if (response.status !== 200 || !check(body))
+        throw new Error(`GET ${path}: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
       return ms;
     };
-    const statement = () => get(`/customers/${customer()}/statements/${visible[Math.floor(random() * LOOKBACK_MONTHS)]}`, (s) => s.lines.length >= 5 && s.totals.totalYen > 0);
-    const list = () => get(`/customers/${customer()}/statements`, (l) => l.months.length === LOOKBACK_MONTHS && l.months[0] === LAST_CLOSED);
+    const statement = () =>
+      get(
+        `/customers/${customer()}/statements/${visible[Math.floor(random() * LOOKBACK_MONTHS)]}`,
+        (s) => s.lines.length >= 5 && s.totals.totalYen > 0,
+      );
+    const list = () =>
+      get(
+        `/customers/${customer()}/statements`,
+        (l) => l.months.length === LOOKBACK_MONTHS && l.months[0] === LAST_CLOSED,
+      );
 
     for (let i = 0; i < 200; i++) await (i % 2 ? statement() : list());
     const statements: number[] = [];

@@ -3,19 +3,19 @@
 // plain PutItem calls of the aggregate items those events commit, issued to the same dynalite
 // through the same client the stack uses.
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { decide, emptyCustomerState, type CustomerState } from '#shared/domain/index.ts';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type CustomerState, decide, emptyCustomerState } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
-import { expectedSourceFor, type InboundEvent } from '#shared/schemas/inbound.ts';
 import { ingestMessage } from '#shared/runtime/ingest.ts';
 import { createPipeline } from '#shared/runtime/pipeline.ts';
+import { expectedSourceFor, type InboundEvent } from '#shared/schemas/inbound.ts';
 import { aggregateItem, entryItem, journalItem, outboxKey } from '#shared/store/customer-store.ts';
-import { startLocalStack } from '../local/stack.ts';
 import { LOCAL_CREDENTIALS } from '../local/credentials.ts';
 import { LOCAL_TABLE_NAME } from '../local/embedded-dynamo.ts';
 import { LocalQueue, type QueuedMessage } from '../local/local-queue.ts';
+import { startLocalStack } from '../local/stack.ts';
 import { bookOf, ORDER_COST_CASES, probesOf } from './engine.ts';
-import { countDynamoCalls, median, peakRssMb, perUnit, pool, round, timedWithCpu, type CallCounts } from './measure.ts';
+import { type CallCounts, countDynamoCalls, median, peakRssMb, perUnit, pool, round, timedWithCpu } from './measure.ts';
 import { profiled } from './profile.ts';
 import { batchWriteAll } from './seed.ts';
 import { customerIdOf, historyCustomer, tenEventCustomer } from './workload.ts';
@@ -39,11 +39,18 @@ function interleave<T>(perCustomer: readonly T[][]): T[] {
   return out;
 }
 
-const entryOf = (event: InboundEvent): PutEventsRequestEntry => ({ EventBusName: 'device-supply', Source: expectedSourceFor(event.detailType), DetailType: event.detailType, Detail: JSON.stringify(event.detail) });
+const entryOf = (event: InboundEvent): PutEventsRequestEntry => ({
+  EventBusName: 'device-supply',
+  Source: expectedSourceFor(event.detailType),
+  DetailType: event.detailType,
+  Detail: JSON.stringify(event.detail),
+});
 
 async function putAll(client: EventBridgeClient, events: readonly InboundEvent[], concurrency: number): Promise<void> {
   await pool(Math.ceil(events.length / 10), concurrency, async (call) => {
-    const result = await client.send(new PutEventsCommand({ Entries: events.slice(call * 10, call * 10 + 10).map(entryOf) }));
+    const result = await client.send(
+      new PutEventsCommand({ Entries: events.slice(call * 10, call * 10 + 10).map(entryOf) }),
+    );
     if (result.FailedEntryCount) throw new Error(`PutEvents refused entries: ${JSON.stringify(result.Entries)}`);
   });
 }
@@ -55,7 +62,9 @@ function aggregateItems(perCustomer: InboundEvent[][]): Record<string, unknown>[
     return events.map((event) => {
       const decision = decide(state, event, fingerprintOf(event));
       state = decision.state;
-      return aggregateItem(state, { [outboxKey(state.version)]: { committedAt: Date.now(), effects: decision.effects } });
+      return aggregateItem(state, {
+        [outboxKey(state.version)]: { committedAt: Date.now(), effects: decision.effects },
+      });
     });
   });
 }
@@ -66,7 +75,9 @@ function aggregateItems(perCustomer: InboundEvent[][]): Record<string, unknown>[
  * wraps the DynamoDB client: the stack does not expose its queues' handlers.
  */
 function countDeliveries() {
-  const proto = LocalQueue.prototype as unknown as { handle: (this: LocalQueue, batch: QueuedMessage[]) => Promise<void> };
+  const proto = LocalQueue.prototype as unknown as {
+    handle: (this: LocalQueue, batch: QueuedMessage[]) => Promise<void>;
+  };
   const original = proto.handle;
   let deliveries = 0;
   let messages = new Set<string>();
@@ -88,8 +99,13 @@ function countDeliveries() {
 }
 
 const rawPuts = (doc: DynamoDBDocumentClient, items: readonly Record<string, unknown>[], concurrency: number) =>
-  timedWithCpu(() => pool(items.length, concurrency, async (i) => void (await doc.send(new PutCommand({ TableName: LOCAL_TABLE_NAME, Item: items[i]! })))));
-
+  timedWithCpu(() =>
+    pool(
+      items.length,
+      concurrency,
+      async (i) => void (await doc.send(new PutCommand({ TableName: LOCAL_TABLE_NAME, Item: items[i]! }))),
+    ),
+  );
 
 /** One side of the in-order / out-of-order figure against the store. */
 interface StoreOrderSide {
@@ -109,7 +125,11 @@ interface StoreOrderSide {
  * the engine and the store's item code), so that both sides start from the same state.
  * Probes alternate, one at a time.
  */
-async function orderCostInStore(doc: DynamoDBDocumentClient, calls: ReturnType<typeof countDynamoCalls>, trials: readonly number[]) {
+async function orderCostInStore(
+  doc: DynamoDBDocumentClient,
+  calls: ReturnType<typeof countDynamoCalls>,
+  trials: readonly number[],
+) {
   const pipeline = createPipeline(doc, LOCAL_TABLE_NAME, { publish: async () => {} });
   const out = [];
   for (const [index, options] of ORDER_COST_CASES.entries()) {
@@ -121,7 +141,10 @@ async function orderCostInStore(doc: DynamoDBDocumentClient, calls: ReturnType<t
     const rename = <T>(value: T, id: string): T => JSON.parse(JSON.stringify(value).split(base).join(id)) as T;
     const itemsOf = (id: string) => [
       // As the store holds it: processed ids handed to the registry, journal records written out.
-      aggregateItem({ ...rename(book.state, id), processed: {}, forgottenAt: book.state.version, journalTail: undefined }, {}),
+      aggregateItem(
+        { ...rename(book.state, id), processed: {}, forgottenAt: book.state.version, journalTail: undefined },
+        {},
+      ),
       ...[...journal.values()].map((r) => journalItem(id, rename(r, id))),
       ...book.entries().map((e) => entryItem(rename(e, id))),
     ];
@@ -130,7 +153,13 @@ async function orderCostInStore(doc: DynamoDBDocumentClient, calls: ReturnType<t
     await batchWriteAll(doc, LOCAL_TABLE_NAME, [...inIds, ...outIds].flatMap(itemsOf));
     const now = new Date(Date.parse(history.events.at(-1)!.event.detail.occurredAt) + 86_400_000).toISOString();
     const probe = async (event: InboundEvent) => {
-      const body = JSON.stringify({ version: '0', id: event.detail.eventId, 'detail-type': event.detailType, source: expectedSourceFor(event.detailType), detail: event.detail });
+      const body = JSON.stringify({
+        version: '0',
+        id: event.detail.eventId,
+        'detail-type': event.detailType,
+        source: expectedSourceFor(event.detailType),
+        detail: event.detail,
+      });
       calls.reset();
       const run = await timedWithCpu(() => ingestMessage(pipeline, { consumer: 'claims', body, delivery: 1 }, now));
       const result = run.value.result === 'dead-lettered' ? `dead-lettered (${run.value.reason})` : run.value.result;
@@ -154,7 +183,12 @@ async function orderCostInStore(doc: DynamoDBDocumentClient, calls: ReturnType<t
         total.total += p.calls.total;
         for (const [kind, n] of Object.entries(p.calls.byKind)) total.byKind[kind] = (total.byKind[kind] ?? 0) + n;
       }
-      return { result: results.join(', '), medianMs: round(median(probes.map((p) => p.ms)), 2), medianCpuMs: round(median(probes.map((p) => p.cpuMs)), 2), dynamoCalls: perUnit(total, probes.length) };
+      return {
+        result: results.join(', '),
+        medianMs: round(median(probes.map((p) => p.ms)), 2),
+        medianCpuMs: round(median(probes.map((p) => p.cpuMs)), 2),
+        dynamoCalls: perUnit(total, probes.length),
+      };
     };
     const inSide = side(sides.in);
     const outSide = side(sides.out);
@@ -181,12 +215,25 @@ export async function benchIngest(options: IngestBenchOptions) {
   const calls = countDynamoCalls();
   const deliveries = countDeliveries();
   const stack = await startLocalStack({ port: 0, dataDir: null, now: '2026-11-01T01:00:00+09:00' });
-  const client = new EventBridgeClient({ endpoint: stack.url, region: 'ap-northeast-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  const client = new EventBridgeClient({
+    endpoint: stack.url,
+    region: 'ap-northeast-1',
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 1,
+  });
   const drain = async () => {
     const response = await fetch(`${stack.url}/admin/drain`, { method: 'POST' });
     if (!response.ok) throw new Error(`drain: ${response.status} ${await response.text()}`);
     // `waiting` (events recorded on arrival to wait for what they name, §0) is absent before the business-order change.
-    const counts = (await response.json()) as { accepted: number; applied: number; duplicates: number; ignored: number; deadLettered: number; waiting?: number; pending: number };
+    const counts = (await response.json()) as {
+      accepted: number;
+      applied: number;
+      duplicates: number;
+      ignored: number;
+      deadLettered: number;
+      waiting?: number;
+      pending: number;
+    };
     return { ...counts, waiting: counts.waiting ?? 0 };
   };
   /** Events still waiting for what they name (`GET /admin/waiting`; 0 where the stack has no such route). */
@@ -195,13 +242,15 @@ export async function benchIngest(options: IngestBenchOptions) {
     return response.ok ? ((await response.json()) as { waiting: unknown[] }).waiting.length : 0;
   };
   try {
-    const customersOf = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => tenEventCustomer(customerIdOf(prefix, i), i));
+    const customersOf = (prefix: string, count: number) =>
+      Array.from({ length: count }, (_, i) => tenEventCustomer(customerIdOf(prefix, i), i));
     // Warm-up on other customers, so that neither side pays for JIT and first connections.
     const warm = customersOf('W', Math.max(20, Math.round(options.customers / 20)));
     await putAll(client, interleave(warm), putConcurrency);
     await drain();
     const doc = [...calls.clients][0];
-    if (!doc || calls.clients.size !== 1) throw new Error(`expected the stack's one DynamoDB client, saw ${calls.clients.size}`);
+    if (!doc || calls.clients.size !== 1)
+      throw new Error(`expected the stack's one DynamoDB client, saw ${calls.clients.size}`);
     await rawPuts(doc, interleave(aggregateItems(customersOf('X', warm.length))), rawConcurrency);
 
     const perCustomer = customersOf('C', options.customers);
@@ -225,7 +274,13 @@ export async function benchIngest(options: IngestBenchOptions) {
     const waited = counts.waiting - before.waiting;
     const deadLettered = counts.deadLettered - before.deadLettered;
     const stillWaiting = await waitingNow();
-    if (applied + waited !== events.length || deadLettered !== 0 || counts.pending !== 0 || stillWaiting !== 0 || delivered.messages !== events.length) {
+    if (
+      applied + waited !== events.length ||
+      deadLettered !== 0 ||
+      counts.pending !== 0 ||
+      stillWaiting !== 0 ||
+      delivered.messages !== events.length
+    ) {
       throw new Error(
         `ingest: ${applied} of ${events.length} applied, ${waited} waited, ${stillWaiting} still waiting, ${deadLettered} dead-lettered, ${delivered.messages} messages delivered; before ${JSON.stringify(before)}, after ${JSON.stringify(counts)}`,
       );

@@ -25,7 +25,10 @@ export const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS
 
 /** Runs `work` with at most `concurrency` of them in flight, over indexes 0..count-1, in that order. */
 export async function pool(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<void> {
-  await pLimit(concurrency).map(Array.from({ length: count }, (_, i) => i), work);
+  await pLimit(concurrency).map(
+    Array.from({ length: count }, (_, i) => i),
+    work,
+  );
 }
 
 export interface CallCounts {
@@ -42,7 +45,9 @@ export interface CallCounts {
 export function countDynamoCalls() {
   const counts: CallCounts = { total: 0, byKind: {} };
   const clients = new Set<DynamoDBDocumentClient>();
-  const proto = DynamoDBDocumentClient.prototype as unknown as { send: (this: DynamoDBDocumentClient, command: unknown, ...rest: unknown[]) => Promise<unknown> };
+  const proto = DynamoDBDocumentClient.prototype as unknown as {
+    send: (this: DynamoDBDocumentClient, command: unknown, ...rest: unknown[]) => Promise<unknown>;
+  };
   const original = proto.send;
   proto.send = function (command, ...rest) {
     clients.add(this);
@@ -69,7 +74,8 @@ export function countDynamoCalls() {
 
 function kindOf(command: unknown): string {
   const name = (command as { constructor: { name: string } }).constructor.name.replace(/Command$/, '');
-  const input = (command as { input?: { Item?: { pk?: unknown }; Key?: { pk?: unknown }; UpdateExpression?: string } }).input;
+  const input = (command as { input?: { Item?: { pk?: unknown }; Key?: { pk?: unknown }; UpdateExpression?: string } })
+    .input;
   const pk = input?.Item?.pk ?? input?.Key?.pk;
   const prefix = typeof pk === 'string' ? pk.replace(/#.*$/, '#') : '';
   if (name === 'Update' && input?.UpdateExpression?.startsWith('REMOVE outbox')) return 'Update outbox clear';
@@ -86,7 +92,9 @@ export function perUnit(counts: CallCounts, units: number): Record<string, numbe
 export const round = (x: number, digits = 0): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** CPU seconds (user + system) this process spends in `work`: robust to other processes on the machine, unlike wall time. */
-export async function timedWithCpu<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number; cpuSeconds: number }> {
+export async function timedWithCpu<T>(
+  work: () => Promise<T>,
+): Promise<{ value: T; seconds: number; cpuSeconds: number }> {
   const cpu = process.cpuUsage();
   const { value, seconds } = await timed(work);
   const used = process.cpuUsage(cpu);

@@ -44,7 +44,8 @@ const instant = (day: number, minute: number): number => day * DAY_MS - JST_OFFS
 const jstIso = (ms: number): string => `${new Date(ms + JST_OFFSET_MS).toISOString().slice(0, 19)}+09:00`;
 const jstDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 const monthIndex = (month: string): number => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
-const monthOfIndex = (index: number): string => `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+const monthOfIndex = (index: number): string =>
+  `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 const dayOfMonthStart = (index: number): number => Date.UTC(Math.floor(index / 12), index % 12, 1) / DAY_MS;
 
 const CAUSES_WITH_FEE = ['water_damage', 'partial_damage', 'total_loss'] as const;
@@ -67,7 +68,11 @@ export function customerLife(seed: number, index: number, window: Window): Custo
   const raw: { at: number; detailType: InboundEvent['detailType']; detail: Record<string, unknown> }[] = [];
   let n = 0;
   const add = (at: number, detailType: InboundEvent['detailType'], detail: Record<string, unknown>): void => {
-    raw.push({ at, detailType, detail: { eventId: `${customerId}/e${++n}`, customerId, occurredAt: jstIso(at), ...detail } });
+    raw.push({
+      at,
+      detailType,
+      detail: { eventId: `${customerId}/e${++n}`, customerId, occurredAt: jstIso(at), ...detail },
+    });
   };
   // Half the events fall in 00:00–08:59 JST, the previous UTC day, as real senders' do.
   const minute = (): number => (rnd() < 0.5 ? int(0, 539) : int(0, 1439));
@@ -93,7 +98,12 @@ export function customerLife(seed: number, index: number, window: Window): Custo
     });
     const paymentMethod = rnd() < 0.02 ? 'debit_card' : 'credit_card'; // refused: PAYMENT_METHOD
     const placedAt = instant(orderDay, minute());
-    add(placedAt, 'OrderPlaced', { orderId, customer: { birthDate: `19${int(60, 99)}-0${int(1, 9)}-1${int(0, 9)}` }, paymentMethod, devices });
+    add(placedAt, 'OrderPlaced', {
+      orderId,
+      customer: { birthDate: `19${int(60, 99)}-0${int(1, 9)}-1${int(0, 9)}` },
+      paymentMethod,
+      devices,
+    });
     if (paymentMethod !== 'credit_card') continue;
     if (rnd() < 0.03) {
       add(placedAt + int(1, 40) * 3_600_000, 'OrderVoided', { orderId, reason: 'suspected resale' });
@@ -103,12 +113,17 @@ export function customerLife(seed: number, index: number, window: Window): Custo
       const deliveredDay = orderDay + int(1, 6);
       add(instant(deliveredDay, minute()), 'DeviceDelivered', { orderId, deviceId: device.deviceId });
       if (device.payment.plan === 'installments' && rnd() < 0.05) {
-        add(instant(deliveredDay + int(20, 300), minute()), 'InstallmentPayoffRequested', { deviceId: device.deviceId });
+        add(instant(deliveredDay + int(20, 300), minute()), 'InstallmentPayoffRequested', {
+          deviceId: device.deviceId,
+        });
       }
       if (!device.protection) continue;
       if (rnd() < 0.08) {
         const on = deliveredDay + int(10, 300);
-        add(instant(on, minute()), 'ProtectionCancelled', { deviceId: device.deviceId, ...(rnd() < 0.5 ? { effectiveDate: jstDay(on + int(0, 45)) } : {}) });
+        add(instant(on, minute()), 'ProtectionCancelled', {
+          deviceId: device.deviceId,
+          ...(rnd() < 0.5 ? { effectiveDate: jstDay(on + int(0, 45)) } : {}),
+        });
       }
       const claims = rnd() < 0.2 ? int(1, 3) : 0;
       let day = deliveredDay;
@@ -117,7 +132,12 @@ export function customerLife(seed: number, index: number, window: Window): Custo
         const incident = day + int(5, 120);
         const filedDay = incident + int(0, 3);
         const cause = rnd() < 0.85 ? pick(CAUSES_WITH_FEE) : pick(['theft', 'natural_failure', 'initial_defect']);
-        add(instant(filedDay, minute()), 'ClaimFiled', { claimId, deviceId: device.deviceId, cause, incidentDate: jstDay(incident) });
+        add(instant(filedDay, minute()), 'ClaimFiled', {
+          claimId,
+          deviceId: device.deviceId,
+          cause,
+          incidentDate: jstDay(incident),
+        });
         const sentDay = filedDay + int(1, 4);
         const path = rnd();
         if (path < 0.05) {
@@ -133,7 +153,9 @@ export function customerLife(seed: number, index: number, window: Window): Custo
           add(instant(faultyDay, minute()), 'FaultyDeviceReceived', { claimId });
           const repairedDay = faultyDay + int(3, 12);
           add(instant(repairedDay, minute()), 'RepairedDeviceDelivered', { claimId });
-          add(instant(repairedDay + (rnd() < 0.85 ? int(1, 14) : int(15, 30)), minute()), 'LoanerReturned', { claimId });
+          add(instant(repairedDay + (rnd() < 0.85 ? int(1, 14) : int(15, 30)), minute()), 'LoanerReturned', {
+            claimId,
+          });
         }
         day = filedDay + int(20, 120);
       }
@@ -143,6 +165,9 @@ export function customerLife(seed: number, index: number, window: Window): Custo
   const lastInstant = instant(windowEnd, 1439);
   const events = raw
     .filter((e) => e.at <= lastInstant)
-    .map((e) => ({ month: (e.detail.occurredAt as string).slice(0, 7), event: { detailType: e.detailType, detail: e.detail } as InboundEvent }));
+    .map((e) => ({
+      month: (e.detail.occurredAt as string).slice(0, 7),
+      event: { detailType: e.detailType, detail: e.detail } as InboundEvent,
+    }));
   return { customerId, closedThrough: monthOfIndex(first - 1), events };
 }

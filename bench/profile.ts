@@ -21,7 +21,10 @@ export const setProfileDir = (path: string | undefined): void => {
 };
 
 /** Runs `work`, profiled when a profile directory is set; returns the summary (empty otherwise). */
-export async function profiled<T>(phase: string, work: () => Promise<T>): Promise<{ value: T; profile: Record<string, number> }> {
+export async function profiled<T>(
+  phase: string,
+  work: () => Promise<T>,
+): Promise<{ value: T; profile: Record<string, number> }> {
   if (!dir) return { value: await work(), profile: {} };
   const session = new Session();
   session.connect();
@@ -47,7 +50,12 @@ function bucketOf(node: ProfileNode): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
   if (pkg) {
     if (/^@(aws-sdk|smithy|aws-crypto)\//.test(pkg)) return 'aws-sdk';
-    if (/^(dynalite|memory-level|abstract-level|level-transcoder|functional-red-black-tree|level-supports|module-error|lock|async|big\.js)$/.test(pkg)) return 'dynalite';
+    if (
+      /^(dynalite|memory-level|abstract-level|level-transcoder|functional-red-black-tree|level-supports|module-error|lock|async|big\.js)$/.test(
+        pkg,
+      )
+    )
+      return 'dynalite';
     return pkg;
   }
   if (url.startsWith('node:')) return /node:_?(https?|net|stream)/.test(url) ? 'node http/net' : 'node (other)';
@@ -67,6 +75,7 @@ function summarize(profile: Profile): Record<string, number> {
     totals.set(bucket, (totals.get(bucket) ?? 0) + dt);
   });
   const out: Record<string, number> = {};
-  for (const [bucket, t] of [...totals].sort((a, b) => b[1] - a[1])) if (t / all >= 0.005) out[bucket] = Math.round((t / all) * 1000) / 10;
+  for (const [bucket, t] of [...totals].sort((a, b) => b[1] - a[1]))
+    if (t / all >= 0.005) out[bucket] = Math.round((t / all) * 1000) / 10;
   return out;
 }

@@ -23,7 +23,8 @@ export interface Results {
   figures: Partial<Record<'engine' | 'ingest' | 'close' | 'finance' | 'bundles', FigureRun>>;
 }
 
-const n = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const n = (x: number, digits = 0) =>
+  x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const pct = (x: number) => `${n(x * 100)} %`;
 const met = (ok: boolean) => (ok ? 'yes' : 'NO');
 const us = (x: number) => (x >= 1000 ? `${n(x / 1000, 1)} ms` : `${n(x, x < 100 ? 1 : 0)} µs`);
@@ -37,9 +38,28 @@ function rows(results: Results): Row[] {
 
   if (engine) {
     const r = engine.result;
-    const cpu = typeof r.customerMonthsPerCpuSecond === 'number' ? ` (${n(r.customerMonthsPerCpuSecond)} per CPU-second)` : '';
-    out.push(['1 engine: closes by the pure domain', `${n(r.customers)} customers × ${r.months} months`, `${n(r.customerMonthsPerSecond)} customer-months/s${cpu}`, `${n(r.customerMonths)} closes in ${n(r.seconds, 1)} s, one core`, '≥ 1,000,000/s', met(r.customerMonthsPerSecond >= 1_000_000), rss(engine)]);
-    for (const c of (r.orderCost ?? []) as { name: string; events: number; closedMonths: number; billedEntries: number; inOrder: { medianMicroseconds: number; outcome: string }; outOfOrder: { medianMicroseconds: number; outcome: string }; ratio: number; cpuRatio: number; rounds: number }[]) {
+    const cpu =
+      typeof r.customerMonthsPerCpuSecond === 'number' ? ` (${n(r.customerMonthsPerCpuSecond)} per CPU-second)` : '';
+    out.push([
+      '1 engine: closes by the pure domain',
+      `${n(r.customers)} customers × ${r.months} months`,
+      `${n(r.customerMonthsPerSecond)} customer-months/s${cpu}`,
+      `${n(r.customerMonths)} closes in ${n(r.seconds, 1)} s, one core`,
+      '≥ 1,000,000/s',
+      met(r.customerMonthsPerSecond >= 1_000_000),
+      rss(engine),
+    ]);
+    for (const c of (r.orderCost ?? []) as {
+      name: string;
+      events: number;
+      closedMonths: number;
+      billedEntries: number;
+      inOrder: { medianMicroseconds: number; outcome: string };
+      outOfOrder: { medianMicroseconds: number; outcome: string };
+      ratio: number;
+      cpuRatio: number;
+      rounds: number;
+    }[]) {
       out.push([
         `1 engine: one more event, in order vs a month earlier (CustomerBook)`,
         `${c.name}: ${n(c.events)} events, ${c.closedMonths} months closed, ${n(c.billedEntries)} entries`,
@@ -64,7 +84,10 @@ function rows(results: Results): Row[] {
     ]);
     if (typeof r.deliveriesPerEvent === 'number' && typeof r.deliveries === 'number') {
       // Before §0 business order nothing waited on arrival: an event that came early was redelivered.
-      const waited = r.waitedOnArrival > 0 ? `; ${n(r.waitedOnArrival)} waited on arrival for what they name, instead of a redelivery` : '';
+      const waited =
+        r.waitedOnArrival > 0
+          ? `; ${n(r.waitedOnArrival)} waited on arrival for what they name, instead of a redelivery`
+          : '';
       out.push([
         '2 ingest: deliveries per event',
         `${n(r.events)} events`,
@@ -75,8 +98,20 @@ function rows(results: Results): Row[] {
         rss(ingest),
       ]);
     }
-    for (const c of (r.orderCost ?? []) as { name: string; events: number; closedMonths: number; trials: number; inOrder: { medianMs: number; result: string }; outOfOrder: { medianMs: number; result: string; dynamoCalls: { total: number } }; ratio: number; cpuRatio: number }[]) {
-      const results = c.inOrder.result === 'applied' && c.outOfOrder.result === 'applied' ? 'both applied' : `${c.inOrder.result} / ${c.outOfOrder.result}`;
+    for (const c of (r.orderCost ?? []) as {
+      name: string;
+      events: number;
+      closedMonths: number;
+      trials: number;
+      inOrder: { medianMs: number; result: string };
+      outOfOrder: { medianMs: number; result: string; dynamoCalls: { total: number } };
+      ratio: number;
+      cpuRatio: number;
+    }[]) {
+      const results =
+        c.inOrder.result === 'applied' && c.outOfOrder.result === 'applied'
+          ? 'both applied'
+          : `${c.inOrder.result} / ${c.outOfOrder.result}`;
       out.push([
         '2 ingest: one more event, in order vs a month earlier (ingestMessage on the store)',
         `${c.name}: ${n(c.events)} events, ${c.closedMonths} months closed`,
@@ -103,8 +138,24 @@ function rows(results: Results): Row[] {
   if (finance) {
     const r = finance.result;
     const size = `${n(r.customers)} customers × ${r.devicesPerCustomer} devices, ${n(r.statement.samples)} requests`;
-    out.push(['4 finance API: statement', size, `p50 ${n(r.statement.p50Ms, 1)} ms, p99 ${n(r.statement.p99Ms, 1)} ms`, 'HTTP to the local stack, one request at a time', 'p99 < 25 ms', met(r.statement.p99Ms < 25), rss(finance)]);
-    out.push(['4 finance API: 12-month list', size, `p50 ${n(r.list.p50Ms, 1)} ms, p99 ${n(r.list.p99Ms, 1)} ms`, 'interleaved with the statements', 'p99 < 25 ms', met(r.list.p99Ms < 25), rss(finance)]);
+    out.push([
+      '4 finance API: statement',
+      size,
+      `p50 ${n(r.statement.p50Ms, 1)} ms, p99 ${n(r.statement.p99Ms, 1)} ms`,
+      'HTTP to the local stack, one request at a time',
+      'p99 < 25 ms',
+      met(r.statement.p99Ms < 25),
+      rss(finance),
+    ]);
+    out.push([
+      '4 finance API: 12-month list',
+      size,
+      `p50 ${n(r.list.p50Ms, 1)} ms, p99 ${n(r.list.p99Ms, 1)} ms`,
+      'interleaved with the statements',
+      'p99 < 25 ms',
+      met(r.list.p99Ms < 25),
+      rss(finance),
+    ]);
   }
   if (bundles) {
     const r = bundles.result;
@@ -136,5 +187,10 @@ export function formatTable(results: Results): string {
     const busy = Math.max(...run.loadAverage) > m.cpus + 0.5 ? ' — machine busy, figures disturbed' : '';
     return `  ${name}: ${n(run.wallSeconds)} s, load average ${run.loadAverage.join(' → ')}${busy}`;
   });
-  return [`npm run bench (${results.mode}) — ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, ${results.startedAt}`, table.toString(), 'runs (1-minute load average before → after; above the core count, other work shared the machine):', ...runs].join('\n');
+  return [
+    `npm run bench (${results.mode}) — ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, ${results.startedAt}`,
+    table.toString(),
+    'runs (1-minute load average before → after; above the core count, other work shared the machine):',
+    ...runs,
+  ].join('\n');
 }

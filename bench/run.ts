@@ -38,18 +38,37 @@ const ORDER: Figure[] = ['engine', 'ingest', 'close', 'finance', 'bundles'];
 /** Room for a hundred thousand aggregates and their ledger in dynalite's in-memory store. */
 const HEAP_MB = 8192;
 
-function runFigure(figure: Figure, options: object, profileDir: string | undefined): Promise<{ result: Record<string, unknown>; wallSeconds: number }> {
+function runFigure(
+  figure: Figure,
+  options: object,
+  profileDir: string | undefined,
+): Promise<{ result: Record<string, unknown>; wallSeconds: number }> {
   const started = performance.now();
-  const args = [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', join(HERE, 'figure.ts'), figure, JSON.stringify(options), ...(profileDir ? [profileDir] : [])];
+  const args = [
+    `--max-old-space-size=${HEAP_MB}`,
+    '--import',
+    'tsx',
+    join(HERE, 'figure.ts'),
+    figure,
+    JSON.stringify(options),
+    ...(profileDir ? [profileDir] : []),
+  ];
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BILLING_LOG_LEVEL: 'ERROR' } });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, BILLING_LOG_LEVEL: 'ERROR' },
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith(RESULT_MARKER));
       if (code !== 0 || !line) return reject(new Error(`figure ${figure} failed (exit ${code})\n${out.slice(-2000)}`));
-      resolveRun({ result: JSON.parse(line.slice(RESULT_MARKER.length)) as Record<string, unknown>, wallSeconds: round((performance.now() - started) / 1000, 1) });
+      resolveRun({
+        result: JSON.parse(line.slice(RESULT_MARKER.length)) as Record<string, unknown>,
+        wallSeconds: round((performance.now() - started) / 1000, 1),
+      });
     });
   });
 }
@@ -77,7 +96,14 @@ const USAGE = `npm run bench [-- --quick] [-- --only ${ORDER.join(',')}] [-- --p
 async function main(): Promise<void> {
   let values: { quick?: boolean; only?: string; profile?: string; help?: boolean };
   try {
-    ({ values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        only: { type: 'string' },
+        profile: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
     process.exitCode = 2;
@@ -94,7 +120,12 @@ async function main(): Promise<void> {
   const results: Results = {
     mode,
     startedAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryGb: round(totalmem() / 2 ** 30, 1), node: process.version },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? '',
+      memoryGb: round(totalmem() / 2 ** 30, 1),
+      node: process.version,
+    },
     commit: headCommit(),
     // --only re-measures some figures: the others are kept from the last run of the same sizes.
     figures: values.only ? previousFigures(file, mode) : {},
@@ -103,10 +134,18 @@ async function main(): Promise<void> {
   for (const figure of ORDER.filter((f) => only.includes(f))) {
     const options = SIZES[mode][figure];
     const loadBefore = loadavg()[0]!;
-    process.stderr.write(`bench: ${figure} ${JSON.stringify(options)} (1-min load average ${loadBefore.toFixed(2)}) …\n`);
+    process.stderr.write(
+      `bench: ${figure} ${JSON.stringify(options)} (1-min load average ${loadBefore.toFixed(2)}) …\n`,
+    );
     try {
       const { result, wallSeconds } = await runFigure(figure, options, profileDir);
-      results.figures[figure] = { options, measuredAt: new Date().toISOString(), wallSeconds, loadAverage: [round(loadBefore, 2), round(loadavg()[0]!, 2)], result };
+      results.figures[figure] = {
+        options,
+        measuredAt: new Date().toISOString(),
+        wallSeconds,
+        loadAverage: [round(loadBefore, 2), round(loadavg()[0]!, 2)],
+        result,
+      };
       process.stderr.write(`bench: ${figure} done in ${wallSeconds} s\n`);
     } catch (error) {
       // The other figures still run and are reported; the exit code says one failed.

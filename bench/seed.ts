@@ -8,7 +8,12 @@ import { countDynamoCalls, pool } from './measure.ts';
 
 const BATCH = 25;
 
-export async function batchWriteAll(doc: DynamoDBDocumentClient, tableName: string, items: readonly Record<string, unknown>[], concurrency = 8): Promise<void> {
+export async function batchWriteAll(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly Record<string, unknown>[],
+  concurrency = 8,
+): Promise<void> {
   await pool(Math.ceil(items.length / BATCH), concurrency, async (call) => {
     let pending = items.slice(call * BATCH, call * BATCH + BATCH).map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -29,7 +34,8 @@ export async function stackWithStore(now: string) {
   const response = await fetch(`${stack.url}/customers/nobody/statements`);
   await response.text();
   const doc = [...calls.clients][0];
-  if (!doc || calls.clients.size !== 1) throw new Error(`expected the stack's one DynamoDB client, saw ${calls.clients.size}`);
+  if (!doc || calls.clients.size !== 1)
+    throw new Error(`expected the stack's one DynamoDB client, saw ${calls.clients.size}`);
   const post = (path: string, body: unknown = {}) => postJson(`${stack.url}${path}`, body);
   return { stack, doc, calls, post };
 }
@@ -44,7 +50,11 @@ export function postJson(url: string, body: unknown): Promise<Record<string, unk
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text) as Record<string, unknown>) : reject(new Error(`POST ${url}: ${res.statusCode} ${text}`))));
+      res.on('end', () =>
+        res.statusCode === 200
+          ? resolve(JSON.parse(text) as Record<string, unknown>)
+          : reject(new Error(`POST ${url}: ${res.statusCode} ${text}`)),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);

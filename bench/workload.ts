@@ -1,12 +1,13 @@
 // The bench's own synthetic customers, as the inbound events upstream would send: every event
 // is parsed by the contract's schemas, and every customer's events apply in the order given
 // (the ingest figure fails if any is dead-lettered).
-import { parseInboundEvent, type InboundEvent } from '#shared/schemas/inbound.ts';
+import { type InboundEvent, parseInboundEvent } from '#shared/schemas/inbound.ts';
 
 const JST = '+09:00';
 const at = (day: string, time = '12:00'): string => `${day}T${time}:00${JST}`;
 /** `2026-08-01` plus n days, as a calendar date (no time zone involved). */
-const dayAfter = (start: string, n: number): string => new Date(Date.parse(`${start}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const dayAfter = (start: string, n: number): string =>
+  new Date(Date.parse(`${start}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 function event(detailType: InboundEvent['detailType'], detail: Record<string, unknown>): InboundEvent {
   const parsed = parseInboundEvent(detailType, detail);
@@ -26,7 +27,11 @@ export function tenEventCustomer(customerId: string, index: number): InboundEven
   const odd = index % 2 === 1;
   const d0 = dayAfter('2026-08-01', index % 20);
   const day = (n: number) => dayAfter(d0, n);
-  const common = (n: number, eventDay: string, time?: string) => ({ eventId: `${customerId}/e${n}`, customerId, occurredAt: at(eventDay, time) });
+  const common = (n: number, eventDay: string, time?: string) => ({
+    eventId: `${customerId}/e${n}`,
+    customerId,
+    occurredAt: at(eventDay, time),
+  });
   return [
     event('OrderPlaced', {
       ...common(1, d0, '08:30'),
@@ -34,16 +39,42 @@ export function tenEventCustomer(customerId: string, index: number): InboundEven
       customer: { birthDate: '1985-06-15' },
       paymentMethod: 'credit_card',
       devices: [
-        { deviceId: 'D1', model: 'Pixel 9', condition: 'new', priceYen: odd ? 120_000 : 98_800, payment: { plan: 'installments', months: odd ? 36 : 24 }, protection: { monthlyFeeYen: 418 } },
-        { deviceId: 'D2', model: 'iPhone 16', condition: 'used', priceYen: odd ? 45_000 : 39_800, payment: { plan: 'lump_sum' }, protection: { monthlyFeeYen: 550 } },
+        {
+          deviceId: 'D1',
+          model: 'Pixel 9',
+          condition: 'new',
+          priceYen: odd ? 120_000 : 98_800,
+          payment: { plan: 'installments', months: odd ? 36 : 24 },
+          protection: { monthlyFeeYen: 418 },
+        },
+        {
+          deviceId: 'D2',
+          model: 'iPhone 16',
+          condition: 'used',
+          priceYen: odd ? 45_000 : 39_800,
+          payment: { plan: 'lump_sum' },
+          protection: { monthlyFeeYen: 550 },
+        },
       ],
     }),
     event('DeviceDelivered', { ...common(2, day(2)), orderId: 'O1', deviceId: 'D1' }),
     event('DeviceDelivered', { ...common(3, day(3)), orderId: 'O1', deviceId: 'D2' }),
-    event('ClaimFiled', { ...common(4, day(40)), claimId: 'K1', deviceId: 'D1', cause: odd ? 'total_loss' : 'water_damage', incidentDate: day(39) }),
+    event('ClaimFiled', {
+      ...common(4, day(40)),
+      claimId: 'K1',
+      deviceId: 'D1',
+      cause: odd ? 'total_loss' : 'water_damage',
+      incidentDate: day(39),
+    }),
     event('ReplacementDelivered', { ...common(5, day(42)), claimId: 'K1' }),
     event('DeviceReturned', { ...common(6, day(odd ? 50 : 45)), claimId: 'K1' }),
-    event('ClaimFiled', { ...common(7, day(55)), claimId: 'K2', deviceId: 'D2', cause: odd ? 'natural_failure' : 'partial_damage', incidentDate: day(54) }),
+    event('ClaimFiled', {
+      ...common(7, day(55)),
+      claimId: 'K2',
+      deviceId: 'D2',
+      cause: odd ? 'natural_failure' : 'partial_damage',
+      incidentDate: day(54),
+    }),
     event('LoanerDelivered', { ...common(8, day(56)), claimId: 'K2', loanerValueYen: 20_000 }),
     event('FaultyDeviceReceived', { ...common(9, day(58)), claimId: 'K2' }),
     event('RepairedDeviceDelivered', { ...common(10, day(65)), claimId: 'K2' }),
@@ -64,13 +95,48 @@ export function fiveDeviceCustomer(customerId: string, firstDay: string): Inboun
     protection: { monthlyFeeYen: n === 5 ? 550 : 418 },
   }));
   const events: InboundEvent[] = [
-    event('OrderPlaced', { eventId: `${customerId}/o1`, customerId, occurredAt: at(firstDay, '10:00'), orderId: 'O1', customer: { birthDate: '1979-02-03' }, paymentMethod: 'credit_card', devices }),
+    event('OrderPlaced', {
+      eventId: `${customerId}/o1`,
+      customerId,
+      occurredAt: at(firstDay, '10:00'),
+      orderId: 'O1',
+      customer: { birthDate: '1979-02-03' },
+      paymentMethod: 'credit_card',
+      devices,
+    }),
   ];
-  for (const d of devices) events.push(event('DeviceDelivered', { eventId: `${customerId}/${d.deviceId}`, customerId, occurredAt: at(dayAfter(firstDay, 2)), orderId: 'O1', deviceId: d.deviceId }));
+  for (const d of devices)
+    events.push(
+      event('DeviceDelivered', {
+        eventId: `${customerId}/${d.deviceId}`,
+        customerId,
+        occurredAt: at(dayAfter(firstDay, 2)),
+        orderId: 'O1',
+        deviceId: d.deviceId,
+      }),
+    );
   events.push(
-    event('ClaimFiled', { eventId: `${customerId}/k1`, customerId, occurredAt: at(dayAfter(firstDay, 100)), claimId: 'K1', deviceId: 'D2', cause: 'partial_damage', incidentDate: dayAfter(firstDay, 99) }),
-    event('ReplacementDelivered', { eventId: `${customerId}/k1r`, customerId, occurredAt: at(dayAfter(firstDay, 102)), claimId: 'K1' }),
-    event('DeviceReturned', { eventId: `${customerId}/k1b`, customerId, occurredAt: at(dayAfter(firstDay, 106)), claimId: 'K1' }),
+    event('ClaimFiled', {
+      eventId: `${customerId}/k1`,
+      customerId,
+      occurredAt: at(dayAfter(firstDay, 100)),
+      claimId: 'K1',
+      deviceId: 'D2',
+      cause: 'partial_damage',
+      incidentDate: dayAfter(firstDay, 99),
+    }),
+    event('ReplacementDelivered', {
+      eventId: `${customerId}/k1r`,
+      customerId,
+      occurredAt: at(dayAfter(firstDay, 102)),
+      claimId: 'K1',
+    }),
+    event('DeviceReturned', {
+      eventId: `${customerId}/k1b`,
+      customerId,
+      occurredAt: at(dayAfter(firstDay, 106)),
+      claimId: 'K1',
+    }),
   );
   return events;
 }
@@ -115,20 +181,38 @@ export function historyCustomer(customerId: string, options: HistoryOptions): Hi
   const inWindow = (day: string) => day < `${end}-01`;
   const raw: { key: string; event: InboundEvent }[] = [];
   let n = 0;
-  const add = (detailType: InboundEvent['detailType'], day: string, time: string, detail: Record<string, unknown>): void => {
+  const add = (
+    detailType: InboundEvent['detailType'],
+    day: string,
+    time: string,
+    detail: Record<string, unknown>,
+  ): void => {
     if (!inWindow(day)) return;
     const occurredAt = at(day, time);
-    raw.push({ key: `${occurredAt}#${String(n).padStart(6, '0')}`, event: event(detailType, { eventId: `${customerId}/h${++n}`, customerId, occurredAt, ...detail }) });
+    raw.push({
+      key: `${occurredAt}#${String(n).padStart(6, '0')}`,
+      event: event(detailType, { eventId: `${customerId}/h${++n}`, customerId, occurredAt, ...detail }),
+    });
   };
   const devices = Array.from({ length: options.devices }, (_, i) => ({
     deviceId: `D${i + 1}`,
     model: ['Pixel 9', 'iPhone 16', 'Galaxy S25', 'Xperia 1 VI', 'iPhone 16e'][i],
     condition: 'new',
     priceYen: 60_000 + i * 23_000,
-    payment: i === 0 ? { plan: 'installments', months: 24 } : i % 2 === 1 ? { plan: 'lump_sum' } : { plan: 'installments', months: 36 },
+    payment:
+      i === 0
+        ? { plan: 'installments', months: 24 }
+        : i % 2 === 1
+          ? { plan: 'lump_sum' }
+          : { plan: 'installments', months: 36 },
     protection: { monthlyFeeYen: i % 2 === 0 ? 418 : 550 },
   }));
-  add('OrderPlaced', first, '10:00', { orderId: 'O1', customer: { birthDate: '1984-05-20' }, paymentMethod: 'credit_card', devices });
+  add('OrderPlaced', first, '10:00', {
+    orderId: 'O1',
+    customer: { birthDate: '1984-05-20' },
+    paymentMethod: 'credit_card',
+    devices,
+  });
   for (const d of devices) add('DeviceDelivered', dayAfter(first, 2), '14:00', { orderId: 'O1', deviceId: d.deviceId });
   const delivered = dayAfter(first, 2);
   let claims = 0;
@@ -139,19 +223,34 @@ export function historyCustomer(customerId: string, options: HistoryOptions): Hi
       const claimDay = (offset: number) => dayAfter(y0, offset + i * 9);
       if (i === 0) {
         const k = `K${++claims}`;
-        add('ClaimFiled', claimDay(60), '09:00', { claimId: k, deviceId: d.deviceId, cause: 'water_damage', incidentDate: claimDay(59) });
+        add('ClaimFiled', claimDay(60), '09:00', {
+          claimId: k,
+          deviceId: d.deviceId,
+          cause: 'water_damage',
+          incidentDate: claimDay(59),
+        });
         add('ReplacementDelivered', claimDay(62), '15:00', { claimId: k });
         add('DeviceReturned', claimDay(67), '11:00', { claimId: k });
         return;
       }
       const repair = `K${++claims}`;
-      add('ClaimFiled', claimDay(120), '09:00', { claimId: repair, deviceId: d.deviceId, cause: 'partial_damage', incidentDate: claimDay(119) });
+      add('ClaimFiled', claimDay(120), '09:00', {
+        claimId: repair,
+        deviceId: d.deviceId,
+        cause: 'partial_damage',
+        incidentDate: claimDay(119),
+      });
       add('LoanerDelivered', claimDay(121), '15:00', { claimId: repair, loanerValueYen: 20_000 });
       add('FaultyDeviceReceived', claimDay(124), '11:00', { claimId: repair });
       add('RepairedDeviceDelivered', claimDay(133), '15:00', { claimId: repair });
       add('LoanerReturned', claimDay(136), '11:00', { claimId: repair });
       const exchange = `K${++claims}`;
-      add('ClaimFiled', claimDay(240), '09:00', { claimId: exchange, deviceId: d.deviceId, cause: 'total_loss', incidentDate: claimDay(238) });
+      add('ClaimFiled', claimDay(240), '09:00', {
+        claimId: exchange,
+        deviceId: d.deviceId,
+        cause: 'total_loss',
+        incidentDate: claimDay(238),
+      });
       add('ReplacementDelivered', claimDay(242), '15:00', { claimId: exchange });
       add('DeviceReturned', claimDay(year % 2 === 1 ? 262 : 250), '11:00', { claimId: exchange });
     });
@@ -167,10 +266,20 @@ export function historyCustomer(customerId: string, options: HistoryOptions): Hi
       const hour = 16 + Math.floor(j / 24);
       const minute = String((j * 7) % 60).padStart(2, '0');
       if (j % 2 === 0) {
-        add('ClaimFiled', day, `${hour}:${minute}`, { claimId: k, deviceId, cause: 'theft', incidentDate: dayAfter(day, -1) });
+        add('ClaimFiled', day, `${hour}:${minute}`, {
+          claimId: k,
+          deviceId,
+          cause: 'theft',
+          incidentDate: dayAfter(day, -1),
+        });
         events += 1;
       } else {
-        add('ClaimFiled', day, `${hour}:${minute}`, { claimId: k, deviceId, cause: 'partial_damage', incidentDate: dayAfter(day, -1) });
+        add('ClaimFiled', day, `${hour}:${minute}`, {
+          claimId: k,
+          deviceId,
+          cause: 'partial_damage',
+          incidentDate: dayAfter(day, -1),
+        });
         add('ClaimWithdrawn', day, `${hour + 3}:${minute}`, { claimId: k });
         events += 2;
       }

@@ -5,7 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { HELD_LOG_MESSAGE } from '#shared/runtime/log-messages.ts';
-import { closeShard, type CloseShardMessage } from '#shared/runtime/month-close.ts';
+import { type CloseShardMessage, closeShard } from '#shared/runtime/month-close.ts';
 import { pipelineFromEnv, requiredEnv } from '#shared/runtime/pipeline.ts';
 import { LAMBDA_CONTEXT_OPTIONS, logger } from './lib/logger.ts';
 import { sendToQueue } from './lib/sqs-send.ts';
@@ -22,12 +22,23 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
       event,
       async (record: SQSRecord) => {
         const message = JSON.parse(record.body) as CloseShardMessage;
-        const result = await closeShard(pipeline, message, new Date().toISOString(), { hasTime: () => context.getRemainingTimeInMillis() > RESERVE_MS });
-        if (result.continueAfter) await sendToQueue(queueUrl, JSON.stringify({ ...message, after: result.continueAfter }));
+        const result = await closeShard(pipeline, message, new Date().toISOString(), {
+          hasTime: () => context.getRemainingTimeInMillis() > RESERVE_MS,
+        });
+        if (result.continueAfter)
+          await sendToQueue(queueUrl, JSON.stringify({ ...message, after: result.continueAfter }));
         // One line per held customer: the metric filter behind the "customers held" alarm counts them.
-        for (const held of result.held) logger.error(HELD_LOG_MESSAGE, { month: held.month, customerId: held.customerId, reason: held.reason });
-        for (const customerId of result.released) logger.info('held customer closed', { month: message.month, customerId });
-        logger.info('close shard progress', { month: message.month, shard: message.shard, closed: result.closed, held: result.held.length, continueAfter: result.continueAfter });
+        for (const held of result.held)
+          logger.error(HELD_LOG_MESSAGE, { month: held.month, customerId: held.customerId, reason: held.reason });
+        for (const customerId of result.released)
+          logger.info('held customer closed', { month: message.month, customerId });
+        logger.info('close shard progress', {
+          month: message.month,
+          shard: message.shard,
+          closed: result.closed,
+          held: result.held.length,
+          continueAfter: result.continueAfter,
+        });
       },
       // One per invocation: a processor holds its batch's state (see lib/sqs-ingest.ts).
       new BatchProcessor(EventType.SQS),

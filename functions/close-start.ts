@@ -15,7 +15,9 @@ export const handler = middy<{ month?: string }, unknown>()
   .handler(async (input) => {
     const now = new Date().toISOString();
     const month = input?.month ?? monthToClose(now);
-    const result = await startMonthClose(pipeline, month, now, (message) => sendToQueue(queueUrl, JSON.stringify(message)));
+    const result = await startMonthClose(pipeline, month, now, (message) =>
+      sendToQueue(queueUrl, JSON.stringify(message)),
+    );
     logger.info('monthly close started', { month, ...result });
     return { month, ...result };
   });

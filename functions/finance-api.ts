@@ -2,8 +2,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { handleFinanceRequest } from '#shared/runtime/finance-api.ts';
 import { requiredEnv } from '#shared/runtime/env.ts';
+import { handleFinanceRequest } from '#shared/runtime/finance-api.ts';
 import { documentClient } from '#shared/store/client.ts';
 import { CloseStatusStore } from '#shared/store/close-status.ts';
 import { HeldCustomerStore } from '#shared/store/held-customers.ts';
@@ -14,7 +14,11 @@ import { LAMBDA_CONTEXT_OPTIONS, logger } from './lib/logger.ts';
 // which would cost its import on every cold start.
 const doc = documentClient();
 const tableName = requiredEnv('TABLE_NAME');
-const deps = { reads: new LedgerReads(doc, tableName), closes: new CloseStatusStore(doc, tableName), holds: new HeldCustomerStore(doc, tableName) };
+const deps = {
+  reads: new LedgerReads(doc, tableName),
+  closes: new CloseStatusStore(doc, tableName),
+  holds: new HeldCustomerStore(doc, tableName),
+};
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext(logger, LAMBDA_CONTEXT_OPTIONS))
@@ -24,6 +28,10 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     // without the JMESPath package for one property. Reset after the request (resetKeys).
     if (event.requestContext?.requestId) logger.setCorrelationId(event.requestContext.requestId);
     const response = await handleFinanceRequest(deps, event.httpMethod, event.path, new Date().toISOString());
-    logger.info('finance request', { path: event.path, status: response.status, caller: event.requestContext?.identity?.userArn });
+    logger.info('finance request', {
+      path: event.path,
+      status: response.status,
+      caller: event.requestContext?.identity?.userArn,
+    });
     return { statusCode: response.status, headers: { 'content-type': response.contentType }, body: response.body };
   });

@@ -15,5 +15,12 @@ const assembly = app.synth();
 // Commands that do not deploy or synthesize this stack (`cdk ls`, `cdk destroy`) skip bundling.
 if (stack.bundlingRequired) {
   // stderr: the CLI's stdout carries the template when asked for one.
-  console.error(formatBundleReport(stagedBundles(stack.functions.map((fn) => fn.stagedBundle()), assembly.directory)));
+  console.error(
+    formatBundleReport(
+      stagedBundles(
+        stack.functions.map((fn) => fn.stagedBundle()),
+        assembly.directory,
+      ),
+    ),
+  );
 }

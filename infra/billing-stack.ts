@@ -1,7 +1,7 @@
 // The billing pipeline in AWS (docs/deploy.md): the `device-supply` bus and its archive, one
 // rule → queue → consumer per route of `shared/routing.ts`, the table, the monthly close and
 // the deadline sweep on Scheduler, the finance API, and alarms.
-import { CfnOutput, Duration, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
 import { Archive, EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -11,13 +11,17 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'a
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import { ARCHIVE_RETENTION_DAYS, MONTHLY_CLOSE_HOUR_JST } from '#shared/domain/policy.ts';
-import { ROUTES, type Consumer } from '#shared/routing.ts';
+import { type Consumer, ROUTES } from '#shared/routing.ts';
 import { INDEX } from '#shared/store/keys.ts';
 import { OPERATION_ENTRIES } from './bundling.ts';
 import { acknowledgeRule, acknowledgeWildcardResource } from './compliance.ts';
 import { createBillingTable } from './constructs/billing-table.ts';
 import { FinanceApi } from './constructs/finance-api.ts';
-import { FunctionWithLogGroup, type FunctionWithLogGroupProps, type TableAction } from './constructs/function-with-log-group.ts';
+import {
+  FunctionWithLogGroup,
+  type FunctionWithLogGroupProps,
+  type TableAction,
+} from './constructs/function-with-log-group.ts';
 import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
 import { DeadLetterQueue, WorkQueue } from './constructs/queues.ts';
 import type { StageConfig } from './stage-config.ts';
@@ -88,21 +92,38 @@ export class BillingStack extends Stack {
       eventPattern: { source: [...new Set(ROUTES.flatMap((route) => route.pattern.source))] },
       retention: ARCHIVE_RETENTION,
     });
-    const alarms = new PipelineAlarms(this, 'Alarms', { prefix: config.prefix, ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}) });
+    const alarms = new PipelineAlarms(this, 'Alarms', {
+      prefix: config.prefix,
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+    });
     const busDeliveryDeadLetters = new DeadLetterQueue(this, 'BusDeliveryDeadLetters');
     acknowledgeRule(
       busDeliveryDeadLetters,
       'AwsSolutions-SQS3',
       "This queue is the dead-letter queue of the routing rules' targets (their DeadLetterConfig), a use cdk-nag only recognises for queues and Lambda functions.",
     );
-    alarms.onDeadLetters('BusDeliveryDeadLetters', busDeliveryDeadLetters, 'the routing rules (EventBridge could not deliver to a consumer queue)');
+    alarms.onDeadLetters(
+      'BusDeliveryDeadLetters',
+      busDeliveryDeadLetters,
+      'the routing rules (EventBridge could not deliver to a consumer queue)',
+    );
     // Lambda's dead-letter queue for the asynchronously invoked functions, and Scheduler's.
     const invocationDeadLetters = new DeadLetterQueue(this, 'InvocationDeadLetters');
-    alarms.onDeadLetters('InvocationDeadLetters', invocationDeadLetters, 'scheduled and operator invocations (close start, sweep, redrive)');
+    alarms.onDeadLetters(
+      'InvocationDeadLetters',
+      invocationDeadLetters,
+      'scheduled and operator invocations (close start, sweep, redrive)',
+    );
 
     const environment = { TABLE_NAME: table.tableName, EVENT_BUS_NAME: bus.eventBusName };
     const lambda = (name: string, entry: string, sizing: Sizing, extra: Partial<FunctionWithLogGroupProps> = {}) => {
-      const fn = new FunctionWithLogGroup(this, name, { entry, ...sizing, logRetention: config.logRetention, ...extra, environment: { ...environment, ...extra.environment } });
+      const fn = new FunctionWithLogGroup(this, name, {
+        entry,
+        ...sizing,
+        logRetention: config.logRetention,
+        ...extra,
+        environment: { ...environment, ...extra.environment },
+      });
       alarms.onThrottles(fn, entry);
       this.functions.push(fn);
       return fn;
@@ -113,7 +134,10 @@ export class BillingStack extends Stack {
     for (const route of ROUTES) {
       const name = pascal(`ingest-${route.consumer}`);
       const consumer = lambda(name, route.handlerEntry, INGEST);
-      const work = new WorkQueue(this, `${name}Queue`, { consumerTimeout: INGEST.timeout, maxReceiveCount: CONSUMER_MAX_RECEIVE_COUNT });
+      const work = new WorkQueue(this, `${name}Queue`, {
+        consumerTimeout: INGEST.timeout,
+        maxReceiveCount: CONSUMER_MAX_RECEIVE_COUNT,
+      });
       consumerQueues[route.consumer] = work;
       routingRules.push(
         new Rule(this, `${name}Route`, {
@@ -123,7 +147,13 @@ export class BillingStack extends Stack {
           targets: [new SqsQueue(work.queue, { deadLetterQueue: busDeliveryDeadLetters })],
         }),
       );
-      consumer.addEventSource(new SqsEventSource(work.queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: CONSUMER_MAX_CONCURRENCY }));
+      consumer.addEventSource(
+        new SqsEventSource(work.queue, {
+          batchSize: 10,
+          reportBatchItemFailures: true,
+          maxConcurrency: CONSUMER_MAX_CONCURRENCY,
+        }),
+      );
       acknowledgeQueueConsumer(consumer);
       consumer.grantTable(table, CUSTOMER_STEP);
       bus.grantPutEventsTo(consumer);
@@ -132,9 +162,15 @@ export class BillingStack extends Stack {
       alarms.countDeadLettered(consumer.logGroup, `${name}DeadLettered`);
     }
 
-    const closeWork = new WorkQueue(this, 'CloseQueue', { consumerTimeout: CLOSE_SHARD.timeout, maxReceiveCount: CLOSE_MAX_RECEIVE_COUNT });
+    const closeWork = new WorkQueue(this, 'CloseQueue', {
+      consumerTimeout: CLOSE_SHARD.timeout,
+      maxReceiveCount: CLOSE_MAX_RECEIVE_COUNT,
+    });
     const closeQueueUrl = { CLOSE_QUEUE_URL: closeWork.queue.queueUrl };
-    const closeStart = lambda('CloseStart', OPERATION_ENTRIES.closeStart, CLOSE_START, { environment: closeQueueUrl, deadLetterQueue: invocationDeadLetters });
+    const closeStart = lambda('CloseStart', OPERATION_ENTRIES.closeStart, CLOSE_START, {
+      environment: closeQueueUrl,
+      deadLetterQueue: invocationDeadLetters,
+    });
     // Query: the held customers of a closed month, whose shards a re-run sends again.
     closeStart.grantTable(table, ['GetItem', 'PutItem', 'Query']);
     closeWork.queue.grantSendMessages(closeStart);
@@ -145,7 +181,13 @@ export class BillingStack extends Stack {
       // continuation starts after a later customer id, so the loop ends.
       recursiveLoop: RecursiveLoop.ALLOW,
     });
-    closeShard.addEventSource(new SqsEventSource(closeWork.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: CLOSE_SHARD_MAX_CONCURRENCY }));
+    closeShard.addEventSource(
+      new SqsEventSource(closeWork.queue, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: CLOSE_SHARD_MAX_CONCURRENCY,
+      }),
+    );
     acknowledgeQueueConsumer(closeShard);
     // Query and DeleteItem: the shard's held customers, retried and released.
     closeShard.grantTable(table, [...CUSTOMER_STEP, 'Query', 'DeleteItem'], [INDEX.byShard]);
@@ -160,11 +202,23 @@ export class BillingStack extends Stack {
     alarms.onErrors(sweep, OPERATION_ENTRIES.sweep);
 
     const schedulerRole = new Role(this, 'SchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
     });
     const scheduled = (fn: FunctionWithLogGroup) => {
-      acknowledgeWildcardResource(schedulerRole, `${fn.functionArn}:*`, `Scheduler invokes ${fn.entryPath}; the grant covers that function's versions and aliases (:*), no other function.`);
-      return new LambdaInvoke(fn, { role: schedulerRole, input: ScheduleTargetInput.fromObject({}), deadLetterQueue: invocationDeadLetters, retryAttempts: 5, maxEventAge: Duration.hours(6) });
+      acknowledgeWildcardResource(
+        schedulerRole,
+        `${fn.functionArn}:*`,
+        `Scheduler invokes ${fn.entryPath}; the grant covers that function's versions and aliases (:*), no other function.`,
+      );
+      return new LambdaInvoke(fn, {
+        role: schedulerRole,
+        input: ScheduleTargetInput.fromObject({}),
+        deadLetterQueue: invocationDeadLetters,
+        retryAttempts: 5,
+        maxEventAge: Duration.hours(6),
+      });
     };
     // On the 1st at MONTHLY_CLOSE_HOUR_JST (01:00), Asia/Tokyo, so the hour is the Policy's as it
     // stands: the last events of the month get an hour to drain through the queues; later ones
@@ -172,7 +226,12 @@ export class BillingStack extends Stack {
     new Schedule(this, 'MonthlyClose', {
       scheduleName: `${config.prefix}-monthly-close`,
       description: 'Closes the previous month (Asia/Tokyo)',
-      schedule: ScheduleExpression.cron({ minute: '0', hour: String(MONTHLY_CLOSE_HOUR_JST), day: '1', timeZone: TimeZone.ASIA_TOKYO }),
+      schedule: ScheduleExpression.cron({
+        minute: '0',
+        hour: String(MONTHLY_CLOSE_HOUR_JST),
+        day: '1',
+        timeZone: TimeZone.ASIA_TOKYO,
+      }),
       target: scheduled(closeStart),
       timeWindow: TimeWindow.off(),
     });
@@ -188,10 +247,18 @@ export class BillingStack extends Stack {
     financeHandler.grantTable(table, ['GetItem', 'Query'], [INDEX.byMonth]);
     acknowledgeSynchronousInvocation(financeHandler, 'API Gateway');
     alarms.onErrors(financeHandler, OPERATION_ENTRIES.financeApi);
-    const finance = new FinanceApi(this, 'Finance', { handler: financeHandler, prefix: config.prefix, logRetention: config.logRetention });
+    const finance = new FinanceApi(this, 'Finance', {
+      handler: financeHandler,
+      prefix: config.prefix,
+      logRetention: config.logRetention,
+    });
 
     const redrive = lambda('Redrive', OPERATION_ENTRIES.redrive, REDRIVE, {
-      environment: { CONSUMER_QUEUE_URLS: this.toJsonString(Object.fromEntries(ROUTES.map((r) => [r.consumer, consumerQueues[r.consumer].queue.queueUrl]))) },
+      environment: {
+        CONSUMER_QUEUE_URLS: this.toJsonString(
+          Object.fromEntries(ROUTES.map((r) => [r.consumer, consumerQueues[r.consumer].queue.queueUrl])),
+        ),
+      },
       deadLetterQueue: invocationDeadLetters,
     });
     redrive.grantTable(table, ['Query', 'DeleteItem']);
@@ -201,11 +268,23 @@ export class BillingStack extends Stack {
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('EventBusArn', bus.eventBusArn, 'The bus upstream systems put events on');
     output('ArchiveArn', archive.archiveArn, 'Archive of inbound events (replay: docs/deploy.md)');
-    output('RoutingRuleArns', routingRules.map((rule) => rule.ruleArn).join(','), 'FilterArns for a replay into the routing rules');
+    output(
+      'RoutingRuleArns',
+      routingRules.map((rule) => rule.ruleArn).join(','),
+      'FilterArns for a replay into the routing rules',
+    );
     output('TableName', table.tableName, 'The billing table');
     output('FinanceApiUrl', finance.api.url, 'Finance API base URL (SigV4)');
-    output('FinanceReadOnlyPolicyArn', finance.readOnlyPolicy.managedPolicyArn, 'Attach to finance principals to let them call the finance API');
-    output('FinanceReadOnlyRoleArn', finance.readOnlyRole.roleArn, 'Role with that policy, assumable by principals of this account that are allowed to');
+    output(
+      'FinanceReadOnlyPolicyArn',
+      finance.readOnlyPolicy.managedPolicyArn,
+      'Attach to finance principals to let them call the finance API',
+    );
+    output(
+      'FinanceReadOnlyRoleArn',
+      finance.readOnlyRole.roleArn,
+      'Role with that policy, assumable by principals of this account that are allowed to',
+    );
     output('CloseStartFunction', closeStart.functionName, 'Invoke with {"month":"YYYY-MM"} to (re)run a close');
     output('SweepFunction', sweep.functionName, 'Invoke with {"asOf":ISO} to run the deadline sweep');
     output('RedriveFunction', redrive.functionName, 'Invoke to redrive dead letters stored in the table');
@@ -213,11 +292,23 @@ export class BillingStack extends Stack {
     for (const route of ROUTES) {
       const name = pascal(route.consumer);
       output(`${name}QueueArn`, consumerQueues[route.consumer].queue.queueArn, `The ${route.consumer} consumer queue`);
-      output(`${name}DeadLetterQueueArn`, consumerQueues[route.consumer].deadLetterQueue.queueArn, `Dead letters of the ${route.consumer} queue`);
+      output(
+        `${name}DeadLetterQueueArn`,
+        consumerQueues[route.consumer].deadLetterQueue.queueArn,
+        `Dead letters of the ${route.consumer} queue`,
+      );
     }
     output('CloseDeadLetterQueueArn', closeWork.deadLetterQueue.queueArn, 'Dead letters of the close queue');
-    output('BusDeliveryDeadLetterQueueArn', busDeliveryDeadLetters.queueArn, 'Events EventBridge could not deliver to a consumer queue');
-    output('InvocationDeadLetterQueueArn', invocationDeadLetters.queueArn, 'Failed scheduled or asynchronous invocations');
+    output(
+      'BusDeliveryDeadLetterQueueArn',
+      busDeliveryDeadLetters.queueArn,
+      'Events EventBridge could not deliver to a consumer queue',
+    );
+    output(
+      'InvocationDeadLetterQueueArn',
+      invocationDeadLetters.queueArn,
+      'Failed scheduled or asynchronous invocations',
+    );
   }
 }
 
@@ -231,5 +322,9 @@ function acknowledgeQueueConsumer(fn: FunctionWithLogGroup): void {
 }
 
 function acknowledgeSynchronousInvocation(fn: FunctionWithLogGroup, invokedBy: string): void {
-  acknowledgeRule(fn, 'Serverless-LambdaDLQ', `Invoked synchronously by ${invokedBy}, never asynchronously: a Lambda dead-letter queue only receives failed asynchronous invocations.`);
+  acknowledgeRule(
+    fn,
+    'Serverless-LambdaDLQ',
+    `Invoked synchronously by ${invokedBy}, never asynchronously: a Lambda dead-letter queue only receives failed asynchronous invocations.`,
+  );
 }

@@ -1,8 +1,9 @@
 // Bundle sizes: `buildBundles` builds every Lambda entry with the stack's esbuild settings (the
 // bench imports the files it writes to time cold imports); `stagedBundles` finds what
 // NodejsFunction staged for the stack, whose sizes `npm run synth` prints.
-import { mkdir, rm, stat } from 'node:fs/promises';
+
 import { statSync } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { BUNDLE_FILE, esbuildOptions, lambdaEntries, REPO_ROOT } from './bundling.ts';
@@ -63,6 +64,9 @@ export function formatBundleReport(sizes: readonly BundleSize[]): string {
   const width = Math.max(...sizes.map((s) => s.name.length));
   const lines = [...sizes]
     .sort((a, b) => b.bytes - a.bytes)
-    .map((s) => `  ${s.name.padEnd(width)}  ${kb(s.bytes).padStart(9)}${s.bytes > BUNDLE_BUDGET_BYTES ? '  over budget' : ''}`);
+    .map(
+      (s) =>
+        `  ${s.name.padEnd(width)}  ${kb(s.bytes).padStart(9)}${s.bytes > BUNDLE_BUDGET_BYTES ? '  over budget' : ''}`,
+    );
   return [`Lambda bundles (minified, budget ${kb(BUNDLE_BUDGET_BYTES)} each):`, ...lines].join('\n');
 }

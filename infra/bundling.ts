@@ -1,10 +1,10 @@
 // How every Lambda entry is bundled, stated once: the stack hands it to NodejsFunction (which
 // runs the local esbuild binary) and `buildBundles` hands the same settings to esbuild's API, so
 // the sizes and import times the bench measures are those of what gets deployed.
-import { dirname, join, basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, LogLevel, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
 import { ROUTES } from '#shared/routing.ts';
 
@@ -23,7 +23,8 @@ const MAIN_FIELDS = ['module', 'main'];
  * The bundle is ESM but some dependencies are CommonJS and call `require` for Node built-ins;
  * ESM has no `require`, so one is made at the top of the bundle.
  */
-const CREATE_REQUIRE_BANNER = "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
+const CREATE_REQUIRE_BANNER =
+  "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
 /** Lambda loads `index.mjs` as ESM by its extension, and NodejsFunction names ESM output so. */
 export const BUNDLE_FILE = 'index.mjs';
 

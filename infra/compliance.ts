@@ -3,9 +3,9 @@
 // so that CDK itself suppresses the finding and lists it, reason included, in the
 // `validation-report.json` of the cloud assembly.
 import { Stack, Validations } from 'aws-cdk-lib';
-import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
+import type { IConstruct } from 'constructs';
 
 export const NAG_PACKS = ['AwsSolutions', 'Serverless'] as const;
 

@@ -39,14 +39,18 @@ export function stageConfigFrom(context: ContextReader, env: NodeJS.ProcessEnv =
 
   const prefix = read('prefix') ?? DEFAULT_PREFIX;
   if (!/^[a-z][a-z0-9-]{0,23}$/.test(prefix)) {
-    throw new Error(`prefix "${prefix}": lower-case letters, digits and hyphens, starting with a letter, at most 24 characters`);
+    throw new Error(
+      `prefix "${prefix}": lower-case letters, digits and hyphens, starting with a letter, at most 24 characters`,
+    );
   }
 
   const account = read('account');
-  if (account !== undefined && !/^\d{12}$/.test(account)) throw new Error(`account "${account}" is not a 12-digit AWS account id`);
+  if (account !== undefined && !/^\d{12}$/.test(account))
+    throw new Error(`account "${account}" is not a 12-digit AWS account id`);
 
   const region = read('region');
-  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new Error(`region "${region}" is not an AWS region name`);
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+    throw new Error(`region "${region}" is not an AWS region name`);
 
   const retentionDays = Number(read('logRetentionDays') ?? DEFAULT_LOG_RETENTION_DAYS);
   if (!Object.values(RetentionDays).includes(retentionDays)) {
@@ -55,7 +59,8 @@ export function stageConfigFrom(context: ContextReader, env: NodeJS.ProcessEnv =
   }
 
   const alarmEmail = read('alarmEmail');
-  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) throw new Error(`alarmEmail "${alarmEmail}" is not an e-mail address`);
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail))
+    throw new Error(`alarmEmail "${alarmEmail}" is not an e-mail address`);
 
   const config: StageConfig = { prefix, logRetention: retentionDays as RetentionDays };
   if (account) config.account = account;

@@ -2,17 +2,17 @@
 // consoles: clock, close, sweep, drain, waiting events, dead letters, redrive, emitted events.
 import pLimit from 'p-limit';
 import { MonthNotEndedError } from '#shared/domain/index.ts';
-import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
+import { HELD_LOG_MESSAGE } from '#shared/runtime/log-messages.ts';
+import { type CloseShardMessage, closeShard, startMonthClose } from '#shared/runtime/month-close.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { redriveDeadLetters } from '#shared/runtime/redrive.ts';
 import { SweepFailedError, sweepDue } from '#shared/runtime/sweep.ts';
 import { isYearMonth } from '#shared/schemas/primitives.ts';
 import type { WaitingReads } from '#shared/store/waiting-reads.ts';
+import { logger } from '../functions/lib/logger.ts';
 import type { LocalBus } from './local-bus.ts';
 import type { LocalClock } from './local-clock.ts';
 import type { LocalQueue } from './local-queue.ts';
-import { logger } from '../functions/lib/logger.ts';
-import { HELD_LOG_MESSAGE } from '#shared/runtime/log-messages.ts';
 
 export interface AdminResponse {
   status: number;
@@ -72,12 +72,19 @@ export async function handleAdmin(deps: AdminDeps, method: string, url: URL, bod
 }
 
 function field(body: unknown, name: string): unknown {
-  return body !== null && typeof body === 'object' && Object.hasOwn(body, name) ? (body as Record<string, unknown>)[name] : undefined;
+  return body !== null && typeof body === 'object' && Object.hasOwn(body, name)
+    ? (body as Record<string, unknown>)[name]
+    : undefined;
 }
 
 function setClock(deps: AdminDeps, body: unknown): AdminResponse {
   const now = field(body, 'now');
-  if (now !== null && typeof now !== 'string') return fail(400, 'BAD_REQUEST', 'body must be {"now": "<ISO 8601 timestamp with offset>"} or {"now": null} for the real time');
+  if (now !== null && typeof now !== 'string')
+    return fail(
+      400,
+      'BAD_REQUEST',
+      'body must be {"now": "<ISO 8601 timestamp with offset>"} or {"now": null} for the real time',
+    );
   try {
     deps.clock.set(now);
   } catch (error) {
@@ -91,7 +98,8 @@ async function sweep(deps: AdminDeps): Promise<AdminResponse> {
   try {
     return ok({ asOf: deps.clock.now(), ...(await sweepDue(deps.pipeline, deps.clock.now())) });
   } catch (error) {
-    if (error instanceof SweepFailedError) return { status: 500, body: { error: 'SWEEP_FAILED', message: error.message, failures: error.failures } };
+    if (error instanceof SweepFailedError)
+      return { status: 500, body: { error: 'SWEEP_FAILED', message: error.message, failures: error.failures } };
     throw error;
   }
 }
@@ -99,13 +107,20 @@ async function sweep(deps: AdminDeps): Promise<AdminResponse> {
 /** The whole close in this request: start, then every shard message, as the close queue would run them. */
 async function close(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
   const month = field(body, 'month');
-  if (typeof month !== 'string' || !isYearMonth(month)) return fail(400, 'BAD_REQUEST', 'body must be {"month": "YYYY-MM"}');
+  if (typeof month !== 'string' || !isYearMonth(month))
+    return fail(400, 'BAD_REQUEST', 'body must be {"month": "YYYY-MM"}');
   const messages: CloseShardMessage[] = [];
   let started: Awaited<ReturnType<typeof startMonthClose>>;
   try {
-    started = await startMonthClose(deps.pipeline, month, deps.clock.now(), async (message) => void messages.push(message));
+    started = await startMonthClose(
+      deps.pipeline,
+      month,
+      deps.clock.now(),
+      async (message) => void messages.push(message),
+    );
   } catch (error) {
-    if (error instanceof MonthNotEndedError) return fail(409, 'MONTH_NOT_ENDED', `${month} has not ended yet (local clock ${deps.clock.now()})`);
+    if (error instanceof MonthNotEndedError)
+      return fail(409, 'MONTH_NOT_ENDED', `${month} has not ended yet (local clock ${deps.clock.now()})`);
     throw error;
   }
   let customers = 0;
@@ -116,12 +131,17 @@ async function close(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
     const result = await limit(() => closeShard(deps.pipeline, message, deps.clock.now()));
     customers += result.closed;
     released.push(...result.released);
-    for (const h of result.held) logger.error(HELD_LOG_MESSAGE, { month: h.month, customerId: h.customerId, reason: h.reason });
+    for (const h of result.held)
+      logger.error(HELD_LOG_MESSAGE, { month: h.month, customerId: h.customerId, reason: h.reason });
     if (result.continueAfter) await closeInTurn({ ...message, after: result.continueAfter });
   };
   await Promise.all(messages.map(closeInTurn));
   // Every customer still held from this month, whichever run held it: "closed, N held".
-  const held = (await deps.pipeline.holds.all(month)).map(({ customerId, reason, heldAt }) => ({ customerId, reason, heldAt }));
+  const held = (await deps.pipeline.holds.all(month)).map(({ customerId, reason, heldAt }) => ({
+    customerId,
+    reason,
+    heldAt,
+  }));
   return ok({ month, status: started.status, shards: started.shards, customers, held, released });
 }
 
@@ -150,7 +170,8 @@ export async function drain(deps: AdminDeps) {
 
 async function redrive(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
   const ids = field(body, 'ids');
-  if (ids !== undefined && (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))) return fail(400, 'BAD_REQUEST', 'body must be {} or {"ids": ["<dead-letter id>", …]}');
+  if (ids !== undefined && (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')))
+    return fail(400, 'BAD_REQUEST', 'body must be {} or {"ids": ["<dead-letter id>", …]}');
   const only = ids ? new Set(ids as string[]) : undefined;
   const result = await redriveDeadLetters(
     deps.pipeline.deadLetters,

@@ -16,7 +16,9 @@ function isRunning(pid: number): boolean {
 
 export class DataDirInUseError extends Error {
   constructor(dataDir: string, holder: string) {
-    super(`the data folder ${dataDir} is in use by another local stack (${holder}); stop it, or give this one its own folder with BILLING_DATA_DIR`);
+    super(
+      `the data folder ${dataDir} is in use by another local stack (${holder}); stop it, or give this one its own folder with BILLING_DATA_DIR`,
+    );
     this.name = 'DataDirInUseError';
   }
 }
@@ -27,7 +29,8 @@ export function lockDataDir(dataDir: string): () => void {
   if (heldHere.has(dataDir)) throw new DataDirInUseError(dataDir, 'a stack in this same process');
   if (existsSync(file)) {
     const pid = Number(readFileSync(file, 'utf8').trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid)) throw new DataDirInUseError(dataDir, `pid ${pid}`);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid))
+      throw new DataDirInUseError(dataDir, `pid ${pid}`);
   }
   writeFileSync(file, `${process.pid}\n`);
   heldHere.add(dataDir);

@@ -7,11 +7,18 @@
 import { readFile } from 'node:fs/promises';
 import { addMonths, closeTimeOf, jstMonth, type Month, type Statement } from '#shared/domain/index.ts';
 import type { MonthReport } from '#shared/runtime/finance-api.ts';
-import { parseEventFile, type FileEvent } from './cli/event-file.ts';
+import { type FileEvent, parseEventFile } from './cli/event-file.ts';
 import { formatYen } from './cli/format.ts';
 import { localEventBridgeClient, sendEvents } from './cli/send-events.ts';
 import { pathSegment, StackClient, StackError } from './cli/stack-client.ts';
-import { countsLine, deadLettersText, monthReportTable, reportsSummaryTable, statementTable, yearSummaryTable } from './cli/tables.ts';
+import {
+  countsLine,
+  deadLettersText,
+  monthReportTable,
+  reportsSummaryTable,
+  statementTable,
+  yearSummaryTable,
+} from './cli/tables.ts';
 import { startLocalStack } from './stack.ts';
 
 const EXAMPLES_FILE = new URL('../examples/fiscal-year-2026.ndjson', import.meta.url);
@@ -33,17 +40,31 @@ function customerOf(event: FileEvent): string {
 
 /** A customer's first statement, and any with a fee, penalty, payoff, proration or credit, is shown in full. */
 function isWorthShowing(statement: Statement, isFirst: boolean): boolean {
-  return isFirst || statement.lines.some((line) => !RECURRING_KINDS.has(line.kind) || line.proration || line.forMonth || line.reverses);
+  return (
+    isFirst ||
+    statement.lines.some((line) => !RECURRING_KINDS.has(line.kind) || line.proration || line.forMonth || line.reverses)
+  );
 }
 
 /** The reports of several months added up, in the shape of one report, for the year's view by kind. */
 function addReports(reports: readonly MonthReport[]): MonthReport {
-  const year: MonthReport = { month: `${reports[0]?.month} … ${reports.at(-1)?.month}`, statements: 0, totals: { taxableYen: 0, consumptionTaxYen: 0, nonTaxableYen: 0, totalYen: 0 }, byKind: {}, byTaxClass: {}, held: [] };
+  const year: MonthReport = {
+    month: `${reports[0]?.month} … ${reports.at(-1)?.month}`,
+    statements: 0,
+    totals: { taxableYen: 0, consumptionTaxYen: 0, nonTaxableYen: 0, totalYen: 0 },
+    byKind: {},
+    byTaxClass: {},
+    held: [],
+  };
   for (const report of reports) {
     year.statements += report.statements;
     year.held.push(...report.held);
-    for (const key of Object.keys(year.totals) as (keyof MonthReport['totals'])[]) year.totals[key] += report.totals[key];
-    for (const [sums, into] of [[report.byKind, year.byKind], [report.byTaxClass, year.byTaxClass]] as const) {
+    for (const key of Object.keys(year.totals) as (keyof MonthReport['totals'])[])
+      year.totals[key] += report.totals[key];
+    for (const [sums, into] of [
+      [report.byKind, year.byKind],
+      [report.byTaxClass, year.byTaxClass],
+    ] as const) {
       for (const [name, sum] of Object.entries(sums)) {
         const total = into[name] ?? { entries: 0, amountYen: 0 };
         into[name] = total;
@@ -58,7 +79,8 @@ function addReports(reports: readonly MonthReport[]): MonthReport {
 async function runDemo(): Promise<number> {
   const events = parseEventFile(await readFile(EXAMPLES_FILE, 'utf8'));
   const outside = events.filter((event) => occurredMonth(event) < FIRST_MONTH || occurredMonth(event) > LAST_MONTH);
-  if (outside.length > 0) throw new Error(`events outside ${FIRST_MONTH} … ${LAST_MONTH}: ${outside.map((e) => e.origin).join(', ')}`);
+  if (outside.length > 0)
+    throw new Error(`events outside ${FIRST_MONTH} … ${LAST_MONTH}: ${outside.map((e) => e.origin).join(', ')}`);
   const customers = [...new Set(events.map(customerOf))].sort();
 
   const stack = await startLocalStack({ port: 0, dataDir: null, now: `${FIRST_MONTH}-01T09:00:00+09:00` });
@@ -68,7 +90,9 @@ async function runDemo(): Promise<number> {
   const reports: MonthReport[] = [];
   let refused = 0;
   try {
-    print(`device-supply-billing demo: ${events.length} events of ${customers.length} customers (${customers.join(', ')}), ${FIRST_MONTH} … ${LAST_MONTH}`);
+    print(
+      `device-supply-billing demo: ${events.length} events of ${customers.length} customers (${customers.join(', ')}), ${FIRST_MONTH} … ${LAST_MONTH}`,
+    );
     print(`examples/fiscal-year-2026.ndjson, explained in examples/README.md; an embedded local stack at ${stack.url}`);
     for (let month = FIRST_MONTH; month <= LAST_MONTH; month = addMonths(month, 1)) {
       print();
@@ -78,8 +102,11 @@ async function runDemo(): Promise<number> {
       if (ofMonth.length > 0) {
         const sent = await sendEvents(bus, ofMonth);
         refused += sent.failures.length;
-        for (const failure of sent.failures) print(`refused: ${failure.event.origin}: ${failure.errorCode} ${failure.errorMessage}`);
-        print(`sent ${ofMonth.length} event${ofMonth.length === 1 ? '' : 's'}: ${ofMonth.map((e) => `${e.entry.DetailType} (${customerOf(e)})`).join(', ')}`);
+        for (const failure of sent.failures)
+          print(`refused: ${failure.event.origin}: ${failure.errorCode} ${failure.errorMessage}`);
+        print(
+          `sent ${ofMonth.length} event${ofMonth.length === 1 ? '' : 's'}: ${ofMonth.map((e) => `${e.entry.DetailType} (${customerOf(e)})`).join(', ')}`,
+        );
         print(`drained: ${countsLine(await api.json<Record<string, unknown>>('POST', '/admin/drain'))}`);
       }
       // The month has ended: the daily sweep of the 1st, then the scheduled close.
@@ -88,7 +115,9 @@ async function runDemo(): Promise<number> {
       const closed = await api.json<{ customers: number }>('POST', '/admin/close', { month });
       const report = await api.json<MonthReport>('GET', `/reports/${month}`);
       reports.push(report);
-      print(`closed at ${closeTimeOf(month)}: swept ${swept.assessed} charge${swept.assessed === 1 ? '' : 's'}, ${closed.customers} customer${closed.customers === 1 ? '' : 's'} closed, ${report.statements} statement${report.statements === 1 ? '' : 's'} totalling ${formatYen(report.totals.totalYen)}`);
+      print(
+        `closed at ${closeTimeOf(month)}: swept ${swept.assessed} charge${swept.assessed === 1 ? '' : 's'}, ${closed.customers} customer${closed.customers === 1 ? '' : 's'} closed, ${report.statements} statement${report.statements === 1 ? '' : 's'} totalling ${formatYen(report.totals.totalYen)}`,
+      );
       for (const customerId of customers) {
         let statement: Statement;
         try {
@@ -110,13 +139,20 @@ async function runDemo(): Promise<number> {
     print(reportsSummaryTable(reports));
     print(`\n${monthReportTable(addReports(reports))}`);
 
-    const emitted = await api.json<{ events: { 'detail-type': string; detail: Record<string, unknown> }[] }>('GET', '/admin/events');
+    const emitted = await api.json<{ events: { 'detail-type': string; detail: Record<string, unknown> }[] }>(
+      'GET',
+      '/admin/events',
+    );
     const byType = new Map<string, number>();
     for (const event of emitted.events) byType.set(event['detail-type'], (byType.get(event['detail-type']) ?? 0) + 1);
     print(`\nEmitted: ${[...byType].map(([type, count]) => `${type} ${count}`).join(' · ')}`);
-    for (const event of emitted.events.filter((e) => e['detail-type'] !== 'StatementClosed')) print(`  ${event['detail-type']} ${JSON.stringify(event.detail)}`);
+    for (const event of emitted.events.filter((e) => e['detail-type'] !== 'StatementClosed'))
+      print(`  ${event['detail-type']} ${JSON.stringify(event.detail)}`);
 
-    const { deadLetters } = await api.json<{ deadLetters: Parameters<typeof deadLettersText>[0] }>('GET', '/admin/dead-letters');
+    const { deadLetters } = await api.json<{ deadLetters: Parameters<typeof deadLettersText>[0] }>(
+      'GET',
+      '/admin/dead-letters',
+    );
     print(`\nDead letters: ${deadLettersText(deadLetters)}`);
     // The examples are all well-formed: a refusal or a dead letter means the pipeline lost its way.
     return refused === 0 && deadLetters.length === 0 ? 0 : 1;

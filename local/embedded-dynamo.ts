@@ -3,10 +3,17 @@
 // A test run with BILLING_TEST_STORE=dynamodb-local puts an in-memory stack on Amazon's
 // DynamoDB Local instead (one JVM per run, started by test/support/global-setup.ts), in a
 // table of its own; `npm start` (a data folder) always keeps dynalite.
+
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { documentClient } from '#shared/store/client.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
@@ -25,10 +32,16 @@ export interface EmbeddedDynamo {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedDynamo(dataDir: string | null, tableName = LOCAL_TABLE_NAME): Promise<EmbeddedDynamo> {
+export async function startEmbeddedDynamo(
+  dataDir: string | null,
+  tableName = LOCAL_TABLE_NAME,
+): Promise<EmbeddedDynamo> {
   if (dataDir === null && process.env.BILLING_TEST_STORE === 'dynamodb-local') {
     const endpoint = process.env[DYNAMODB_LOCAL_ENDPOINT_VAR];
-    if (!endpoint) throw new Error(`BILLING_TEST_STORE=dynamodb-local needs ${DYNAMODB_LOCAL_ENDPOINT_VAR}, which the vitest run that starts DynamoDB Local sets`);
+    if (!endpoint)
+      throw new Error(
+        `BILLING_TEST_STORE=dynamodb-local needs ${DYNAMODB_LOCAL_ENDPOINT_VAR}, which the vitest run that starts DynamoDB Local sets`,
+      );
     return tableOn(endpoint, `${tableName}-${randomUUID()}`, { dropOnStop: true });
   }
   if (dataDir) mkdirSync(dataDir, { recursive: true });
@@ -39,10 +52,12 @@ export async function startEmbeddedDynamo(dataDir: string | null, tableName = LO
   });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const closeServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  return tableOn(endpoint, tableName, { dropOnStop: false, keepExisting: true, onStop: closeServer }).catch(async (error: unknown) => {
-    await closeServer();
-    throw error;
-  });
+  return tableOn(endpoint, tableName, { dropOnStop: false, keepExisting: true, onStop: closeServer }).catch(
+    async (error: unknown) => {
+      await closeServer();
+      throw error;
+    },
+  );
 }
 
 export interface TableOptions {

@@ -41,7 +41,8 @@ export function nestedDeeperThan(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // a backslash: the next character is escaped
+      if (c === 0x5c)
+        i++; // a backslash: the next character is escaped
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
@@ -51,11 +52,17 @@ export function nestedDeeperThan(text: string, limit: number): boolean {
   return false;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
-const invalidArgument = (parameter: string): { error: EntryError } => ({ error: { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${parameter} is not valid.` } });
-const malformed = (ErrorMessage: string): { error: EntryError } => ({ error: { ErrorCode: 'MalformedDetail', ErrorMessage } });
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+const invalidArgument = (parameter: string): { error: EntryError } => ({
+  error: { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${parameter} is not valid.` },
+});
+const malformed = (ErrorMessage: string): { error: EntryError } => ({
+  error: { ErrorCode: 'MalformedDetail', ErrorMessage },
+});
 /** Field present in the JSON: null counts as absent, as the AWS JSON protocol reads it. */
-const given = (entry: Record<string, unknown>, name: string): unknown => (Object.hasOwn(entry, name) ? (entry[name] ?? undefined) : undefined);
+const given = (entry: Record<string, unknown>, name: string): unknown =>
+  Object.hasOwn(entry, name) ? (entry[name] ?? undefined) : undefined;
 /** The event time as EventBridge prints it, or undefined for a time no date of years 0–9999 has. */
 function eventTime(seconds: unknown, now: Date): string | undefined {
   if (seconds === undefined) return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -70,7 +77,11 @@ function eventTime(seconds: unknown, now: Date): string | undefined {
  * value a client can send (an entry that is not an object, a field of the wrong type, a time
  * out of range, a detail too deep) is this entry's own error, never the call's.
  */
-export function acceptEntry(entry: unknown, defaultBus: string, now: Date): { event: BusEvent } | { error: EntryError } {
+export function acceptEntry(
+  entry: unknown,
+  defaultBus: string,
+  now: Date,
+): { event: BusEvent } | { error: EntryError } {
   if (!isRecord(entry)) return invalidArgument('Entries');
   const source = given(entry, 'Source');
   const detailType = given(entry, 'DetailType');
@@ -86,7 +97,8 @@ export function acceptEntry(entry: unknown, defaultBus: string, now: Date): { ev
   const time = eventTime(given(entry, 'Time'), now);
   if (time === undefined) return invalidArgument('Time');
   if (typeof text !== 'string') return malformed('Detail is malformed.');
-  if (nestedDeeperThan(text, MAX_DETAIL_DEPTH)) return malformed(`Detail is nested deeper than ${MAX_DETAIL_DEPTH} levels.`);
+  if (nestedDeeperThan(text, MAX_DETAIL_DEPTH))
+    return malformed(`Detail is nested deeper than ${MAX_DETAIL_DEPTH} levels.`);
   let detail: unknown;
   try {
     detail = JSON.parse(text);
@@ -132,10 +144,16 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
  * Handles one PutEvents request. `accept` receives the entries that passed validation, in
  * order, and must not return before they are safely queued.
  */
-export async function handlePutEvents(req: IncomingMessage, res: ServerResponse, defaultBus: string, accept: (events: BusEvent[]) => Promise<void>): Promise<void> {
+export async function handlePutEvents(
+  req: IncomingMessage,
+  res: ServerResponse,
+  defaultBus: string,
+  accept: (events: BusEvent[]) => Promise<void>,
+): Promise<void> {
   const validation = (message: string) => reply(res, 400, { __type: 'ValidationException', message });
   const body = await readBody(req, MAX_REQUEST_BYTES);
-  if (body === undefined) return validation(`Total size of the entries in the request is over the limit of ${MAX_REQUEST_BYTES} bytes.`);
+  if (body === undefined)
+    return validation(`Total size of the entries in the request is over the limit of ${MAX_REQUEST_BYTES} bytes.`);
   let request: unknown;
   try {
     request = JSON.parse(body);
@@ -145,10 +163,19 @@ export async function handlePutEvents(req: IncomingMessage, res: ServerResponse,
   // The call's own shape is the call's error (400, which the SDK throws); an entry's is the entry's.
   if (!isRecord(request)) return validation('The request body must be a JSON object with an Entries array.');
   const entries = given(request, 'Entries');
-  if (entries === undefined) return validation("1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
-  if (!Array.isArray(entries)) return validation("1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must be a list");
+  if (entries === undefined)
+    return validation(
+      "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null",
+    );
+  if (!Array.isArray(entries))
+    return validation(
+      "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must be a list",
+    );
   if (entries.length === 0) return validation('Entries must contain at least 1 entry.');
-  if (entries.length > MAX_ENTRIES) return validation(`1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES}`);
+  if (entries.length > MAX_ENTRIES)
+    return validation(
+      `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES}`,
+    );
   const now = new Date();
   const results: EntryResult[] = [];
   const accepted: BusEvent[] = [];
@@ -165,7 +192,10 @@ export async function handlePutEvents(req: IncomingMessage, res: ServerResponse,
   } catch (error) {
     // Not queued (say, the journal could not be written): the whole call fails, retryably, as
     // AWS answers an internal failure; no entry was accepted, so none is lost.
-    return reply(res, 500, { __type: 'InternalFailure', message: `the events could not be queued: ${error instanceof Error ? error.message : String(error)}` });
+    return reply(res, 500, {
+      __type: 'InternalFailure',
+      message: `the events could not be queued: ${error instanceof Error ? error.message : String(error)}`,
+    });
   }
   reply(res, 200, { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results });
 }

@@ -5,11 +5,11 @@
 // there; AWS would lose it without a trace, so here it is counted and warned about.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { routesFor } from '#shared/routing.ts';
-import { BILLING_SOURCE } from '#shared/schemas/outbound.ts';
 import type { EmittedEvent } from '#shared/domain/index.ts';
-import { toPutEventsEntry, type EventPublisher } from '#shared/runtime/publisher.ts';
-import { acceptEntry, AWS_DEFAULT_BUS, type BusEvent } from './eventbridge-endpoint.ts';
+import { routesFor } from '#shared/routing.ts';
+import { type EventPublisher, toPutEventsEntry } from '#shared/runtime/publisher.ts';
+import { BILLING_SOURCE } from '#shared/schemas/outbound.ts';
+import { AWS_DEFAULT_BUS, acceptEntry, type BusEvent } from './eventbridge-endpoint.ts';
 import type { LocalQueue } from './local-queue.ts';
 import type { QueueJournal } from './queue-journal.ts';
 
@@ -89,7 +89,8 @@ export class LocalBus {
     const seen = (this.offBusCounts.get(bus) ?? 0) + 1;
     this.offBusCounts.set(bus, seen);
     if (seen !== 1 && seen % WARN_EVERY !== 0) return;
-    const where = bus === AWS_DEFAULT_BUS ? 'named no EventBusName, so it went to the default bus' : `went to the bus "${bus}"`;
+    const where =
+      bus === AWS_DEFAULT_BUS ? 'named no EventBusName, so it went to the default bus' : `went to the bus "${bus}"`;
     this.warn(
       `event ${event['detail-type']} from ${event.source} ${where}, not to "${LOCAL_BUS_NAME}": accepted, but no rule of this pipeline is there, so no consumer gets it (in AWS it would be lost without a trace); ${seen.toLocaleString('en-US')} event(s) to that bus so far`,
     );
@@ -110,7 +111,10 @@ export class LocalBus {
         for (const event of events) {
           const entry = toPutEventsEntry(event, LOCAL_BUS_NAME);
           const outcome = acceptEntry(entry, LOCAL_BUS_NAME, new Date());
-          if ('error' in outcome) throw new Error(`emitted event refused by the bus: ${outcome.error.ErrorCode} ${outcome.error.ErrorMessage}`);
+          if ('error' in outcome)
+            throw new Error(
+              `emitted event refused by the bus: ${outcome.error.ErrorCode} ${outcome.error.ErrorMessage}`,
+            );
           accepted.push(outcome.event);
         }
         this.accept(accepted);

@@ -21,7 +21,10 @@ export interface QueuedMessage {
  * one SQS record builder, of the local queues and of the tests' deliveries
  * (test/support/sqs.ts). The handlers read its messageId, body and ApproximateReceiveCount.
  */
-export function queueRecord(queue: string, message: Pick<QueuedMessage, 'messageId' | 'body' | 'receiveCount'>): SQSRecord {
+export function queueRecord(
+  queue: string,
+  message: Pick<QueuedMessage, 'messageId' | 'body' | 'receiveCount'>,
+): SQSRecord {
   return {
     messageId: message.messageId,
     receiptHandle: message.messageId,
@@ -133,7 +136,9 @@ export class LocalQueue {
     const batches: QueuedMessage[][] = [];
     for (let i = 0; i < all.length; i += size) batches.push(all.slice(i, i + size));
     // In the order sent, `concurrency` batches in flight; once stopped, the rest stay queued.
-    await pLimit(this.options.concurrency ?? 4).map(batches, (batch) => (this.stopped ? undefined : this.track(this.deliver(batch))));
+    await pLimit(this.options.concurrency ?? 4).map(batches, (batch) =>
+      this.stopped ? undefined : this.track(this.deliver(batch)),
+    );
     return true;
   }
 
@@ -235,7 +240,10 @@ export class LocalQueue {
           continue;
         } catch (error) {
           // Not written to the dead-letter store, so not let go of: it stays queued and is tried again.
-          this.lastError.set(m.messageId, `dead letter not written: ${error instanceof Error ? error.message : String(error)}`);
+          this.lastError.set(
+            m.messageId,
+            `dead letter not written: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       }
       m.visibleAt = Date.now() + (this.options.visibilityTimeoutMs ?? 2_000);

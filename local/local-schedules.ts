@@ -72,7 +72,9 @@ export class LocalSchedules {
         this.marks = { ...this.marks, sweptDate: jstDate(now) };
       }
     } catch (error) {
-      this.log(`scheduled run failed, tried again at the next check: ${error instanceof Error ? error.message : String(error)}`);
+      this.log(
+        `scheduled run failed, tried again at the next check: ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       this.running = false;
     }

@@ -19,10 +19,12 @@ export function parseRawTarget(target: string): RawTarget {
     } catch {
       return refuse('the path is not validly URL-encoded');
     }
-    if (decoded === '.' || decoded === '..') return refuse('the path must not contain "." or ".." segments, raw or percent-encoded');
+    if (decoded === '.' || decoded === '..')
+      return refuse('the path must not contain "." or ".." segments, raw or percent-encoded');
   }
   // Prefixed by an authority, so that a path starting with // stays a path, not a host.
   const url = new URL(`http://local${target}`);
-  if (url.pathname !== path) return refuse('the path must be sent in normal form (characters outside the URL path set percent-encoded)');
+  if (url.pathname !== path)
+    return refuse('the path must be sent in normal form (characters outside the URL path set percent-encoded)');
   return { ok: true, url };
 }

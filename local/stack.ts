@@ -1,11 +1,12 @@
 // The local stack (contract §4): the cloud's handlers, routing table and store protocol in one
 // process — dynalite for DynamoDB, an in-process bus and queues, a settable clock — behind one
 // HTTP port that speaks PutEvents, the finance API and the admin operations.
+
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { CONSUMERS, type Consumer } from '#shared/routing.ts';
 import { handleFinanceRequest } from '#shared/runtime/finance-api.ts';
 import { createPipeline } from '#shared/runtime/pipeline.ts';
@@ -14,11 +15,11 @@ import { LedgerReads } from '#shared/store/ledger-reads.ts';
 import { WaitingReads } from '#shared/store/waiting-reads.ts';
 import { logger } from '../functions/lib/logger.ts';
 import { makeIngestHandler } from '../functions/lib/sqs-ingest.ts';
-import { handleAdmin, type AdminDeps, type IngestCounts } from './admin.ts';
+import { type AdminDeps, handleAdmin, type IngestCounts } from './admin.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { startEmbeddedDynamo } from './embedded-dynamo.ts';
 import { AWS_DEFAULT_BUS, handlePutEvents, PUT_EVENTS_TARGET, readBody } from './eventbridge-endpoint.ts';
 import { LocalBus } from './local-bus.ts';
-import { lockDataDir } from './data-dir-lock.ts';
 import { LocalClock } from './local-clock.ts';
 import { LocalQueue } from './local-queue.ts';
 import { LocalSchedules } from './local-schedules.ts';
@@ -114,32 +115,63 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   const waiting = new WaitingReads(dynamo.doc, dynamo.tableName);
   const admin: AdminDeps = { pipeline, clock, bus, queues, counts, waiting, sendToConsumer };
-  const finance = { reads: new LedgerReads(dynamo.doc, dynamo.tableName), closes: pipeline.closes, holds: pipeline.holds };
+  const finance = {
+    reads: new LedgerReads(dynamo.doc, dynamo.tableName),
+    closes: pipeline.closes,
+    holds: pipeline.holds,
+  };
   const financeGet = (path: string) => handleFinanceRequest(finance, 'GET', path, clock.now());
   const schedules = options.schedules ? new LocalSchedules(clock, admin, options.log ?? (() => {})) : undefined;
 
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
-      logger.error('local stack request failed', { method: req.method, url: req.url, error: error instanceof Error ? error.message : String(error) });
-      if (!res.headersSent) send(res, 500, 'application/json', JSON.stringify({ error: 'INTERNAL', message: error instanceof Error ? error.message : String(error) }));
+      logger.error('local stack request failed', {
+        method: req.method,
+        url: req.url,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      if (!res.headersSent)
+        send(
+          res,
+          500,
+          'application/json',
+          JSON.stringify({ error: 'INTERNAL', message: error instanceof Error ? error.message : String(error) }),
+        );
       else res.end();
     });
   });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const parsed = parseRawTarget(req.url ?? '/');
-    if (!parsed.ok) return send(res, 400, 'application/json', JSON.stringify({ error: 'BAD_REQUEST', message: parsed.message }));
+    if (!parsed.ok)
+      return send(res, 400, 'application/json', JSON.stringify({ error: 'BAD_REQUEST', message: parsed.message }));
     const { url } = parsed;
     const method = req.method ?? 'GET';
     if (method === 'POST' && url.pathname === '/') {
       const target = req.headers['x-amz-target'];
-      if (target !== PUT_EVENTS_TARGET) return send(res, 400, 'application/x-amz-json-1.1', JSON.stringify({ __type: 'UnknownOperationException', message: `unsupported X-Amz-Target ${String(target)}; this endpoint speaks ${PUT_EVENTS_TARGET}` }));
+      if (target !== PUT_EVENTS_TARGET)
+        return send(
+          res,
+          400,
+          'application/x-amz-json-1.1',
+          JSON.stringify({
+            __type: 'UnknownOperationException',
+            message: `unsupported X-Amz-Target ${String(target)}; this endpoint speaks ${PUT_EVENTS_TARGET}`,
+          }),
+        );
       return handlePutEvents(req, res, AWS_DEFAULT_BUS, async (events) => bus.accept(events));
     }
-    if (method === 'GET' && url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', await statementPage(url.searchParams, financeGet));
+    if (method === 'GET' && url.pathname === '/')
+      return send(res, 200, 'text/html; charset=utf-8', await statementPage(url.searchParams, financeGet));
     if (url.pathname.startsWith('/admin/')) {
       const body = method === 'POST' ? await readJson(req) : undefined;
-      if (body === INVALID) return send(res, 400, 'application/json', JSON.stringify({ error: 'BAD_REQUEST', message: 'the body is not JSON, or over 64 KB' }));
+      if (body === INVALID)
+        return send(
+          res,
+          400,
+          'application/json',
+          JSON.stringify({ error: 'BAD_REQUEST', message: 'the body is not JSON, or over 64 KB' }),
+        );
       const answer = await handleAdmin(admin, method, url, body);
       return send(res, answer.status, 'application/json', JSON.stringify(answer.body));
     }
@@ -176,7 +208,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         });
         // Batches in flight finish; what is still queued is kept in the journal for the next start.
         await Promise.all([...queues.values()].map((queue) => queue.stop()));
-        journal?.rewrite([...queues.values()].flatMap((queue) => queue.pending().map((m) => ({ queue: queue.name, messageId: m.messageId, body: m.body }))));
+        journal?.rewrite(
+          [...queues.values()].flatMap((queue) =>
+            queue.pending().map((m) => ({ queue: queue.name, messageId: m.messageId, body: m.body })),
+          ),
+        );
         await dynamo.stop();
         unlock();
       })()),

@@ -12,7 +12,8 @@ import { pathSegment } from './cli/stack-client.ts';
 export type FinanceGet = (path: string) => Promise<{ status: number; contentType: string; body: string }>;
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (value: string | number): string => String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+export const escapeHtml = (value: string | number): string =>
+  String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 
 interface PageQuery {
   customerId: string;
@@ -37,10 +38,12 @@ function errorBox(status: number, body: string): string {
   return `<div class="error" role="alert"><strong class="error-code">${escapeHtml(code)}</strong> <span class="status">(HTTP ${escapeHtml(status)})</span><p class="error-message">${escapeHtml(message)}</p></div>`;
 }
 
-const pageLink = (query: Partial<PageQuery>): string => `?${new URLSearchParams(Object.entries(query).filter(([, v]) => v)).toString()}`;
+const pageLink = (query: Partial<PageQuery>): string =>
+  `?${new URLSearchParams(Object.entries(query).filter(([, v]) => v)).toString()}`;
 
 function monthsNav(customerId: string, months: readonly string[], current: string): string {
-  if (months.length === 0) return `<p class="note">No closed statements for this customer in the ${LOOKBACK_PHRASE}.</p>`;
+  if (months.length === 0)
+    return `<p class="note">No closed statements for this customer in the ${LOOKBACK_PHRASE}.</p>`;
   const items = months.map((m) => {
     const currentAttr = m === current ? ' aria-current="page"' : '';
     return `<li><a href="${escapeHtml(pageLink({ customerId, month: m }))}"${currentAttr}>${escapeHtml(m)}</a></li>`;
@@ -50,7 +53,9 @@ function monthsNav(customerId: string, months: readonly string[], current: strin
 
 function statementTable(statement: Statement): string {
   const rows = statement.lines.map((line) => {
-    const notes = lineNotes(line).map((note) => ` <span class="line-note">(${escapeHtml(note)})</span>`).join('');
+    const notes = lineNotes(line)
+      .map((note) => ` <span class="line-note">(${escapeHtml(note)})</span>`)
+      .join('');
     return [
       `<tr data-entry-id="${escapeHtml(line.entryId)}">`,
       `<td><code>${escapeHtml(line.kind)}</code></td>`,
@@ -82,10 +87,15 @@ function reportTables(report: MonthReport): string {
   const sumRows = (sums: MonthReport['byKind'], label: (key: string) => string) =>
     Object.entries(sums)
       .filter(([, sum]) => sum.entries > 0)
-      .map(([key, sum]) => `<tr data-key="${escapeHtml(key)}"><td><code>${escapeHtml(key)}</code></td><td lang="ja">${escapeHtml(label(key))}</td><td class="num">${escapeHtml(sum.entries)}</td>${amountCell(sum.amountYen)}</tr>`)
+      .map(
+        ([key, sum]) =>
+          `<tr data-key="${escapeHtml(key)}"><td><code>${escapeHtml(key)}</code></td><td lang="ja">${escapeHtml(label(key))}</td><td class="num">${escapeHtml(sum.entries)}</td>${amountCell(sum.amountYen)}</tr>`,
+      )
       .join('');
-  const head = (first: string, second: string) => `<thead><tr><th>${first}</th><th lang="ja">${second}</th><th class="num">Entries</th><th class="num">Amount</th></tr></thead>`;
-  const total = (key: keyof MonthReport['totals'], label: string) => `<tr><th scope="row">${label}</th>${amountCell(report.totals[key], ` data-total="${key}"`)}</tr>`;
+  const head = (first: string, second: string) =>
+    `<thead><tr><th>${first}</th><th lang="ja">${second}</th><th class="num">Entries</th><th class="num">Amount</th></tr></thead>`;
+  const total = (key: keyof MonthReport['totals'], label: string) =>
+    `<tr><th scope="row">${label}</th>${amountCell(report.totals[key], ` data-total="${key}"`)}</tr>`;
   const csvHref = `/reports/${pathSegment(report.month)}/entries.csv`;
   return [
     `<section class="report" aria-labelledby="report-title">`,
@@ -109,19 +119,28 @@ async function customerSection(query: PageQuery, financeGet: FinanceGet): Promis
     query.month ? financeGet(`/customers/${id}/statements/${pathSegment(query.month)}`) : undefined,
   ]);
   const parts: string[] = [];
-  if (list.status === 200) parts.push(monthsNav(query.customerId, (JSON.parse(list.body) as { months: string[] }).months, query.month));
+  if (list.status === 200)
+    parts.push(monthsNav(query.customerId, (JSON.parse(list.body) as { months: string[] }).months, query.month));
   else if (!statement) parts.push(errorBox(list.status, list.body));
-  if (statement) parts.push(statement.status === 200 ? statementTable(JSON.parse(statement.body) as Statement) : errorBox(statement.status, statement.body));
+  if (statement)
+    parts.push(
+      statement.status === 200
+        ? statementTable(JSON.parse(statement.body) as Statement)
+        : errorBox(statement.status, statement.body),
+    );
   return parts.join('\n');
 }
 
 async function reportSection(month: string, financeGet: FinanceGet): Promise<string> {
   const answer = await financeGet(`/reports/${pathSegment(month)}`);
-  return answer.status === 200 ? reportTables(JSON.parse(answer.body) as MonthReport) : errorBox(answer.status, answer.body);
+  return answer.status === 200
+    ? reportTables(JSON.parse(answer.body) as MonthReport)
+    : errorBox(answer.status, answer.body);
 }
 
 function forms(query: PageQuery): string {
-  const hidden = (name: string, value: string) => (value ? `<input type="hidden" name="${name}" value="${escapeHtml(value)}">` : '');
+  const hidden = (name: string, value: string) =>
+    value ? `<input type="hidden" name="${name}" value="${escapeHtml(value)}">` : '';
   return `<div class="forms">
 <form method="get" action="/" id="statement-form" aria-label="Statement">
 <label>Customer ID <input name="customerId" value="${escapeHtml(query.customerId)}" required maxlength="${CUSTOMER_ID_MAX}" autocomplete="off" spellcheck="false"></label>

@@ -10,5 +10,7 @@ function canonical(value: unknown): string {
 }
 
 export function fingerprintOf(event: { detailType: string; detail: unknown }): string {
-  return createHash('sha256').update(canonical({ detailType: event.detailType, detail: event.detail })).digest('base64url');
+  return createHash('sha256')
+    .update(canonical({ detailType: event.detailType, detail: event.detail }))
+    .digest('base64url');
 }

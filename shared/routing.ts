@@ -17,9 +17,21 @@ const typesFrom = (source: string): InboundDetailType[] =>
   (Object.keys(INBOUND_SOURCES) as InboundDetailType[]).filter((type) => INBOUND_SOURCES[type] === source);
 
 export const ROUTES: readonly Route[] = [
-  { consumer: 'orders', handlerEntry: 'functions/ingest-orders.ts', pattern: { source: ['device-supply.orders'], 'detail-type': typesFrom('device-supply.orders') } },
-  { consumer: 'claims', handlerEntry: 'functions/ingest-claims.ts', pattern: { source: ['device-supply.claims'], 'detail-type': typesFrom('device-supply.claims') } },
-  { consumer: 'logistics', handlerEntry: 'functions/ingest-logistics.ts', pattern: { source: ['device-supply.logistics'], 'detail-type': typesFrom('device-supply.logistics') } },
+  {
+    consumer: 'orders',
+    handlerEntry: 'functions/ingest-orders.ts',
+    pattern: { source: ['device-supply.orders'], 'detail-type': typesFrom('device-supply.orders') },
+  },
+  {
+    consumer: 'claims',
+    handlerEntry: 'functions/ingest-claims.ts',
+    pattern: { source: ['device-supply.claims'], 'detail-type': typesFrom('device-supply.claims') },
+  },
+  {
+    consumer: 'logistics',
+    handlerEntry: 'functions/ingest-logistics.ts',
+    pattern: { source: ['device-supply.logistics'], 'detail-type': typesFrom('device-supply.logistics') },
+  },
 ];
 
 export const CONSUMERS: readonly Consumer[] = ROUTES.map((route) => route.consumer);
@@ -27,6 +39,8 @@ export const CONSUMERS: readonly Consumer[] = ROUTES.map((route) => route.consum
 /** The routes whose pattern matches an event (EventBridge delivers to every matching rule). */
 export function routesFor(event: { source: string; 'detail-type': string }): Route[] {
   return ROUTES.filter(
-    (route) => route.pattern.source.includes(event.source) && (route.pattern['detail-type'] as string[]).includes(event['detail-type']),
+    (route) =>
+      route.pattern.source.includes(event.source) &&
+      (route.pattern['detail-type'] as string[]).includes(event['detail-type']),
   );
 }

@@ -43,4 +43,7 @@ export const logger: Logger = new BillingLogger({ serviceName: 'device-supply-bi
  * - logEvent false, not left unset: unset, POWERTOOLS_LOGGER_LOG_EVENT=true in a function's
  *   environment would log every event whole, birth dates and payment methods with them.
  */
-export const LAMBDA_CONTEXT_OPTIONS = { resetKeys: true, logEvent: false } as const satisfies InjectLambdaContextOptions;
+export const LAMBDA_CONTEXT_OPTIONS = {
+  resetKeys: true,
+  logEvent: false,
+} as const satisfies InjectLambdaContextOptions;

@@ -5,7 +5,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ingestMessage, type IngestDeps, type IngestResult } from '#shared/runtime/ingest.ts';
+import { type IngestDeps, type IngestResult, ingestMessage } from '#shared/runtime/ingest.ts';
 import { DEAD_LETTERED_LOG_MESSAGE } from '#shared/runtime/log-messages.ts';
 import { LAMBDA_CONTEXT_OPTIONS, logger } from './logger.ts';
 
@@ -24,16 +24,34 @@ export function makeIngestHandler(deps: IngestDeps, consumer: string, options: I
       const result = await ingestMessage(deps, { consumer, body: record.body, delivery }, now());
       options.onResult?.(result);
       if (result.result === 'dead-lettered') {
-        logger.warn(DEAD_LETTERED_LOG_MESSAGE, { consumer, messageId: record.messageId, reason: result.reason, eventId: result.letter.eventId, customerId: result.letter.customerId });
+        logger.warn(DEAD_LETTERED_LOG_MESSAGE, {
+          consumer,
+          messageId: record.messageId,
+          reason: result.reason,
+          eventId: result.letter.eventId,
+          customerId: result.letter.customerId,
+        });
       } else if (result.result === 'not-ours') {
         logger.debug('detail-type not handled here', { consumer, detailType: result.detailType });
       } else {
         const { eventId, customerId } = result.event.detail;
         const reason = 'reason' in result.outcome ? result.outcome.reason : undefined;
-        logger.info('event processed', { consumer, eventId, customerId, detailType: result.event.detailType, result: result.result, reason });
+        logger.info('event processed', {
+          consumer,
+          eventId,
+          customerId,
+          detailType: result.event.detailType,
+          result: result.result,
+          reason,
+        });
       }
     } catch (error) {
-      logger.error('event processing failed, will be retried', { consumer, messageId: record.messageId, delivery, error: error instanceof Error ? error.message : String(error) });
+      logger.error('event processing failed, will be retried', {
+        consumer,
+        messageId: record.messageId,
+        delivery,
+        error: error instanceof Error ? error.message : String(error),
+      });
       throw error;
     }
   };
@@ -44,6 +62,9 @@ export function makeIngestHandler(deps: IngestDeps, consumer: string, options: I
       // A processor per invocation: it keeps the batch's records and failures on itself, so one
       // shared by overlapping invocations (the local stack runs several batches of a queue at
       // once) would let one batch reset another's failures and delete records never applied.
-      processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false }),
+      processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
+        context,
+        throwOnFullBatchFailure: false,
+      }),
     );
 }

@@ -1,15 +1,35 @@
 // The single table, translated from `shared/store/table-definition.ts` (what the local stack
 // and the tests create) so that keys and indexes cannot drift between the cloud and the rest.
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
+
 import type { AttributeDefinition, KeySchemaElement } from '@aws-sdk/client-dynamodb';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import {
+  type Attribute,
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '#shared/store/table-definition.ts';
 
-const ATTRIBUTE_TYPES: Record<string, AttributeType> = { S: AttributeType.STRING, N: AttributeType.NUMBER, B: AttributeType.BINARY };
-const PROJECTION_TYPES: Record<string, ProjectionType> = { ALL: ProjectionType.ALL, KEYS_ONLY: ProjectionType.KEYS_ONLY, INCLUDE: ProjectionType.INCLUDE };
+const ATTRIBUTE_TYPES: Record<string, AttributeType> = {
+  S: AttributeType.STRING,
+  N: AttributeType.NUMBER,
+  B: AttributeType.BINARY,
+};
+const PROJECTION_TYPES: Record<string, ProjectionType> = {
+  ALL: ProjectionType.ALL,
+  KEYS_ONLY: ProjectionType.KEYS_ONLY,
+  INCLUDE: ProjectionType.INCLUDE,
+};
 
-function keysOf(schema: readonly KeySchemaElement[] | undefined, attributes: readonly AttributeDefinition[], where: string): { partitionKey: Attribute; sortKey?: Attribute } {
+function keysOf(
+  schema: readonly KeySchemaElement[] | undefined,
+  attributes: readonly AttributeDefinition[],
+  where: string,
+): { partitionKey: Attribute; sortKey?: Attribute } {
   const attribute = (keyType: 'HASH' | 'RANGE'): Attribute | undefined => {
     const name = schema?.find((k) => k.KeyType === keyType)?.AttributeName;
     if (!name) return undefined;

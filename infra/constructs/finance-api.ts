@@ -6,13 +6,13 @@ import {
   AccessLogFormat,
   AuthorizationType,
   EndpointType,
+  type IResource,
   LambdaIntegration,
   LogGroupLogDestination,
+  type Method,
   MethodLoggingLevel,
   RequestValidator,
   RestApi,
-  type IResource,
-  type Method,
 } from 'aws-cdk-lib/aws-apigateway';
 import { AccountRootPrincipal, ManagedPolicy, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -67,7 +67,11 @@ export class FinanceApi extends Construct {
       },
       defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
     });
-    const validator = new RequestValidator(this, 'RequestValidator', { restApi: this.api, validateRequestBody: true, validateRequestParameters: true });
+    const validator = new RequestValidator(this, 'RequestValidator', {
+      restApi: this.api,
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
     const integration = new LambdaIntegration(props.handler, { allowTestInvoke: false });
     const get = (resource: IResource, pathParameters: string[]) => {
       const requestParameters = Object.fromEntries(pathParameters.map((name) => [`method.request.path.${name}`, true]));
@@ -86,7 +90,11 @@ export class FinanceApi extends Construct {
       statements: [new PolicyStatement({ actions: ['execute-api:Invoke'], resources: methodArns })],
     });
     for (const arn of methodArns) {
-      acknowledgeWildcardResource(this.readOnlyPolicy, arn, 'The * stands for a path parameter (customer id or month) of one GET method: IAM matches execute-api resources against the request path, so a parameter can only be a wildcard.');
+      acknowledgeWildcardResource(
+        this.readOnlyPolicy,
+        arn,
+        'The * stands for a path parameter (customer id or month) of one GET method: IAM matches execute-api resources against the request path, so a parameter can only be a wildcard.',
+      );
     }
     this.readOnlyRole = new Role(this, 'ReadOnlyRole', {
       assumedBy: new AccountRootPrincipal(),
@@ -105,6 +113,10 @@ export class FinanceApi extends Construct {
       'AwsSolutions-APIG3',
       'Every method requires SigV4 (IAM) from finance principals, and the stage is throttled: WAF rules would filter traffic that IAM already rejects before the integration runs.',
     );
-    acknowledgeRule(this.api, 'AwsSolutions-COG4', 'The contract fixes IAM authentication for the finance API; its callers are IAM principals of finance, not user-pool users.');
+    acknowledgeRule(
+      this.api,
+      'AwsSolutions-COG4',
+      'The contract fixes IAM authentication for the finance API; its callers are IAM principals of finance, not user-pool users.',
+    );
   }
 }

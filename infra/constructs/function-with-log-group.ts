@@ -1,18 +1,19 @@
 // Every Lambda of the pipeline: the defaults set once (ARM64, Node 22, ESM bundle with source
 // maps, tracing, JSON logs into its own log group with a retention), an execution role that
 // starts empty, and table grants narrowed to the actions and indexes a function uses.
+
+import { join } from 'node:path';
 import type { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Tracing, type RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LoggingFormat, type RecursiveLoop, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { join } from 'node:path';
-import { entryName, LAMBDA_RUNTIME, LOCK_FILE, nodejsBundling, REPO_ROOT } from '../bundling.ts';
 import type { StagedBundle } from '../bundles.ts';
+import { entryName, LAMBDA_RUNTIME, LOCK_FILE, nodejsBundling, REPO_ROOT } from '../bundling.ts';
 import { acknowledgeRule } from '../compliance.ts';
 
 export interface FunctionWithLogGroupProps {
@@ -27,7 +28,14 @@ export interface FunctionWithLogGroupProps {
   recursiveLoop?: RecursiveLoop;
 }
 
-export type TableAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'Query';
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem'
+  | 'Query';
 
 export class FunctionWithLogGroup extends NodejsFunction {
   readonly entryPath: string;
@@ -69,9 +77,16 @@ export class FunctionWithLogGroup extends NodejsFunction {
 
   /** Grants table actions on the base table, and `Query` on the named indexes only. */
   grantTable(table: ITable, actions: readonly TableAction[], queryIndexes: readonly string[] = []): void {
-    this.addToRolePolicy(new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }));
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }),
+    );
     if (queryIndexes.length > 0) {
-      this.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: queryIndexes.map((index) => `${table.tableArn}/index/${index}`) }));
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: queryIndexes.map((index) => `${table.tableArn}/index/${index}`),
+        }),
+      );
     }
   }
 

@@ -2,11 +2,18 @@
 // alarm over its functions and queue, so that its failure is named as such and not also
 // reported piecemeal.
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -40,7 +47,11 @@ export class PipelineAlarms extends Construct {
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions: { ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:${props.prefix}-*` } },
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:${props.prefix}-*`,
+          },
+        },
       }),
     );
     if (props.alarmEmail) {
@@ -53,21 +64,42 @@ export class PipelineAlarms extends Construct {
       this.topic.addSubscription(new EmailSubscription(props.alarmEmail, { deadLetterQueue: undelivered }));
       this.onDeadLetters('UndeliveredNotifications', undelivered, 'alarm notifications SNS could not deliver');
     }
-    this.deadLetteredMetric = new Metric({ namespace: `DeviceSupplyBilling/${props.prefix}`, metricName: 'EventsDeadLettered', statistic: 'Sum', period: PERIOD });
-    this.alarm('EventsDeadLettered', this.deadLetteredMetric, 'Inbound events were stored as dead letters in the table (malformed, refused or never applicable): read them and redrive (docs/deploy.md).');
+    this.deadLetteredMetric = new Metric({
+      namespace: `DeviceSupplyBilling/${props.prefix}`,
+      metricName: 'EventsDeadLettered',
+      statistic: 'Sum',
+      period: PERIOD,
+    });
+    this.alarm(
+      'EventsDeadLettered',
+      this.deadLetteredMetric,
+      'Inbound events were stored as dead letters in the table (malformed, refused or never applicable): read them and redrive (docs/deploy.md).',
+    );
   }
 
   /** Lambda errors: crashes, timeouts and failed async invocations (record failures go to the queue's DLQ). */
   onErrors(fn: IFunction, what: string): void {
-    this.alarm(`${fn.node.id}Errors`, fn.metricErrors({ period: PERIOD, statistic: 'Sum' }), `${what} failed (errors or timeouts).`);
+    this.alarm(
+      `${fn.node.id}Errors`,
+      fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+      `${what} failed (errors or timeouts).`,
+    );
   }
 
   onThrottles(fn: IFunction, what: string): void {
-    this.alarm(`${fn.node.id}Throttles`, fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }), `${what} was throttled: the account's concurrency is exhausted.`);
+    this.alarm(
+      `${fn.node.id}Throttles`,
+      fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
+      `${what} was throttled: the account's concurrency is exhausted.`,
+    );
   }
 
   onDeadLetters(id: string, queue: IQueue, what: string): void {
-    this.alarm(`${id}Depth`, queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }), `Messages in the dead-letter queue of ${what}: inspect and redrive (docs/deploy.md).`);
+    this.alarm(
+      `${id}Depth`,
+      queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+      `Messages in the dead-letter queue of ${what}: inspect and redrive (docs/deploy.md).`,
+    );
   }
 
   /** Counts the ingest log lines that record a dead letter stored in the table. */
@@ -83,9 +115,24 @@ export class PipelineAlarms extends Construct {
 
   /** Customers held back from a month's close (their close step kept failing): one alarm, counted from close-shard's log. */
   onHeldCustomers(logGroup: ILogGroup): void {
-    const metric = new Metric({ namespace: this.deadLetteredMetric.namespace, metricName: 'CustomersHeld', statistic: 'Sum', period: PERIOD });
-    new MetricFilter(this, 'CustomersHeldFilter', { logGroup, filterPattern: FilterPattern.stringValue('$.message', '=', HELD_LOG_MESSAGE), metricNamespace: metric.namespace, metricName: metric.metricName, metricValue: '1' });
-    this.alarm('CustomersHeld', metric, "Customers were held back from a month's close: the month closed without them. Read the report's held list for the reasons, fix the cause, and re-run close-start for the month (docs/deploy.md).");
+    const metric = new Metric({
+      namespace: this.deadLetteredMetric.namespace,
+      metricName: 'CustomersHeld',
+      statistic: 'Sum',
+      period: PERIOD,
+    });
+    new MetricFilter(this, 'CustomersHeldFilter', {
+      logGroup,
+      filterPattern: FilterPattern.stringValue('$.message', '=', HELD_LOG_MESSAGE),
+      metricNamespace: metric.namespace,
+      metricName: metric.metricName,
+      metricValue: '1',
+    });
+    this.alarm(
+      'CustomersHeld',
+      metric,
+      "Customers were held back from a month's close: the month closed without them. Read the report's held list for the reasons, fix the cause, and re-run close-start for the month (docs/deploy.md).",
+    );
   }
 
   /** The monthly close as one alarm: its start or shard functions fail, or a shard message dead-letters. */
@@ -95,8 +142,14 @@ export class PipelineAlarms extends Construct {
       shardErrors: closeShard.metricErrors({ period: PERIOD, statistic: 'Sum' }),
       deadShards: closeDeadLetters.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
     };
-    const expression = Object.keys(usingMetrics).map((name) => `FILL(${name}, 0)`).join(' + ');
-    this.alarm('MonthlyCloseFailed', new MathExpression({ expression, usingMetrics, period: PERIOD, label: 'close failures' }), 'The monthly close failed: close-start or close-shard errored, or a shard message reached the close dead-letter queue. Re-run close-start for the month (docs/deploy.md): it resumes the shards not done.');
+    const expression = Object.keys(usingMetrics)
+      .map((name) => `FILL(${name}, 0)`)
+      .join(' + ');
+    this.alarm(
+      'MonthlyCloseFailed',
+      new MathExpression({ expression, usingMetrics, period: PERIOD, label: 'close failures' }),
+      'The monthly close failed: close-start or close-shard errored, or a shard message reached the close dead-letter queue. Re-run close-start for the month (docs/deploy.md): it resumes the shards not done.',
+    );
   }
 
   private alarm(id: string, metric: IMetric, description: string): void {

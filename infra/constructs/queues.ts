@@ -11,7 +11,11 @@ const DEAD_LETTER_RETENTION = Duration.days(14);
 /** End of a redrive chain: nothing redrives it automatically, an alarm watches its depth. */
 export class DeadLetterQueue extends Queue {
   constructor(scope: Construct, id: string) {
-    super(scope, id, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: DEAD_LETTER_RETENTION });
+    super(scope, id, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: DEAD_LETTER_RETENTION,
+    });
     acknowledgeRule(
       this,
       'Serverless-SQSRedrivePolicy',

@@ -18,7 +18,9 @@ export interface FileEvent {
 
 export class EventFileError extends Error {
   constructor(readonly problems: string[]) {
-    super(`the event file has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    super(
+      `the event file has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
     this.name = 'EventFileError';
   }
 }
@@ -59,7 +61,8 @@ function items(text: string): { items: Item[]; problems: string[] } {
   return { items: found, problems };
 }
 
-const pick = (record: Record<string, unknown>, ...names: string[]): unknown => names.map((name) => record[name]).find((value) => value !== undefined);
+const pick = (record: Record<string, unknown>, ...names: string[]): unknown =>
+  names.map((name) => record[name]).find((value) => value !== undefined);
 
 function toFileEvent(item: Item): FileEvent | string {
   const { origin, value } = item;
@@ -73,10 +76,12 @@ function toFileEvent(item: Item): FileEvent | string {
     typeof detailType === 'string' && detailType !== '' ? undefined : '"detail-type"',
     detail === undefined ? '"detail"' : undefined,
   ].filter(Boolean);
-  if (missing.length > 0) return `${origin}: missing ${missing.join(', ')} (write {"source", "detail-type", "detail"} or {"Source", "DetailType", "Detail"})`;
+  if (missing.length > 0)
+    return `${origin}: missing ${missing.join(', ')} (write {"source", "detail-type", "detail"} or {"Source", "DetailType", "Detail"})`;
   // A string detail goes as written, so that the bus (not this tool) judges a malformed one.
   const detailText = typeof detail === 'string' ? detail : JSON.stringify(detail);
-  const eventId = detail !== null && typeof detail === 'object' ? (detail as Record<string, unknown>).eventId : undefined;
+  const eventId =
+    detail !== null && typeof detail === 'object' ? (detail as Record<string, unknown>).eventId : undefined;
   const event: FileEvent = {
     origin,
     entry: { EventBusName: BUS_NAME, Source: source as string, DetailType: detailType as string, Detail: detailText },

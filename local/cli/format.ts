@@ -54,12 +54,23 @@ export function lineNotes(line: Pick<StatementLine, 'forMonth' | 'reverses'>): s
 }
 
 /** Device and claim of a line, e.g. "DEV-1001-A · CLM-1001-1". */
-export const lineSubject = (line: Pick<StatementLine, 'deviceId' | 'claimId'>): string => (line.claimId ? `${line.deviceId} · ${line.claimId}` : line.deviceId);
+export const lineSubject = (line: Pick<StatementLine, 'deviceId' | 'claimId'>): string =>
+  line.claimId ? `${line.deviceId} · ${line.claimId}` : line.deviceId;
 
 /** One CSV field, quoted and defused as the finance API's entries.csv writes it (shared/runtime/csv.ts). */
 export { csvField } from '#shared/runtime/csv.ts';
 
-export const STATEMENT_CSV_COLUMNS = ['entryId', 'kind', 'description', 'deviceId', 'claimId', 'taxClass', 'amountYen', 'forMonth', 'reverses'] as const;
+export const STATEMENT_CSV_COLUMNS = [
+  'entryId',
+  'kind',
+  'description',
+  'deviceId',
+  'claimId',
+  'taxClass',
+  'amountYen',
+  'forMonth',
+  'reverses',
+] as const;
 
 /** A statement's lines as CSV, written as the finance API's entries.csv is (shared/runtime/csv.ts). */
 export function statementCsv(lines: readonly StatementLine[]): string {

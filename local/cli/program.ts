@@ -7,7 +7,7 @@ import { registerOperations } from './commands/operations.ts';
 import { registerReport } from './commands/report.ts';
 import { registerSend } from './commands/send.ts';
 import { registerStatementCommands } from './commands/statement.ts';
-import { CommandFailed, createContext, type CliIo } from './context.ts';
+import { type CliIo, CommandFailed, createContext } from './context.ts';
 import { EventFileError } from './event-file.ts';
 import { DEFAULT_STACK_URL, StackError, StackUnreachableError } from './stack-client.ts';
 
@@ -15,7 +15,9 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command('billing');
   const ctx = createContext(io, () => program.opts<{ url: string }>().url);
   program
-    .description('Drive a running device-supply-billing local stack (npm start): send events, close months, read statements.')
+    .description(
+      'Drive a running device-supply-billing local stack (npm start): send events, close months, read statements.',
+    )
     .option('--url <url>', 'the local stack (env BILLING_URL)', io.env.BILLING_URL || DEFAULT_STACK_URL)
     .showHelpAfterError('(billing --help lists the commands)')
     // Errors and help are thrown back to runCli rather than ending the process from inside commander.
@@ -44,7 +46,8 @@ export function buildProgram(io: CliIo): Command {
 /** What the user reads when a command fails: the API's code and message, or why nothing answered. */
 export function describeError(error: unknown): string {
   if (error instanceof StackError) return `error: ${error.code} (HTTP ${error.status}): ${error.message}`;
-  if (error instanceof StackUnreachableError || error instanceof CommandFailed || error instanceof EventFileError) return `error: ${error.message}`;
+  if (error instanceof StackUnreachableError || error instanceof CommandFailed || error instanceof EventFileError)
+    return `error: ${error.message}`;
   return `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
 }
 

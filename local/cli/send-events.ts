@@ -68,7 +68,11 @@ export class PutEventsUnreachableError extends Error {
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN']);
 
-export async function sendEvents(client: EventBridgeClient, events: readonly FileEvent[], onProgress: (sent: number) => void = () => {}): Promise<SendResult> {
+export async function sendEvents(
+  client: EventBridgeClient,
+  events: readonly FileEvent[],
+  onProgress: (sent: number) => void = () => {},
+): Promise<SendResult> {
   const result: SendResult = { sent: 0, calls: 0, failures: [] };
   for (const batch of batchEvents(events)) {
     result.calls++;
@@ -76,8 +80,14 @@ export async function sendEvents(client: EventBridgeClient, events: readonly Fil
       const answer = await client.send(new PutEventsCommand({ Entries: batch.map((event) => event.entry) }));
       batch.forEach((event, i) => {
         const entry = answer.Entries?.[i];
-        if (entry?.ErrorCode) result.failures.push({ event, errorCode: entry.ErrorCode, errorMessage: entry.ErrorMessage ?? '' });
-        else if (!entry?.EventId) result.failures.push({ event, errorCode: 'NoAnswer', errorMessage: 'the bus returned no result for this entry' });
+        if (entry?.ErrorCode)
+          result.failures.push({ event, errorCode: entry.ErrorCode, errorMessage: entry.ErrorMessage ?? '' });
+        else if (!entry?.EventId)
+          result.failures.push({
+            event,
+            errorCode: 'NoAnswer',
+            errorMessage: 'the bus returned no result for this entry',
+          });
       });
     } catch (error) {
       const code = (error as { code?: unknown }).code;

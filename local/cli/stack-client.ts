@@ -43,7 +43,8 @@ export function normalizeStackUrl(url: string): string {
   } catch {
     throw new Error(`--url must be an http(s) URL such as ${DEFAULT_STACK_URL}, got "${url}"`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`--url must be an http(s) URL, got "${url}"`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new Error(`--url must be an http(s) URL, got "${url}"`);
   return parsed.toString().replace(/\/+$/, '');
 }
 
@@ -58,11 +59,16 @@ function networkReason(error: unknown): string {
 export function errorFromResponse(response: StackResponse): StackError {
   try {
     const parsed = JSON.parse(response.body) as { error?: unknown; message?: unknown };
-    if (typeof parsed.error === 'string') return new StackError(response.status, parsed.error, typeof parsed.message === 'string' ? parsed.message : '');
+    if (typeof parsed.error === 'string')
+      return new StackError(response.status, parsed.error, typeof parsed.message === 'string' ? parsed.message : '');
   } catch {
     // Not the stack's JSON error: something else answers on that port.
   }
-  return new StackError(response.status, `HTTP_${response.status}`, response.body.slice(0, 200).trim() || 'the server sent no explanation');
+  return new StackError(
+    response.status,
+    `HTTP_${response.status}`,
+    response.body.slice(0, 200).trim() || 'the server sent no explanation',
+  );
 }
 
 export class StackClient {
@@ -82,7 +88,11 @@ export class StackClient {
     } catch (error) {
       throw new StackUnreachableError(this.url, networkReason(error));
     }
-    return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      body: await response.text(),
+    };
   }
 
   /** The parsed JSON of a successful answer; any other answer is thrown as a StackError. */
@@ -92,7 +102,11 @@ export class StackClient {
     try {
       return JSON.parse(response.body) as T;
     } catch {
-      throw new StackError(response.status, 'NOT_JSON', `${method} ${path} answered with something other than JSON; is ${this.url} the billing stack?`);
+      throw new StackError(
+        response.status,
+        'NOT_JSON',
+        `${method} ${path} answered with something other than JSON; is ${this.url} the billing stack?`,
+      );
     }
   }
 

@@ -3,8 +3,8 @@
 import Table from 'cli-table3';
 import type { Statement, StatementTotals } from '#shared/domain/index.ts';
 import type { MonthReport } from '#shared/runtime/finance-api.ts';
-import { formatYen, jstTimestamp, kindLabelJa, lineNotes, taxClassLabel } from './format.ts';
 import type { WaitingRow } from '#shared/store/waiting-reads.ts';
+import { formatYen, jstTimestamp, kindLabelJa, lineNotes, taxClassLabel } from './format.ts';
 
 /** No colours: the output is read in logs and CI as often as in a terminal, and compared in tests. */
 const PLAIN = { head: [] as string[], border: [] as string[] };
@@ -14,7 +14,12 @@ const PLAIN_COMPACT = { ...PLAIN, compact: true };
 
 const SUMMARY_ALIGNS: ('left' | 'right')[] = ['left', 'right', 'right', 'right', 'right', 'right'];
 
-const yenCells = (t: StatementTotals): string[] => [formatYen(t.taxableYen), formatYen(t.consumptionTaxYen), formatYen(t.nonTaxableYen), formatYen(t.totalYen)];
+const yenCells = (t: StatementTotals): string[] => [
+  formatYen(t.taxableYen),
+  formatYen(t.consumptionTaxYen),
+  formatYen(t.nonTaxableYen),
+  formatYen(t.totalYen),
+];
 
 export interface DeadLetterView {
   id: string;
@@ -61,9 +66,19 @@ export function statementTable(statement: Statement): string {
   });
   for (const line of statement.lines) {
     const description = [line.description, ...lineNotes(line).map((note) => `(${note})`)].join(' ');
-    table.push([line.kind, kindLabelJa(line.kind), description, [line.deviceId, line.claimId].filter(Boolean).join('\n'), taxClassLabel(line.taxClass), formatYen(line.amountYen)]);
+    table.push([
+      line.kind,
+      kindLabelJa(line.kind),
+      description,
+      [line.deviceId, line.claimId].filter(Boolean).join('\n'),
+      taxClassLabel(line.taxClass),
+      formatYen(line.amountYen),
+    ]);
   }
-  const totalRow = (label: string, amountYen: number) => [{ content: label, colSpan: 5, hAlign: 'right' as const }, formatYen(amountYen)];
+  const totalRow = (label: string, amountYen: number) => [
+    { content: label, colSpan: 5, hAlign: 'right' as const },
+    formatYen(amountYen),
+  ];
   const { totals } = statement;
   table.push(
     totalRow('Taxable, tax included 課税対象額（税込）', totals.taxableYen),
@@ -75,11 +90,19 @@ export function statementTable(statement: Statement): string {
 }
 
 export function monthReportTable(report: MonthReport): string {
-  const byKind = new Table({ head: ['Kind', '種別', 'Entries', 'Amount'], colAligns: ['left', 'left', 'right', 'right'], style: PLAIN });
+  const byKind = new Table({
+    head: ['Kind', '種別', 'Entries', 'Amount'],
+    colAligns: ['left', 'left', 'right', 'right'],
+    style: PLAIN,
+  });
   for (const [kind, sum] of Object.entries(report.byKind)) {
     if (sum.entries > 0) byKind.push([kind, kindLabelJa(kind), sum.entries, formatYen(sum.amountYen)]);
   }
-  const byTax = new Table({ head: ['Tax class', '税区分', 'Entries', 'Amount'], colAligns: ['left', 'left', 'right', 'right'], style: PLAIN });
+  const byTax = new Table({
+    head: ['Tax class', '税区分', 'Entries', 'Amount'],
+    colAligns: ['left', 'left', 'right', 'right'],
+    style: PLAIN,
+  });
   for (const [taxClass, sum] of Object.entries(report.byTaxClass)) {
     byTax.push([taxClass, taxClassLabel(taxClass), sum.entries, formatYen(sum.amountYen)]);
   }
@@ -93,9 +116,18 @@ export function monthReportTable(report: MonthReport): string {
     ['Total 合計', formatYen(totals.totalYen)],
   );
   const kinds = byKind.length > 0 ? byKind.toString() : '(no entries)';
-  const held = (report.held ?? []).map((h) => `held from the close: ${h.customerId} (since ${jstTimestamp(h.heldAt)}): ${h.reason}`);
-  const heldNote = held.length > 0 ? `, ${held.length} customer${held.length === 1 ? '' : 's'} held (not in the totals)` : '';
-  return [`Report ${report.month}: ${report.statements} statement${report.statements === 1 ? '' : 's'}${heldNote}`, kinds, byTax.toString(), totalsTable.toString(), ...held].join('\n');
+  const held = (report.held ?? []).map(
+    (h) => `held from the close: ${h.customerId} (since ${jstTimestamp(h.heldAt)}): ${h.reason}`,
+  );
+  const heldNote =
+    held.length > 0 ? `, ${held.length} customer${held.length === 1 ? '' : 's'} held (not in the totals)` : '';
+  return [
+    `Report ${report.month}: ${report.statements} statement${report.statements === 1 ? '' : 's'}${heldNote}`,
+    kinds,
+    byTax.toString(),
+    totalsTable.toString(),
+    ...held,
+  ].join('\n');
 }
 
 /**
@@ -108,7 +140,13 @@ export function deadLettersText(deadLetters: readonly DeadLetterView[]): string 
     .map((letter) => {
       const subject = deadLetterSubject(letter);
       const event = [subject.detailType ?? 'unknown detail-type', subject.eventId].filter(Boolean).join(' ');
-      const facts = [event, `customer ${subject.customerId ?? '?'}`, `consumer ${letter.consumer}`, `${letter.attempts} attempt${letter.attempts === 1 ? '' : 's'}`, jstTimestamp(letter.deadLetteredAt)];
+      const facts = [
+        event,
+        `customer ${subject.customerId ?? '?'}`,
+        `consumer ${letter.consumer}`,
+        `${letter.attempts} attempt${letter.attempts === 1 ? '' : 's'}`,
+        jstTimestamp(letter.deadLetteredAt),
+      ];
       return `${letter.id}\n  ${facts.join(' · ')}\n  ${letter.reason}`;
     })
     .join('\n\n');
@@ -129,14 +167,25 @@ export function waitingTable(waiting: readonly WaitingView[]): string {
     style: PLAIN,
   });
   for (const w of waiting) {
-    table.push([w.customerId, w.eventId, w.detailType, w.reason, jstTimestamp(w.receivedAt), jstTimestamp(w.expiresAt)]);
+    table.push([
+      w.customerId,
+      w.eventId,
+      w.detailType,
+      w.reason,
+      jstTimestamp(w.receivedAt),
+      jstTimestamp(w.expiresAt),
+    ]);
   }
   return `${waiting.length} event${waiting.length === 1 ? '' : 's'} waiting\n${table.toString()}`;
 }
 
 /** A customer's year at a glance: one row per statement, oldest first, and the sum. */
 export function yearSummaryTable(customerId: string, statements: readonly Statement[]): string {
-  const table = new Table({ head: ['Month', 'Lines', 'Taxable', 'うち消費税', 'Non-taxable', 'Total'], colAligns: SUMMARY_ALIGNS, style: PLAIN_COMPACT });
+  const table = new Table({
+    head: ['Month', 'Lines', 'Taxable', 'うち消費税', 'Non-taxable', 'Total'],
+    colAligns: SUMMARY_ALIGNS,
+    style: PLAIN_COMPACT,
+  });
   const sum = { taxableYen: 0, consumptionTaxYen: 0, nonTaxableYen: 0, totalYen: 0 };
   for (const statement of [...statements].sort((a, b) => (a.month < b.month ? -1 : 1))) {
     const t = statement.totals;
@@ -152,7 +201,11 @@ export function yearSummaryTable(customerId: string, statements: readonly Statem
 
 /** Several months' reports side by side: one row per month, and the sum. */
 export function reportsSummaryTable(reports: readonly MonthReport[]): string {
-  const table = new Table({ head: ['Month', 'Statements', 'Taxable', 'うち消費税', 'Non-taxable', 'Total'], colAligns: SUMMARY_ALIGNS, style: PLAIN_COMPACT });
+  const table = new Table({
+    head: ['Month', 'Statements', 'Taxable', 'うち消費税', 'Non-taxable', 'Total'],
+    colAligns: SUMMARY_ALIGNS,
+    style: PLAIN_COMPACT,
+  });
   const sum = { statements: 0, taxableYen: 0, consumptionTaxYen: 0, nonTaxableYen: 0, totalYen: 0 };
   for (const report of reports) {
     const t = report.totals;

@@ -2,7 +2,13 @@
 // waiting events, shared by the in-order path (`decide.ts`) and re-derivation (`rederive.ts`).
 import { byKey, type RuledEvent } from './business-order.ts';
 import { applyClaimFiled, applyClaimWithdrawn } from './claims.ts';
-import { applyDeviceDelivered, applyOrderPlaced, applyOrderVoided, applyPayoffRequested, applyProtectionCancelled } from './orders.ts';
+import {
+  applyDeviceDelivered,
+  applyOrderPlaced,
+  applyOrderVoided,
+  applyPayoffRequested,
+  applyProtectionCancelled,
+} from './orders.ts';
 import type { Outcome } from './outcome.ts';
 import { setOwn } from './records.ts';
 import { applyLoanerDamaged, applyLogistics } from './returns.ts';
@@ -60,7 +66,11 @@ export function applyRuled(state: CustomerState, event: RuledEvent, effects: Eff
  * leaves the waiting list as expired, to be dead-lettered with its reason. Returns the
  * greatest business key of those that applied.
  */
-export function retryWaiting(draft: CustomerState, effects: Effects, processed: Record<string, string>): string | undefined {
+export function retryWaiting(
+  draft: CustomerState,
+  effects: Effects,
+  processed: Record<string, string>,
+): string | undefined {
   let greatest: string | undefined;
   let waiting = [...(draft.waiting ?? [])].sort((a, b) => byKey(a.record, b.record));
   for (let moved = true; moved && waiting.length > 0; ) {
@@ -85,4 +95,3 @@ export function retryWaiting(draft: CustomerState, effects: Effects, processed: 
   else delete draft.waiting;
   return greatest;
 }
-

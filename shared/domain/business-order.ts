@@ -2,10 +2,10 @@
 // arrive in — by occurredAt instant, then a fixed lifecycle rank of the detail-type, then
 // eventId — and the journal record each event is kept as, so that the customer can be
 // derived again in that order when an event belongs before events already applied.
-import { wholeYearsBetween } from './calendar.ts';
-import { jstDate } from './calendar.ts';
-import { ACCEPTED_PAYMENT_METHODS, MINIMUM_AGE_YEARS } from './policy.ts';
+
 import type { InboundDetailType, InboundEvent, OrderPlacedDetail } from '../schemas/inbound.ts';
+import { jstDate, wholeYearsBetween } from './calendar.ts';
+import { ACCEPTED_PAYMENT_METHODS, MINIMUM_AGE_YEARS } from './policy.ts';
 
 /**
  * The lifecycle rank of each detail-type, for events at the same instant (docs/domain.md):
@@ -46,7 +46,8 @@ export function businessKey(detailType: InboundDetailType, occurredAt: string, e
   return `${instant}#${String(LIFECYCLE_RANK[detailType]).padStart(2, '0')}#${eventId}`;
 }
 
-export const keyOf = (event: InboundEvent | RuledEvent): string => businessKey(event.detailType, event.detail.occurredAt, event.detail.eventId);
+export const keyOf = (event: InboundEvent | RuledEvent): string =>
+  businessKey(event.detailType, event.detail.occurredAt, event.detail.eventId);
 
 /**
  * An OrderPlaced as the engine keeps it: the birth date and the payment method are checked
@@ -57,7 +58,9 @@ export type RuledOrderPlaced = Omit<OrderPlacedDetail, 'customer' | 'paymentMeth
 };
 
 /** An inbound event as the engine applies and journals it (no personal data). */
-export type RuledEvent = Exclude<InboundEvent, { detailType: 'OrderPlaced' }> | { detailType: 'OrderPlaced'; detail: RuledOrderPlaced };
+export type RuledEvent =
+  | Exclude<InboundEvent, { detailType: 'OrderPlaced' }>
+  | { detailType: 'OrderPlaced'; detail: RuledOrderPlaced };
 
 export function ruledEvent(event: InboundEvent | RuledEvent): RuledEvent {
   if (event.detailType !== 'OrderPlaced' || 'personal' in event.detail) return event as RuledEvent;
@@ -78,7 +81,11 @@ export interface JournalRecord {
   receivedAt: string;
 }
 
-export function journalRecordOf(event: InboundEvent | RuledEvent, fingerprint: string, receivedAt: string): JournalRecord {
+export function journalRecordOf(
+  event: InboundEvent | RuledEvent,
+  fingerprint: string,
+  receivedAt: string,
+): JournalRecord {
   const ruled = ruledEvent(event);
   return { key: keyOf(ruled), event: ruled, fingerprint, receivedAt };
 }

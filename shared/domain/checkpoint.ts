@@ -5,12 +5,13 @@
 // its own — nor before its claim's filing, for a withdrawal or a logistics event (its fee) —
 // so when that month is M or later, the re-derivation reads only the journal from M on and
 // the ledger billed from M on, and compares only business months from M on.
-import { addMonths, jstMonth, monthOf, type Month } from './calendar.ts';
-import { INSTANT_DIGITS, instantKey, keyOf, type JournalRecord, type RuledEvent } from './business-order.ts';
+
+import type { InboundEvent } from '../schemas/inbound.ts';
+import { INSTANT_DIGITS, instantKey, type JournalRecord, keyOf, type RuledEvent } from './business-order.ts';
+import { addMonths, jstMonth, type Month, monthOf } from './calendar.ts';
 import { hashOf } from './decisions.ts';
 import { getOwn } from './records.ts';
 import type { CustomerState, LedgerEntry, Snapshot } from './types.ts';
-import type { InboundEvent } from '../schemas/inbound.ts';
 
 /**
  * What a re-derivation reads besides the aggregate: the customer's journal and every entry
@@ -45,7 +46,8 @@ export function affectedFrom(state: CustomerState, event: InboundEvent | RuledEv
 /** The checkpoint a re-derivation of `event` may start from, if the customer has one that lets it. */
 export function usableCheckpoint(state: CustomerState, event: InboundEvent | RuledEvent): CustomerState['checkpoint'] {
   const checkpoint = state.checkpoint;
-  if (!checkpoint || keyOf(event) < monthStartKey(checkpoint.month) || affectedFrom(state, event) < checkpoint.month) return undefined;
+  if (!checkpoint || keyOf(event) < monthStartKey(checkpoint.month) || affectedFrom(state, event) < checkpoint.month)
+    return undefined;
   return checkpoint;
 }
 
@@ -75,7 +77,13 @@ export function snapshotOf(derived: CustomerState, month: Month): Snapshot {
  * The history of a re-derivation from what an in-memory customer keeps (every journal record
  * and entry, and its latest snapshot): from the checkpoint when one is usable, else all.
  */
-export function historyFor(state: CustomerState, event: InboundEvent | RuledEvent, journal: readonly JournalRecord[], billed: readonly LedgerEntry[], snapshot: Snapshot | undefined): CustomerHistory {
+export function historyFor(
+  state: CustomerState,
+  event: InboundEvent | RuledEvent,
+  journal: readonly JournalRecord[],
+  billed: readonly LedgerEntry[],
+  snapshot: Snapshot | undefined,
+): CustomerHistory {
   const checkpoint = usableCheckpoint(state, event);
   if (!checkpoint || !snapshot || snapshot.hash !== checkpoint.hash) return { journal, billed };
   const from = monthStartKey(checkpoint.month);
@@ -90,7 +98,10 @@ export function historyFor(state: CustomerState, event: InboundEvent | RuledEven
  * A checkpoint holds the events before its month as they were; one of them leaving the
  * journal (a waiting event given up on) makes it stale, and the customer forgets it.
  */
-export function forgetStaleCheckpoint(next: CustomerState, expired: readonly { record: JournalRecord }[] | undefined): void {
+export function forgetStaleCheckpoint(
+  next: CustomerState,
+  expired: readonly { record: JournalRecord }[] | undefined,
+): void {
   if (!next.checkpoint || !expired?.length) return;
   const start = monthStartKey(next.checkpoint.month);
   if (expired.some((x) => x.record.key < start)) delete next.checkpoint;

@@ -1,12 +1,23 @@
 // §4 Claims: adjudication in the documented order, free claims, the coverage year and its
 // fee ladder, and withdrawal.
-import { addMonthsToDate, daysBetween, jstDate, jstMonth, lastDayOf, wholeYearsBetween, type CalendarDate } from './calendar.ts';
+
+import type { ClaimFiledDetail, ClaimWithdrawnDetail } from '../schemas/inbound.ts';
+import type { ClaimRejectionReason } from '../schemas/outbound.ts';
+import {
+  addMonthsToDate,
+  type CalendarDate,
+  daysBetween,
+  jstDate,
+  jstMonth,
+  lastDayOf,
+  wholeYearsBetween,
+} from './calendar.ts';
+import { cloneClaim } from './clone.ts';
+import { claimDecision } from './decisions.ts';
 import { deviceOf, orderOf, usageStartOf } from './facts.ts';
 import { present } from './invariant.ts';
-import { getOwn, setOwn } from './records.ts';
-import { claimDecision } from './decisions.ts';
-import { cloneClaim } from './clone.ts';
 import { appendEntry, appendReversal, claimEntryId, type EntryDraft } from './ledger.ts';
+import { unknownDevice } from './orders.ts';
 import type { Outcome } from './outcome.ts';
 import {
   COVERAGE_YEAR_OF_CLAIM,
@@ -17,16 +28,22 @@ import {
   USED_NATURAL_FAILURE_MONTHS,
   USES_PER_COVERAGE_YEAR,
 } from './policy.ts';
-import { unknownDevice } from './orders.ts';
 import { lastBillableMonth } from './protection.ts';
+import { getOwn, setOwn } from './records.ts';
 import type { ClaimBasis, ClaimState, CustomerState, DeviceState, Effects } from './types.ts';
-import type { ClaimFiledDetail, ClaimWithdrawnDetail } from '../schemas/inbound.ts';
-import type { ClaimRejectionReason } from '../schemas/outbound.ts';
 
 /** The fee of the 1st or 2nd counted use of a coverage year. */
-const feeOfUse = (useNumber: number): number => present(EXCHANGE_FEE_BY_USE[useNumber - 1], `use ${useNumber} has a fee`);
+const feeOfUse = (useNumber: number): number =>
+  present(EXCHANGE_FEE_BY_USE[useNumber - 1], `use ${useNumber} has a fee`);
 
-export const COVERED_CAUSES: readonly string[] = ['total_loss', 'partial_damage', 'water_damage', 'natural_failure', 'initial_defect', 'network_restriction'];
+export const COVERED_CAUSES: readonly string[] = [
+  'total_loss',
+  'partial_damage',
+  'water_damage',
+  'natural_failure',
+  'initial_defect',
+  'network_restriction',
+];
 
 /** Day number of `date` counted from `start` as day 1. */
 const dayNumberFrom = (start: CalendarDate, date: CalendarDate): number => daysBetween(start, date) + 1;
@@ -55,7 +72,10 @@ function usesInCoverageYear(state: CustomerState, device: DeviceState, year: num
  * of the same device, named by `followUpOf`, whose replacement or repaired device was
  * delivered on day D (day 0), the follow-up being filed by the end of D + FOLLOW_UP_FREE_DAYS.
  */
-function followedUpClaim(state: CustomerState, claim: { followUpOf?: string; deviceId: string; filedOn: CalendarDate }): ClaimState | undefined {
+function followedUpClaim(
+  state: CustomerState,
+  claim: { followUpOf?: string; deviceId: string; filedOn: CalendarDate },
+): ClaimState | undefined {
   const earlier = claim.followUpOf ? getOwn(state.claims, claim.followUpOf) : undefined;
   if (!earlier || earlier.deviceId !== claim.deviceId || earlier.decision !== 'accepted') return undefined;
   const deliveredOn = earlier.replacementDeliveredOn ?? earlier.repairedDeliveredOn;
@@ -97,7 +117,8 @@ export function adjudicate(state: CustomerState, device: DeviceState, claim: Cla
   if (!COVERED_CAUSES.includes(claim.cause)) return { decision: 'rejected', reason: 'CAUSE_NOT_COVERED' };
   const isNew = device.condition === 'new';
   if (claim.cause === 'natural_failure') {
-    if (isNew && wholeYearsBetween(start, incident) < MAKER_WARRANTY_YEARS) return { decision: 'rejected', reason: 'MAKER_WARRANTY' };
+    if (isNew && wholeYearsBetween(start, incident) < MAKER_WARRANTY_YEARS)
+      return { decision: 'rejected', reason: 'MAKER_WARRANTY' };
     if (!isNew && incident > addMonthsToDate(order.placedOn, USED_NATURAL_FAILURE_MONTHS)) {
       return { decision: 'rejected', reason: 'NATURAL_FAILURE_AFTER_24_MONTHS' };
     }
@@ -105,7 +126,9 @@ export function adjudicate(state: CustomerState, device: DeviceState, claim: Cla
   // A used device's initial defect in its window and its network restriction were covered above.
   if (claim.cause === 'initial_defect' || claim.cause === 'network_restriction') {
     const freeDefect = claim.cause === 'initial_defect' && dayNumberFrom(start, incident) <= INITIAL_DEFECT_FREE_DAYS;
-    return freeDefect ? { decision: 'accepted', free: true, basis: 'protection' } : { decision: 'rejected', reason: 'WARRANTY_PERIOD_OVER' };
+    return freeDefect
+      ? { decision: 'accepted', free: true, basis: 'protection' }
+      : { decision: 'rejected', reason: 'WARRANTY_PERIOD_OVER' };
   }
   if (followedUpClaim(state, { ...claim, filedOn })) return { decision: 'accepted', free: true, basis: 'follow_up' };
   const used = usesInCoverageYear(state, device, coverageYearOf(start, coverageDateOf(filedOn, incident)));
@@ -130,10 +153,12 @@ function feeDraft(claim: ClaimState, useNumber: number, feeYen: number, causedBy
 
 export function applyClaimFiled(state: CustomerState, event: ClaimFiledDetail, effects: Effects): Outcome {
   const existing = getOwn(state.claims, event.claimId);
-  if (existing) return { outcome: 'invalid', reason: `CLAIM_ID_REUSED: claim ${event.claimId} was already filed by another event` };
+  if (existing)
+    return { outcome: 'invalid', reason: `CLAIM_ID_REUSED: claim ${event.claimId} was already filed by another event` };
   const device = getOwn(state.devices, event.deviceId);
   if (!device) return unknownDevice(state, event.deviceId);
-  if (event.followUpOf && !getOwn(state.claims, event.followUpOf)) return { outcome: 'pending', reason: `claim ${event.followUpOf} (followUpOf) is not known yet` };
+  if (event.followUpOf && !getOwn(state.claims, event.followUpOf))
+    return { outcome: 'pending', reason: `claim ${event.followUpOf} (followUpOf) is not known yet` };
   const order = orderOf(state, device);
   // A claim can only follow delivery; until the delivery is known, wait for it — unless the
   // order is void or neither protection nor the used-device guarantee could cover it, which
@@ -141,7 +166,9 @@ export function applyClaimFiled(state: CustomerState, event: ClaimFiledDetail, e
   if (!device.deliveredOn && order.status === 'active' && (device.protection || device.condition === 'used')) {
     return { outcome: 'pending', reason: `device ${event.deviceId} is not delivered yet` };
   }
-  const result: Adjudication = device.deliveredOn ? adjudicate(state, device, event) : { decision: 'rejected', reason: 'NO_PROTECTION' };
+  const result: Adjudication = device.deliveredOn
+    ? adjudicate(state, device, event)
+    : { decision: 'rejected', reason: 'NO_PROTECTION' };
   const claim: ClaimState = {
     claimId: event.claimId,
     deviceId: event.deviceId,
@@ -157,11 +184,16 @@ export function applyClaimFiled(state: CustomerState, event: ClaimFiledDetail, e
   else claim.basis = result.basis;
   if (result.decision === 'accepted' && !result.free) {
     claim.useNumber = result.useNumber;
-    claim.feeEntryId = appendEntry(state, effects, feeDraft(claim, result.useNumber, result.feeYen, event.eventId)).entryId;
+    claim.feeEntryId = appendEntry(
+      state,
+      effects,
+      feeDraft(claim, result.useNumber, result.feeYen, event.eventId),
+    ).entryId;
   }
   // A free claim filed in the follow-up window of the earlier one, as known at its filing (§5
   // re-exchange looks at this, not at what is known when its replacement is delivered).
-  if (result.decision === 'accepted' && result.free && followedUpClaim(state, claim)) claim.freeFollowUpOf = claim.followUpOf;
+  if (result.decision === 'accepted' && result.free && followedUpClaim(state, claim))
+    claim.freeFollowUpOf = claim.followUpOf;
   setOwn(state.claims, event.claimId, claim);
   effects.emitted.push(claimDecision(state.customerId, claim));
   return { outcome: 'applied' };
@@ -170,16 +202,30 @@ export function applyClaimFiled(state: CustomerState, event: ClaimFiledDetail, e
 export function applyClaimWithdrawn(state: CustomerState, event: ClaimWithdrawnDetail, effects: Effects): Outcome {
   const claim = getOwn(state.claims, event.claimId);
   if (!claim) return { outcome: 'pending', reason: `claim ${event.claimId} is not known yet` };
-  if (claim.withdrawnAt) return { outcome: 'ignored', reason: `ALREADY_WITHDRAWN: claim ${event.claimId} was withdrawn at ${claim.withdrawnAt}` };
+  if (claim.withdrawnAt)
+    return {
+      outcome: 'ignored',
+      reason: `ALREADY_WITHDRAWN: claim ${event.claimId} was withdrawn at ${claim.withdrawnAt}`,
+    };
   if (claim.firstDeliveryAt && Date.parse(claim.firstDeliveryAt) <= Date.parse(event.occurredAt)) {
-    return { outcome: 'ignored', reason: `WITHDRAWAL_AFTER_DELIVERY: a device for claim ${event.claimId} was delivered at ${claim.firstDeliveryAt}` };
+    return {
+      outcome: 'ignored',
+      reason: `WITHDRAWAL_AFTER_DELIVERY: a device for claim ${event.claimId} was delivered at ${claim.firstDeliveryAt}`,
+    };
   }
   claim.withdrawnAt = event.occurredAt;
   if (claim.feeEntryId) {
     appendReversal(
       state,
       effects,
-      { entryId: claim.feeEntryId, deviceId: claim.deviceId, claimId: claim.claimId, kind: 'exchange_fee', amountYen: claim.feeYen, businessDate: claim.filedOn },
+      {
+        entryId: claim.feeEntryId,
+        deviceId: claim.deviceId,
+        claimId: claim.claimId,
+        kind: 'exchange_fee',
+        amountYen: claim.feeYen,
+        businessDate: claim.filedOn,
+      },
       `claim ${claim.claimId} was withdrawn`,
       event.eventId,
     );
@@ -196,7 +242,8 @@ export function applyClaimWithdrawn(state: CustomerState, event: ClaimWithdrawnD
  */
 function renumberUses(state: CustomerState, withdrawn: ClaimState, causedBy: string, effects: Effects): void {
   const device = deviceOf(state, withdrawn.deviceId);
-  const yearOf = (claim: ClaimState) => coverageYearOf(usageStartOf(device), coverageDateOf(claim.filedOn, claim.incidentDate));
+  const yearOf = (claim: ClaimState) =>
+    coverageYearOf(usageStartOf(device), coverageDateOf(claim.filedOn, claim.incidentDate));
   const year = yearOf(withdrawn);
   const counted = Object.values(state.claims)
     .filter((c) => c.deviceId === device.deviceId && c.useNumber !== undefined && !c.withdrawnAt && yearOf(c) === year)
@@ -206,11 +253,28 @@ function renumberUses(state: CustomerState, withdrawn: ClaimState, causedBy: str
     if (original.useNumber === useNumber) return;
     const claim = cloneClaim(original);
     const why = `claim ${withdrawn.claimId} was withdrawn, so claim ${claim.claimId} is now use ${useNumber}`;
-    appendReversal(state, effects, { entryId: present(claim.feeEntryId, `counted claim ${claim.claimId} has a fee entry`), deviceId: claim.deviceId, claimId: claim.claimId, kind: 'exchange_fee', amountYen: claim.feeYen, businessDate: claim.filedOn }, why, causedBy);
+    appendReversal(
+      state,
+      effects,
+      {
+        entryId: present(claim.feeEntryId, `counted claim ${claim.claimId} has a fee entry`),
+        deviceId: claim.deviceId,
+        claimId: claim.claimId,
+        kind: 'exchange_fee',
+        amountYen: claim.feeYen,
+        businessDate: claim.filedOn,
+      },
+      why,
+      causedBy,
+    );
     claim.billingRound = (claim.billingRound ?? 0) + 1;
     claim.useNumber = useNumber;
     claim.feeYen = feeOfUse(useNumber);
-    claim.feeEntryId = appendEntry(state, effects, feeDraft(claim, useNumber, claim.feeYen, causedBy, `; renumbered after claim ${withdrawn.claimId} was withdrawn`)).entryId;
+    claim.feeEntryId = appendEntry(
+      state,
+      effects,
+      feeDraft(claim, useNumber, claim.feeYen, causedBy, `; renumbered after claim ${withdrawn.claimId} was withdrawn`),
+    ).entryId;
     setOwn(state.claims, claim.claimId, claim);
     effects.emitted.push(claimDecision(state.customerId, claim));
   });

@@ -3,8 +3,9 @@
 // the engine never mutates (payment plans, cancellations, entries, the processed-event map,
 // which `decide` replaces rather than mutates): the close runs once per customer per month
 // and must stay cheap.
-import type { ClaimState, CustomerState, DeviceState, OrderState } from './types.ts';
+
 import { setOwn } from './records.ts';
+import type { ClaimState, CustomerState, DeviceState, OrderState } from './types.ts';
 
 function cloneDevice(d: DeviceState): DeviceState {
   const copy = { ...d };
@@ -46,5 +47,10 @@ export function cloneState(state: CustomerState): CustomerState {
  * copied itself (`decide` writes only to its `cloneState` copy).
  */
 export function draftForTimeStep(state: CustomerState): CustomerState {
-  return { ...state, devices: { ...state.devices }, claims: { ...state.claims }, openEntries: state.openEntries.slice() };
+  return {
+    ...state,
+    devices: { ...state.devices },
+    claims: { ...state.claims },
+    openEntries: state.openEntries.slice(),
+  };
 }

@@ -1,22 +1,26 @@
 // The time-driven parts: the monthly close of one customer and the daily deadline sweep.
 // Both take the aggregate and a time and are idempotent: running them again, or late,
 // writes nothing new.
+
+import { addMonths, type CalendarDate, jstDate, lastDayOf, type Month, monthOf } from './calendar.ts';
+import { forgetStaleCheckpoint } from './checkpoint.ts';
+import { cloneClaim, draftForTimeStep } from './clone.ts';
+import { stampRevisions } from './decisions.ts';
 import { orderOf } from './facts.ts';
-import { addMonths, jstDate, lastDayOf, monthOf, type CalendarDate, type Month } from './calendar.ts';
-import { setOwn } from './records.ts';
 import { billDuePayments } from './payment.ts';
+import { MONTHLY_CLOSE_HOUR_JST, WAITING_DEAD_LETTER_DAYS } from './policy.ts';
 import { billDueProtection } from './protection.ts';
+import { setOwn } from './records.ts';
 import { assessDeadlines, hasDeadlineDue } from './returns.ts';
 import { buildStatement, monthHasEnded } from './statement.ts';
-import { emptyEffects, type CustomerState, type DeviceState, type Effects, type LedgerEntry } from './types.ts';
-import { cloneClaim, draftForTimeStep } from './clone.ts';
-import { forgetStaleCheckpoint } from './checkpoint.ts';
-import { stampRevisions } from './decisions.ts';
+import { type CustomerState, type DeviceState, type Effects, emptyEffects, type LedgerEntry } from './types.ts';
 import { dropFromTail, expiredWaiting } from './waiting.ts';
-import { MONTHLY_CLOSE_HOUR_JST, WAITING_DEAD_LETTER_DAYS } from './policy.ts';
 
 export class MonthNotEndedError extends Error {
-  constructor(readonly month: Month, now: string) {
+  constructor(
+    readonly month: Month,
+    now: string,
+  ) {
     super(`month ${month} has not ended yet (now ${now}); it can be closed from its next month on`);
     this.name = 'MonthNotEndedError';
   }
@@ -52,7 +56,8 @@ export function assessDueDeadlines(draft: CustomerState, asOf: CalendarDate, eff
 /** The device with the billing counters the close moved (its plan copied only if that moved). */
 function withBilled(device: DeviceState, paymentsBilled: number, billedThrough: Month | undefined): DeviceState {
   const copy = { ...device, paymentsBilled };
-  if (device.protection && billedThrough !== device.protection.billedThrough) copy.protection = { ...device.protection, billedThrough };
+  if (device.protection && billedThrough !== device.protection.billedThrough)
+    copy.protection = { ...device.protection, billedThrough };
   return copy;
 }
 
@@ -97,14 +102,19 @@ function closeOneMonth(state: CustomerState, month: Month, closedAt: string, eff
  * Closes `month` for one customer, first closing every earlier month not yet closed.
  * Refuses a month that has not ended at `now`; a month already closed changes nothing.
  */
-export function closeMonth(state: CustomerState, month: Month, now: string): { state: CustomerState; effects: Effects; changed: boolean } {
+export function closeMonth(
+  state: CustomerState,
+  month: Month,
+  now: string,
+): { state: CustomerState; effects: Effects; changed: boolean } {
   if (!monthHasEnded(month, now)) throw new MonthNotEndedError(month, now);
   const effects = emptyEffects();
   if (state.closedThrough && state.closedThrough >= month) return { state, effects, changed: false };
   const next = draftForTimeStep(state);
   for (let m = firstUnclosedMonth(next, month); m <= month; m = addMonths(m, 1)) closeOneMonth(next, m, now, effects);
   // Most closes publish StatementClosed only, which has no revision.
-  if (effects.emitted.some((e) => e.detailType === 'PenaltyAssessed')) effects.emitted = stampRevisions(next, effects.emitted);
+  if (effects.emitted.some((e) => e.detailType === 'PenaltyAssessed'))
+    effects.emitted = stampRevisions(next, effects.emitted);
   next.version++;
   return { state: next, effects, changed: true };
 }
@@ -114,7 +124,10 @@ export function closeMonth(state: CustomerState, month: Month, now: string): { s
  * gives up on events that have waited `WAITING_DEAD_LETTER_DAYS` for what they name (§0
  * Policy): they leave the customer, to be dead-lettered with their reason.
  */
-export function sweepDeadlines(state: CustomerState, asOf: string): { state: CustomerState; effects: Effects; changed: boolean } {
+export function sweepDeadlines(
+  state: CustomerState,
+  asOf: string,
+): { state: CustomerState; effects: Effects; changed: boolean } {
   const effects = emptyEffects();
   const next = draftForTimeStep(state);
   const today = jstDate(asOf);
@@ -127,7 +140,10 @@ export function sweepDeadlines(state: CustomerState, asOf: string): { state: Cus
     const left = (state.waiting ?? []).filter((w) => !gone.has(w.record.event.detail.eventId));
     if (left.length > 0) next.waiting = left;
     else delete next.waiting;
-    effects.expired = expired.map((w) => ({ record: w.record, reason: `WAITED_${WAITING_DEAD_LETTER_DAYS}_DAYS: ${w.reason}` }));
+    effects.expired = expired.map((w) => ({
+      record: w.record,
+      reason: `WAITED_${WAITING_DEAD_LETTER_DAYS}_DAYS: ${w.reason}`,
+    }));
     forgetStaleCheckpoint(next, effects.expired);
     dropFromTail(next, effects.expired);
   }

@@ -2,13 +2,14 @@
 // the store keeps them. For the pure engine's users that have no table (the oracles, the
 // property tests, the engine bench): `decide` with the history an earlier event needs, the
 // close and the sweep, and `replay`, the one loop that runs a customer's life through them.
-import { decide, type Decision, type DecisionOutcome } from './decide.ts';
+
+import type { InboundEvent } from '../schemas/inbound.ts';
 import type { JournalRecord } from './business-order.ts';
 import type { Month } from './calendar.ts';
 import { historyFor } from './checkpoint.ts';
 import { closeMonth, sweepDeadlines } from './close.ts';
-import { emptyCustomerState, type CustomerState, type Effects, type LedgerEntry, type Snapshot } from './types.ts';
-import type { InboundEvent } from '../schemas/inbound.ts';
+import { type Decision, type DecisionOutcome, decide } from './decide.ts';
+import { type CustomerState, type Effects, emptyCustomerState, type LedgerEntry, type Snapshot } from './types.ts';
 
 /** What an in-memory customer keeps for its re-derivations, read only when an event needs it. */
 export interface MemoryHistory {
@@ -21,14 +22,24 @@ export interface MemoryHistory {
  * `decide` as ingest runs it, for a customer kept in memory: as it is; with the history from
  * the checkpoint when the event needs one and the checkpoint lets it; else with all of it.
  */
-export function decideInMemory(state: CustomerState, event: InboundEvent, fingerprint: string, receivedAt: string | undefined, kept: MemoryHistory): Decision {
+export function decideInMemory(
+  state: CustomerState,
+  event: InboundEvent,
+  fingerprint: string,
+  receivedAt: string | undefined,
+  kept: MemoryHistory,
+): Decision {
   const options = receivedAt === undefined ? {} : { receivedAt };
   let decision = decide(state, event, fingerprint, options);
   if (decision.outcome.outcome !== 'needs-history') return decision;
   const journal = kept.journal();
   const billed = kept.billed();
-  decision = decide(state, event, fingerprint, { ...options, history: historyFor(state, event, journal, billed, kept.snapshot) });
-  if (decision.outcome.outcome === 'needs-history') decision = decide(state, event, fingerprint, { ...options, history: { journal, billed } });
+  decision = decide(state, event, fingerprint, {
+    ...options,
+    history: historyFor(state, event, journal, billed, kept.snapshot),
+  });
+  if (decision.outcome.outcome === 'needs-history')
+    decision = decide(state, event, fingerprint, { ...options, history: { journal, billed } });
   return decision;
 }
 
@@ -58,7 +69,11 @@ export class CustomerBook {
 
   /** Decides the event, with the history when it belongs before others, and keeps the result. */
   decide(event: InboundEvent, fingerprint: string, receivedAt?: string): Decision {
-    const decision = decideInMemory(this.state, event, fingerprint, receivedAt, { journal: () => [...this.journal.values()], billed: () => [...this.billed.values()], snapshot: this.snapshot });
+    const decision = decideInMemory(this.state, event, fingerprint, receivedAt, {
+      journal: () => [...this.journal.values()],
+      billed: () => [...this.billed.values()],
+      snapshot: this.snapshot,
+    });
     if (decision.changed) this.keep(decision.state, decision.effects);
     return decision;
   }
@@ -80,7 +95,12 @@ export class CustomerBook {
   /** Runs the steps in the order given: each event decided, each month closed, each sweep run. */
   replay(steps: Iterable<BookStep>, options: ReplayOptions): this {
     for (const step of steps) {
-      const result = 'event' in step ? this.decide(step.event, options.fingerprint(step.event), step.receivedAt) : 'close' in step ? this.close(step.close, step.at) : this.sweep(step.sweep);
+      const result =
+        'event' in step
+          ? this.decide(step.event, options.fingerprint(step.event), step.receivedAt)
+          : 'close' in step
+            ? this.close(step.close, step.at)
+            : this.sweep(step.sweep);
       options.onStep?.(step, result);
     }
     return this;

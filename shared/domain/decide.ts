@@ -3,17 +3,18 @@
 // is (the rule its detail-type names); one that belongs before events already applied is
 // decided by deriving the customer again from its journal (`rederive.ts`), which needs the
 // journal and the ledger as billed: without them `decide` answers `needs-history`.
-import { present } from './invariant.ts';
-import { applyRuled, retryWaiting, type Decision, type DecisionOutcome } from './apply.ts';
-import { journalRecordOf, type JournalRecord, type RuledEvent } from './business-order.ts';
+
+import type { InboundEvent } from '../schemas/inbound.ts';
+import { applyRuled, type Decision, type DecisionOutcome, retryWaiting } from './apply.ts';
+import { type JournalRecord, journalRecordOf, type RuledEvent } from './business-order.ts';
 import { forgetStaleCheckpoint, monthStartKey } from './checkpoint.ts';
-import { dropFromTail } from './waiting.ts';
 import { cloneState } from './clone.ts';
 import { stampRevisions } from './decisions.ts';
+import { present } from './invariant.ts';
 import { getOwn, setOwn } from './records.ts';
-import { rederive, type CustomerHistory } from './rederive.ts';
-import { emptyEffects, type CustomerState } from './types.ts';
-import type { InboundEvent } from '../schemas/inbound.ts';
+import { type CustomerHistory, rederive } from './rederive.ts';
+import { type CustomerState, emptyEffects } from './types.ts';
+import { dropFromTail } from './waiting.ts';
 
 export type { Decision, DecisionOutcome } from './apply.ts';
 
@@ -31,10 +32,15 @@ export interface DecideOptions {
  * decision after it either: applied where it belongs or where it arrives, the result is the
  * same, and it needs no re-derivation — one customer may send thousands of such refusals.
  */
-const ORDER_INDEPENDENT_REFUSALS: readonly string[] = ['VOID_AFTER_DELIVERY:', 'NOT_ON_INSTALLMENTS:', 'NO_PROTECTION:'];
+const ORDER_INDEPENDENT_REFUSALS: readonly string[] = [
+  'VOID_AFTER_DELIVERY:',
+  'NOT_ON_INSTALLMENTS:',
+  'NO_PROTECTION:',
+];
 
 const isOrderIndependentRefusal = (decision: Decision): boolean =>
-  decision.outcome.outcome === 'ignored' && ORDER_INDEPENDENT_REFUSALS.some((code) => (decision.outcome as { reason: string }).reason.startsWith(code));
+  decision.outcome.outcome === 'ignored' &&
+  ORDER_INDEPENDENT_REFUSALS.some((code) => (decision.outcome as { reason: string }).reason.startsWith(code));
 
 const maxKey = (a: string | undefined, b: string): string => (a !== undefined && a > b ? a : b);
 
@@ -57,7 +63,8 @@ function applyInOrder(state: CustomerState, record: JournalRecord): Decision | u
     if (outcome.outcome === 'ignored') out = emptyEffects();
     next.processed = { ...state.processed };
     setOwn(next.processed, record.event.detail.eventId, record.fingerprint);
-    const resolved = outcome.outcome === 'applied' && next.waiting ? retryWaiting(next, out, next.processed) : undefined;
+    const resolved =
+      outcome.outcome === 'applied' && next.waiting ? retryWaiting(next, out, next.processed) : undefined;
     next.lastKey = maxKey(maxKey(state.lastKey, record.key), resolved ?? record.key);
     forgetStaleCheckpoint(next, out.expired);
     dropFromTail(next, out.expired);
@@ -79,7 +86,10 @@ function applyInOrder(state: CustomerState, record: JournalRecord): Decision | u
  * derived again: its events are applied as they arrive, as that version did (docs/deploy.md).
  */
 function applyAsItArrives(state: CustomerState, record: JournalRecord): Decision {
-  const decided = present(applyInOrder({ ...state, corrected: false }, record), 'without corrections the in-order path always decides');
+  const decided = present(
+    applyInOrder({ ...state, corrected: false }, record),
+    'without corrections the in-order path always decides',
+  );
   if (decided.changed) {
     decided.state.journalIncomplete = true;
     delete decided.state.corrected;
@@ -94,19 +104,38 @@ function applyAsItArrives(state: CustomerState, record: JournalRecord): Decision
  * `applied`, `ignored` and `waiting` record the event; `invalid` changes nothing, so a
  * redrive can apply the event later.
  */
-export function decide(state: CustomerState, event: InboundEvent | RuledEvent, fingerprint: string, options: DecideOptions = {}): Decision {
+export function decide(
+  state: CustomerState,
+  event: InboundEvent | RuledEvent,
+  fingerprint: string,
+  options: DecideOptions = {},
+): Decision {
   const { eventId, customerId } = event.detail;
-  const unchanged = (outcome: DecisionOutcome): Decision => ({ outcome, state, effects: emptyEffects(), changed: false });
+  const unchanged = (outcome: DecisionOutcome): Decision => ({
+    outcome,
+    state,
+    effects: emptyEffects(),
+    changed: false,
+  });
   if (customerId !== state.customerId) {
-    return unchanged({ outcome: 'invalid', reason: `WRONG_CUSTOMER: event for ${customerId} applied to ${state.customerId}` });
+    return unchanged({
+      outcome: 'invalid',
+      reason: `WRONG_CUSTOMER: event for ${customerId} applied to ${state.customerId}`,
+    });
   }
-  const seen = getOwn(state.processed, eventId) ?? state.waiting?.find((w) => w.record.event.detail.eventId === eventId)?.record.fingerprint;
+  const seen =
+    getOwn(state.processed, eventId) ??
+    state.waiting?.find((w) => w.record.event.detail.eventId === eventId)?.record.fingerprint;
   if (seen !== undefined) {
     if (seen === fingerprint) return unchanged({ outcome: 'duplicate' });
-    return unchanged({ outcome: 'invalid', reason: `EVENT_ID_REUSED: event ${eventId} was already processed with a different detail` });
+    return unchanged({
+      outcome: 'invalid',
+      reason: `EVENT_ID_REUSED: event ${eventId} was already processed with a different detail`,
+    });
   }
   const record = journalRecordOf(event, fingerprint, options.receivedAt ?? event.detail.occurredAt);
-  if (state.journalIncomplete === true || (state.version > 0 && state.journaled !== true)) return applyAsItArrives(state, record);
+  if (state.journalIncomplete === true || (state.version > 0 && state.journaled !== true))
+    return applyAsItArrives(state, record);
   if (state.lastKey === undefined || record.key > state.lastKey) {
     const decided = applyInOrder(state, record);
     if (decided) return decided;

@@ -2,11 +2,12 @@
 // adjudication and a penalty are each keyed by a stable id; a decision is published with
 // `revision` 1, and again, whole, with `revision` + 1 whenever a re-derivation in business
 // order changes it. The aggregate keeps a short hash of what it last published per id.
-import { getOwn, setOwn } from './records.ts';
-import { entryIdOf } from './ledger.ts';
+
+import { type OrderRejectionCode, PENALTY_KINDS, type PenaltyKind } from '../schemas/outbound.ts';
 import { invariant } from './invariant.ts';
+import { entryIdOf } from './ledger.ts';
+import { getOwn, setOwn } from './records.ts';
 import type { ClaimState, CustomerState, EmittedDetail, EmittedEvent, LedgerEntry } from './types.ts';
-import { PENALTY_KINDS, type OrderRejectionCode, type PenaltyKind } from '../schemas/outbound.ts';
 
 const PENALTY_ID_PART: Readonly<Record<PenaltyKind, string>> = {
   late_return_penalty: 'penalty',
@@ -19,7 +20,11 @@ export function penaltyDecisionId(customerId: string, claimId: string, kind: Pen
   return `PenaltyAssessed/${customerId}/${entryIdOf(PENALTY_ID_PART[kind], claimId)}`;
 }
 
-const REVISED: ReadonlySet<EmittedEvent['detailType']> = new Set(['OrderRejected', 'ClaimAdjudicated', 'PenaltyAssessed']);
+const REVISED: ReadonlySet<EmittedEvent['detailType']> = new Set([
+  'OrderRejected',
+  'ClaimAdjudicated',
+  'PenaltyAssessed',
+]);
 
 /** FNV-1a over a value's JSON, twice with different seeds: 16 hex digits, enough to tell a change. */
 export function hashOf(value: unknown): string {
@@ -65,7 +70,13 @@ export function stampRevisions(state: CustomerState, emitted: readonly EmittedEv
 }
 
 export function claimDecision(customerId: string, claim: ClaimState): EmittedEvent {
-  const detail: EmittedDetail<'ClaimAdjudicated'> = { claimId: claim.claimId, customerId, deviceId: claim.deviceId, decision: claim.decision, feeYen: claim.feeYen };
+  const detail: EmittedDetail<'ClaimAdjudicated'> = {
+    claimId: claim.claimId,
+    customerId,
+    deviceId: claim.deviceId,
+    decision: claim.decision,
+    feeYen: claim.feeYen,
+  };
   if (claim.reason) detail.reason = claim.reason;
   if (claim.basis) detail.basis = claim.basis;
   if (claim.useNumber !== undefined) detail.useNumber = useNumberOf(claim.useNumber);
@@ -78,8 +89,17 @@ function useNumberOf(useNumber: number): 1 | 2 {
   return useNumber;
 }
 
-export function orderDecision(customerId: string, orderId: string, reasons: readonly OrderRejectionCode[], sourceEventId: string): EmittedEvent {
-  return { id: `OrderRejected/${orderId}`, detailType: 'OrderRejected', detail: { orderId, customerId, reasons: [...reasons], sourceEventId } };
+export function orderDecision(
+  customerId: string,
+  orderId: string,
+  reasons: readonly OrderRejectionCode[],
+  sourceEventId: string,
+): EmittedEvent {
+  return {
+    id: `OrderRejected/${orderId}`,
+    detailType: 'OrderRejected',
+    detail: { orderId, customerId, reasons: [...reasons], sourceEventId },
+  };
 }
 
 /** What the actual ledger holds for a claim's penalty or loaner charge (after the corrections). */
@@ -101,8 +121,10 @@ export function derivedDecisions(state: CustomerState, charges: ChargeLookup): E
   const out: EmittedEvent[] = [];
   const { customerId } = state;
   for (const order of Object.values(state.orders)) {
-    if (order.status === 'rejected') out.push(orderDecision(customerId, order.orderId, order.reasons ?? [], order.placedBy ?? ''));
-    else if (publishedRevision(state, `OrderRejected/${order.orderId}`) > 0) out.push(orderDecision(customerId, order.orderId, [], order.placedBy ?? ''));
+    if (order.status === 'rejected')
+      out.push(orderDecision(customerId, order.orderId, order.reasons ?? [], order.placedBy ?? ''));
+    else if (publishedRevision(state, `OrderRejected/${order.orderId}`) > 0)
+      out.push(orderDecision(customerId, order.orderId, [], order.placedBy ?? ''));
   }
   for (const claim of Object.values(state.claims)) {
     out.push(claimDecision(customerId, claim));
@@ -113,7 +135,18 @@ export function derivedDecisions(state: CustomerState, charges: ChargeLookup): E
       if (!entry) continue;
       // A charge no longer owed is published in the business month it belonged to (as `returns.ts` does).
       const billingMonth = live ? live.billingMonth : (entry.forMonth ?? entry.billingMonth);
-      out.push({ id, detailType: 'PenaltyAssessed', detail: { customerId, deviceId: claim.deviceId, claimId: claim.claimId, kind, amountYen: live ? live.amountYen : 0, billingMonth } });
+      out.push({
+        id,
+        detailType: 'PenaltyAssessed',
+        detail: {
+          customerId,
+          deviceId: claim.deviceId,
+          claimId: claim.claimId,
+          kind,
+          amountYen: live ? live.amountYen : 0,
+          billingMonth,
+        },
+      });
     }
   }
   return out;

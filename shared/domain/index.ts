@@ -1,20 +1,44 @@
 // The billing engine's public surface: pure functions over a per-customer aggregate.
+
+export {
+  businessKey,
+  type JournalRecord,
+  journalRecordOf,
+  keyOf,
+  LIFECYCLE_RANK,
+  type RuledEvent,
+  type RuledOrderPlaced,
+  ruledEvent,
+  type WaitingEvent,
+} from './business-order.ts';
 export * from './calendar.ts';
-export * from './types.ts';
-export type { Outcome } from './outcome.ts';
-export { decide, type Decision, type DecisionOutcome, type DecideOptions } from './decide.ts';
-export type { CustomerHistory } from './rederive.ts';
-export { businessKey, journalRecordOf, keyOf, LIFECYCLE_RANK, ruledEvent, type JournalRecord, type RuledEvent, type RuledOrderPlaced, type WaitingEvent } from './business-order.ts';
-export { nextDueDate, nextWaitingExpiry, expiredWaiting } from './waiting.ts';
+export { historyFor, monthStartKey, usableCheckpoint } from './checkpoint.ts';
+export { type Adjudication, adjudicate, COVERED_CAUSES, coverageYearOf } from './claims.ts';
+export { closeMonth, closeTimeOf, MonthNotEndedError, sweepDeadlines } from './close.ts';
+export {
+  type BookStep,
+  CustomerBook,
+  decideInMemory,
+  type MemoryHistory,
+  type ReplayOptions,
+} from './customer-book.ts';
+export { type DecideOptions, type Decision, type DecisionOutcome, decide } from './decide.ts';
 export { publishedRevision } from './decisions.ts';
-export { CustomerBook, decideInMemory, type BookStep, type MemoryHistory, type ReplayOptions } from './customer-book.ts';
-export { historyFor, usableCheckpoint, monthStartKey } from './checkpoint.ts';
-export { closeMonth, closeTimeOf, sweepDeadlines, MonthNotEndedError } from './close.ts';
-export { buildStatement, statementTotals, lookbackMonths, statementAccess, monthHasEnded, type StatementAccess } from './statement.ts';
-export { installmentSchedule, paymentAmount, isPaid } from './payment.ts';
-export { protectionFeeFor, finalMonthOf } from './protection.ts';
-export { adjudicate, coverageYearOf, COVERED_CAUSES, type Adjudication } from './claims.ts';
-export { nextDeadline } from './returns.ts';
-export { eligibilityFailures } from './orders.ts';
 export { AmountOutOfRangeError, addYen, checkedYen, multiplyYen } from './money.ts';
+export { eligibilityFailures } from './orders.ts';
+export type { Outcome } from './outcome.ts';
+export { installmentSchedule, isPaid, paymentAmount } from './payment.ts';
 export * as policy from './policy.ts';
+export { finalMonthOf, protectionFeeFor } from './protection.ts';
+export type { CustomerHistory } from './rederive.ts';
+export { nextDeadline } from './returns.ts';
+export {
+  buildStatement,
+  lookbackMonths,
+  monthHasEnded,
+  type StatementAccess,
+  statementAccess,
+  statementTotals,
+} from './statement.ts';
+export * from './types.ts';
+export { expiredWaiting, nextDueDate, nextWaitingExpiry } from './waiting.ts';

@@ -4,11 +4,17 @@
 // a group differs, what was billed is credited in full (naming the entry it reverses) and what
 // is owed now is billed again, in the first open month, with `forMonth` when the business
 // month is closed. Nothing billed is edited.
-import { present } from './invariant.ts';
+
 import { addMonths, type Month } from './calendar.ts';
+import { present } from './invariant.ts';
 import type { EntryKind, LedgerEntry } from './types.ts';
 
-const DEVICE_KINDS: ReadonlySet<EntryKind> = new Set(['device_lump_sum', 'device_installment', 'installment_payoff', 'protection_fee']);
+const DEVICE_KINDS: ReadonlySet<EntryKind> = new Set([
+  'device_lump_sum',
+  'device_installment',
+  'installment_payoff',
+  'protection_fee',
+]);
 
 export const businessMonthOf = (entry: LedgerEntry): Month => entry.forMonth ?? entry.billingMonth;
 
@@ -105,18 +111,29 @@ export interface Corrections {
 
 /** The closed-month redirect of `appendEntry`: a closed business month lands in the first open one. */
 function place(month: Month, ctx: CorrectionContext): Pick<LedgerEntry, 'billingMonth' | 'forMonth'> {
-  if (ctx.closedThrough && month <= ctx.closedThrough) return { billingMonth: addMonths(ctx.closedThrough, 1), forMonth: month };
+  if (ctx.closedThrough && month <= ctx.closedThrough)
+    return { billingMonth: addMonths(ctx.closedThrough, 1), forMonth: month };
   return { billingMonth: month };
 }
 
 function copyOf(base: LedgerEntry, changes: Partial<LedgerEntry>, month: Month, ctx: CorrectionContext): LedgerEntry {
   const { forMonth: _f, reverses: _r, ...rest } = base;
-  const entry: LedgerEntry = { ...rest, ...changes, customerId: ctx.customerId, causedBy: ctx.causedBy, ...place(month, ctx) };
+  const entry: LedgerEntry = {
+    ...rest,
+    ...changes,
+    customerId: ctx.customerId,
+    causedBy: ctx.causedBy,
+    ...place(month, ctx),
+  };
   return entry;
 }
 
 /** The entries that bring `billed` to `derived`, group by group (see the file comment). */
-export function correctionsBetween(billed: readonly LedgerEntry[], derived: readonly LedgerEntry[], ctx: CorrectionContext): Corrections {
+export function correctionsBetween(
+  billed: readonly LedgerEntry[],
+  derived: readonly LedgerEntry[],
+  ctx: CorrectionContext,
+): Corrections {
   const was = groupByObligation(billed);
   const now = groupByObligation(derived);
   const out: Corrections = { entries: [], creditedDevices: new Set(), creditedClaims: new Set() };
@@ -142,7 +159,17 @@ export function correctionsBetween(billed: readonly LedgerEntry[], derived: read
       if (bNet !== 0) {
         const named = bLive ?? present(b?.all.at(-1), 'a billed net is made of entries');
         out.entries.push(
-          copyOf(named, { entryId: fresh(`${named.entryId}/rev`, 'x'), amountYen: -bNet, reverses: named.entryId, description: `Correction: ${named.description} (decided again in business order)` }, month, ctx),
+          copyOf(
+            named,
+            {
+              entryId: fresh(`${named.entryId}/rev`, 'x'),
+              amountYen: -bNet,
+              reverses: named.entryId,
+              description: `Correction: ${named.description} (decided again in business order)`,
+            },
+            month,
+            ctx,
+          ),
         );
         if (DEVICE_KINDS.has(named.kind)) out.creditedDevices.add(named.deviceId);
         else if (named.claimId !== undefined) out.creditedClaims.add(named.claimId);

@@ -1,8 +1,9 @@
 // Ledger entries: deterministic ids, the tax class of each kind, the closed-month redirect,
 // and reversals. Entries are appended to the aggregate's open entries and to the effects of
 // the step; nothing here edits or removes an entry.
+
+import { addMonths, type Month, monthOf } from './calendar.ts';
 import { present } from './invariant.ts';
-import { addMonths, monthOf, type Month } from './calendar.ts';
 import { TAX_CLASS_OF_KIND } from './policy.ts';
 import type { CustomerState, Effects, EntryKind, LedgerEntry, TaxClass } from './types.ts';
 
@@ -33,7 +34,11 @@ export function entryIdOf(...parts: (string | number)[]): string {
  * it, so it is built without arrays, and the detail (a payment number or a month, digits and
  * '-' only) is not run through the encoder.
  */
-export function deviceEntryId(device: { deviceId: string; billingRound?: number }, kind: 'lump' | 'inst' | 'prot' | 'payoff', detail?: number | Month): string {
+export function deviceEntryId(
+  device: { deviceId: string; billingRound?: number },
+  kind: 'lump' | 'inst' | 'prot' | 'payoff',
+  detail?: number | Month,
+): string {
   let id = `${kind}/${idPart(device.deviceId)}`;
   if (detail !== undefined) id += `/${detail}`;
   if (device.billingRound) id += `/r${device.billingRound}`;
@@ -93,14 +98,23 @@ export function appendEntry(state: CustomerState, effects: Effects, draft: Entry
 }
 
 /** What a reversal needs to know of the entry it cancels. */
-export type ReversibleEntry = Pick<EntryDraft, 'entryId' | 'deviceId' | 'claimId' | 'kind' | 'amountYen' | 'businessDate' | 'businessMonth'>;
+export type ReversibleEntry = Pick<
+  EntryDraft,
+  'entryId' | 'deviceId' | 'claimId' | 'kind' | 'amountYen' | 'businessDate' | 'businessMonth'
+>;
 
 /**
  * A credit that cancels `original` in full: same kind, negative amount. It belongs to the
  * month of what it corrects, so it lands on the same statement while that month is open
  * and otherwise in the first open month with `forMonth`.
  */
-export function appendReversal(state: CustomerState, effects: Effects, original: ReversibleEntry, why: string, causedBy: string): LedgerEntry {
+export function appendReversal(
+  state: CustomerState,
+  effects: Effects,
+  original: ReversibleEntry,
+  why: string,
+  causedBy: string,
+): LedgerEntry {
   const draft: EntryDraft = {
     entryId: `${original.entryId}/rev`,
     deviceId: original.deviceId,

@@ -31,7 +31,10 @@ export function checkedYen(value: number, what: string): number {
 export function addYen(sum: number, amount: number, what: string): number {
   const next = sum + amount;
   if (Number.isSafeInteger(next) && Number.isSafeInteger(amount) && Number.isSafeInteger(sum)) return next;
-  throw new AmountOutOfRangeError(what, Number.isSafeInteger(amount) ? (Number.isSafeInteger(sum) ? next : sum) : amount);
+  throw new AmountOutOfRangeError(
+    what,
+    Number.isSafeInteger(amount) ? (Number.isSafeInteger(sum) ? next : sum) : amount,
+  );
 }
 
 /** `amount × factor` (a rate's numerator, a number of days), checked like addYen. */

@@ -1,8 +1,9 @@
 // §2 Device payment: the lump sum or installment schedule, early payoff, and when a device
 // counts as paid. A lump sum is a schedule of one payment.
+
+import { addMonths, jstDate, jstMonth, type Month, maxMonth, monthOf, monthsBetween } from './calendar.ts';
 import { usageStartOf } from './facts.ts';
 import { present } from './invariant.ts';
-import { addMonths, jstDate, jstMonth, maxMonth, monthOf, monthsBetween, type Month } from './calendar.ts';
 import { appendEntry, appendReversal, deviceEntryId, type EntryDraft } from './ledger.ts';
 import { addYen } from './money.ts';
 import type { CustomerState, DeviceState, Effects, PaymentPlan } from './types.ts';
@@ -72,7 +73,13 @@ function paymentDraft(device: DeviceState, k: number, causedBy: string): EntryDr
  * billed, and returns the new `paymentsBilled`. The device is left as it is, so that the
  * close copies only the devices whose count moved.
  */
-export function billDuePayments(state: CustomerState, device: DeviceState, throughMonth: Month, effects: Effects, causedBy: string): number {
+export function billDuePayments(
+  state: CustomerState,
+  device: DeviceState,
+  throughMonth: Month,
+  effects: Effects,
+  causedBy: string,
+): number {
   let billed = device.paymentsBilled;
   if (!device.deliveredOn) return billed;
   // Payment k is due k − 1 months after the delivery month.
@@ -88,7 +95,8 @@ function payoffMonth(device: DeviceState): Month {
 }
 
 /** The payoff request of a device the caller knows has one. */
-const payoffOf = (device: DeviceState): NonNullable<DeviceState['payoff']> => present(device.payoff, `device ${device.deviceId} has a payoff request`);
+const payoffOf = (device: DeviceState): NonNullable<DeviceState['payoff']> =>
+  present(device.payoff, `device ${device.deviceId} has a payoff request`);
 
 /** The first installment an early payoff covers: the one due in the payoff month. */
 function firstCoveredInstallment(device: DeviceState): number {
@@ -98,7 +106,8 @@ function firstCoveredInstallment(device: DeviceState): number {
 /** Whether a payoff requested at `requestedAt` would leave nothing to pay (all due earlier). */
 export function nothingLeftToPayOff(device: DeviceState, requestedAt: string): boolean {
   if (!device.deliveredOn) return false;
-  const first = monthsBetween(monthOf(device.deliveredOn), maxMonth(jstMonth(requestedAt), monthOf(device.deliveredOn))) + 1;
+  const first =
+    monthsBetween(monthOf(device.deliveredOn), maxMonth(jstMonth(requestedAt), monthOf(device.deliveredOn))) + 1;
   return first > paymentCount(device.payment);
 }
 
@@ -112,13 +121,15 @@ function payoffDraft(device: DeviceState, causedBy: string): EntryDraft {
   const first = firstCoveredInstallment(device);
   const month = payoffMonth(device);
   let remaining = 0;
-  for (let k = first; k <= n; k++) remaining = addYen(remaining, paymentAmount(device.priceYen, device.payment, k), 'early payoff sum');
+  for (let k = first; k <= n; k++)
+    remaining = addYen(remaining, paymentAmount(device.priceYen, device.payment, k), 'early payoff sum');
   return {
     entryId: deviceEntryId(device, 'payoff'),
     deviceId: device.deviceId,
     kind: 'installment_payoff',
     amountYen: remaining,
-    businessDate: month === payoffOf(device).requestedMonth ? jstDate(payoffOf(device).requestedAt) : usageStartOf(device),
+    businessDate:
+      month === payoffOf(device).requestedMonth ? jstDate(payoffOf(device).requestedAt) : usageStartOf(device),
     description: `Early payoff of installments ${first} to ${n}, ${device.model}`,
     causedBy,
   };
@@ -131,7 +142,13 @@ export function billPayoff(state: CustomerState, device: DeviceState, effects: E
   const first = firstCoveredInstallment(device);
   if (first > n) return;
   for (let k = first; k <= device.paymentsBilled; k++) {
-    appendReversal(state, effects, paymentDraft(device, k, causedBy), `installment ${k} of ${n} is included in the early payoff`, causedBy);
+    appendReversal(
+      state,
+      effects,
+      paymentDraft(device, k, causedBy),
+      `installment ${k} of ${n} is included in the early payoff`,
+      causedBy,
+    );
   }
   appendEntry(state, effects, payoffDraft(device, causedBy));
   device.paymentsBilled = Math.min(device.paymentsBilled, first - 1);
@@ -142,11 +159,18 @@ export function billPayoff(state: CustomerState, device: DeviceState, effects: E
  * Credits every payment of a device that is on the ledger (the order turned out void). A
  * requested payoff stays requested, to be billed again if the void is undone.
  */
-export function reversePayments(state: CustomerState, device: DeviceState, effects: Effects, why: string, causedBy: string): void {
+export function reversePayments(
+  state: CustomerState,
+  device: DeviceState,
+  effects: Effects,
+  why: string,
+  causedBy: string,
+): void {
   if (device.payoff?.billed) {
     appendReversal(state, effects, payoffDraft(device, causedBy), why, causedBy);
     device.payoff.billed = false;
   }
-  for (let k = 1; k <= device.paymentsBilled; k++) appendReversal(state, effects, paymentDraft(device, k, causedBy), why, causedBy);
+  for (let k = 1; k <= device.paymentsBilled; k++)
+    appendReversal(state, effects, paymentDraft(device, k, causedBy), why, causedBy);
   device.paymentsBilled = 0;
 }

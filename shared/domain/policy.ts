@@ -1,7 +1,8 @@
 // Every number of the terms, and every choice the terms leave open (marked Policy), in one
 // place so that finance can change it here and nowhere else. docs/billing-rules.md is the source.
-import { multiplyYen } from './money.ts';
+
 import type { EntryKind, TaxClass } from './kinds.ts';
+import { multiplyYen } from './money.ts';
 
 /**
  * §0 Policy: every price or value in an event is an integer from 1 to this many yen; a larger
@@ -90,7 +91,8 @@ export const TAX_CLASS_OF_KIND: Readonly<Record<EntryKind, TaxClass>> = {
 
 /** §6: consumption tax is 10%, computed once per statement on the tax-inclusive total. */
 // Checked: taxableYen × 10 leaves the safe integers 10× sooner than taxableYen does.
-export const consumptionTaxOf = (taxableYen: number): number => Math.floor(multiplyYen(taxableYen, 10, 'consumption tax base') / 110);
+export const consumptionTaxOf = (taxableYen: number): number =>
+  Math.floor(multiplyYen(taxableYen, 10, 'consumption tax base') / 110);
 /**
  * §6 Policy: the monthly close of a month runs at this hour (JST) on the 1st of the next month,
  * not at midnight: the last events of the month get an hour to drain through the queues; later

@@ -1,7 +1,18 @@
 // §3 Protection fee: from the usage start month (day-prorated) through the final month
 // (in full). A cancellation learned late reverses the fees of months after the final month.
+
+import {
+  addMonths,
+  type CalendarDate,
+  dayOfMonth,
+  daysInMonth,
+  firstDayOf,
+  jstMonth,
+  type Month,
+  maxMonth,
+  monthOf,
+} from './calendar.ts';
 import { usageStartOf } from './facts.ts';
-import { addMonths, dayOfMonth, daysInMonth, firstDayOf, jstMonth, maxMonth, monthOf, type CalendarDate, type Month } from './calendar.ts';
 import { appendEntry, appendReversal, deviceEntryId, type EntryDraft } from './ledger.ts';
 import { prorate } from './policy.ts';
 import type { CustomerState, DeviceState, Effects, OrderState, ProtectionState } from './types.ts';
@@ -73,7 +84,14 @@ function protectionDraft(device: DeviceState, plan: ProtectionState, month: Mont
  * billed, and returns the new `billedThrough`. The plan is left as it is, so that the close
  * copies only the devices whose plan moved.
  */
-export function billDueProtection(state: CustomerState, device: DeviceState, order: OrderState, throughMonth: Month, effects: Effects, causedBy: string): Month | undefined {
+export function billDueProtection(
+  state: CustomerState,
+  device: DeviceState,
+  order: OrderState,
+  throughMonth: Month,
+  effects: Effects,
+  causedBy: string,
+): Month | undefined {
   const plan = device.protection;
   let billedThrough = plan?.billedThrough;
   const last = lastBillableMonth(device, order);
@@ -88,14 +106,27 @@ export function billDueProtection(state: CustomerState, device: DeviceState, ord
 }
 
 /** Credits the fees already billed for months the plan turns out not to cover. */
-export function reverseProtectionBeyond(state: CustomerState, device: DeviceState, order: OrderState, why: string, effects: Effects, causedBy: string): void {
+export function reverseProtectionBeyond(
+  state: CustomerState,
+  device: DeviceState,
+  order: OrderState,
+  why: string,
+  effects: Effects,
+  causedBy: string,
+): void {
   const plan = device.protection;
   if (!plan?.billedThrough || !device.deliveredOn) return;
   const last = lastBillableMonth(device, order);
   if (last === undefined) return;
   const from = last === null ? monthOf(device.deliveredOn) : addMonths(last, 1);
   for (let month = from; month <= plan.billedThrough; month = addMonths(month, 1)) {
-    appendReversal(state, effects, protectionDraft(device, plan, month, causedBy), `${why} (protection ${month})`, causedBy);
+    appendReversal(
+      state,
+      effects,
+      protectionDraft(device, plan, month, causedBy),
+      `${why} (protection ${month})`,
+      causedBy,
+    );
   }
   if (last === null) delete plan.billedThrough;
   else if (plan.billedThrough > last) plan.billedThrough = last;

@@ -11,6 +11,7 @@ export function getOwn<T>(record: IdRecord<T>, id: string): T | undefined {
 export function setOwn<T>(record: IdRecord<T>, id: string, value: T): void {
   // Only "__proto__" is an accessor on Object.prototype: every other id is safe to assign, and
   // assignment keeps the record a fast-properties object, which defineProperty does not.
-  if (id === '__proto__') Object.defineProperty(record, id, { value, enumerable: true, writable: true, configurable: true });
+  if (id === '__proto__')
+    Object.defineProperty(record, id, { value, enumerable: true, writable: true, configurable: true });
   else record[id] = value;
 }

@@ -5,21 +5,37 @@
 // what is known now. The ledger that gives is compared with the ledger as billed, group by
 // group, and the difference becomes corrections (`ledger-diff.ts`); every decision that
 // changed is published again with its revision raised (`decisions.ts`).
-import { present } from './invariant.ts';
+
+import { applyRuled, type Decision, type DecisionOutcome, retryWaiting } from './apply.ts';
 import { byKey, type JournalRecord, type WaitingEvent } from './business-order.ts';
-import { addMonths, monthOf, type Month } from './calendar.ts';
+import { addMonths, type Month, monthOf } from './calendar.ts';
+import {
+  CHECKPOINT_MIN_EVENTS,
+  type CustomerHistory,
+  forgetStaleCheckpoint,
+  monthStartKey,
+  nextCheckpointMonth,
+  snapshotOf,
+} from './checkpoint.ts';
 import { assessDueDeadlines, billMonth } from './close.ts';
 import { derivedDecisions, stampRevisions } from './decisions.ts';
-import { applyRuled, retryWaiting, type Decision, type DecisionOutcome } from './apply.ts';
-import { CHECKPOINT_MIN_EVENTS, forgetStaleCheckpoint, monthStartKey, nextCheckpointMonth, snapshotOf, type CustomerHistory } from './checkpoint.ts';
+import { present } from './invariant.ts';
 
 export type { CustomerHistory } from './checkpoint.ts';
-import { dropFromTail } from './waiting.ts';
+
+import type { PenaltyKind } from '../schemas/outbound.ts';
 import { businessMonthOf, correctionsBetween, groupByObligation, groupsByClaim } from './ledger-diff.ts';
 import { getOwn, setOwn } from './records.ts';
-import type { PenaltyKind } from '../schemas/outbound.ts';
-import { emptyCustomerState, emptyEffects, type ClaimState, type CustomerState, type DeviceState, type LedgerEntry, type Snapshot } from './types.ts';
-
+import {
+  type ClaimState,
+  type CustomerState,
+  type DeviceState,
+  emptyCustomerState,
+  emptyEffects,
+  type LedgerEntry,
+  type Snapshot,
+} from './types.ts';
+import { dropFromTail } from './waiting.ts';
 
 /** The journal, the aggregate's waiting events and the new event, once each, in business order. */
 function journalInOrder(state: CustomerState, history: CustomerHistory, incoming: JournalRecord): JournalRecord[] {
@@ -37,7 +53,8 @@ function journalInOrder(state: CustomerState, history: CustomerHistory, incoming
 /** The first month anything of the customer can bill in: that of its earliest order. */
 function firstMonthOf(state: CustomerState): Month | undefined {
   let first: Month | undefined;
-  for (const order of Object.values(state.orders)) if (!first || monthOf(order.placedOn) < first) first = monthOf(order.placedOn);
+  for (const order of Object.values(state.orders))
+    if (!first || monthOf(order.placedOn) < first) first = monthOf(order.placedOn);
   return first;
 }
 
@@ -49,13 +66,22 @@ function billedLedger(state: CustomerState, history: CustomerHistory): LedgerEnt
 }
 
 /** Keeps every billing round at least where it was, one more where a correction credited a charge. */
-function carryRounds(next: CustomerState, previous: CustomerState, creditedDevices: Set<string>, creditedClaims: Set<string>): void {
+function carryRounds(
+  next: CustomerState,
+  previous: CustomerState,
+  creditedDevices: Set<string>,
+  creditedClaims: Set<string>,
+): void {
   for (const [id, device] of Object.entries(next.devices)) {
-    const round = Math.max(device.billingRound ?? 0, getOwn(previous.devices, id)?.billingRound ?? 0) + (creditedDevices.has(id) ? 1 : 0);
+    const round =
+      Math.max(device.billingRound ?? 0, getOwn(previous.devices, id)?.billingRound ?? 0) +
+      (creditedDevices.has(id) ? 1 : 0);
     if (round > 0) setOwn<DeviceState>(next.devices, id, { ...device, billingRound: round });
   }
   for (const [id, claim] of Object.entries(next.claims)) {
-    const round = Math.max(claim.billingRound ?? 0, getOwn(previous.claims, id)?.billingRound ?? 0) + (creditedClaims.has(id) ? 1 : 0);
+    const round =
+      Math.max(claim.billingRound ?? 0, getOwn(previous.claims, id)?.billingRound ?? 0) +
+      (creditedClaims.has(id) ? 1 : 0);
     if (round > 0) setOwn<ClaimState>(next.claims, id, { ...claim, billingRound: round });
   }
 }
@@ -114,33 +140,46 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
     if (record.key > lastKey) lastKey = record.key;
     // Only what was not recorded yet is recorded now: the new event, a waiting one that
     // applies. The others are recorded already, or forgotten into the registry on purpose.
-    if (isIncoming || wasWaiting.has(record.event.detail.eventId)) setOwn(processed, record.event.detail.eventId, record.fingerprint);
+    if (isIncoming || wasWaiting.has(record.event.detail.eventId))
+      setOwn(processed, record.event.detail.eventId, record.fingerprint);
     if (outcome.outcome === 'applied' && derived.waiting) {
       const before = new Set(derived.waiting.map((w) => w.record.event.detail.eventId));
       const applied = retryWaiting(derived, sink, resolved);
       if (applied !== undefined && applied > lastKey) lastKey = applied;
       const left = new Set((derived.waiting ?? []).map((w) => w.record.event.detail.eventId));
-      if (incomingOutcome?.outcome === 'waiting' && before.has(incoming.event.detail.eventId) && !left.has(incoming.event.detail.eventId)) {
+      if (
+        incomingOutcome?.outcome === 'waiting' &&
+        before.has(incoming.event.detail.eventId) &&
+        !left.has(incoming.event.detail.eventId)
+      ) {
         incomingOutcome = { outcome: 'applied' };
       }
     }
   }
   if (takeCheckpoint && !checkpoint) checkpoint = snapshotOf(derived, checkpointMonth);
-  if (from && derived.openEntries.some((e) => businessMonthOf(e) < from.month)) return { outcome: { outcome: 'needs-history' }, state, effects: emptyEffects(), changed: false };
-  for (const [eventId, fp] of Object.entries(resolved)) if (wasWaiting.has(eventId) || eventId === incoming.event.detail.eventId) setOwn(processed, eventId, fp);
+  if (from && derived.openEntries.some((e) => businessMonthOf(e) < from.month))
+    return { outcome: { outcome: 'needs-history' }, state, effects: emptyEffects(), changed: false };
+  for (const [eventId, fp] of Object.entries(resolved))
+    if (wasWaiting.has(eventId) || eventId === incoming.event.detail.eventId) setOwn(processed, eventId, fp);
   // An event applied before that now waits (what it names turned out rejected) is no longer
   // recorded as processed: given up on and redriven, it must be taken again, not a duplicate.
   for (const w of derived.waiting ?? []) delete processed[w.record.event.detail.eventId];
   // Every closed month billed as its close bills it, every judged deadline judged again.
   const first = firstMonthOf(derived);
-  if (first && state.closedThrough) for (let m = first; m <= state.closedThrough; m = addMonths(m, 1)) billMonth(derived, m, sink);
+  if (first && state.closedThrough)
+    for (let m = first; m <= state.closedThrough; m = addMonths(m, 1)) billMonth(derived, m, sink);
   if (state.sweptThrough) assessDueDeadlines(derived, state.sweptThrough, sink);
 
   const version = state.version + 1;
   // From a checkpoint, only the months from it on are compared: the events change none before.
   const inScope = (e: LedgerEntry) => !from || businessMonthOf(e) >= from.month;
   const billed = billedLedger(state, history).filter(inScope);
-  const corrections = correctionsBetween(billed, derived.openEntries.filter(inScope), { customerId: state.customerId, closedThrough: state.closedThrough, version, causedBy: incoming.event.detail.eventId });
+  const corrections = correctionsBetween(billed, derived.openEntries.filter(inScope), {
+    customerId: state.customerId,
+    closedThrough: state.closedThrough,
+    version,
+    causedBy: incoming.event.detail.eventId,
+  });
 
   const next: CustomerState = {
     ...derived,
@@ -168,7 +207,11 @@ export function rederive(state: CustomerState, history: CustomerHistory, incomin
   const charge = (live: boolean) => (claimId: string, kind: PenaltyKind) => {
     let found: LedgerEntry | undefined;
     for (const group of actual.get(`${kind} ${claimId}`) ?? []) {
-      const candidate = live ? (group.net > 0 ? group.live.at(-1) : undefined) : group.all.filter((e) => e.amountYen > 0).at(-1);
+      const candidate = live
+        ? group.net > 0
+          ? group.live.at(-1)
+          : undefined
+        : group.all.filter((e) => e.amountYen > 0).at(-1);
       if (candidate) found = candidate;
     }
     return found;

@@ -2,16 +2,17 @@
 // re-exchange charge of a used device and the loaner's repair.
 // Deadlines are decided from business dates only, so a sweep that runs late or twice, and a
 // logistics event that arrives late, end in the same ledger.
-import { present } from './invariant.ts';
-import { addDays, jstDate, monthOf, type CalendarDate } from './calendar.ts';
-import { getOwn } from './records.ts';
+
+import type { LoanerDamagedDetail } from '../schemas/inbound.ts';
+import type { PenaltyKind } from '../schemas/outbound.ts';
+import { addDays, type CalendarDate, jstDate, monthOf } from './calendar.ts';
 import { penaltyDecisionId } from './decisions.ts';
+import { present } from './invariant.ts';
 import { appendEntry, appendReversal, claimEntryId, type EntryDraft } from './ledger.ts';
 import type { Outcome } from './outcome.ts';
 import { LATE_RETURN_PENALTY_YEN, REEXCHANGE_RETURN_DAYS, RETURN_WINDOW_DAYS } from './policy.ts';
+import { getOwn } from './records.ts';
 import type { ClaimState, CustomerState, Effects, LedgerEntry, LoanerDeadline } from './types.ts';
-import type { LoanerDamagedDetail } from '../schemas/inbound.ts';
-import type { PenaltyKind } from '../schemas/outbound.ts';
 
 export type LogisticsDetailType =
   | 'ReplacementDelivered'
@@ -37,7 +38,11 @@ const FACT: Record<LogisticsDetailType, keyof ClaimState> = {
   RepairedDeviceDelivered: 'repairedDeliveredOn',
   LoanerReturned: 'loanerReturnedOn',
 };
-const DELIVERIES: ReadonlySet<LogisticsDetailType> = new Set(['ReplacementDelivered', 'LoanerDelivered', 'RepairedDeviceDelivered']);
+const DELIVERIES: ReadonlySet<LogisticsDetailType> = new Set([
+  'ReplacementDelivered',
+  'LoanerDelivered',
+  'RepairedDeviceDelivered',
+]);
 
 /** The first day after a window of `days` that starts the day after `from` (day 0). */
 const dayAfterDeadline = (from: CalendarDate, days = RETURN_WINDOW_DAYS): CalendarDate => addDays(from, days + 1);
@@ -57,7 +62,8 @@ function lateReturnDue(claim: ClaimState): CalendarDate | undefined {
 /** The day the re-exchange charge falls due (N+8), if the earlier replacement is not back by the end of N+7. */
 function reexchangeDue(claim: ClaimState): CalendarDate | undefined {
   const delivered = claim.replacementDeliveredOn;
-  if (!delivered || !claim.reexchange || onTime(claim.deviceReturnedOn, delivered, REEXCHANGE_RETURN_DAYS)) return undefined;
+  if (!delivered || !claim.reexchange || onTime(claim.deviceReturnedOn, delivered, REEXCHANGE_RETURN_DAYS))
+    return undefined;
   return dayAfterDeadline(delivered, REEXCHANGE_RETURN_DAYS);
 }
 
@@ -66,9 +72,11 @@ function loanerBreaches(claim: ClaimState): { deadline: LoanerDeadline; due: Cal
   const lent = claim.loanerDeliveredOn;
   if (!lent) return [];
   const out: { deadline: LoanerDeadline; due: CalendarDate }[] = [];
-  if (!onTime(claim.faultyReceivedOn, lent) && !onTime(claim.loanerReturnedOn, lent)) out.push({ deadline: 'loaner', due: dayAfterDeadline(lent) });
+  if (!onTime(claim.faultyReceivedOn, lent) && !onTime(claim.loanerReturnedOn, lent))
+    out.push({ deadline: 'loaner', due: dayAfterDeadline(lent) });
   const repaired = claim.repairedDeliveredOn;
-  if (repaired && !onTime(claim.loanerReturnedOn, repaired)) out.push({ deadline: 'repair', due: dayAfterDeadline(repaired) });
+  if (repaired && !onTime(claim.loanerReturnedOn, repaired))
+    out.push({ deadline: 'repair', due: dayAfterDeadline(repaired) });
   return out;
 }
 
@@ -111,11 +119,24 @@ function reexchangeDraft(claim: ClaimState, due: CalendarDate, causedBy: string)
   };
 }
 
-function emitPenalty(state: CustomerState, effects: Effects, claim: ClaimState, kind: PenaltyKind, entry: LedgerEntry): void {
+function emitPenalty(
+  state: CustomerState,
+  effects: Effects,
+  claim: ClaimState,
+  kind: PenaltyKind,
+  entry: LedgerEntry,
+): void {
   effects.emitted.push({
     id: penaltyDecisionId(state.customerId, claim.claimId, kind),
     detailType: 'PenaltyAssessed',
-    detail: { customerId: state.customerId, deviceId: entry.deviceId, claimId: claim.claimId, kind, amountYen: entry.amountYen, billingMonth: entry.billingMonth },
+    detail: {
+      customerId: state.customerId,
+      deviceId: entry.deviceId,
+      claimId: claim.claimId,
+      kind,
+      amountYen: entry.amountYen,
+      billingMonth: entry.billingMonth,
+    },
   });
 }
 
@@ -123,7 +144,9 @@ function emitPenalty(state: CustomerState, effects: Effects, claim: ClaimState, 
  * The deadlines the known facts breach and that are not assessed yet, each with the day it
  * falls due. A loaner is charged at most once at a time: none is listed while a charge stands.
  */
-function unassessedDeadlines(claim: ClaimState): { kind: 'penalty' | 'reexchange' | LoanerDeadline; due: CalendarDate }[] {
+function unassessedDeadlines(
+  claim: ClaimState,
+): { kind: 'penalty' | 'reexchange' | LoanerDeadline; due: CalendarDate }[] {
   const out: { kind: 'penalty' | 'reexchange' | LoanerDeadline; due: CalendarDate }[] = [];
   const due = lateReturnDue(claim);
   if (due && !claim.penalty) out.push({ kind: 'penalty', due });
@@ -171,25 +194,43 @@ export function assessDeadlines(state: CustomerState, claim: ClaimState, asOf: C
  * The revision of a charge no longer owed (contract §2: `amountYen` 0), in the business month
  * it belonged to — as a re-derivation publishes it, so that both say the same.
  */
-function emitNoLongerOwed(state: CustomerState, effects: Effects, claim: ClaimState, kind: PenaltyKind, businessMonth: string): void {
+function emitNoLongerOwed(
+  state: CustomerState,
+  effects: Effects,
+  claim: ClaimState,
+  kind: PenaltyKind,
+  businessMonth: string,
+): void {
   effects.emitted.push({
     id: penaltyDecisionId(state.customerId, claim.claimId, kind),
     detailType: 'PenaltyAssessed',
-    detail: { customerId: state.customerId, deviceId: claim.deviceId, claimId: claim.claimId, kind, amountYen: 0, billingMonth: businessMonth },
+    detail: {
+      customerId: state.customerId,
+      deviceId: claim.deviceId,
+      claimId: claim.claimId,
+      kind,
+      amountYen: 0,
+      billingMonth: businessMonth,
+    },
   });
 }
 
 /** Reverses charges that a late-arriving logistics fact shows were met on time. */
 function reverseMetDeadlines(state: CustomerState, claim: ClaimState, effects: Effects, causedBy: string): void {
   if (claim.penalty && !claim.penalty.reversed && !lateReturnDue(claim)) {
-    const due = dayAfterDeadline(present(claim.replacementDeliveredOn, `claim ${claim.claimId}'s penalty follows its replacement`));
+    const due = dayAfterDeadline(
+      present(claim.replacementDeliveredOn, `claim ${claim.claimId}'s penalty follows its replacement`),
+    );
     const draft = { ...penaltyDraft(claim, due, causedBy), entryId: claim.penalty.entryId };
     appendReversal(state, effects, draft, 'the old device was returned on time', causedBy);
     claim.penalty.reversed = true;
     emitNoLongerOwed(state, effects, claim, 'late_return_penalty', monthOf(due));
   }
   if (claim.reexchangeCharge && !claim.reexchangeCharge.reversed && !reexchangeDue(claim)) {
-    const due = dayAfterDeadline(present(claim.replacementDeliveredOn, `claim ${claim.claimId}'s re-exchange follows its replacement`), REEXCHANGE_RETURN_DAYS);
+    const due = dayAfterDeadline(
+      present(claim.replacementDeliveredOn, `claim ${claim.claimId}'s re-exchange follows its replacement`),
+      REEXCHANGE_RETURN_DAYS,
+    );
     const draft = { ...reexchangeDraft(claim, due, causedBy), entryId: claim.reexchangeCharge.entryId };
     appendReversal(state, effects, draft, 'the earlier replacement was returned on time', causedBy);
     claim.reexchangeCharge.reversed = true;
@@ -198,7 +239,12 @@ function reverseMetDeadlines(state: CustomerState, claim: ClaimState, effects: E
   const breached = new Set(loanerBreaches(claim).map((b) => b.deadline));
   for (const charge of claim.loanerCharges ?? []) {
     if (charge.reversed || breached.has(charge.deadline)) continue;
-    const due = dayAfterDeadline(present(charge.deadline === 'repair' ? claim.repairedDeliveredOn : claim.loanerDeliveredOn, `claim ${claim.claimId}'s loaner charge follows its delivery`));
+    const due = dayAfterDeadline(
+      present(
+        charge.deadline === 'repair' ? claim.repairedDeliveredOn : claim.loanerDeliveredOn,
+        `claim ${claim.claimId}'s loaner charge follows its delivery`,
+      ),
+    );
     const draft = { ...loanerDraft(claim, charge.deadline, due, causedBy), entryId: charge.entryId };
     appendReversal(state, effects, draft, 'the loaner deadline was met', causedBy);
     charge.reversed = true;
@@ -206,15 +252,28 @@ function reverseMetDeadlines(state: CustomerState, claim: ClaimState, effects: E
   }
 }
 
-export function applyLogistics(state: CustomerState, type: LogisticsDetailType, event: LogisticsEvent, effects: Effects): Outcome {
+export function applyLogistics(
+  state: CustomerState,
+  type: LogisticsDetailType,
+  event: LogisticsEvent,
+  effects: Effects,
+): Outcome {
   const claim = getOwn(state.claims, event.claimId);
   if (!claim) return { outcome: 'pending', reason: `claim ${event.claimId} is not known yet` };
-  if (claim.decision === 'rejected') return { outcome: 'ignored', reason: `CLAIM_REJECTED: claim ${event.claimId} was rejected (${claim.reason})` };
+  if (claim.decision === 'rejected')
+    return { outcome: 'ignored', reason: `CLAIM_REJECTED: claim ${event.claimId} was rejected (${claim.reason})` };
   if (claim.withdrawnAt && Date.parse(claim.withdrawnAt) < Date.parse(event.occurredAt)) {
-    return { outcome: 'ignored', reason: `CLAIM_WITHDRAWN: claim ${event.claimId} was withdrawn at ${claim.withdrawnAt}` };
+    return {
+      outcome: 'ignored',
+      reason: `CLAIM_WITHDRAWN: claim ${event.claimId} was withdrawn at ${claim.withdrawnAt}`,
+    };
   }
   const field = FACT[type];
-  if (claim[field] !== undefined) return { outcome: 'ignored', reason: `ALREADY_RECORDED: ${type} of claim ${event.claimId} was already recorded on ${String(claim[field])}` };
+  if (claim[field] !== undefined)
+    return {
+      outcome: 'ignored',
+      reason: `ALREADY_RECORDED: ${type} of claim ${event.claimId} was already recorded on ${String(claim[field])}`,
+    };
   const reexchanged = type === 'ReplacementDelivered' ? reexchangedClaim(state, claim) : undefined;
   const valueYen = reexchanged?.replacementValueYen;
   if (reexchanged && valueYen === undefined) {
@@ -230,9 +289,13 @@ export function applyLogistics(state: CustomerState, type: LogisticsDetailType, 
   }
   (claim as unknown as Record<string, unknown>)[field] = jstDate(event.occurredAt);
   if (type === 'LoanerDelivered') claim.loanerValueYen = event.loanerValueYen ?? 0;
-  if (type === 'ReplacementDelivered' && event.deviceValueYen !== undefined) claim.replacementValueYen = event.deviceValueYen;
+  if (type === 'ReplacementDelivered' && event.deviceValueYen !== undefined)
+    claim.replacementValueYen = event.deviceValueYen;
   if (reexchanged && valueYen !== undefined) claim.reexchange = { of: reexchanged.claimId, valueYen };
-  if (DELIVERIES.has(type) && (!claim.firstDeliveryAt || Date.parse(event.occurredAt) < Date.parse(claim.firstDeliveryAt))) {
+  if (
+    DELIVERIES.has(type) &&
+    (!claim.firstDeliveryAt || Date.parse(event.occurredAt) < Date.parse(claim.firstDeliveryAt))
+  ) {
     claim.firstDeliveryAt = event.occurredAt;
   }
   reverseMetDeadlines(state, claim, effects, event.eventId);
@@ -263,7 +326,10 @@ export function applyLoanerDamaged(state: CustomerState, event: LoanerDamagedDet
     return { outcome: 'ignored', reason: `NO_LOANER: claim ${event.claimId} had no loaner delivered by ${damagedOn}` };
   }
   if (claim.loanerRepair) {
-    return { outcome: 'ignored', reason: `ALREADY_RECORDED: the loaner of claim ${event.claimId} was recorded as damaged on ${claim.loanerRepair.damagedOn}` };
+    return {
+      outcome: 'ignored',
+      reason: `ALREADY_RECORDED: the loaner of claim ${event.claimId} was recorded as damaged on ${claim.loanerRepair.damagedOn}`,
+    };
   }
   const entry = appendEntry(state, effects, {
     entryId: claimEntryId(claim, 'loaner-repair'),

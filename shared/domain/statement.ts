@@ -51,13 +51,19 @@ function inStatementOrder(entries: readonly LedgerEntry[]): LedgerEntry[] {
   const sorted: LedgerEntry[] = [];
   for (const entry of entries) {
     let j = sorted.length;
-    for (let before = sorted[j - 1]; before !== undefined && byBusinessDate(before, entry) > 0; before = sorted[j - 1]) sorted[j--] = before;
+    for (let before = sorted[j - 1]; before !== undefined && byBusinessDate(before, entry) > 0; before = sorted[j - 1])
+      sorted[j--] = before;
     sorted[j] = entry;
   }
   return sorted;
 }
 
-export function buildStatement(customerId: string, month: Month, entries: readonly LedgerEntry[], closedAt: string): Statement {
+export function buildStatement(
+  customerId: string,
+  month: Month,
+  entries: readonly LedgerEntry[],
+  closedAt: string,
+): Statement {
   const lines = inStatementOrder(entries).map(toStatementLine);
   return { customerId, month, closedAt, lines, totals: statementTotals(lines) };
 }

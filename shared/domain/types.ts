@@ -1,9 +1,15 @@
 // The per-customer aggregate and what the engine produces from it. The aggregate holds the
 // facts the rules need (business dates, not processing times) plus the ledger entries of
 // months not yet closed; closed months live on as immutable statements outside it.
-import type { CalendarDate, Month } from './calendar.ts';
+
+import type {
+  ClaimRejectionReason,
+  OrderRejectionCode,
+  OutboundDetailOf,
+  OutboundDetailType,
+} from '../schemas/outbound.ts';
 import type { JournalRecord, WaitingEvent } from './business-order.ts';
-import type { ClaimRejectionReason, OrderRejectionCode, OutboundDetailOf, OutboundDetailType } from '../schemas/outbound.ts';
+import type { CalendarDate, Month } from './calendar.ts';
 
 import type { EntryKind, TaxClass } from './kinds.ts';
 

@@ -1,9 +1,10 @@
 // §0 Waiting events: an event whose order, device or claim is not known yet stays with its
 // customer (in the journal and the aggregate's waiting list) and takes effect when what it
 // names arrives; one that waits too long is given up on by the sweep.
-import { jstDate, type CalendarDate } from './calendar.ts';
-import { WAITING_DEAD_LETTER_DAYS } from './policy.ts';
+
 import type { WaitingEvent } from './business-order.ts';
+import { type CalendarDate, jstDate } from './calendar.ts';
+import { WAITING_DEAD_LETTER_DAYS } from './policy.ts';
 import { nextDeadline } from './returns.ts';
 import type { CustomerState } from './types.ts';
 
@@ -37,7 +38,10 @@ export function nextDueDate(state: CustomerState): CalendarDate | undefined {
 }
 
 /** Removes events given up on from the journal records the aggregate still holds. */
-export function dropFromTail(next: CustomerState, expired: readonly { record: { event: { detail: { eventId: string } } } }[] | undefined): void {
+export function dropFromTail(
+  next: CustomerState,
+  expired: readonly { record: { event: { detail: { eventId: string } } } }[] | undefined,
+): void {
   if (!next.journalTail || !expired?.length) return;
   const gone = new Set(expired.map((x) => x.record.event.detail.eventId));
   const kept = next.journalTail.filter((r) => !gone.has(r.event.detail.eventId));

@@ -2,11 +2,17 @@
 // previous writer left in its outbox, decide, commit with one conditional write on the
 // version, then project the new effects and clear the outbox. A conflict retries from the
 // read; a crash anywhere after the commit is repaired by the next step on this customer.
-import { emptyCustomerState, type CustomerState, type Effects, type JournalRecord } from '../domain/index.ts';
+import { type CustomerState, type Effects, emptyCustomerState, type JournalRecord } from '../domain/index.ts';
 import type { CloseStatusStore } from '../store/close-status.ts';
-import { isEmptyEffects, outboxKey, type CustomerStore, type OutboxEntry, type StoredCustomer } from '../store/customer-store.ts';
-import { valueBytes } from '../store/item-size.ts';
+import {
+  type CustomerStore,
+  isEmptyEffects,
+  type OutboxEntry,
+  outboxKey,
+  type StoredCustomer,
+} from '../store/customer-store.ts';
 import type { DeadLetterStore } from '../store/dead-letters.ts';
+import { valueBytes } from '../store/item-size.ts';
 import type { EventPublisher } from './publisher.ts';
 import { expiredLetter } from './waiting-letters.ts';
 
@@ -55,7 +61,8 @@ export const PROCESSED_WINDOW = 100;
  */
 export const JOURNAL_TAIL_WINDOW = 25;
 export const JOURNAL_TAIL_BYTES = 32_000;
-const journalTailIsFull = (tail: readonly JournalRecord[]): boolean => tail.length >= JOURNAL_TAIL_WINDOW || valueBytes(JSON.stringify(tail)) >= JOURNAL_TAIL_BYTES;
+const journalTailIsFull = (tail: readonly JournalRecord[]): boolean =>
+  tail.length >= JOURNAL_TAIL_WINDOW || valueBytes(JSON.stringify(tail)) >= JOURNAL_TAIL_BYTES;
 
 /**
  * Writes one outbox entry's ledger items, dead-letters the waiting events it gave up on
@@ -65,8 +72,12 @@ async function projectEntry(deps: StepDeps, customerId: string, entry: OutboxEnt
   const { effects } = entry;
   await deps.customers.project(effects.entries, effects.statements);
   if (effects.expired?.length) {
-    for (const expired of effects.expired) await deps.deadLetters.put(expiredLetter(expired, new Date(entry.committedAt).toISOString()));
-    await deps.customers.dropFromJournal(customerId, effects.expired.map((x) => x.record));
+    for (const expired of effects.expired)
+      await deps.deadLetters.put(expiredLetter(expired, new Date(entry.committedAt).toISOString()));
+    await deps.customers.dropFromJournal(
+      customerId,
+      effects.expired.map((x) => x.record),
+    );
   }
   if (effects.emitted.length > 0) await deps.publisher.publish(effects.emitted);
 }
@@ -101,18 +112,29 @@ export interface StepOptions<R> {
    * aggregate (ingest asks the registry whether the event was applied and forgotten).
    * A step returned decides instead of `step`.
    */
-  afterLoad?: (base: CustomerState, attempt: number, outbox: Record<string, OutboxEntry>) => Promise<((state: CustomerState) => R) | undefined>;
+  afterLoad?: (
+    base: CustomerState,
+    attempt: number,
+    outbox: Record<string, OutboxEntry>,
+  ) => Promise<((state: CustomerState) => R) | undefined>;
   /** The most the state may grow to (events); a close is bounded only by the item limit. */
   stateBudgetBytes?: number;
 }
 
-export async function runCustomerStep<R extends StepResult>(deps: StepDeps, customerId: string, step: (state: CustomerState) => R, options: StepOptions<R> = {}): Promise<R> {
+export async function runCustomerStep<R extends StepResult>(
+  deps: StepDeps,
+  customerId: string,
+  step: (state: CustomerState) => R,
+  options: StepOptions<R> = {},
+): Promise<R> {
   // Each outbox entry is projected at most once per step, whatever its attempts: a step that
   // keeps failing must not publish the same events again on every attempt.
   const projected = new Set<string>();
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const stored = await deps.customers.load(customerId);
-    const base = stored ? await baseState(deps, stored) : emptyCustomerState(customerId, await deps.closes.latestStarted());
+    const base = stored
+      ? await baseState(deps, stored)
+      : emptyCustomerState(customerId, await deps.closes.latestStarted());
     const outbox = stored?.outbox ?? {};
     const result = ((await options.afterLoad?.(base, attempt, outbox)) ?? step)(base);
     const projectAll = options.projectAll === true || (options.isRedelivery?.(result) ?? false);
@@ -131,7 +153,14 @@ export async function runCustomerStep<R extends StepResult>(deps: StepDeps, cust
     // The journal records ride in the aggregate itself (`journalTail`), not in the outbox.
     const { journal: _inState, ...effects } = result.effects;
     const entry: OutboxEntry = { committedAt: now, effects };
-    if (await deps.customers.commit(result.state, stored?.state.version, { ...carried, [own]: entry }, { stateBudgetBytes: options.stateBudgetBytes })) {
+    if (
+      await deps.customers.commit(
+        result.state,
+        stored?.state.version,
+        { ...carried, [own]: entry },
+        { stateBudgetBytes: options.stateBudgetBytes },
+      )
+    ) {
       await projectEntry(deps, customerId, entry);
       // The commit leaves empty effects out of the outbox: there is nothing to clear, and
       // the conditional remove would fail (a round trip and a thrown error per such step).

@@ -1,11 +1,19 @@
 // Applying one inbound message (an EventBridge event as SQS delivers it): parse, guard the
 // eventId, decide against the customer's aggregate, commit. Every way it can end is one of
 // the results below; only a retry throws, so that the queue redelivers the message.
-import { AmountOutOfRangeError, decide, emptyEffects, usableCheckpoint, type CustomerState, type Decision, type DecisionOutcome } from '../domain/index.ts';
+import {
+  AmountOutOfRangeError,
+  type CustomerState,
+  type Decision,
+  type DecisionOutcome,
+  decide,
+  emptyEffects,
+  usableCheckpoint,
+} from '../domain/index.ts';
 import { getOwn } from '../domain/records.ts';
 import { fingerprintOf } from '../fingerprint.ts';
-import { parseInboundEvent, type InboundEvent } from '../schemas/inbound.ts';
-import { deadLetterId, type DeadLetter, type DeadLetterStore } from '../store/dead-letters.ts';
+import { type InboundEvent, parseInboundEvent } from '../schemas/inbound.ts';
+import { type DeadLetter, type DeadLetterStore, deadLetterId } from '../store/dead-letters.ts';
 import type { EventRegistry } from '../store/event-registry.ts';
 import { ItemLimitError, STATE_BUDGET_BYTES } from '../store/item-size.ts';
 import { runCustomerStep, type StepDeps } from './customer-step.ts';
@@ -40,7 +48,11 @@ export interface InboundMessage {
   delivery: number;
 }
 
-const idsOf = (event: InboundEvent) => ({ eventId: event.detail.eventId, customerId: event.detail.customerId, detailType: event.detailType });
+const idsOf = (event: InboundEvent) => ({
+  eventId: event.detail.eventId,
+  customerId: event.detail.customerId,
+  detailType: event.detailType,
+});
 
 export async function ingestMessage(deps: IngestDeps, message: InboundMessage, now: string): Promise<IngestResult> {
   type Ids = { eventId?: unknown; customerId?: unknown; detailType?: unknown };
@@ -73,15 +85,23 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
   const parsed = parseInboundEvent(detailType, envelope.detail);
   if (!parsed.ok) {
     if (parsed.error === 'UNKNOWN_DETAIL_TYPE') return { result: 'not-ours', detailType };
-    const raw = envelope.detail !== null && typeof envelope.detail === 'object' ? (envelope.detail as Record<string, unknown>) : {};
+    const raw =
+      envelope.detail !== null && typeof envelope.detail === 'object'
+        ? (envelope.detail as Record<string, unknown>)
+        : {};
     return deadLetter(`MALFORMED: ${parsed.reason}`, { eventId: raw.eventId, customerId: raw.customerId, detailType });
   }
   const event = parsed.event;
   const fingerprint = fingerprintOf(event);
   const { eventId, customerId } = event.detail;
-  const unchanged = (outcome: DecisionOutcome) => (state: CustomerState): Decision => ({ outcome, state, effects: emptyEffects(), changed: false });
+  const unchanged =
+    (outcome: DecisionOutcome) =>
+    (state: CustomerState): Decision => ({ outcome, state, effects: emptyEffects(), changed: false });
   const duplicate = unchanged({ outcome: 'duplicate' });
-  const reused = unchanged({ outcome: 'invalid', reason: `EVENT_ID_REUSED: event ${eventId} was already received with a different detail` });
+  const reused = unchanged({
+    outcome: 'invalid',
+    reason: `EVENT_ID_REUSED: event ${eventId} was already received with a different detail`,
+  });
   let decision: Decision;
   let claimedAt = 0;
   try {
@@ -108,8 +128,16 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
         let decided = decide(state, event, fingerprint, options);
         if (decided.outcome.outcome !== 'needs-history') return () => decided;
         const checkpoint = usableCheckpoint(state, event);
-        if (checkpoint) decided = decide(state, event, fingerprint, { ...options, history: await deps.customers.history(customerId, outbox, checkpoint) });
-        if (decided.outcome.outcome === 'needs-history') decided = decide(state, event, fingerprint, { ...options, history: await deps.customers.history(customerId, outbox) });
+        if (checkpoint)
+          decided = decide(state, event, fingerprint, {
+            ...options,
+            history: await deps.customers.history(customerId, outbox, checkpoint),
+          });
+        if (decided.outcome.outcome === 'needs-history')
+          decided = decide(state, event, fingerprint, {
+            ...options,
+            history: await deps.customers.history(customerId, outbox),
+          });
         // The snapshot is kept before the commit that names it, and stays out of the outbox.
         const { checkpoint: snapshot, ...effects } = decided.effects;
         if (snapshot) await deps.customers.keepSnapshot(customerId, snapshot);
@@ -121,8 +149,13 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
     // A customer whose steps keep failing is dead-lettered with the reason, never retried for
     // ever; a step that fails the same way on every delivery, at once.
     if (error instanceof ItemLimitError) return deadLetter(error.message, idsOf(event));
-    if (error instanceof AmountOutOfRangeError) return deadLetter(`AMOUNT_OUT_OF_RANGE: ${error.message}`, idsOf(event));
-    if (message.delivery >= MAX_DELIVERIES) return deadLetter(`STEP_FAILED_AFTER_${message.delivery}_DELIVERIES: ${error instanceof Error ? error.message : String(error)}`, idsOf(event));
+    if (error instanceof AmountOutOfRangeError)
+      return deadLetter(`AMOUNT_OUT_OF_RANGE: ${error.message}`, idsOf(event));
+    if (message.delivery >= MAX_DELIVERIES)
+      return deadLetter(
+        `STEP_FAILED_AFTER_${message.delivery}_DELIVERIES: ${error instanceof Error ? error.message : String(error)}`,
+        idsOf(event),
+      );
     throw error;
   }
   // The first commit of a customer (or its redelivery) may have raced the start of a close.

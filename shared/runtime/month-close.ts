@@ -2,7 +2,15 @@
 // shard, each shard closing its customers through the same commit protocol as events. No
 // customer holds back another (invariant 7): one whose step keeps failing is held with its
 // reason, the rest of its shard and the month close, and every later run retries it.
-import { AmountOutOfRangeError, closeMonth, jstMonth, addMonths, monthHasEnded, MonthNotEndedError, type Month } from '../domain/index.ts';
+import {
+  AmountOutOfRangeError,
+  addMonths,
+  closeMonth,
+  jstMonth,
+  type Month,
+  MonthNotEndedError,
+  monthHasEnded,
+} from '../domain/index.ts';
 import { customerShards } from '../store/customer-store.ts';
 import type { HeldCustomer, HeldCustomerStore } from '../store/held-customers.ts';
 import { ItemLimitError } from '../store/item-size.ts';
@@ -38,18 +46,27 @@ export interface CloseStart {
  * resumed: the shards not yet done are sent again, which is harmless for the others. A
  * month already closed has its held customers retried.
  */
-export async function startMonthClose(p: CloseDeps, month: Month, now: string, send: SendCloseMessage): Promise<CloseStart> {
+export async function startMonthClose(
+  p: CloseDeps,
+  month: Month,
+  now: string,
+  send: SendCloseMessage,
+): Promise<CloseStart> {
   if (!monthHasEnded(month, now)) throw new MonthNotEndedError(month, now);
   const started = await p.closes.start(month, now);
   const status = started ? undefined : await p.closes.get(month);
   let shards: number[];
-  if (status?.status === 'closed') shards = [...new Set((await p.holds.all()).filter((h) => h.month <= month).map((h) => h.shard))];
+  if (status?.status === 'closed')
+    shards = [...new Set((await p.holds.all()).filter((h) => h.month <= month).map((h) => h.shard))];
   else {
     const done = new Set(status?.shardsDone ?? []);
     shards = customerShards().filter((shard) => !done.has(shard));
   }
   await Promise.all(shards.map((shard) => send({ month, shard })));
-  return { status: started ? 'started' : status?.status === 'closed' ? 'already-closed' : 'resumed', shards: shards.length };
+  return {
+    status: started ? 'started' : status?.status === 'closed' ? 'already-closed' : 'resumed',
+    shards: shards.length,
+  };
 }
 
 /** Customers closed at once within a shard: enough to hide latency, few enough for DynamoDB. */
@@ -80,7 +97,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Every outbox entry is projected whatever its age, so the customer is left with nothing
  * unwritten when this returns `closed`.
  */
-async function closeCustomer(p: CloseDeps, customerId: string, month: Month, now: string, earlierHolds: readonly HeldCustomer[]): Promise<HeldCustomer | undefined> {
+async function closeCustomer(
+  p: CloseDeps,
+  customerId: string,
+  month: Month,
+  now: string,
+  earlierHolds: readonly HeldCustomer[],
+): Promise<HeldCustomer | undefined> {
   let failure: unknown;
   for (let attempt = 1; attempt <= CLOSE_ATTEMPTS_BEFORE_HOLD; attempt++) {
     try {
@@ -103,7 +126,12 @@ async function closeCustomer(p: CloseDeps, customerId: string, month: Month, now
  * customers held by earlier closes first. The shard is done when every customer is closed,
  * with nothing unwritten, or held.
  */
-export async function closeShard(p: CloseDeps, message: CloseShardMessage, now: string, options: CloseShardOptions = {}): Promise<CloseShardResult> {
+export async function closeShard(
+  p: CloseDeps,
+  message: CloseShardMessage,
+  now: string,
+  options: CloseShardOptions = {},
+): Promise<CloseShardResult> {
   const hasTime = options.hasTime ?? (() => true);
   const { month, shard } = message;
   const holds = (await p.holds.inShard(shard)).filter((h) => h.month <= month);
@@ -141,7 +169,12 @@ export async function closeShard(p: CloseDeps, message: CloseShardMessage, now: 
  * and no shard closes M for it. Called after a customer's first commit, this closes what the
  * customer missed, through the same step as a shard would.
  */
-export async function closeMissedMonths(p: StepDeps, customerId: string, closedThrough: Month | undefined, now: string): Promise<boolean> {
+export async function closeMissedMonths(
+  p: StepDeps,
+  customerId: string,
+  closedThrough: Month | undefined,
+  now: string,
+): Promise<boolean> {
   const latest = await p.closes.latestStarted();
   if (latest === undefined || (closedThrough !== undefined && closedThrough >= latest)) return false;
   // The close of `latest` started, so the month has ended by the close's clock; a local clock

@@ -22,5 +22,9 @@ export function createPipeline(doc: TableClient, tableName: string, publisher: E
 
 /** In a Lambda: TABLE_NAME and EVENT_BUS_NAME from the stack, endpoints from the SDK's defaults. */
 export function pipelineFromEnv(): Pipeline {
-  return createPipeline(documentClient(), requiredEnv('TABLE_NAME'), new EventBridgePublisher(new EventBridgeClient({}), requiredEnv('EVENT_BUS_NAME')));
+  return createPipeline(
+    documentClient(),
+    requiredEnv('TABLE_NAME'),
+    new EventBridgePublisher(new EventBridgeClient({}), requiredEnv('EVENT_BUS_NAME')),
+  );
 }

@@ -1,9 +1,9 @@
 // Publishes what the engine emitted to EventBridge (source device-supply.billing), at least
 // once: each detail carries the stable `eventId` of the emission so consumers can de-duplicate.
-import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { EmittedEvent } from '../domain/index.ts';
-import { BILLING_SOURCE, validateOutboundEvent, type OutboundEvent } from '../schemas/outbound.ts';
 import { SameTurnBatch } from '../same-turn-batch.ts';
+import { BILLING_SOURCE, type OutboundEvent, validateOutboundEvent } from '../schemas/outbound.ts';
 
 export interface EventPublisher {
   publish(events: readonly EmittedEvent[]): Promise<void>;
@@ -28,10 +28,18 @@ const REVISED = new Set<string>(['OrderRejected', 'ClaimAdjudicated', 'PenaltyAs
 
 export function toPutEventsEntry(event: EmittedEvent, busName: string): PutEventsRequestEntry {
   // An outbox entry committed before decisions had revisions is their first publication.
-  const given = REVISED.has(event.detailType) && !('revision' in event.detail && event.detail.revision !== undefined) ? { ...event.detail, revision: 1 } : event.detail;
+  const given =
+    REVISED.has(event.detailType) && !('revision' in event.detail && event.detail.revision !== undefined)
+      ? { ...event.detail, revision: 1 }
+      : event.detail;
   // The domain's types are the schemas' (EmittedDetail); an outbox entry may predate a field.
   const { detail } = validateOutboundEvent({ detailType: event.detailType, detail: given } as OutboundEvent);
-  return { EventBusName: busName, Source: BILLING_SOURCE, DetailType: event.detailType, Detail: JSON.stringify({ ...detail, eventId: emissionId(event) }) };
+  return {
+    EventBusName: busName,
+    Source: BILLING_SOURCE,
+    DetailType: event.detailType,
+    Detail: JSON.stringify({ ...detail, eventId: emissionId(event) }),
+  };
 }
 
 interface PublishRequest {
@@ -99,7 +107,9 @@ export class EventBridgePublisher implements EventPublisher {
       const failed = pending.filter((_, i) => result.Entries?.[i]?.ErrorCode);
       if (attempt >= ATTEMPTS) {
         const first = result.Entries?.find((e) => e.ErrorCode);
-        const error = new Error(`PutEvents failed for ${failed.length} entries: ${first?.ErrorCode} ${first?.ErrorMessage ?? ''}`);
+        const error = new Error(
+          `PutEvents failed for ${failed.length} entries: ${first?.ErrorCode} ${first?.ErrorMessage ?? ''}`,
+        );
         return new Map(failed.map((f) => [f.index, error]));
       }
       pending = failed;

@@ -4,7 +4,11 @@ import type { DeadLetterStore } from '../store/dead-letters.ts';
 
 export type SendToConsumer = (consumer: string, body: string) => Promise<void>;
 
-export async function redriveDeadLetters(deadLetters: DeadLetterStore, send: SendToConsumer, filter: (id: string) => boolean = () => true): Promise<{ redriven: number }> {
+export async function redriveDeadLetters(
+  deadLetters: DeadLetterStore,
+  send: SendToConsumer,
+  filter: (id: string) => boolean = () => true,
+): Promise<{ redriven: number }> {
   let redriven = 0;
   for (const letter of await deadLetters.list()) {
     if (!filter(letter.id)) continue;

@@ -6,7 +6,12 @@ import { runCustomerStep, type StepDeps } from './customer-step.ts';
 
 export class SweepFailedError extends Error {
   constructor(readonly failures: { customerId: string; reason: string }[]) {
-    super(`the sweep failed for ${failures.length} customer(s), the others were swept: ${failures.slice(0, 5).map((f) => `${f.customerId}: ${f.reason}`).join('; ')}`);
+    super(
+      `the sweep failed for ${failures.length} customer(s), the others were swept: ${failures
+        .slice(0, 5)
+        .map((f) => `${f.customerId}: ${f.reason}`)
+        .join('; ')}`,
+    );
     this.name = 'SweepFailedError';
   }
 }
@@ -24,7 +29,9 @@ export async function sweepDue(p: StepDeps, asOf: string): Promise<{ customers: 
     for (const customerId of await p.customers.dueCustomers(shard, today)) {
       try {
         // Every outbox entry is projected whatever its age: the sweep leaves nothing unwritten.
-        const result = await runCustomerStep(p, customerId, (state) => sweepDeadlines(state, asOf), { projectAll: true });
+        const result = await runCustomerStep(p, customerId, (state) => sweepDeadlines(state, asOf), {
+          projectAll: true,
+        });
         assessed += result.effects.entries.length;
       } catch (error) {
         failures.push({ customerId, reason: error instanceof Error ? error.message : String(error) });

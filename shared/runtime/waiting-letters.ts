@@ -4,12 +4,18 @@
 import type { ExpiredEvent } from '../domain/index.ts';
 import { routesFor } from '../routing.ts';
 import { INBOUND_SOURCES } from '../schemas/inbound.ts';
-import { deadLetterId, type DeadLetter } from '../store/dead-letters.ts';
+import { type DeadLetter, deadLetterId } from '../store/dead-letters.ts';
 
 export function expiredLetter(expired: ExpiredEvent, at: string): DeadLetter {
   const { event } = expired.record;
   const source = INBOUND_SOURCES[event.detailType];
-  const body = JSON.stringify({ version: '0', source, 'detail-type': event.detailType, time: event.detail.occurredAt, detail: event.detail });
+  const body = JSON.stringify({
+    version: '0',
+    source,
+    'detail-type': event.detailType,
+    time: event.detail.occurredAt,
+    detail: event.detail,
+  });
   const consumer = routesFor({ source, 'detail-type': event.detailType })[0]?.consumer ?? 'unrouted';
   return {
     id: deadLetterId(consumer, body),

@@ -1,13 +1,5 @@
 import * as z from 'zod';
-import {
-  boundedString,
-  calendarDate,
-  customerId,
-  entityId,
-  eventId,
-  eventYen,
-  isoTimestamp,
-} from './primitives.ts';
+import { boundedString, calendarDate, customerId, entityId, eventId, eventYen, isoTimestamp } from './primitives.ts';
 
 /*
  * Inbound events of contract §1. The schemas check shape only: eligibility (age, payment
@@ -133,7 +125,11 @@ const claimOnly = () => z.object({ ...common, claimId: entityId });
 export const claimWithdrawnDetail = claimOnly();
 export const deviceDeliveredDetail = z.object({ ...common, orderId: entityId, deviceId: entityId });
 // The value is optional: it is needed only if a used device's re-exchange does not bring the handset back.
-export const replacementDeliveredDetail = z.object({ ...common, claimId: entityId, deviceValueYen: eventYen.optional() });
+export const replacementDeliveredDetail = z.object({
+  ...common,
+  claimId: entityId,
+  deviceValueYen: eventYen.optional(),
+});
 export const deviceReturnedDetail = claimOnly();
 export const loanerDeliveredDetail = z.object({ ...common, claimId: entityId, loanerValueYen: eventYen });
 export const faultyDeviceReceivedDetail = claimOnly();

@@ -59,11 +59,16 @@ export const orderRejectedDetail = z
   .object({
     orderId: entityId,
     customerId,
-    reasons: z.array(z.enum(ORDER_REJECTION_CODES)).refine((codes) => new Set(codes).size === codes.length, { error: 'duplicate rejection code' }),
+    reasons: z
+      .array(z.enum(ORDER_REJECTION_CODES))
+      .refine((codes) => new Set(codes).size === codes.length, { error: 'duplicate rejection code' }),
     sourceEventId: eventId,
     revision,
   })
-  .refine((order) => order.reasons.length > 0 || order.revision > 1, { path: ['reasons'], error: 'a first publication rejects for at least one reason' });
+  .refine((order) => order.reasons.length > 0 || order.revision > 1, {
+    path: ['reasons'],
+    error: 'a first publication rejects for at least one reason',
+  });
 
 export const claimAdjudicatedDetail = z
   .object({
@@ -118,7 +123,10 @@ export const penaltyAssessedDetail = z
     billingMonth: yearMonth,
     revision,
   })
-  .refine((penalty) => penalty.amountYen > 0 || penalty.revision > 1, { path: ['amountYen'], error: 'a first publication charges something' });
+  .refine((penalty) => penalty.amountYen > 0 || penalty.revision > 1, {
+    path: ['amountYen'],
+    error: 'a first publication charges something',
+  });
 
 export const statementClosedDetail = z.object({
   customerId,

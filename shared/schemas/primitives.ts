@@ -9,7 +9,8 @@ import { MAX_YEN_AMOUNT } from '../domain/policy.ts';
  * Error messages never quote the input, because some fields (birth dates) must never be logged.
  */
 
-export const TIMESTAMP_MESSAGE = 'expected an ISO 8601 timestamp with offset, e.g. 2026-11-13T08:30:00+09:00 or 2026-11-13T08:30+09:00';
+export const TIMESTAMP_MESSAGE =
+  'expected an ISO 8601 timestamp with offset, e.g. 2026-11-13T08:30:00+09:00 or 2026-11-13T08:30+09:00';
 export const CALENDAR_DATE_MESSAGE = 'expected a real calendar date YYYY-MM-DD';
 export const YEAR_MONTH_MESSAGE = 'expected a month YYYY-MM';
 export const YEN_MESSAGE = 'expected a non-negative integer yen amount';
@@ -36,7 +37,20 @@ const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d
  */
 export const YEAR_MONTH_PATTERN = '\\d{4}-(?:0[1-9]|1[0-2])';
 const YEAR_MONTH_RE = new RegExp(`^${YEAR_MONTH_PATTERN}$`);
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 // Plain arithmetic rather than `Date`: `Date` silently rolls 2026-02-30 over to March and maps
 // two-digit years to the 1900s.
@@ -61,20 +75,26 @@ export function isCalendarDate(value: string): boolean {
  * stack's clock accept exactly the same.
  */
 export function timestampProblem(value: string): string | undefined {
-  if (value.length > MAX_TIMESTAMP_LENGTH) return `is longer than the ${MAX_TIMESTAMP_LENGTH} characters of a timestamp`;
+  if (value.length > MAX_TIMESTAMP_LENGTH)
+    return `is longer than the ${MAX_TIMESTAMP_LENGTH} characters of a timestamp`;
   const m = TIMESTAMP_RE.exec(value);
   if (m === null) return 'is not an ISO 8601 timestamp with an offset (Z or ±hh:mm), e.g. 2026-12-01T09:00:00+09:00';
   const [, year = '', month = '', day = '', hour, minute, second, sign, offsetHours, offsetMinutes] = m;
   if (!isRealDate(year, month, day)) {
     const monthName = MONTH_NAMES[Number(month) - 1];
-    return monthName === undefined ? `is not a real date: there is no month ${month}` : `is not a real date: ${monthName} ${year} has ${daysInYearMonth(Number(year), Number(month))} days`;
+    return monthName === undefined
+      ? `is not a real date: there is no month ${month}`
+      : `is not a real date: ${monthName} ${year} has ${daysInYearMonth(Number(year), Number(month))} days`;
   }
   // No leap second (60): JavaScript dates cannot represent it, so the domain could not either.
-  if (Number(hour) > 23 || Number(minute) > 59 || Number(second ?? 0) > 59) return 'is not a real time of day: hours go to 23, minutes and seconds to 59';
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second ?? 0) > 59)
+    return 'is not a real time of day: hours go to 23, minutes and seconds to 59';
   if (sign === undefined) return undefined; // 'Z'
   const offHours = Number(offsetHours);
   const offMinutes = Number(offsetMinutes);
-  return offMinutes <= 59 && offHours * 60 + offMinutes <= MAX_OFFSET_MINUTES ? undefined : 'has no real offset: offsets go from -14:00 to +14:00';
+  return offMinutes <= 59 && offHours * 60 + offMinutes <= MAX_OFFSET_MINUTES
+    ? undefined
+    : 'has no real offset: offsets go from -14:00 to +14:00';
 }
 
 export function isIsoTimestamp(value: string): boolean {
@@ -87,9 +107,7 @@ export function isYearMonth(value: string): boolean {
 }
 
 /** ISO 8601 timestamp with an explicit `Z` or `±hh:mm` offset, kept as the original string. */
-export const isoTimestamp = z
-  .string({ error: TIMESTAMP_MESSAGE })
-  .refine(isIsoTimestamp, { error: TIMESTAMP_MESSAGE });
+export const isoTimestamp = z.string({ error: TIMESTAMP_MESSAGE }).refine(isIsoTimestamp, { error: TIMESTAMP_MESSAGE });
 
 /** `YYYY-MM-DD` naming a day that exists. */
 export const calendarDate = z
@@ -97,9 +115,7 @@ export const calendarDate = z
   .refine(isCalendarDate, { error: CALENDAR_DATE_MESSAGE });
 
 /** `YYYY-MM`: a billing month. */
-export const yearMonth = z
-  .string({ error: YEAR_MONTH_MESSAGE })
-  .regex(YEAR_MONTH_RE, { error: YEAR_MONTH_MESSAGE });
+export const yearMonth = z.string({ error: YEAR_MONTH_MESSAGE }).regex(YEAR_MONTH_RE, { error: YEAR_MONTH_MESSAGE });
 
 // JPY has no minor unit, so any fraction is a sender bug, never something to round.
 // `z.number()` already refuses NaN and ±Infinity; isSafeInteger also refuses values above

@@ -1,6 +1,6 @@
 // The monthly close's global status: which month is closed for every customer, and the
 // progress of each month's fan-out by shard.
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Month } from '../domain/calendar.ts';
 import { isConditionFailure } from './client.ts';
 import { GetCoalescer } from './coalesce.ts';
@@ -36,9 +36,16 @@ export class CloseStatusStore {
   }
 
   async get(month: Month): Promise<MonthClose | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: CLOSE_PK, sk: closeSk(month) }, ConsistentRead: true }));
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: CLOSE_PK, sk: closeSk(month) }, ConsistentRead: true }),
+    );
     if (!Item) return undefined;
-    const close: MonthClose = { month, status: Item.status, startedAt: Item.startedAt, shardsDone: [...((Item.shardsDone as Set<number> | undefined) ?? [])].sort((a, b) => a - b) };
+    const close: MonthClose = {
+      month,
+      status: Item.status,
+      startedAt: Item.startedAt,
+      shardsDone: [...((Item.shardsDone as Set<number> | undefined) ?? [])].sort((a, b) => a - b),
+    };
     if (Item.closedAt) close.closedAt = Item.closedAt;
     return close;
   }
@@ -46,7 +53,13 @@ export class CloseStatusStore {
   /** Starts the close of `month` once; returns false if it was already started. */
   async start(month: Month, at: string): Promise<boolean> {
     try {
-      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: CLOSE_PK, sk: closeSk(month), month, status: 'closing', startedAt: at }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: CLOSE_PK, sk: closeSk(month), month, status: 'closing', startedAt: at },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;
@@ -69,25 +82,29 @@ export class CloseStatusStore {
     );
     const done = (Attributes?.shardsDone as Set<number> | undefined)?.size ?? 0;
     if (done >= SHARD_COUNT && Attributes?.status !== 'closed') {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: CLOSE_PK, sk: closeSk(month) },
-          UpdateExpression: 'SET #s = :closed, closedAt = :at',
-          ConditionExpression: '#s = :closing',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':closed': 'closed', ':closing': 'closing', ':at': at },
-        }),
-      ).catch((error) => {
-        if (!isConditionFailure(error)) throw error;
-      });
+      await this.doc
+        .send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: CLOSE_PK, sk: closeSk(month) },
+            UpdateExpression: 'SET #s = :closed, closedAt = :at',
+            ConditionExpression: '#s = :closing',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':closed': 'closed', ':closing': 'closing', ':at': at },
+          }),
+        )
+        .catch((error) => {
+          if (!isConditionFailure(error)) throw error;
+        });
       await this.advancePointer(CLOSE_FINISHED_SK, month);
     }
   }
 
   /** The latest month whose close has finished for every shard: what finance may read. */
   async closedThrough(): Promise<Month | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: CLOSE_PK, sk: CLOSE_FINISHED_SK }, ConsistentRead: true }));
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: CLOSE_PK, sk: CLOSE_FINISHED_SK }, ConsistentRead: true }),
+    );
     return Item?.month as Month | undefined;
   }
 

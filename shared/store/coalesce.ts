@@ -3,7 +3,7 @@
 // BatchWriteItem calls instead of one call per step. On dynalite each call costs about a
 // millisecond of CPU whatever it carries; on DynamoDB it is a round trip. Nothing conditional
 // goes through here: the commit point stays one conditional PutItem per customer.
-import { BatchGetCommand, BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SameTurnBatch } from '../same-turn-batch.ts';
 
 type Item = Record<string, unknown>;
@@ -66,15 +66,20 @@ export class GetCoalescer {
     const found = new Map<string, Item>();
     const [only] = keys;
     if (keys.length === 1 && only) {
-      const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: only, ConsistentRead: true }));
+      const { Item } = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: only, ConsistentRead: true }),
+      );
       if (Item) found.set(keyOf(only), Item);
       return found;
     }
     let pending: Item[] = keys;
     for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= ATTEMPTS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${attempt} attempts`);
+      if (attempt >= ATTEMPTS)
+        throw new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${attempt} attempts`);
       if (attempt > 0) await backoff(attempt);
-      const result = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+      const result = await this.doc.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
       for (const item of result.Responses?.[this.tableName] ?? []) found.set(keyOf(item as Key), item);
       pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
     }
@@ -147,7 +152,8 @@ export class WriteCoalescer {
     let pending = items.map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) await backoff(attempt);
-      if (attempt >= ATTEMPTS) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${attempt} attempts`);
+      if (attempt >= ATTEMPTS)
+        throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${attempt} attempts`);
       const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
       pending = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
     }

@@ -1,8 +1,27 @@
 // The customer aggregate item and the commit protocol's writes (docs/table-design.md):
 // one conditional PutItem on the aggregate's version is the commit point; the effects it
 // carries in its outbox are then projected with idempotent writes and the outbox cleared.
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { monthStartKey, nextDueDate, type CustomerHistory, type CustomerState, type Effects, type JournalRecord, type LedgerEntry, type Month, type Snapshot, type Statement } from '../domain/index.ts';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  type CustomerHistory,
+  type CustomerState,
+  type Effects,
+  type JournalRecord,
+  type LedgerEntry,
+  type Month,
+  monthStartKey,
+  nextDueDate,
+  type Snapshot,
+  type Statement,
+} from '../domain/index.ts';
 import { isConditionFailure } from './client.ts';
 import { GetCoalescer, WriteCoalescer } from './coalesce.ts';
 import { appliedEventItem } from './event-registry.ts';
@@ -22,10 +41,10 @@ import {
   monthEntriesKey,
   monthStatementsKey,
   SHARD_COUNT,
-  shardKey,
-  shardOf,
   SNAPSHOT_SK,
   STATE_SK,
+  shardKey,
+  shardOf,
   statementSk,
 } from './keys.ts';
 import { toEntry } from './ledger-reads.ts';
@@ -68,7 +87,8 @@ export class CustomerStore {
     const Item = await this.reads.get({ pk: customerPk(customerId), sk: STATE_SK });
     if (!Item) return undefined;
     const outbox: Record<string, OutboxEntry> = {};
-    for (const [key, value] of Object.entries((Item.outbox ?? {}) as Record<string, string>)) outbox[key] = JSON.parse(value) as OutboxEntry;
+    for (const [key, value] of Object.entries((Item.outbox ?? {}) as Record<string, string>))
+      outbox[key] = JSON.parse(value) as OutboxEntry;
     return { state: JSON.parse(Item.state as string) as CustomerState, outbox };
   }
 
@@ -77,10 +97,16 @@ export class CustomerStore {
    * customer), with `outbox`: the unprojected effects carried over plus those of this
    * commit. Returns false when another writer got there first.
    */
-  async commit(next: CustomerState, previousVersion: number | undefined, outbox: Record<string, OutboxEntry>, options: CommitOptions = {}): Promise<boolean> {
+  async commit(
+    next: CustomerState,
+    previousVersion: number | undefined,
+    outbox: Record<string, OutboxEntry>,
+    options: CommitOptions = {},
+  ): Promise<boolean> {
     const item = aggregateItem(next, outbox);
     const budget = options.stateBudgetBytes;
-    if (budget !== undefined && valueBytes(item.state) > budget) throw new ItemLimitError(next.customerId, valueBytes(item.state), budget, 'state');
+    if (budget !== undefined && valueBytes(item.state) > budget)
+      throw new ItemLimitError(next.customerId, valueBytes(item.state), budget, 'state');
     const bytes = itemBytes(item);
     if (bytes > ITEM_LIMIT_BYTES) throw new ItemLimitError(next.customerId, bytes, ITEM_LIMIT_BYTES, 'aggregate item');
     try {
@@ -88,7 +114,10 @@ export class CustomerStore {
         new PutCommand({
           TableName: this.tableName,
           Item: item,
-          ...commitCondition(previousVersion, Object.keys(outbox).filter((k) => k !== outboxKey(next.version))),
+          ...commitCondition(
+            previousVersion,
+            Object.keys(outbox).filter((k) => k !== outboxKey(next.version)),
+          ),
         }),
       );
       return true;
@@ -138,7 +167,14 @@ export class CustomerStore {
    * One past the item limit is not kept, for the same outcome.
    */
   async keepSnapshot(customerId: string, snapshot: Snapshot): Promise<void> {
-    const item = { pk: customerPk(customerId), sk: SNAPSHOT_SK, type: 'snapshot', month: snapshot.month, hash: snapshot.hash, state: JSON.stringify(snapshot.state) };
+    const item = {
+      pk: customerPk(customerId),
+      sk: SNAPSHOT_SK,
+      type: 'snapshot',
+      month: snapshot.month,
+      hash: snapshot.hash,
+      state: JSON.stringify(snapshot.state),
+    };
     if (itemBytes(item) > ITEM_LIMIT_BYTES) return;
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
@@ -146,7 +182,12 @@ export class CustomerStore {
   /** Removes events from the customer's journal (waiting events given up on); one already gone is fine. */
   async dropFromJournal(customerId: string, records: readonly JournalRecord[]): Promise<void> {
     for (const record of records) {
-      await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: journalSk(record.key) } }));
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: customerPk(customerId), sk: journalSk(record.key) },
+        }),
+      );
     }
   }
 
@@ -156,13 +197,20 @@ export class CustomerStore {
    * `outbox` holds and has not been projected yet. Read after the aggregate: anything
    * committed since then makes the commit that uses it fail, and it is read again.
    */
-  async history(customerId: string, outbox: Record<string, OutboxEntry>, checkpoint?: { month: Month; hash: string }): Promise<CustomerHistory> {
+  async history(
+    customerId: string,
+    outbox: Record<string, OutboxEntry>,
+    checkpoint?: { month: Month; hash: string },
+  ): Promise<CustomerHistory> {
     const snapshot = checkpoint ? await this.snapshot(customerId, checkpoint.hash) : undefined;
     const from = snapshot ? { month: snapshot.month, snapshot: snapshot.state } : undefined;
     // The whole history is one range (`ENTRY#…` sorts just before `LOG#…`, nothing between);
     // from a checkpoint, two ranges that each start at its month.
     const [logItems, entryItems] = from
-      ? await Promise.all([this.queryRange(customerId, journalSk(monthStartKey(from.month)), JOURNAL_END), this.queryRange(customerId, `${ENTRY_PREFIX}${from.month}`, ENTRY_END)])
+      ? await Promise.all([
+          this.queryRange(customerId, journalSk(monthStartKey(from.month)), JOURNAL_END),
+          this.queryRange(customerId, `${ENTRY_PREFIX}${from.month}`, ENTRY_END),
+        ])
       : splitHistory(await this.queryRange(customerId, ENTRY_PREFIX, JOURNAL_END));
     const journal = new Map<string, JournalRecord>();
     for (const item of logItems) {
@@ -180,7 +228,13 @@ export class CustomerStore {
 
   /** The customer's snapshot, if it is the one of hash `hash`. */
   private async snapshot(customerId: string, hash: string): Promise<Snapshot | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: SNAPSHOT_SK }, ConsistentRead: true }));
+    const { Item } = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: customerPk(customerId), sk: SNAPSHOT_SK },
+        ConsistentRead: true,
+      }),
+    );
     if (!Item || Item.hash !== hash) return undefined;
     return { month: Item.month as Month, hash, state: JSON.parse(Item.state as string) as CustomerState };
   }
@@ -208,14 +262,22 @@ export class CustomerStore {
    * the customer's aggregate at `version` or before; only then may the aggregate forget them.
    */
   async markApplied(customerId: string, processed: Record<string, string>, version: number): Promise<void> {
-    await this.writes.put(Object.entries(processed).map(([eventId, fingerprint], position) => appliedEventItem({ eventId, fingerprint }, customerId, version, position)));
+    await this.writes.put(
+      Object.entries(processed).map(([eventId, fingerprint], position) =>
+        appliedEventItem({ eventId, fingerprint }, customerId, version, position),
+      ),
+    );
   }
 
   /**
    * One page of a shard's customer ids, in id order, after `after` (the close's fan-out), and
    * where the next page starts when there is one: pass it back as `after`.
    */
-  async customersInShard(shard: number, after: string | undefined, limit: number): Promise<{ customerIds: string[]; continueAfter?: string }> {
+  async customersInShard(
+    shard: number,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ customerIds: string[]; continueAfter?: string }> {
     const page = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -244,7 +306,8 @@ export class CustomerStore {
           IndexName: INDEX.byDue,
           // Sort keys are `${dueDate}#${customerId}`: every due date up to today sorts below `${today}$`.
           KeyConditionExpression: today === undefined ? 'gsi3pk = :k' : 'gsi3pk = :k AND gsi3sk < :upTo',
-          ExpressionAttributeValues: today === undefined ? { ':k': dueKey(shard) } : { ':k': dueKey(shard), ':upTo': dueThroughKey(today) },
+          ExpressionAttributeValues:
+            today === undefined ? { ':k': dueKey(shard) } : { ':k': dueKey(shard), ':upTo': dueThroughKey(today) },
           ExclusiveStartKey: start,
         }),
       );
@@ -293,14 +356,24 @@ export function aggregateItem(next: CustomerState, outbox: Record<string, Outbox
     gsi2sk: next.customerId,
   };
   if (due) Object.assign(item, { gsi3pk: dueKey(shard), gsi3sk: dueSortKey(due, next.customerId) });
-  const serialized = Object.fromEntries(Object.entries(outbox).filter(([, o]) => !isEmptyEffects(o.effects)).map(([k, o]) => [k, JSON.stringify(o)]));
+  const serialized = Object.fromEntries(
+    Object.entries(outbox)
+      .filter(([, o]) => !isEmptyEffects(o.effects))
+      .map(([k, o]) => [k, JSON.stringify(o)]),
+  );
   if (Object.keys(serialized).length > 0) item.outbox = serialized;
   return item;
 }
 
 /** Effects with nothing to project: the commit keeps them out of the outbox. */
 export function isEmptyEffects(effects: Effects): boolean {
-  return effects.entries.length === 0 && effects.statements.length === 0 && effects.emitted.length === 0 && !effects.journal?.length && !effects.expired?.length;
+  return (
+    effects.entries.length === 0 &&
+    effects.statements.length === 0 &&
+    effects.emitted.length === 0 &&
+    !effects.journal?.length &&
+    !effects.expired?.length
+  );
 }
 
 /** The items of a customer's whole history, journal records apart from entries. */
@@ -340,4 +413,3 @@ export function statementItem(statement: Statement): Record<string, unknown> {
     statement: JSON.stringify(statement),
   };
 }
-

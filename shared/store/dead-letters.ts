@@ -1,6 +1,6 @@
 // Dead letters with their reasons: an event that cannot be applied is kept here, whole,
 // until an operator redrives it. Nothing is dropped; a dead letter changes no ledger.
-import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DEAD_LETTER_PK, deadLetterSk } from './keys.ts';
 
 /** The id of the dead letter of `body` for `consumer`: the same message always gets the same one (its sort key). */
@@ -28,7 +28,9 @@ export class DeadLetterStore {
 
   /** Idempotent: the same message dead-lettered twice (a retried batch) is one dead letter. */
   async put(letter: DeadLetter): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: DEAD_LETTER_PK, sk: letter.id, ...letter } }));
+    await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: DEAD_LETTER_PK, sk: letter.id, ...letter } }),
+    );
   }
 
   async list(limit = 1000): Promise<DeadLetter[]> {
@@ -36,7 +38,13 @@ export class DeadLetterStore {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': DEAD_LETTER_PK }, ExclusiveStartKey: start, Limit: Math.min(limit - out.length, 500) }),
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': DEAD_LETTER_PK },
+          ExclusiveStartKey: start,
+          Limit: Math.min(limit - out.length, 500),
+        }),
       );
       for (const item of page.Items ?? []) {
         const { pk: _pk, sk: _sk, ...letter } = item;

@@ -3,7 +3,7 @@
 // EVENT_ID_REUSED). The aggregate remembers the events it applied only until it has many:
 // then they are marked applied here and forgotten by its next commit, so it stays bounded
 // however many events a customer sends (docs/table-design.md).
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from './client.ts';
 import { GetCoalescer } from './coalesce.ts';
 import { EVENT_SK, eventPk } from './keys.ts';
@@ -53,7 +53,9 @@ export class EventRegistry {
 
   /** Whether the event is marked applied (a consistent read). */
   async isApplied(eventId: string): Promise<boolean> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: eventPk(eventId), sk: EVENT_SK }, ConsistentRead: true }));
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: eventPk(eventId), sk: EVENT_SK }, ConsistentRead: true }),
+    );
     return Item?.appliedVersion !== undefined;
   }
 
@@ -65,7 +67,9 @@ export class EventRegistry {
     const items = await Promise.all(eventIds.map((id) => this.reads.get({ pk: eventPk(id), sk: EVENT_SK })));
     const applied = eventIds.flatMap((id, i) => {
       const item = items[i];
-      return item?.appliedVersion !== undefined ? [{ id, version: item.appliedVersion as number, position: (item.position as number | undefined) ?? 0 }] : [];
+      return item?.appliedVersion !== undefined
+        ? [{ id, version: item.appliedVersion as number, position: (item.position as number | undefined) ?? 0 }]
+        : [];
     });
     return applied.sort((a, b) => a.version - b.version || a.position - b.position).map((a) => a.id);
   }
@@ -75,6 +79,18 @@ export class EventRegistry {
  * The registry item marking an event applied (written unconditionally: it carries the
  * fingerprint and customer the claim already holds, so it can only confirm what is there).
  */
-export function appliedEventItem(event: AppliedEvent, customerId: string, version: number, position: number): Record<string, unknown> {
-  return { pk: eventPk(event.eventId), sk: EVENT_SK, fingerprint: event.fingerprint, customerId, appliedVersion: version, position };
+export function appliedEventItem(
+  event: AppliedEvent,
+  customerId: string,
+  version: number,
+  position: number,
+): Record<string, unknown> {
+  return {
+    pk: eventPk(event.eventId),
+    sk: EVENT_SK,
+    fingerprint: event.fingerprint,
+    customerId,
+    appliedVersion: version,
+    position,
+  };
 }

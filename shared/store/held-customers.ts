@@ -1,7 +1,7 @@
 // Customers held back from a month's close: their close step kept failing, so the rest of
 // their shard and the month closed without them (invariant 7). A hold names the reason; it is
 // retried by every later run of a close of its shard and released when the customer closes.
-import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Month } from '../domain/calendar.ts';
 import { CLOSE_PK, HELD_PREFIX, heldShardPrefix, heldSk, shardOf } from './keys.ts';
 
@@ -23,8 +23,19 @@ export class HeldCustomerStore {
   ) {}
 
   async hold(month: Month, customerId: string, reason: string, at: string): Promise<HeldCustomer> {
-    const held: HeldCustomer = { customerId, month, shard: shardOf(customerId), reason: reason.slice(0, REASON_MAX), heldAt: at };
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: CLOSE_PK, sk: heldSk(held.shard, month, customerId), type: 'held', ...held } }));
+    const held: HeldCustomer = {
+      customerId,
+      month,
+      shard: shardOf(customerId),
+      reason: reason.slice(0, REASON_MAX),
+      heldAt: at,
+    };
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: CLOSE_PK, sk: heldSk(held.shard, month, customerId), type: 'held', ...held },
+      }),
+    );
     return held;
   }
 
@@ -32,7 +43,12 @@ export class HeldCustomerStore {
   async release(customerId: string, holds: readonly HeldCustomer[], throughMonth: Month): Promise<void> {
     for (const h of holds) {
       if (h.customerId !== customerId || h.month > throughMonth) continue;
-      await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: CLOSE_PK, sk: heldSk(h.shard, h.month, h.customerId) } }));
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: CLOSE_PK, sk: heldSk(h.shard, h.month, h.customerId) },
+        }),
+      );
     }
   }
 
@@ -44,7 +60,9 @@ export class HeldCustomerStore {
   /** Every hold, or those of one month: few by design, each one an alarm. */
   async all(month?: Month): Promise<HeldCustomer[]> {
     const holds = await this.query(HELD_PREFIX);
-    return (month ? holds.filter((h) => h.month === month) : holds).sort((a, b) => a.month.localeCompare(b.month) || a.customerId.localeCompare(b.customerId));
+    return (month ? holds.filter((h) => h.month === month) : holds).sort(
+      (a, b) => a.month.localeCompare(b.month) || a.customerId.localeCompare(b.customerId),
+    );
   }
 
   /** The hold of this customer in this month, if any (the finance API says why a statement is missing). */
@@ -66,7 +84,14 @@ export class HeldCustomerStore {
           ConsistentRead: true,
         }),
       );
-      for (const item of page.Items ?? []) holds.push({ customerId: item.customerId, month: item.month, shard: item.shard, reason: item.reason, heldAt: item.heldAt });
+      for (const item of page.Items ?? [])
+        holds.push({
+          customerId: item.customerId,
+          month: item.month,
+          shard: item.shard,
+          reason: item.reason,
+          heldAt: item.heldAt,
+        });
       start = page.LastEvaluatedKey;
     } while (start);
     return holds;

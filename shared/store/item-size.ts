@@ -31,12 +31,16 @@ export function valueBytes(value: unknown): number {
   if (value instanceof Uint8Array) return value.byteLength;
   if (value instanceof Set) return [...value].reduce((n: number, v) => n + valueBytes(v) + 1, 3);
   if (Array.isArray(value)) return value.reduce((n: number, v) => n + valueBytes(v) + 1, 3);
-  return Object.entries(value as Record<string, unknown>).reduce((n, [k, v]) => n + Buffer.byteLength(k, 'utf8') + valueBytes(v) + 1, 3);
+  return Object.entries(value as Record<string, unknown>).reduce(
+    (n, [k, v]) => n + Buffer.byteLength(k, 'utf8') + valueBytes(v) + 1,
+    3,
+  );
 }
 
 /** The size of an item: its attribute names and values. */
 export function itemBytes(item: Record<string, unknown>): number {
   let bytes = 0;
-  for (const [name, value] of Object.entries(item)) if (value !== undefined) bytes += Buffer.byteLength(name, 'utf8') + valueBytes(value);
+  for (const [name, value] of Object.entries(item))
+    if (value !== undefined) bytes += Buffer.byteLength(name, 'utf8') + valueBytes(value);
   return bytes;
 }

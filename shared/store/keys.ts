@@ -54,7 +54,8 @@ export const closeSk = (month: Month): string => `MONTH#${month}`;
 export const CLOSE_LATEST_SK = 'LATEST_STARTED';
 export const CLOSE_FINISHED_SK = 'LATEST_FINISHED';
 /** A customer held back from a month's close (its step kept failing), by shard for the retry. */
-export const heldSk = (shard: number, month: Month, customerId: string): string => `HELD#${shard}#${month}#${customerId}`;
+export const heldSk = (shard: number, month: Month, customerId: string): string =>
+  `HELD#${shard}#${month}#${customerId}`;
 export const heldShardPrefix = (shard: number): string => `HELD#${shard}#`;
 export const HELD_PREFIX = 'HELD#';
 export const DEAD_LETTER_PK = 'DEADLETTER';
@@ -62,6 +63,7 @@ export const DEAD_LETTER_PK = 'DEADLETTER';
  * A dead letter's sort key, which is its id: the consumer it was meant for and a digest of the
  * message body, so that the same message dead-lettered twice (a retried batch) is one letter.
  */
-export const deadLetterSk = (consumer: string, body: string): string => `${consumer}#${createHash('sha256').update(body).digest('base64url')}`;
+export const deadLetterSk = (consumer: string, body: string): string =>
+  `${consumer}#${createHash('sha256').update(body).digest('base64url')}`;
 
 export const INDEX = { byMonth: 'gsi1', byShard: 'gsi2', byDue: 'gsi3' } as const;

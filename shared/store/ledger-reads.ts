@@ -1,9 +1,18 @@
 // Finance's reads: one customer's statements and entries (single-partition queries) and a
 // month over all customers (one query per shard of the month index, run in parallel).
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Month } from '../domain/calendar.ts';
 import type { LedgerEntry, Statement } from '../domain/index.ts';
-import { customerPk, ENTRY_PREFIX, INDEX, monthEntriesKey, monthStatementsKey, SHARD_COUNT, STATEMENT_PREFIX, statementSk } from './keys.ts';
+import {
+  customerPk,
+  ENTRY_PREFIX,
+  INDEX,
+  monthEntriesKey,
+  monthStatementsKey,
+  SHARD_COUNT,
+  STATEMENT_PREFIX,
+  statementSk,
+} from './keys.ts';
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type'];
 
@@ -24,7 +33,9 @@ export class LedgerReads {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.doc.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }));
+      const page = await this.doc.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }),
+      );
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
@@ -35,13 +46,18 @@ export class LedgerReads {
   async customerEntries(customerId: string, month?: Month): Promise<LedgerEntry[]> {
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': customerPk(customerId), ':prefix': month ? `${ENTRY_PREFIX}${month}#` : ENTRY_PREFIX },
+      ExpressionAttributeValues: {
+        ':pk': customerPk(customerId),
+        ':prefix': month ? `${ENTRY_PREFIX}${month}#` : ENTRY_PREFIX,
+      },
     });
     return items.map(toEntry);
   }
 
   async statement(customerId: string, month: Month): Promise<Statement | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: statementSk(month) } }));
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: statementSk(month) } }),
+    );
     return Item ? (JSON.parse(Item.statement as string) as Statement) : undefined;
   }
 
@@ -58,7 +74,11 @@ export class LedgerReads {
 
   private async acrossShards(key: (shard: number) => string): Promise<Record<string, unknown>[]> {
     const shards = Array.from({ length: SHARD_COUNT }, (_, shard) =>
-      this.queryAll({ IndexName: INDEX.byMonth, KeyConditionExpression: 'gsi1pk = :k', ExpressionAttributeValues: { ':k': key(shard) } }),
+      this.queryAll({
+        IndexName: INDEX.byMonth,
+        KeyConditionExpression: 'gsi1pk = :k',
+        ExpressionAttributeValues: { ':k': key(shard) },
+      }),
     );
     return (await Promise.all(shards)).flat();
   }
@@ -66,11 +86,15 @@ export class LedgerReads {
   /** Every entry billed in a month, over all customers, ordered by customer and entry. */
   async monthEntries(month: Month): Promise<LedgerEntry[]> {
     const entries = (await this.acrossShards((shard) => monthEntriesKey(month, shard))).map(toEntry);
-    return entries.sort((a, b) => (a.customerId === b.customerId ? cmp(a.entryId, b.entryId) : cmp(a.customerId, b.customerId)));
+    return entries.sort((a, b) =>
+      a.customerId === b.customerId ? cmp(a.entryId, b.entryId) : cmp(a.customerId, b.customerId),
+    );
   }
 
   async monthStatements(month: Month): Promise<Statement[]> {
-    return (await this.acrossShards((shard) => monthStatementsKey(month, shard))).map((item) => JSON.parse(item.statement as string) as Statement);
+    return (await this.acrossShards((shard) => monthStatementsKey(month, shard))).map(
+      (item) => JSON.parse(item.statement as string) as Statement,
+    );
   }
 }
 

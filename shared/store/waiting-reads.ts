@@ -49,7 +49,9 @@ export class WaitingReads {
 
   /** Every waiting event of every customer, the first to be dead-lettered first. */
   async list(): Promise<WaitingRow[]> {
-    const shards = await Promise.all(Array.from({ length: SHARD_COUNT }, (_, shard) => this.customers.dueCustomers(shard)));
+    const shards = await Promise.all(
+      Array.from({ length: SHARD_COUNT }, (_, shard) => this.customers.dueCustomers(shard)),
+    );
     const customerIds = shards.flat();
     const rows: WaitingRow[] = [];
     for (let i = 0; i < customerIds.length; i += LOAD_CHUNK) {

@@ -5,12 +5,12 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { event, jst, orderPlaced } from '#test/support/scenario.ts';
-import { entryOf } from '#test/support/local-stack.ts';
-import { LOCAL_CREDENTIALS } from '#test/support/dynamo.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { exited, freePort, npmStart } from '#test/support/child-stack.ts';
+import { LOCAL_CREDENTIALS } from '#test/support/dynamo.ts';
+import { entryOf } from '#test/support/local-stack.ts';
+import { event, jst, orderPlaced } from '#test/support/scenario.ts';
 
 const CUSTOMERS = 1_000; // an order and its delivery each: 2,000 events
 const PRICE_YEN = 12_000;
@@ -19,12 +19,23 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const customerId = (i: number) => `C-CRASH-${String(i).padStart(4, '0')}`;
 const eventsOf = (i: number) => [
-  orderPlaced(jst('2026-11-02'), [{ deviceId: 'D1', priceYen: PRICE_YEN }], { orderId: `O-${i}`, customerId: customerId(i) }),
-  event('DeviceDelivered', { customerId: customerId(i), occurredAt: jst('2026-11-05'), orderId: `O-${i}`, deviceId: 'D1' }),
+  orderPlaced(jst('2026-11-02'), [{ deviceId: 'D1', priceYen: PRICE_YEN }], {
+    orderId: `O-${i}`,
+    customerId: customerId(i),
+  }),
+  event('DeviceDelivered', {
+    customerId: customerId(i),
+    occurredAt: jst('2026-11-05'),
+    orderId: `O-${i}`,
+    deviceId: 'D1',
+  }),
 ];
 
 const admin = (url: string, path: string, body?: unknown) =>
-  fetch(`${url}${path}`, { method: body === undefined ? 'GET' : 'POST', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  fetch(`${url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
 
 describe('journal: kill -9 during two drains at once', () => {
   it('applies or dead-letters every accepted event exactly once after the next start', async () => {
@@ -35,8 +46,15 @@ describe('journal: kill -9 during two drains at once', () => {
     const first = await npmStart(port, dataDir);
     // A clock set by hand also pauses the schedules, so nothing closes behind the test's back.
     expect((await admin(url, '/admin/clock', { now: jst('2026-11-28') })).status).toBe(200);
-    const client = new EventBridgeClient({ endpoint: url, region: 'ap-northeast-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
-    const entries = Array.from({ length: CUSTOMERS }, (_, i) => eventsOf(i)).flat().map((e) => entryOf(e));
+    const client = new EventBridgeClient({
+      endpoint: url,
+      region: 'ap-northeast-1',
+      credentials: LOCAL_CREDENTIALS,
+      maxAttempts: 1,
+    });
+    const entries = Array.from({ length: CUSTOMERS }, (_, i) => eventsOf(i))
+      .flat()
+      .map((e) => entryOf(e));
     let accepted = 0;
     for (let i = 0; i < entries.length; i += 40) {
       const calls = [0, 10, 20, 30].map((o) => entries.slice(i + o, i + o + 10)).filter((c) => c.length > 0);
@@ -48,7 +66,12 @@ describe('journal: kill -9 during two drains at once', () => {
     expect(accepted).toBe(2 * CUSTOMERS);
 
     let drainsAnswered = 0;
-    const drains = [admin(url, '/admin/drain', {}), admin(url, '/admin/drain', {})].map((d) => d.then(() => drainsAnswered++, () => undefined));
+    const drains = [admin(url, '/admin/drain', {}), admin(url, '/admin/drain', {})].map((d) =>
+      d.then(
+        () => drainsAnswered++,
+        () => undefined,
+      ),
+    );
     // Kill once well over half of the messages are marked done, or as soon as the journal is cut
     // short: the old counter did that while messages were still open, once it had counted as
     // many done lines as sent ones (it counted a message done twice). Bounded: 60 s at most.
@@ -73,7 +96,8 @@ describe('journal: kill -9 during two drains at once', () => {
       const drained = (await (await admin(url, '/admin/drain', {})).json()) as { pending: number };
       expect(drained.pending).toBe(0);
       expect((await admin(url, '/admin/close', { month: '2026-11' })).status).toBe(200);
-      const letters = ((await (await admin(url, '/admin/dead-letters')).json()) as { deadLetters: unknown[] }).deadLetters;
+      const letters = ((await (await admin(url, '/admin/dead-letters')).json()) as { deadLetters: unknown[] })
+        .deadLetters;
       expect(letters).toEqual([]);
       // A lost order would show here as its delivery, waiting for the order.
       expect(await (await admin(url, '/admin/waiting')).json()).toEqual({ waiting: [] });

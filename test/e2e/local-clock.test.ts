@@ -1,8 +1,8 @@
 // The local clock takes only timestamps that name a real moment: an impossible date, time or
 // offset is refused with 400 and the reason, never rolled over (2026-02-30 became 2 March).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jst } from '#test/support/scenario.ts';
 import { startStack, type TestStack } from '#test/support/local-stack.ts';
+import { jst } from '#test/support/scenario.ts';
 
 let stack: TestStack;
 beforeAll(async () => {

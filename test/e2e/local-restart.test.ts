@@ -4,12 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { event, jst, orderPlaced } from '#test/support/scenario.ts';
-import { entryOf, startStack } from '#test/support/local-stack.ts';
-import { LOCAL_CREDENTIALS } from '#test/support/dynamo.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { exited, freePort, npmStart } from '#test/support/child-stack.ts';
+import { LOCAL_CREDENTIALS } from '#test/support/dynamo.ts';
+import { entryOf, startStack } from '#test/support/local-stack.ts';
+import { event, jst, orderPlaced } from '#test/support/scenario.ts';
 
 const folders: string[] = [];
 const dataFolder = () => {
@@ -22,7 +22,10 @@ afterAll(() => {
 });
 
 const customerEvents = (customerId: string) => [
-  orderPlaced(jst('2026-11-02'), [{ deviceId: 'D1', priceYen: 24_000, months: 12 }], { orderId: `O-${customerId}`, customerId }),
+  orderPlaced(jst('2026-11-02'), [{ deviceId: 'D1', priceYen: 24_000, months: 12 }], {
+    orderId: `O-${customerId}`,
+    customerId,
+  }),
   event('DeviceDelivered', { customerId, occurredAt: jst('2026-11-05'), orderId: `O-${customerId}`, deviceId: 'D1' }),
 ];
 
@@ -85,7 +88,9 @@ describe('npm start', () => {
     expect(first.output()).toContain(dataDir);
 
     const client = new EventBridgeClient({ endpoint: url, region: 'ap-northeast-1', credentials: LOCAL_CREDENTIALS });
-    const answer = await client.send(new PutEventsCommand({ Entries: customerEvents('C-SIGTERM').map((e) => entryOf(e)) }));
+    const answer = await client.send(
+      new PutEventsCommand({ Entries: customerEvents('C-SIGTERM').map((e) => entryOf(e)) }),
+    );
     expect(answer.FailedEntryCount).toBe(0);
     client.destroy();
     first.child.kill('SIGTERM');
@@ -96,8 +101,12 @@ describe('npm start', () => {
       await fetch(`${url}/admin/clock`, { method: 'POST', body: JSON.stringify({ now: jst('2026-12-01', '01:00') }) });
       const drained = (await (await fetch(`${url}/admin/drain`, { method: 'POST' })).json()) as { pending: number };
       expect(drained.pending).toBe(0);
-      expect((await fetch(`${url}/admin/close`, { method: 'POST', body: JSON.stringify({ month: '2026-11' }) })).status).toBe(200);
-      const statement = (await (await fetch(`${url}/customers/C-SIGTERM/statements/2026-11`)).json()) as { totals: { totalYen: number } };
+      expect(
+        (await fetch(`${url}/admin/close`, { method: 'POST', body: JSON.stringify({ month: '2026-11' }) })).status,
+      ).toBe(200);
+      const statement = (await (await fetch(`${url}/customers/C-SIGTERM/statements/2026-11`)).json()) as {
+        totals: { totalYen: number };
+      };
       expect(statement.totals.totalYen).toBe(2000);
     } finally {
       second.child.kill('SIGINT');

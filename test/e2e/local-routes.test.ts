@@ -12,7 +12,11 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 /** One request with the path exactly as given: fetch and new URL() would resolve its dots first. */
-function raw(method: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
+function raw(
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: any }> {
   const { hostname, port } = new URL(stack.url);
   return new Promise((resolve, reject) => {
     const req = request({ hostname, port, method, path, headers }, (res) => {
@@ -61,7 +65,10 @@ describe('routing on the raw path', () => {
 
   it('still routes the paths as written: admin, finance, and a percent-encoded customer id', async () => {
     expect(await raw('GET', '/admin/dead-letters')).toEqual({ status: 200, json: { deadLetters: [] } });
-    expect(await raw('GET', '/customers/C%2D1/statements')).toEqual({ status: 200, json: { customerId: 'C-1', months: [] } });
+    expect(await raw('GET', '/customers/C%2D1/statements')).toEqual({
+      status: 200,
+      json: { customerId: 'C-1', months: [] },
+    });
     expect((await raw('GET', '/customers/C-1/statements/2026-13')).json.error).toBe('BAD_REQUEST');
   });
 });

@@ -9,10 +9,19 @@
 //   instead of F's 14-day / 40,000 yen rule; without that value, F's delivery is dead-lettered.
 // Every figure is worked out by hand in the comments from billing-rules.md §2, §3, §4, §5, §6.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { startStack, type TestStack } from '#test/support/local-stack.ts';
+import { event, jst, orderPlaced } from '#test/support/scenario.ts';
 
-type Line = { entryId: string; kind: string; deviceId: string; claimId?: string; amountYen: number; taxClass: string; reverses?: string; forMonth?: string };
+type Line = {
+  entryId: string;
+  kind: string;
+  deviceId: string;
+  claimId?: string;
+  amountYen: number;
+  taxClass: string;
+  reverses?: string;
+  forMonth?: string;
+};
 type Totals = { taxableYen: number; consumptionTaxYen: number; nonTaxableYen: number; totalYen: number };
 type Emitted = { source: string; 'detail-type': string; detail: Record<string, unknown> };
 
@@ -76,7 +85,8 @@ describe('LoanerDamaged: the loaner repair charge (§5)', () => {
   let stack: TestStack;
   const d = driver(() => stack);
   const customerId = 'C-LOANER-DMG';
-  const on = (detailType: string, detail: Record<string, unknown> & { occurredAt: string }) => event(detailType, { customerId, ...detail });
+  const on = (detailType: string, detail: Record<string, unknown> & { occurredAt: string }) =>
+    event(detailType, { customerId, ...detail });
   // The damage happened at 00:30 JST on 1 January 2027, sent in UTC as the last day of 2026:
   // its month is January (JST), not December, and not the month of the claim or the loaner.
   const damaged = on('LoanerDamaged', { occurredAt: '2026-12-31T15:30:00Z', claimId: 'CL-LD1', repairCostYen: 7_780 });
@@ -86,14 +96,23 @@ describe('LoanerDamaged: the loaner repair charge (§5)', () => {
     stack = await startStack({ now: jst('2026-11-02', '09:00') });
     // A used handset, 22,000 yen lump sum, protection 550 yen/month, delivered 5 November.
     await d.step([
-      orderPlaced(jst('2026-11-02'), [{ deviceId: 'D1', condition: 'used', priceYen: 22_000, protectionFeeYen: 550 }], { orderId: 'O-LD', customerId }),
+      orderPlaced(jst('2026-11-02'), [{ deviceId: 'D1', condition: 'used', priceYen: 22_000, protectionFeeYen: 550 }], {
+        orderId: 'O-LD',
+        customerId,
+      }),
       on('DeviceDelivered', { occurredAt: jst('2026-11-05', '15:00'), orderId: 'O-LD', deviceId: 'D1' }),
     ]);
     await stack.setClock(jst('2026-12-20', '18:00'));
     // Claim (use 1: 5,500 yen in December); loaner lent 22 December (L), the faulty device
     // received 23 December, so the L+14 loaner deadline is met.
     await d.step([
-      on('ClaimFiled', { occurredAt: jst('2026-12-20', '10:00'), claimId: 'CL-LD1', deviceId: 'D1', cause: 'partial_damage', incidentDate: '2026-12-19' }),
+      on('ClaimFiled', {
+        occurredAt: jst('2026-12-20', '10:00'),
+        claimId: 'CL-LD1',
+        deviceId: 'D1',
+        cause: 'partial_damage',
+        incidentDate: '2026-12-19',
+      }),
       on('LoanerDelivered', { occurredAt: jst('2026-12-22', '11:00'), claimId: 'CL-LD1', loanerValueYen: 20_000 }),
       on('FaultyDeviceReceived', { occurredAt: jst('2026-12-23', '11:00'), claimId: 'CL-LD1' }),
     ]);
@@ -140,9 +159,15 @@ describe('LoanerDamaged: the loaner repair charge (§5)', () => {
     expect(december.totals).toEqual({ taxableYen: 6_050, consumptionTaxYen: 550, nonTaxableYen: 0, totalYen: 6_050 });
     // November: 22,000 lump sum + protection floor(550 × 26 / 30) = 476 (delivered the 5th of a 30-day month).
     const november = await d.statement(customerId, '2026-11');
-    expect(november.totals).toEqual({ taxableYen: 22_476, consumptionTaxYen: taxOf(22_476), nonTaxableYen: 0, totalYen: 22_476 });
+    expect(november.totals).toEqual({
+      taxableYen: 22_476,
+      consumptionTaxYen: taxOf(22_476),
+      nonTaxableYen: 0,
+      totalYen: 22_476,
+    });
     expect(taxOf(22_476)).toBe(2_043);
-    for (const statement of [november, december]) expect(statement.lines.some((l) => l.kind === 'loaner_repair_charge')).toBe(false);
+    for (const statement of [november, december])
+      expect(statement.lines.some((l) => l.kind === 'loaner_repair_charge')).toBe(false);
     // The loaner was returned on time: no loaner charge and no penalty emitted.
     expect(await d.emitted('PenaltyAssessed', customerId)).toEqual([]);
   });
@@ -150,7 +175,11 @@ describe('LoanerDamaged: the loaner repair charge (§5)', () => {
   it('counts the new kind in the month’s report and lists it once in the accounting CSV', async () => {
     const report = await stack.get('/reports/2027-01');
     expect(report.status, report.text).toBe(200);
-    expect(report.json).toMatchObject({ month: '2027-01', statements: 1, byKind: { loaner_repair_charge: { entries: 1, amountYen: 7_780 } } });
+    expect(report.json).toMatchObject({
+      month: '2027-01',
+      statements: 1,
+      byKind: { loaner_repair_charge: { entries: 1, amountYen: 7_780 } },
+    });
     const csv = await stack.get('/reports/2027-01/entries.csv');
     expect(csv.status).toBe(200);
     expect(csv.text.split('\n').filter((row) => row.includes('loaner_repair_charge'))).toHaveLength(1);
@@ -161,14 +190,23 @@ describe('LoanerDamaged for a claim not known yet: it waits with its customer', 
   let stack: TestStack;
   const d = driver(() => stack);
   const customerId = 'C-LOANER-WAIT';
-  const on = (detailType: string, detail: Record<string, unknown> & { occurredAt: string }) => event(detailType, { customerId, ...detail });
-  const damaged = on('LoanerDamaged', { occurredAt: jst('2027-02-10', '09:00'), claimId: 'CL-W1', repairCostYen: 3_300 });
+  const on = (detailType: string, detail: Record<string, unknown> & { occurredAt: string }) =>
+    event(detailType, { customerId, ...detail });
+  const damaged = on('LoanerDamaged', {
+    occurredAt: jst('2027-02-10', '09:00'),
+    claimId: 'CL-W1',
+    repairCostYen: 3_300,
+  });
 
   beforeAll(async () => {
     stack = await startStack({ now: jst('2027-02-01', '09:00') });
     // Used handset on 24 installments: 24,000 / 24 = 1,000 a month; protection 550.
     await d.step([
-      orderPlaced(jst('2027-02-01'), [{ deviceId: 'D1', condition: 'used', priceYen: 24_000, months: 24, protectionFeeYen: 550 }], { orderId: 'O-W', customerId }),
+      orderPlaced(
+        jst('2027-02-01'),
+        [{ deviceId: 'D1', condition: 'used', priceYen: 24_000, months: 24, protectionFeeYen: 550 }],
+        { orderId: 'O-W', customerId },
+      ),
       on('DeviceDelivered', { occurredAt: jst('2027-02-01', '15:00'), orderId: 'O-W', deviceId: 'D1' }),
     ]);
     await stack.setClock(jst('2027-02-11', '10:00'));
@@ -198,7 +236,13 @@ describe('LoanerDamaged for a claim not known yet: it waits with its customer', 
     await stack.setClock(jst('2027-02-12', '10:00'));
     // Claim (use 1, 5,500 yen) on 8 February, loaner lent on 9 February: both before the damage (10 February).
     await d.step([
-      on('ClaimFiled', { occurredAt: jst('2027-02-08', '10:00'), claimId: 'CL-W1', deviceId: 'D1', cause: 'water_damage', incidentDate: '2027-02-07' }),
+      on('ClaimFiled', {
+        occurredAt: jst('2027-02-08', '10:00'),
+        claimId: 'CL-W1',
+        deviceId: 'D1',
+        cause: 'water_damage',
+        incidentDate: '2027-02-07',
+      }),
       on('LoanerDelivered', { occurredAt: jst('2027-02-09', '10:00'), claimId: 'CL-W1', loanerValueYen: 15_000 }),
       on('LoanerReturned', { occurredAt: jst('2027-02-15', '10:00'), claimId: 'CL-W1' }),
     ]);
@@ -225,8 +269,13 @@ describe('LoanerDamaged for a claim not known yet: it waits with its customer', 
  * D with `deviceValueYen` (or none), E's old device returned on time, and the follow-up
  * claim F of E filed on `fFiledOn` (free: basis follow_up).
  */
-function reexchangeScenario(customerId: string, dates: { D: string; fFiledOn: string }, deviceValueYen: number | undefined) {
-  const on = (detailType: string, detail: Record<string, unknown> & { occurredAt: string }) => event(detailType, { customerId, ...detail });
+function reexchangeScenario(
+  customerId: string,
+  dates: { D: string; fFiledOn: string },
+  deviceValueYen: number | undefined,
+) {
+  const on = (detailType: string, detail: Record<string, unknown> & { occurredAt: string }) =>
+    event(detailType, { customerId, ...detail });
   const E = `${customerId}-E`;
   const F = `${customerId}-F`;
   return {
@@ -234,12 +283,32 @@ function reexchangeScenario(customerId: string, dates: { D: string; fFiledOn: st
     F,
     on,
     setup: [
-      orderPlaced(jst('2027-01-05'), [{ deviceId: 'D1', condition: 'used', priceYen: 33_000, protectionFeeYen: 550 }], { orderId: `${customerId}-O`, customerId }),
+      orderPlaced(jst('2027-01-05'), [{ deviceId: 'D1', condition: 'used', priceYen: 33_000, protectionFeeYen: 550 }], {
+        orderId: `${customerId}-O`,
+        customerId,
+      }),
       on('DeviceDelivered', { occurredAt: jst('2027-01-08', '15:00'), orderId: `${customerId}-O`, deviceId: 'D1' }),
-      on('ClaimFiled', { occurredAt: jst('2027-01-10', '10:00'), claimId: E, deviceId: 'D1', cause: 'water_damage', incidentDate: '2027-01-09' }),
-      on('ReplacementDelivered', { occurredAt: jst(dates.D, '14:00'), claimId: E, ...(deviceValueYen === undefined ? {} : { deviceValueYen }) }),
+      on('ClaimFiled', {
+        occurredAt: jst('2027-01-10', '10:00'),
+        claimId: E,
+        deviceId: 'D1',
+        cause: 'water_damage',
+        incidentDate: '2027-01-09',
+      }),
+      on('ReplacementDelivered', {
+        occurredAt: jst(dates.D, '14:00'),
+        claimId: E,
+        ...(deviceValueYen === undefined ? {} : { deviceValueYen }),
+      }),
       on('DeviceReturned', { occurredAt: jst(dates.D, '18:00'), claimId: E }),
-      on('ClaimFiled', { occurredAt: jst(dates.fFiledOn, '10:00'), claimId: F, deviceId: 'D1', cause: 'partial_damage', incidentDate: dates.fFiledOn, followUpOf: E }),
+      on('ClaimFiled', {
+        occurredAt: jst(dates.fFiledOn, '10:00'),
+        claimId: F,
+        deviceId: 'D1',
+        cause: 'partial_damage',
+        incidentDate: dates.fFiledOn,
+        followUpOf: E,
+      }),
     ],
   };
 }
@@ -260,7 +329,10 @@ describe('re-exchange of a used device not returned by N+7: the re-exchange char
   beforeAll(async () => {
     stack = await startStack({ now: jst('2027-01-05', '09:00') });
     await stack.setClock(jst('2027-01-24', '20:00'));
-    await d.step([...s.setup, s.on('ReplacementDelivered', { occurredAt: jst('2027-01-24', '14:00'), claimId: s.F, deviceValueYen: 26_000 })]);
+    await d.step([
+      ...s.setup,
+      s.on('ReplacementDelivered', { occurredAt: jst('2027-01-24', '14:00'), claimId: s.F, deviceValueYen: 26_000 }),
+    ]);
     // The last minute of N+7: the deadline has not passed.
     sweeps.lastMinuteOfNPlus7 = (await d.sweep(jst('2027-01-31', '23:59'))).assessed;
     // 00:30 on N+8, before January's close at 01:00.
@@ -279,7 +351,16 @@ describe('re-exchange of a used device not returned by N+7: the re-exchange char
 
   it('F is a free follow-up of E (basis follow_up, no use, no fee)', async () => {
     expect(await d.emitted('ClaimAdjudicated', customerId)).toEqual([
-      { claimId: s.E, customerId, deviceId: 'D1', decision: 'accepted', basis: 'protection', useNumber: 1, feeYen: 5_500, revision: 1 },
+      {
+        claimId: s.E,
+        customerId,
+        deviceId: 'D1',
+        decision: 'accepted',
+        basis: 'protection',
+        useNumber: 1,
+        feeYen: 5_500,
+        revision: 1,
+      },
       { claimId: s.F, customerId, deviceId: 'D1', decision: 'accepted', basis: 'follow_up', feeYen: 0, revision: 1 },
     ]);
   });
@@ -292,7 +373,12 @@ describe('re-exchange of a used device not returned by N+7: the re-exchange char
     const january = await d.statement(customerId, '2027-01');
     expect(january.lines.map((l) => l.kind).sort()).toEqual(['device_lump_sum', 'exchange_fee', 'protection_fee']);
     // 38,925 taxable; tax floor(389,250 / 110) = floor(3,538.6…) = 3,538.
-    expect(january.totals).toEqual({ taxableYen: 38_925, consumptionTaxYen: 3_538, nonTaxableYen: 0, totalYen: 38_925 });
+    expect(january.totals).toEqual({
+      taxableYen: 38_925,
+      consumptionTaxYen: 3_538,
+      nonTaxableYen: 0,
+      totalYen: 38_925,
+    });
     expect(JANUARY_TAXABLE).toBe(38_925);
 
     const february = await d.statement(customerId, '2027-02');
@@ -302,16 +388,35 @@ describe('re-exchange of a used device not returned by N+7: the re-exchange char
       { kind: 'protection_fee', amountYen: 550, taxClass: 'taxable-10' },
       { kind: 'reexchange_charge', amountYen: 27_500, taxClass: 'non-taxable', claimId: s.F },
     ]);
-    expect(february.lines.find((l) => l.kind === 'reexchange_charge')).toMatchObject({ entryId: `reexchange/${s.F}`, deviceId: 'D1' });
-    expect(february.totals).toEqual({ taxableYen: 550, consumptionTaxYen: 50, nonTaxableYen: 27_500, totalYen: 28_050 });
+    expect(february.lines.find((l) => l.kind === 'reexchange_charge')).toMatchObject({
+      entryId: `reexchange/${s.F}`,
+      deviceId: 'D1',
+    });
+    expect(february.totals).toEqual({
+      taxableYen: 550,
+      consumptionTaxYen: 50,
+      nonTaxableYen: 27_500,
+      totalYen: 28_050,
+    });
   });
 
   it('emits PenaltyAssessed { kind: reexchange_charge, amountYen: V, billingMonth: N+8’s month, revision 1 }, and no late_return_penalty', async () => {
     expect(await d.emitted('PenaltyAssessed', customerId)).toEqual([
-      { customerId, deviceId: 'D1', claimId: s.F, kind: 'reexchange_charge', amountYen: 27_500, billingMonth: '2027-02', revision: 1 },
+      {
+        customerId,
+        deviceId: 'D1',
+        claimId: s.F,
+        kind: 'reexchange_charge',
+        amountYen: 27_500,
+        billingMonth: '2027-02',
+        revision: 1,
+      },
     ]);
     for (const month of ['2027-01', '2027-02']) {
-      expect((await d.statement(customerId, month)).lines.some((l) => l.kind === 'late_return_penalty'), month).toBe(false);
+      expect(
+        (await d.statement(customerId, month)).lines.some((l) => l.kind === 'late_return_penalty'),
+        month,
+      ).toBe(false);
     }
   });
 });
@@ -346,12 +451,22 @@ describe('re-exchange of a used device returned on N+7: no charge', () => {
     expect(sweeps).toEqual([0, 0, 0]);
     const january = await d.statement(customerId, '2027-01');
     expect(january.lines.map((l) => l.kind).sort()).toEqual(['device_lump_sum', 'exchange_fee', 'protection_fee']);
-    expect(january.totals).toEqual({ taxableYen: 38_925, consumptionTaxYen: 3_538, nonTaxableYen: 0, totalYen: 38_925 });
+    expect(january.totals).toEqual({
+      taxableYen: 38_925,
+      consumptionTaxYen: 3_538,
+      nonTaxableYen: 0,
+      totalYen: 38_925,
+    });
     const february = await d.statement(customerId, '2027-02');
     expect(february.lines.map(brief)).toEqual([{ kind: 'protection_fee', amountYen: 550, taxClass: 'taxable-10' }]);
     expect(february.totals).toEqual({ taxableYen: 550, consumptionTaxYen: 50, nonTaxableYen: 0, totalYen: 550 });
     expect(await d.emitted('PenaltyAssessed', customerId)).toEqual([]);
-    expect(await d.decision(customerId, s.F)).toMatchObject({ decision: 'accepted', basis: 'follow_up', feeYen: 0, revision: 1 });
+    expect(await d.decision(customerId, s.F)).toMatchObject({
+      decision: 'accepted',
+      basis: 'follow_up',
+      feeYen: 0,
+      revision: 1,
+    });
   });
 });
 
@@ -366,7 +481,10 @@ describe('re-exchange charge reversed by a delayed DeviceReturned whose occurred
   beforeAll(async () => {
     stack = await startStack({ now: jst('2027-01-05', '09:00') });
     await stack.setClock(jst('2027-01-17', '09:00'));
-    await d.step([...s.setup, s.on('ReplacementDelivered', { occurredAt: jst('2027-01-16', '14:00'), claimId: s.F, deviceValueYen: 26_000 })]);
+    await d.step([
+      ...s.setup,
+      s.on('ReplacementDelivered', { occurredAt: jst('2027-01-16', '14:00'), claimId: s.F, deviceValueYen: 26_000 }),
+    ]);
     assessed = (await d.sweep(jst('2027-01-24', '00:30'))).assessed;
     // The return on N+7 reaches billing two days late.
     await stack.setClock(jst('2027-01-26', '09:00'));
@@ -381,13 +499,40 @@ describe('re-exchange charge reversed by a delayed DeviceReturned whose occurred
     const charges = january.lines.filter((l) => l.kind === 'reexchange_charge');
     expect(charges.map(brief)).toEqual([
       { kind: 'reexchange_charge', amountYen: 31_000, taxClass: 'non-taxable', claimId: s.F },
-      { kind: 'reexchange_charge', amountYen: -31_000, taxClass: 'non-taxable', claimId: s.F, reverses: `reexchange/${s.F}` },
+      {
+        kind: 'reexchange_charge',
+        amountYen: -31_000,
+        taxClass: 'non-taxable',
+        claimId: s.F,
+        reverses: `reexchange/${s.F}`,
+      },
     ]);
     // 38,925 taxable (tax 3,538) + 31,000 − 31,000 non-taxable.
-    expect(january.totals).toEqual({ taxableYen: 38_925, consumptionTaxYen: 3_538, nonTaxableYen: 0, totalYen: 38_925 });
+    expect(january.totals).toEqual({
+      taxableYen: 38_925,
+      consumptionTaxYen: 3_538,
+      nonTaxableYen: 0,
+      totalYen: 38_925,
+    });
     expect(await d.emitted('PenaltyAssessed', customerId)).toEqual([
-      { customerId, deviceId: 'D1', claimId: s.F, kind: 'reexchange_charge', amountYen: 31_000, billingMonth: '2027-01', revision: 1 },
-      { customerId, deviceId: 'D1', claimId: s.F, kind: 'reexchange_charge', amountYen: 0, billingMonth: '2027-01', revision: 2 },
+      {
+        customerId,
+        deviceId: 'D1',
+        claimId: s.F,
+        kind: 'reexchange_charge',
+        amountYen: 31_000,
+        billingMonth: '2027-01',
+        revision: 1,
+      },
+      {
+        customerId,
+        deviceId: 'D1',
+        claimId: s.F,
+        kind: 'reexchange_charge',
+        amountYen: 0,
+        billingMonth: '2027-01',
+        revision: 2,
+      },
     ]);
   });
 });
@@ -397,7 +542,11 @@ describe('re-exchange whose earlier ReplacementDelivered had no deviceValueYen: 
   const d = driver(() => stack);
   const customerId = 'C-REX-NO-VALUE';
   const s = reexchangeScenario(customerId, { D: '2027-01-12', fFiledOn: '2027-01-15' }, undefined);
-  const fDelivered = s.on('ReplacementDelivered', { occurredAt: jst('2027-01-16', '14:00'), claimId: s.F, deviceValueYen: 26_000 });
+  const fDelivered = s.on('ReplacementDelivered', {
+    occurredAt: jst('2027-01-16', '14:00'),
+    claimId: s.F,
+    deviceValueYen: 26_000,
+  });
   let counts: Record<string, number>;
 
   beforeAll(async () => {
@@ -419,7 +568,12 @@ describe('re-exchange whose earlier ReplacementDelivered had no deviceValueYen: 
     await d.sweep(jst('2027-01-24', '09:01'));
     const letters = (await stack.get('/admin/dead-letters')).json.deadLetters as Record<string, string>[];
     expect(letters).toHaveLength(1);
-    expect(letters[0]).toMatchObject({ consumer: 'logistics', customerId, detailType: 'ReplacementDelivered', eventId: fDelivered.detail.eventId });
+    expect(letters[0]).toMatchObject({
+      consumer: 'logistics',
+      customerId,
+      detailType: 'ReplacementDelivered',
+      eventId: fDelivered.detail.eventId,
+    });
     expect(letters[0]!.reason).toMatch(/^WAITED_7_DAYS: DEVICE_VALUE_MISSING: /);
     expect((await stack.get('/admin/waiting')).json).toEqual({ waiting: [] });
     // F's replacement is not recorded: past N+8 and past N+15 the sweep finds nothing to assess.

@@ -3,17 +3,26 @@
 // while its good siblings are accepted, and nothing a client sends is answered 500.
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jst, orderPlaced } from '#test/support/scenario.ts';
 import { entryOf, startStack, type TestStack } from '#test/support/local-stack.ts';
+import { jst, orderPlaced } from '#test/support/scenario.ts';
 
 /** A Detail whose outermost object is level 1 and whose innermost is level `levels`. */
 const nested = (levels: number) => `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`;
-const unrouted = (detail: string): PutEventsRequestEntry => ({ EventBusName: 'device-supply', Source: 'device-supply.tests', DetailType: 'DeepThing', Detail: detail });
+const unrouted = (detail: string): PutEventsRequestEntry => ({
+  EventBusName: 'device-supply',
+  Source: 'device-supply.tests',
+  DetailType: 'DeepThing',
+  Detail: detail,
+});
 
 describe('PutEvents: bad bodies and bad entries', () => {
   let stack: TestStack;
   const raw = async (body: string) => {
-    const response = await fetch(`${stack.url}/`, { method: 'POST', headers: { 'x-amz-target': 'AWSEvents.PutEvents', 'content-type': 'application/x-amz-json-1.1' }, body });
+    const response = await fetch(`${stack.url}/`, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'AWSEvents.PutEvents', 'content-type': 'application/x-amz-json-1.1' },
+      body,
+    });
     const text = await response.text();
     return { status: response.status, text, json: JSON.parse(text) };
   };
@@ -48,7 +57,11 @@ describe('PutEvents: bad bodies and bad entries', () => {
     ]);
     // The good order was applied, the deep one and the one of brackets went through the bus to no rule.
     const after = await stack.drain();
-    expect([after.accepted - before.accepted, after.applied - before.applied, after.unrouted - before.unrouted]).toEqual([3, 1, 2]);
+    expect([
+      after.accepted - before.accepted,
+      after.applied - before.applied,
+      after.unrouted - before.unrouted,
+    ]).toEqual([3, 1, 2]);
   });
 
   it('through the SDK: a body that is not a PutEvents request is an error the client throws, not a crash', async () => {
@@ -63,7 +76,10 @@ describe('PutEvents: bad bodies and bad entries', () => {
       { step: 'finalizeRequest', priority: 'high', name: 'replaceBodyForTest' },
     );
     try {
-      await expect(client.send(new PutEventsCommand({ Entries: [unrouted('{}')] }))).rejects.toMatchObject({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+      await expect(client.send(new PutEventsCommand({ Entries: [unrouted('{}')] }))).rejects.toMatchObject({
+        name: 'ValidationException',
+        $metadata: { httpStatusCode: 400 },
+      });
     } finally {
       client.middlewareStack.remove('replaceBodyForTest');
     }
@@ -71,7 +87,18 @@ describe('PutEvents: bad bodies and bad entries', () => {
   });
 
   it('raw: a body that is not a JSON object with an Entries array is a 400 with an AWS error', async () => {
-    for (const body of ['null', '[]', '"Entries"', '42', '{}', '{"Entries":null}', '{"Entries":{}}', '{"Entries":"x"}', '{"Entries":[]}', '{"__proto__":{"Entries":[{}]}}']) {
+    for (const body of [
+      'null',
+      '[]',
+      '"Entries"',
+      '42',
+      '{}',
+      '{"Entries":null}',
+      '{"Entries":{}}',
+      '{"Entries":"x"}',
+      '{"Entries":[]}',
+      '{"__proto__":{"Entries":[{}]}}',
+    ]) {
       const answer = await raw(body);
       expect([body, answer.status, answer.json.__type]).toEqual([body, 400, 'ValidationException']);
       expect(answer.json.message).toEqual(expect.any(String));
@@ -83,13 +110,33 @@ describe('PutEvents: bad bodies and bad entries', () => {
     const good = entryOf(orderPlaced(jst('2026-11-20'), [{ deviceId: 'D2' }], { customerId: 'C-RAW' }));
     const answer = await raw(
       JSON.stringify({
-        Entries: [null, 5, [good], { ...good, Time: 1e13 }, { ...good, Time: '2026-11-20' }, unrouted(nested(5_000)), { ...good, Detail: 5 }, { ...good, EventBusName: 5 }, { ...good, TraceHeader: {} }, { ...good, Time: 1_795_000_000 }],
+        Entries: [
+          null,
+          5,
+          [good],
+          { ...good, Time: 1e13 },
+          { ...good, Time: '2026-11-20' },
+          unrouted(nested(5_000)),
+          { ...good, Detail: 5 },
+          { ...good, EventBusName: 5 },
+          { ...good, TraceHeader: {} },
+          { ...good, Time: 1_795_000_000 },
+        ],
       }),
     );
     expect(answer.status).toBe(200);
     expect(answer.json.FailedEntryCount).toBe(9);
     expect(answer.json.Entries.map((e: any) => e.ErrorCode ?? 'accepted')).toEqual([
-      'InvalidArgument', 'InvalidArgument', 'InvalidArgument', 'InvalidArgument', 'InvalidArgument', 'MalformedDetail', 'MalformedDetail', 'InvalidArgument', 'InvalidArgument', 'accepted',
+      'InvalidArgument',
+      'InvalidArgument',
+      'InvalidArgument',
+      'InvalidArgument',
+      'InvalidArgument',
+      'MalformedDetail',
+      'MalformedDetail',
+      'InvalidArgument',
+      'InvalidArgument',
+      'accepted',
     ]);
     expect(answer.json.Entries.every((e: any) => typeof (e.EventId ?? e.ErrorMessage) === 'string')).toBe(true);
   });
@@ -119,7 +166,13 @@ describe('PutEvents: bus semantics (contract §4)', () => {
     expect(result.Entries!.every((e) => e.EventId)).toBe(true);
     const after = await drain();
     const delta = (name: string) => after[name]! - before[name]!;
-    expect({ accepted: delta('accepted'), applied: delta('applied'), defaultBus: delta('defaultBus'), otherBus: delta('otherBus'), unrouted: delta('unrouted') }).toEqual({
+    expect({
+      accepted: delta('accepted'),
+      applied: delta('applied'),
+      defaultBus: delta('defaultBus'),
+      otherBus: delta('otherBus'),
+      unrouted: delta('unrouted'),
+    }).toEqual({
       accepted: 4,
       applied: 1, // only the one named device-supply (by its ARN)
       defaultBus: 2,
@@ -127,14 +180,24 @@ describe('PutEvents: bus semantics (contract §4)', () => {
       unrouted: 0,
     });
     expect(log.filter((line) => line.startsWith('warning:') && line.includes('"billing-elsewhere"'))).toHaveLength(1);
-    expect(log.filter((line) => line.startsWith('warning:') && line.includes('named no EventBusName, so it went to the default bus'))).toHaveLength(1);
-    for (const customer of ['C-OTHER-BUS', 'C-NO-BUS', 'C-DEFAULT']) expect((await stack.get(`/customers/${customer}/statements`)).json.months).toEqual([]);
+    expect(
+      log.filter(
+        (line) => line.startsWith('warning:') && line.includes('named no EventBusName, so it went to the default bus'),
+      ),
+    ).toHaveLength(1);
+    for (const customer of ['C-OTHER-BUS', 'C-NO-BUS', 'C-DEFAULT'])
+      expect((await stack.get(`/customers/${customer}/statements`)).json.months).toEqual([]);
   });
 
   it('warns once for the first event to a bus and again every 1,000th, while counting every one', async () => {
     const before = await drain();
     const warnings = () => log.filter((line) => line.includes('"flood-bus"')).length;
-    const entry: PutEventsRequestEntry = { EventBusName: 'flood-bus', Source: 'device-supply.orders', DetailType: 'OrderPlaced', Detail: '{}' };
+    const entry: PutEventsRequestEntry = {
+      EventBusName: 'flood-bus',
+      Source: 'device-supply.orders',
+      DetailType: 'OrderPlaced',
+      Detail: '{}',
+    };
     for (let i = 0; i < 100; i++) await stack.putRaw(Array.from({ length: 10 }, () => entry));
     expect(warnings()).toBe(2); // the 1st and the 1,000th
     expect((await drain()).otherBus! - before.otherBus!).toBe(1_000);

@@ -5,8 +5,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BUNDLE_BUDGET_BYTES,
+  type BuiltBundle,
+  buildBundles,
+  formatBundleReport,
+  stagedBundles,
+} from '../../infra/bundles.ts';
 import { lambdaEntries, REPO_ROOT } from '../../infra/bundling.ts';
-import { BUNDLE_BUDGET_BYTES, buildBundles, formatBundleReport, stagedBundles, type BuiltBundle } from '../../infra/bundles.ts';
 import { billingApp } from './billing-app.ts';
 
 let staged: BuiltBundle[];
@@ -19,7 +25,10 @@ beforeAll(async () => {
   mkdirSync(cache, { recursive: true });
   outdir = mkdtempSync(join(cache, 'infra-test-bundles-'));
   const { app, stack } = billingApp({ bundle: true });
-  staged = stagedBundles(stack.functions.map((fn) => fn.stagedBundle()), app.outdir);
+  staged = stagedBundles(
+    stack.functions.map((fn) => fn.stagedBundle()),
+    app.outdir,
+  );
   built = await buildBundles({ outdir });
 }, 180_000);
 
@@ -27,7 +36,9 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 describe('Lambda bundles', () => {
   it('are built by NodejsFunction for every entry, byte for byte as buildBundles builds them', () => {
-    const names = lambdaEntries().map((e) => e.name).sort();
+    const names = lambdaEntries()
+      .map((e) => e.name)
+      .sort();
     expect(staged.map((s) => s.name).sort()).toEqual(names);
     expect(built.map((b) => b.name).sort()).toEqual(names);
     for (const bundle of built) {
@@ -55,7 +66,10 @@ describe('Lambda bundles', () => {
     const loader = 'const m = await import(process.argv[1]); process.stdout.write(typeof m.handler);';
     for (const bundle of built) {
       expect(readFileSync(bundle.file, 'utf8'), bundle.name).toMatch(/from\s*"@aws-sdk\/client-/);
-      expect(execFileSync(process.execPath, ['--input-type=module', '-e', loader, bundle.file], { env, encoding: 'utf8' }), bundle.name).toBe('function');
+      expect(
+        execFileSync(process.execPath, ['--input-type=module', '-e', loader, bundle.file], { env, encoding: 'utf8' }),
+        bundle.name,
+      ).toBe('function');
     }
   });
 

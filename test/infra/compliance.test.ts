@@ -18,7 +18,12 @@ interface SuppressedViolation {
 }
 
 interface ValidationReport {
-  pluginReports: { pluginName: string; conclusion: string; violations: unknown[]; suppressedViolations?: SuppressedViolation[] }[];
+  pluginReports: {
+    pluginName: string;
+    conclusion: string;
+    violations: unknown[];
+    suppressedViolations?: SuppressedViolation[];
+  }[];
 }
 
 interface Acknowledgement {
@@ -39,7 +44,13 @@ beforeAll(() => {
   acknowledgements = app.node.findAll().flatMap((construct) =>
     construct.node.metadata
       .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id, reason }))),
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          path: construct.node.path,
+          id,
+          reason,
+        })),
+      ),
   );
 }, 120_000);
 
@@ -58,12 +69,18 @@ describe('cdk-nag', () => {
       expect(reason.split(/\s+/).length, `${path} ${id}: "${reason}"`).toBeGreaterThanOrEqual(12);
     }
     for (const violation of report.pluginReports.flatMap((p) => p.suppressedViolations ?? [])) {
-      expect(violation.reason, violation.ruleName).toBe(acknowledgements.find((a) => a.path === violation.acknowledgedAt && a.id === violation.acknowledgedId)?.reason);
+      expect(violation.reason, violation.ruleName).toBe(
+        acknowledgements.find((a) => a.path === violation.acknowledgedAt && a.id === violation.acknowledgedId)?.reason,
+      );
     }
   });
 
   it('acknowledges only findings that exist, so none outlives the resource it was written for', () => {
-    const used = new Set(report.pluginReports.flatMap((p) => p.suppressedViolations ?? []).map((v) => `${v.acknowledgedAt} ${v.acknowledgedId}`));
+    const used = new Set(
+      report.pluginReports
+        .flatMap((p) => p.suppressedViolations ?? [])
+        .map((v) => `${v.acknowledgedAt} ${v.acknowledgedId}`),
+    );
     const unused = acknowledgements.filter(({ path, id }) => !used.has(`${path} ${id}`));
     expect(unused).toEqual([]);
   });

@@ -11,8 +11,15 @@ describe('stage configuration', () => {
   });
 
   it('takes context before the environment, and the profile’s account and region from the CLI', () => {
-    const env = { BILLING_PREFIX: 'from-env', BILLING_ALARM_EMAIL: 'env@example.com', CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'us-east-1' };
-    expect(stageConfigFrom(contextOf({ prefix: 'prod', region: 'ap-northeast-1', logRetentionDays: '365' }), env)).toEqual({
+    const env = {
+      BILLING_PREFIX: 'from-env',
+      BILLING_ALARM_EMAIL: 'env@example.com',
+      CDK_DEFAULT_ACCOUNT: '111111111111',
+      CDK_DEFAULT_REGION: 'us-east-1',
+    };
+    expect(
+      stageConfigFrom(contextOf({ prefix: 'prod', region: 'ap-northeast-1', logRetentionDays: '365' }), env),
+    ).toEqual({
       prefix: 'prod',
       account: '111111111111',
       region: 'ap-northeast-1',

@@ -6,12 +6,12 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JournalRecord, LedgerEntry } from '#shared/domain/index.ts';
-import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
 import { ingestMessage } from '#shared/runtime/ingest.ts';
+import { type CloseShardMessage, closeShard, startMonthClose } from '#shared/runtime/month-close.ts';
 import { CustomerStore } from '#shared/store/customer-store.ts';
 import { customerPk } from '#shared/store/keys.ts';
-import { closeTimeFor, event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
+import { closeTimeFor, event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { busEventBody } from '#test/support/sqs.ts';
 
 let t: Awaited<ReturnType<typeof startTestPipeline>> | undefined;
@@ -21,14 +21,39 @@ afterEach(async () => {
 });
 
 const NOW = '2026-04-20T12:00:00+09:00';
-const send = (body: string, pipeline = t!.pipeline) => ingestMessage(pipeline, { consumer: 'orders', body, delivery: 1 }, NOW);
+const send = (body: string, pipeline = t!.pipeline) =>
+  ingestMessage(pipeline, { consumer: 'orders', body, delivery: 1 }, NOW);
 
 function history(customerId: string) {
-  const order = orderPlaced(jst('2026-01-05'), [{ deviceId: 'D1', months: 24, protectionFeeYen: 418 }], { customerId, orderId: 'O1', eventId: `${customerId}-order` });
-  const delivery = event('DeviceDelivered', { customerId, eventId: `${customerId}-delivery`, occurredAt: jst('2026-01-10'), orderId: 'O1', deviceId: 'D1' });
+  const order = orderPlaced(jst('2026-01-05'), [{ deviceId: 'D1', months: 24, protectionFeeYen: 418 }], {
+    customerId,
+    orderId: 'O1',
+    eventId: `${customerId}-order`,
+  });
+  const delivery = event('DeviceDelivered', {
+    customerId,
+    eventId: `${customerId}-delivery`,
+    occurredAt: jst('2026-01-10'),
+    orderId: 'O1',
+    deviceId: 'D1',
+  });
   const claim = (claimId: string, filedOn: string) =>
-    event('ClaimFiled', { customerId, eventId: `${customerId}-${claimId}`, occurredAt: jst(filedOn), claimId, deviceId: 'D1', cause: 'total_loss', incidentDate: '2026-02-20' });
-  return { order, delivery, k1: claim('K1', '2026-03-01'), k2: claim('K2', '2026-03-05'), k3: claim('K3', '2026-03-09') };
+    event('ClaimFiled', {
+      customerId,
+      eventId: `${customerId}-${claimId}`,
+      occurredAt: jst(filedOn),
+      claimId,
+      deviceId: 'D1',
+      cause: 'total_loss',
+      incidentDate: '2026-02-20',
+    });
+  return {
+    order,
+    delivery,
+    k1: claim('K1', '2026-03-01'),
+    k2: claim('K2', '2026-03-05'),
+    k3: claim('K3', '2026-03-09'),
+  };
 }
 
 const netBy = (entries: LedgerEntry[], key: (e: LedgerEntry) => string | undefined) => {
@@ -42,13 +67,22 @@ const netBy = (entries: LedgerEntry[], key: (e: LedgerEntry) => string | undefin
 
 /** The customer's journal as the store keeps it: its items, then the latest records in the aggregate. */
 async function journalOf(customerId: string): Promise<string[]> {
-  const items = (await partition(customerId)).filter((i) => i.type === 'journal').map((i) => JSON.parse(i.record as string) as JournalRecord);
+  const items = (await partition(customerId))
+    .filter((i) => i.type === 'journal')
+    .map((i) => JSON.parse(i.record as string) as JournalRecord);
   const tail = (await t!.pipeline.customers.load(customerId))?.state.journalTail ?? [];
   return [...items, ...tail].map((r) => r.event.detail.eventId);
 }
 
 async function partition(customerId: string): Promise<Record<string, unknown>[]> {
-  const { Items } = await t!.db.doc.send(new QueryCommand({ TableName: t!.db.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': customerPk(customerId) }, ConsistentRead: true }));
+  const { Items } = await t!.db.doc.send(
+    new QueryCommand({
+      TableName: t!.db.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': customerPk(customerId) },
+      ConsistentRead: true,
+    }),
+  );
   return Items ?? [];
 }
 
@@ -77,7 +111,9 @@ describe('business order through the store', () => {
     const text = JSON.stringify(items);
     expect(text).not.toContain('birthDate');
     expect(text).not.toContain('credit_card');
-    expect(netBy(await t.reads.customerEntries('BO-1'), (e) => (e.kind === 'exchange_fee' ? e.claimId : undefined))).toEqual({ K1: 5_500, K2: 8_800 });
+    expect(
+      netBy(await t.reads.customerEntries('BO-1'), (e) => (e.kind === 'exchange_fee' ? e.claimId : undefined)),
+    ).toEqual({ K1: 5_500, K2: 8_800 });
   });
 
   it('decides an earlier event again while the step before it is still in the outbox (its writer crashed)', async () => {
@@ -96,7 +132,10 @@ describe('business order through the store', () => {
     expect((await send(busEventBody(h.k2))).result).toBe('duplicate');
     await closeAll('2026-03');
     const entries = await t.reads.customerEntries('BO-2');
-    expect(netBy(entries, (e) => (e.kind === 'exchange_fee' ? `${e.claimId}:use${e.useNumber}` : undefined))).toEqual({ 'K1:use1': 5_500, 'K2:use2': 8_800 });
+    expect(netBy(entries, (e) => (e.kind === 'exchange_fee' ? `${e.claimId}:use${e.useNumber}` : undefined))).toEqual({
+      'K1:use1': 5_500,
+      'K2:use2': 8_800,
+    });
     const ids = entries.map((e) => `${e.billingMonth}#${e.entryId}`);
     expect(new Set(ids).size).toBe(ids.length);
     // Revision 2 was published first: revision 1 waited in the crashed writer's outbox. A
@@ -115,7 +154,10 @@ describe('business order through the store', () => {
     const results = await Promise.all([h.k2, h.k1].map((e) => send(busEventBody(e))));
     expect(results.map((r) => r.result)).toEqual(['applied', 'applied']);
     const entries = await t.reads.customerEntries('BO-3');
-    expect(netBy(entries, (e) => (e.kind === 'exchange_fee' ? e.claimId : undefined))).toEqual({ K1: 5_500, K2: 8_800 });
+    expect(netBy(entries, (e) => (e.kind === 'exchange_fee' ? e.claimId : undefined))).toEqual({
+      K1: 5_500,
+      K2: 8_800,
+    });
     const stored = (await t.pipeline.customers.load('BO-3'))!.state;
     expect(stored.claims.K3).toMatchObject({ decision: 'rejected', reason: 'ANNUAL_LIMIT' });
     const k3 = t.bus.details('ClaimAdjudicated').filter((d) => d.claimId === 'K3' && d.customerId === 'BO-3');

@@ -3,12 +3,18 @@
 // the lease — ends with every statement written and published, and the month closed once.
 // The crash is injected (test/reliability/harness/crash.ts): a dead invocation does no further I/O.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
 import { OUTBOX_LEASE_MS } from '#shared/runtime/customer-step.ts';
+import { type CloseShardMessage, closeShard, startMonthClose } from '#shared/runtime/month-close.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
-import { CRASH_POINTS, crashingPipeline, InjectedCrash, Invocation, type CrashPoint } from '../reliability/harness/crash.ts';
-import { closeTimeFor, event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
+import { closeTimeFor, event, jst, orderPlaced } from '#test/support/scenario.ts';
+import {
+  CRASH_POINTS,
+  type CrashPoint,
+  crashingPipeline,
+  InjectedCrash,
+  Invocation,
+} from '../reliability/harness/crash.ts';
 
 const MONTH = '2026-11';
 const CUSTOMERS = ['CC-1', 'CC-2', 'CC-3', 'CC-4', 'CC-5', 'CC-6'];
@@ -46,8 +52,20 @@ describe.each(['at once', 'after the lease'] as const)('a close crashed at every
   it.each(CRASH_POINTS)('crashed at %s: every statement there, published, the month closed once', async (point) => {
     t = await startTestPipeline();
     for (const customerId of CUSTOMERS) {
-      await t.deliver([orderPlaced(jst('2026-11-02'), [{ deviceId: 'D1', months: 24, protectionFeeYen: 418 }], { customerId, orderId: `${customerId}-O` })]);
-      await t.deliver([event('DeviceDelivered', { customerId, occurredAt: jst('2026-11-13'), orderId: `${customerId}-O`, deviceId: 'D1' })]);
+      await t.deliver([
+        orderPlaced(jst('2026-11-02'), [{ deviceId: 'D1', months: 24, protectionFeeYen: 418 }], {
+          customerId,
+          orderId: `${customerId}-O`,
+        }),
+      ]);
+      await t.deliver([
+        event('DeviceDelivered', {
+          customerId,
+          occurredAt: jst('2026-11-13'),
+          orderId: `${customerId}-O`,
+          deviceId: 'D1',
+        }),
+      ]);
     }
     const closeAt = closeTimeFor(MONTH);
     await crashedClose(t.pipeline, point, closeAt);

@@ -2,11 +2,11 @@
 // the month-not-ended refusal, continuations, and the due-deadline index.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MonthNotEndedError } from '#shared/domain/index.ts';
-import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
+import { type CloseShardMessage, closeShard, startMonthClose } from '#shared/runtime/month-close.ts';
 import { sweepDue } from '#shared/runtime/sweep.ts';
 import { SHARD_COUNT } from '#shared/store/keys.ts';
-import { event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
+import { event, jst, orderPlaced } from '#test/support/scenario.ts';
 
 let t: Awaited<ReturnType<typeof startTestPipeline>>;
 beforeAll(async () => {
@@ -23,13 +23,22 @@ async function closeAll(month: string, now: string) {
 }
 
 async function customerWithDevice(customerId: string, deliveredOn = '2026-11-13') {
-  await t.deliver([orderPlaced(jst('2026-11-01'), [{ deviceId: 'D1', months: 24, protectionFeeYen: 418 }], { customerId, orderId: `${customerId}-O` })]);
-  await t.deliver([event('DeviceDelivered', { customerId, occurredAt: jst(deliveredOn), orderId: `${customerId}-O`, deviceId: 'D1' })]);
+  await t.deliver([
+    orderPlaced(jst('2026-11-01'), [{ deviceId: 'D1', months: 24, protectionFeeYen: 418 }], {
+      customerId,
+      orderId: `${customerId}-O`,
+    }),
+  ]);
+  await t.deliver([
+    event('DeviceDelivered', { customerId, occurredAt: jst(deliveredOn), orderId: `${customerId}-O`, deviceId: 'D1' }),
+  ]);
 }
 
 describe('monthly close over the store', () => {
   it('refuses a month that has not ended', async () => {
-    await expect(startMonthClose(t.pipeline, '2026-11', '2026-11-30T23:59:00+09:00', async () => {})).rejects.toThrow(MonthNotEndedError);
+    await expect(startMonthClose(t.pipeline, '2026-11', '2026-11-30T23:59:00+09:00', async () => {})).rejects.toThrow(
+      MonthNotEndedError,
+    );
     expect(await t.pipeline.closes.get('2026-11')).toBeUndefined();
   });
 
@@ -40,11 +49,19 @@ describe('monthly close over the store', () => {
     expect(started).toEqual({ status: 'started', shards: SHARD_COUNT });
     expect(new Set(messages.map((m) => m.shard)).size).toBe(SHARD_COUNT);
     for (const id of customers) {
-      expect(await t.reads.statement(id, '2026-11')).toMatchObject({ customerId: id, month: '2026-11', totals: { totalYen: 1_666 + 250, consumptionTaxYen: 174 } });
+      expect(await t.reads.statement(id, '2026-11')).toMatchObject({
+        customerId: id,
+        month: '2026-11',
+        totals: { totalYen: 1_666 + 250, consumptionTaxYen: 174 },
+      });
     }
     const closed = t.bus.details('StatementClosed').filter((d) => customers.includes(d.customerId as string));
     expect(closed).toHaveLength(5);
-    expect(closed[0]).toMatchObject({ month: '2026-11', totalYen: 1_916, eventId: expect.stringMatching(/^StatementClosed\//) });
+    expect(closed[0]).toMatchObject({
+      month: '2026-11',
+      totalYen: 1_916,
+      eventId: expect.stringMatching(/^StatementClosed\//),
+    });
     expect(await t.pipeline.closes.closedThrough()).toBe('2026-11');
     expect((await t.pipeline.closes.get('2026-11'))?.status).toBe('closed');
   });
@@ -61,8 +78,20 @@ describe('monthly close over the store', () => {
   });
 
   it('an event for a closed month lands in the next month with forMonth', async () => {
-    await t.deliver([event('ClaimFiled', { customerId: 'CL-A', occurredAt: '2026-11-30T14:30:00Z', claimId: 'K1', deviceId: 'D1', cause: 'water_damage', incidentDate: '2026-11-29' })]);
-    expect((await t.reads.customerEntries('CL-A', '2026-12')).find((e) => e.entryId === 'fee/K1')).toMatchObject({ billingMonth: '2026-12', forMonth: '2026-11' });
+    await t.deliver([
+      event('ClaimFiled', {
+        customerId: 'CL-A',
+        occurredAt: '2026-11-30T14:30:00Z',
+        claimId: 'K1',
+        deviceId: 'D1',
+        cause: 'water_damage',
+        incidentDate: '2026-11-29',
+      }),
+    ]);
+    expect((await t.reads.customerEntries('CL-A', '2026-12')).find((e) => e.entryId === 'fee/K1')).toMatchObject({
+      billingMonth: '2026-12',
+      forMonth: '2026-11',
+    });
   });
 
   it('a shard larger than one invocation continues where it stopped', async () => {
@@ -74,7 +103,10 @@ describe('monthly close over the store', () => {
     for (const first of messages) {
       let message: CloseShardMessage | undefined = first;
       while (message) {
-        const result = await closeShard(t.pipeline, message, '2027-01-01T01:00:00+09:00', { pageSize: 1, hasTime: () => false });
+        const result = await closeShard(t.pipeline, message, '2027-01-01T01:00:00+09:00', {
+          pageSize: 1,
+          hasTime: () => false,
+        });
         steps++;
         message = result.continueAfter ? { ...message, after: result.continueAfter } : undefined;
       }
@@ -89,14 +121,34 @@ describe('deadline sweep over the store', () => {
   it('finds due deadlines through the index, assesses each once, and may run late or twice', async () => {
     const id = 'SW-1';
     await customerWithDevice(id, '2026-11-02');
-    await t.deliver([event('ClaimFiled', { customerId: id, occurredAt: jst('2027-01-05'), claimId: 'SK1', deviceId: 'D1', cause: 'total_loss', incidentDate: '2027-01-04' })]);
+    await t.deliver([
+      event('ClaimFiled', {
+        customerId: id,
+        occurredAt: jst('2027-01-05'),
+        claimId: 'SK1',
+        deviceId: 'D1',
+        cause: 'total_loss',
+        incidentDate: '2027-01-04',
+      }),
+    ]);
     await t.deliver([event('ReplacementDelivered', { customerId: id, occurredAt: jst('2027-01-10'), claimId: 'SK1' })]); // D+15 = 25 Jan
     expect(await sweepDue(t.pipeline, jst('2027-01-24'))).toEqual({ customers: 0, assessed: 0 });
     expect(await sweepDue(t.pipeline, jst('2027-01-26'))).toEqual({ customers: 1, assessed: 1 });
     expect(await sweepDue(t.pipeline, jst('2027-01-27'))).toEqual({ customers: 0, assessed: 0 });
-    expect((await t.reads.customerEntries(id, '2027-01')).filter((e) => e.kind === 'late_return_penalty')).toMatchObject([{ amountYen: 40_000, businessDate: '2027-01-25' }]);
+    expect(
+      (await t.reads.customerEntries(id, '2027-01')).filter((e) => e.kind === 'late_return_penalty'),
+    ).toMatchObject([{ amountYen: 40_000, businessDate: '2027-01-25' }]);
     expect(t.bus.details('PenaltyAssessed').filter((d) => d.customerId === id)).toEqual([
-      { customerId: id, deviceId: 'D1', claimId: 'SK1', kind: 'late_return_penalty', amountYen: 40_000, billingMonth: '2027-01', revision: 1, eventId: `PenaltyAssessed/${id}/penalty/SK1` },
+      {
+        customerId: id,
+        deviceId: 'D1',
+        claimId: 'SK1',
+        kind: 'late_return_penalty',
+        amountYen: 40_000,
+        billingMonth: '2027-01',
+        revision: 1,
+        eventId: `PenaltyAssessed/${id}/penalty/SK1`,
+      },
     ]);
   });
 });

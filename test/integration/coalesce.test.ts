@@ -3,8 +3,9 @@
 // BatchGetItem (100 keys) and BatchWriteItem (25 items, no duplicate keys) limits, and one
 // caller's bad item must fail that caller only. Every assertion reads back through the SDK,
 // not through the coalescers.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GetCoalescer, WriteCoalescer } from '#shared/store/coalesce.ts';
 import { startTestStore } from '#test/support/dynamo.ts';
 
@@ -19,12 +20,23 @@ afterAll(async () => t.stop());
 // Seeds with plain BatchWriteItem so the read tests do not depend on the write coalescer.
 async function seed(items: Item[]) {
   for (let i = 0; i < items.length; i += 25) {
-    await t.doc.send(new BatchWriteCommand({ RequestItems: { [t.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+    await t.doc.send(
+      new BatchWriteCommand({
+        RequestItems: { [t.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
+      }),
+    );
   }
 }
 
 async function itemsUnder(pk: string): Promise<Item[]> {
-  const { Items } = await t.doc.send(new QueryCommand({ TableName: t.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }));
+  const { Items } = await t.doc.send(
+    new QueryCommand({
+      TableName: t.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    }),
+  );
   return Items ?? [];
 }
 
@@ -44,7 +56,12 @@ describe('GetCoalescer', () => {
     // 15 KB each, so the first 100 keys exceed what dynalite returns in one response (about
     // 1.4 MB): the UnprocessedKeys retry is exercised as well as the split at 100 keys.
     const blob = 'b'.repeat(15 * 1024);
-    const seeded = Array.from({ length: 150 }, (_, i) => ({ pk: 'GET#many', sk: `K#${String(i).padStart(3, '0')}`, n: i, blob }));
+    const seeded = Array.from({ length: 150 }, (_, i) => ({
+      pk: 'GET#many',
+      sk: `K#${String(i).padStart(3, '0')}`,
+      n: i,
+      blob,
+    }));
     await seed(seeded);
     const gets = new GetCoalescer(t.doc, t.tableName);
     const keys = [...seeded.map(({ pk, sk }) => ({ pk, sk })), { pk: 'GET#many', sk: 'K#missing' }];
@@ -67,13 +84,17 @@ describe('GetCoalescer', () => {
     const alone = await Promise.all([gets.get({ pk: a.pk, sk: a.sk }), gets.get({ pk: a.pk, sk: a.sk })]);
     expect(alone).toEqual([a, a]);
 
-    const mixed = await Promise.all([gets.get({ pk: a.pk, sk: a.sk }), gets.get({ pk: b.pk, sk: b.sk }), gets.get({ pk: a.pk, sk: a.sk })]);
+    const mixed = await Promise.all([
+      gets.get({ pk: a.pk, sk: a.sk }),
+      gets.get({ pk: b.pk, sk: b.sk }),
+      gets.get({ pk: a.pk, sk: a.sk }),
+    ]);
     expect(mixed).toEqual([a, b, a]);
   });
 });
 
 describe('WriteCoalescer', () => {
-  it('writes every caller\'s items in one turn, past 25 items and with a key repeated across callers', async () => {
+  it("writes every caller's items in one turn, past 25 items and with a key repeated across callers", async () => {
     const writes = new WriteCoalescer(t.doc, t.tableName);
     // Four callers of 12 items; each also puts the same deterministic item (same key, same
     // content, as the module requires), which must not make BatchWriteItem refuse a call.
@@ -95,15 +116,23 @@ describe('WriteCoalescer', () => {
     expect(commands.length).toBeLessThanOrEqual(4);
   });
 
-  it('rejects only the callers with a bad item; the other callers\' items are written', async () => {
+  it("rejects only the callers with a bad item; the other callers' items are written", async () => {
     const writes = new WriteCoalescer(t.doc, t.tableName);
-    const good = Array.from({ length: 3 }, (_, c) => Array.from({ length: 10 }, (_, i) => ({ pk: 'PUT#bad', sk: `G${c}#${i}`, c, i })));
+    const good = Array.from({ length: 3 }, (_, c) =>
+      Array.from({ length: 10 }, (_, i) => ({ pk: 'PUT#bad', sk: `G${c}#${i}`, c, i })),
+    );
     // Over DynamoDB's 400 KB item limit, and an item without its sort key: both refused with
     // a ValidationException that fails whichever shared call carries them.
     const oversized = [{ pk: 'PUT#bad', sk: 'big', blob: 'x'.repeat(401 * 1024) }];
     const keyless = [{ pk: 'PUT#bad', v: 'no sk' }];
 
-    const results = await Promise.allSettled([writes.put(good[0]!), writes.put(oversized), writes.put(good[1]!), writes.put(keyless), writes.put(good[2]!)]);
+    const results = await Promise.allSettled([
+      writes.put(good[0]!),
+      writes.put(oversized),
+      writes.put(good[1]!),
+      writes.put(keyless),
+      writes.put(good[2]!),
+    ]);
 
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
     // By the error's name: the message is each store's own wording (dynalite says "key element

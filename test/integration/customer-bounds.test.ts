@@ -6,15 +6,15 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CustomerState } from '#shared/domain/index.ts';
-import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
 import { PROCESSED_WINDOW } from '#shared/runtime/customer-step.ts';
 import { ingestMessage, MAX_DELIVERIES } from '#shared/runtime/ingest.ts';
+import { type CloseShardMessage, closeShard, startMonthClose } from '#shared/runtime/month-close.ts';
+import { CUSTOMER_ID_MAX, EVENT_ID_MAX, OTHER_ID_MAX } from '#shared/schemas/primitives.ts';
 import { CustomerStore, type OutboxEntry } from '#shared/store/customer-store.ts';
 import { ITEM_LIMIT_BYTES, itemBytes } from '#shared/store/item-size.ts';
 import { customerPk, STATE_SK } from '#shared/store/keys.ts';
-import { CUSTOMER_ID_MAX, EVENT_ID_MAX, OTHER_ID_MAX } from '#shared/schemas/primitives.ts';
-import { closeTimeFor, event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
+import { closeTimeFor, event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { busEventBody } from '#test/support/sqs.ts';
 
 /** An id of exactly `length` printable ASCII characters, distinct per `n`. */
@@ -35,7 +35,13 @@ async function closeAll(month: string) {
 }
 
 async function aggregateBytes(customerId: string): Promise<number> {
-  const { Item } = await t!.db.doc.send(new GetCommand({ TableName: t!.db.tableName, Key: { pk: customerPk(customerId), sk: STATE_SK }, ConsistentRead: true }));
+  const { Item } = await t!.db.doc.send(
+    new GetCommand({
+      TableName: t!.db.tableName,
+      Key: { pk: customerPk(customerId), sk: STATE_SK },
+      ConsistentRead: true,
+    }),
+  );
   return itemBytes(Item!);
 }
 
@@ -57,16 +63,42 @@ describe('one customer with 10,000 events of maximum-length ids and 1,000-charac
     const deviceId = longId('DEVICE', 0, OTHER_ID_MAX);
     const bodies: string[] = [];
     const eventId = (n: number) => longId('EVT', n, EVENT_ID_MAX);
-    bodies.push(busEventBody(orderPlaced(jst('2026-11-02'), [{ deviceId, months: 24, protectionFeeYen: 418 }], { customerId, orderId, eventId: eventId(0) })));
-    bodies.push(busEventBody(event('DeviceDelivered', { eventId: eventId(1), customerId, occurredAt: jst('2026-11-13'), orderId, deviceId })));
+    bodies.push(
+      busEventBody(
+        orderPlaced(jst('2026-11-02'), [{ deviceId, months: 24, protectionFeeYen: 418 }], {
+          customerId,
+          orderId,
+          eventId: eventId(0),
+        }),
+      ),
+    );
+    bodies.push(
+      busEventBody(
+        event('DeviceDelivered', { eventId: eventId(1), customerId, occurredAt: jst('2026-11-13'), orderId, deviceId }),
+      ),
+    );
     // 20 orders refused (a debit card), each with five devices of maximum-length ids.
     for (let n = 2; n < 22; n++) {
       const devices = Array.from({ length: 5 }, (_, d) => ({ deviceId: longId(`RD${n}`, d, OTHER_ID_MAX) }));
-      bodies.push(busEventBody(orderPlaced(jst('2026-11-14'), devices, { customerId, orderId: longId('RO', n, OTHER_ID_MAX), eventId: eventId(n), paymentMethod: 'debit_card' })));
+      bodies.push(
+        busEventBody(
+          orderPlaced(jst('2026-11-14'), devices, {
+            customerId,
+            orderId: longId('RO', n, OTHER_ID_MAX),
+            eventId: eventId(n),
+            paymentMethod: 'debit_card',
+          }),
+        ),
+      );
     }
     // The rest: voids after delivery, each refused and recorded, each with a 1,000-character reason.
     const reason = 'r'.repeat(1_000);
-    for (let n = 22; n < 10_000; n++) bodies.push(busEventBody(event('OrderVoided', { eventId: eventId(n), customerId, occurredAt: jst('2026-11-15'), orderId, reason })));
+    for (let n = 22; n < 10_000; n++)
+      bodies.push(
+        busEventBody(
+          event('OrderVoided', { eventId: eventId(n), customerId, occurredAt: jst('2026-11-15'), orderId, reason }),
+        ),
+      );
     expect(bodies).toHaveLength(10_000);
 
     const results = await deliverEach(bodies);
@@ -75,9 +107,19 @@ describe('one customer with 10,000 events of maximum-length ids and 1,000-charac
     const again = await deliverEach([...bodies].reverse().filter((_, i) => i % 10 === 0));
     expect(Object.fromEntries(again)).toEqual({ duplicate: 1_000 });
     // An eventId the aggregate has long forgotten, sent with another detail, is still refused.
-    const reused = busEventBody(event('OrderVoided', { eventId: eventId(30), customerId, occurredAt: jst('2026-11-16'), orderId, reason: 'another detail' }));
+    const reused = busEventBody(
+      event('OrderVoided', {
+        eventId: eventId(30),
+        customerId,
+        occurredAt: jst('2026-11-16'),
+        orderId,
+        reason: 'another detail',
+      }),
+    );
     expect(await deliverEach([reused])).toEqual(new Map([['dead-lettered', 1]]));
-    expect(await t.pipeline.deadLetters.list(10)).toMatchObject([{ reason: expect.stringMatching(/^EVENT_ID_REUSED: /) }]);
+    expect(await t.pipeline.deadLetters.list(10)).toMatchObject([
+      { reason: expect.stringMatching(/^EVENT_ID_REUSED: /) },
+    ]);
     await t.pipeline.deadLetters.remove((await t.pipeline.deadLetters.list(10))[0]!.id);
 
     // ~20 KB of refused orders and at most PROCESSED_WINDOW maximum-length eventIds; before, the
@@ -101,11 +143,25 @@ describe('a customer that would outgrow its state budget', () => {
   it('has each event past the budget dead-lettered with the reason; each rejection published once; its month closes', async () => {
     t = await startTestPipeline();
     const customerId = 'FLOOD-1';
-    const bodies: string[] = [busEventBody(orderPlaced(jst('2026-11-02'), [{ deviceId: 'D1', months: 24 }], { customerId, orderId: 'O1' }))];
-    bodies.push(busEventBody(event('DeviceDelivered', { customerId, occurredAt: jst('2026-11-13'), orderId: 'O1', deviceId: 'D1' })));
+    const bodies: string[] = [
+      busEventBody(orderPlaced(jst('2026-11-02'), [{ deviceId: 'D1', months: 24 }], { customerId, orderId: 'O1' })),
+    ];
+    bodies.push(
+      busEventBody(
+        event('DeviceDelivered', { customerId, occurredAt: jst('2026-11-13'), orderId: 'O1', deviceId: 'D1' }),
+      ),
+    );
     for (let n = 0; n < 500; n++) {
       const devices = Array.from({ length: 5 }, (_, d) => ({ deviceId: longId(`FD${n}`, d, OTHER_ID_MAX) }));
-      bodies.push(busEventBody(orderPlaced(jst('2026-11-14'), devices, { customerId, orderId: longId('FO', n, OTHER_ID_MAX), paymentMethod: 'prepaid_card' })));
+      bodies.push(
+        busEventBody(
+          orderPlaced(jst('2026-11-14'), devices, {
+            customerId,
+            orderId: longId('FO', n, OTHER_ID_MAX),
+            paymentMethod: 'prepaid_card',
+          }),
+        ),
+      );
     }
     const results = await deliverEach(bodies);
     const refused = results.get('dead-lettered') ?? 0;
@@ -127,7 +183,12 @@ describe('a customer that would outgrow its state budget', () => {
 
 /** Fails every commit of one customer, as a persistent store fault would (mocked: see close-isolation). */
 class FailingStore extends CustomerStore {
-  override async commit(next: CustomerState, previous: number | undefined, outbox: Record<string, OutboxEntry>, options = {}): Promise<boolean> {
+  override async commit(
+    next: CustomerState,
+    previous: number | undefined,
+    outbox: Record<string, OutboxEntry>,
+    options = {},
+  ): Promise<boolean> {
     if (next.customerId === 'FAIL-1') throw new Error('simulated store fault');
     return super.commit(next, previous, outbox, options);
   }
@@ -137,12 +198,25 @@ describe('a customer whose commits keep failing', () => {
   it('is retried by the queue, then dead-lettered with the reason on the last delivery', async () => {
     t = await startTestPipeline();
     const pipeline = { ...t.pipeline, customers: new FailingStore(t.db.doc, t.db.tableName) };
-    const body = busEventBody(orderPlaced(jst('2026-11-02'), [{ deviceId: 'D1' }], { customerId: 'FAIL-1', orderId: 'O1' }));
+    const body = busEventBody(
+      orderPlaced(jst('2026-11-02'), [{ deviceId: 'D1' }], { customerId: 'FAIL-1', orderId: 'O1' }),
+    );
     for (let delivery = 1; delivery < MAX_DELIVERIES; delivery++) {
-      await expect(ingestMessage(pipeline, { consumer: 'orders', body, delivery }, '2026-11-02T12:00:00+09:00')).rejects.toThrow('simulated store fault');
+      await expect(
+        ingestMessage(pipeline, { consumer: 'orders', body, delivery }, '2026-11-02T12:00:00+09:00'),
+      ).rejects.toThrow('simulated store fault');
     }
-    const last = await ingestMessage(pipeline, { consumer: 'orders', body, delivery: MAX_DELIVERIES }, '2026-11-02T12:00:00+09:00');
-    expect(last).toMatchObject({ result: 'dead-lettered', reason: `STEP_FAILED_AFTER_${MAX_DELIVERIES}_DELIVERIES: simulated store fault` });
-    expect(await t.pipeline.deadLetters.list(10)).toMatchObject([{ customerId: 'FAIL-1', reason: expect.stringContaining('simulated store fault') }]);
+    const last = await ingestMessage(
+      pipeline,
+      { consumer: 'orders', body, delivery: MAX_DELIVERIES },
+      '2026-11-02T12:00:00+09:00',
+    );
+    expect(last).toMatchObject({
+      result: 'dead-lettered',
+      reason: `STEP_FAILED_AFTER_${MAX_DELIVERIES}_DELIVERIES: simulated store fault`,
+    });
+    expect(await t.pipeline.deadLetters.list(10)).toMatchObject([
+      { customerId: 'FAIL-1', reason: expect.stringContaining('simulated store fault') },
+    ]);
   });
 });

@@ -3,24 +3,50 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths, closeTimeOf } from '#shared/domain/index.ts';
 import { CSV_COLUMNS, handleFinanceRequest } from '#shared/runtime/finance-api.ts';
-import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
-import { event, jst, orderPlaced } from '#test/support/scenario.ts';
+import { type CloseShardMessage, closeShard, startMonthClose } from '#shared/runtime/month-close.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
+import { event, jst, orderPlaced } from '#test/support/scenario.ts';
 
 let t: Awaited<ReturnType<typeof startTestPipeline>>;
 const NOW = jst('2027-12-15');
 const get = async (path: string, now = NOW) => {
-  const response = await handleFinanceRequest({ reads: t.reads, closes: t.pipeline.closes, holds: t.pipeline.holds }, 'GET', path, now);
+  const response = await handleFinanceRequest(
+    { reads: t.reads, closes: t.pipeline.closes, holds: t.pipeline.holds },
+    'GET',
+    path,
+    now,
+  );
   return { ...response, json: response.contentType === 'application/json' ? JSON.parse(response.body) : undefined };
 };
 
 beforeAll(async () => {
   t = await startTestPipeline();
   for (const customerId of ['F1', 'F2']) {
-    await t.deliver([orderPlaced(jst('2026-11-01'), [{ deviceId: 'D1', months: 24, protectionFeeYen: 418 }], { customerId, orderId: `${customerId}-O` })]);
-    await t.deliver([event('DeviceDelivered', { customerId, occurredAt: jst('2026-11-13'), orderId: `${customerId}-O`, deviceId: 'D1' })]);
+    await t.deliver([
+      orderPlaced(jst('2026-11-01'), [{ deviceId: 'D1', months: 24, protectionFeeYen: 418 }], {
+        customerId,
+        orderId: `${customerId}-O`,
+      }),
+    ]);
+    await t.deliver([
+      event('DeviceDelivered', {
+        customerId,
+        occurredAt: jst('2026-11-13'),
+        orderId: `${customerId}-O`,
+        deviceId: 'D1',
+      }),
+    ]);
   }
-  await t.deliver([event('ClaimFiled', { customerId: 'F2', occurredAt: jst('2027-03-05'), claimId: 'K,1', deviceId: 'D1', cause: 'water_damage', incidentDate: '2027-03-04' })]);
+  await t.deliver([
+    event('ClaimFiled', {
+      customerId: 'F2',
+      occurredAt: jst('2027-03-05'),
+      claimId: 'K,1',
+      deviceId: 'D1',
+      cause: 'water_damage',
+      incidentDate: '2027-03-04',
+    }),
+  ]);
   // Thirteen closed months: 2026-11 … 2027-11, each closed on the 1st of the next.
   for (let month = '2026-11'; month <= '2027-11'; month = addMonths(month, 1)) {
     const now = closeTimeOf(month);
@@ -92,7 +118,12 @@ describe('GET /reports/{YYYY-MM} and entries.csv', () => {
     expect(json).toMatchObject({
       month: '2027-03',
       statements: 2,
-      totals: { taxableYen: 2 * 2_076 + 5_500, consumptionTaxYen: 188 + 688, nonTaxableYen: 0, totalYen: 2 * 2_076 + 5_500 },
+      totals: {
+        taxableYen: 2 * 2_076 + 5_500,
+        consumptionTaxYen: 188 + 688,
+        nonTaxableYen: 0,
+        totalYen: 2 * 2_076 + 5_500,
+      },
     });
     expect(json.byKind.exchange_fee).toEqual({ entries: 1, amountYen: 5_500 });
     expect(json.byKind.device_installment).toEqual({ entries: 2, amountYen: 3_316 });
@@ -106,7 +137,10 @@ describe('GET /reports/{YYYY-MM} and entries.csv', () => {
     const lines = body.trimEnd().split('\r\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
     expect(lines).toHaveLength(1 + 5);
-    const parse = (line: string) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].map((m) => m[1]!.replace(/^"|"$/g, '').replace(/""/g, '"')).slice(0, CSV_COLUMNS.length);
+    const parse = (line: string) =>
+      [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)]
+        .map((m) => m[1]!.replace(/^"|"$/g, '').replace(/""/g, '"'))
+        .slice(0, CSV_COLUMNS.length);
     const rows = lines.slice(1).map(parse);
     for (const row of rows) expect(row).toHaveLength(CSV_COLUMNS.length);
     const fee = rows.find((r) => r[5] === 'exchange_fee')!;

@@ -83,13 +83,20 @@ function fakeContext(functionName: string, awsRequestId: string): Context {
 }
 
 /** Runs one invocation and returns what the logger wrote meanwhile, as JSON lines. */
-async function invoke<E, R>(handler: Handler<E, R>, event: E, context: Context): Promise<{ result: R; lines: LogLine[]; text: string }> {
+async function invoke<E, R>(
+  handler: Handler<E, R>,
+  event: E,
+  context: Context,
+): Promise<{ result: R; lines: LogLine[]; text: string }> {
   const chunks: string[] = [];
   const capture = (chunk: string | Uint8Array) => {
     chunks.push(String(chunk));
     return true;
   };
-  const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  const spies = [
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture),
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture),
+  ];
   let result: R;
   try {
     result = await handler(event, context);
@@ -126,15 +133,30 @@ describe('an SQS ingest handler (functions/ingest-orders.ts)', () => {
     const handler = await loadFunction<SQSEvent, SQSBatchResponse>('../../functions/ingest-orders.ts');
     const first = fakeContext('billing-ingest-orders', 'req-ingest-1');
     const second = fakeContext('billing-ingest-orders', 'req-ingest-2');
-    const order = orderPlaced(jst('2026-01-05'), [{ deviceId: 'D1' }], { customerId: 'HL-1', orderId: 'HL-O1', eventId: 'E-HL-1', birthDate: '1977-07-07', paymentMethod: 'debit_card' });
+    const order = orderPlaced(jst('2026-01-05'), [{ deviceId: 'D1' }], {
+      customerId: 'HL-1',
+      orderId: 'HL-O1',
+      eventId: 'E-HL-1',
+      birthDate: '1977-07-07',
+      paymentMethod: 'debit_card',
+    });
     const one = await invoke(handler, sqsEvent([sqsRecord(busEventBody(order))]), first);
-    const malformed = '{"detail-type":"OrderPlaced","detail":{"eventId":"E-HL-BAD","customerId":"HL-1","customer":{"birthDate":"1966-06-06"}}}';
+    const malformed =
+      '{"detail-type":"OrderPlaced","detail":{"eventId":"E-HL-BAD","customerId":"HL-1","customer":{"birthDate":"1966-06-06"}}}';
     const two = await invoke(handler, sqsEvent([sqsRecord(malformed)]), second);
 
     expect(one.result.batchItemFailures).toEqual([]);
-    expect(one.lines.find((l) => l.eventId === 'E-HL-1')).toMatchObject({ level: 'INFO', message: 'event processed', customerId: 'HL-1', result: 'applied' });
+    expect(one.lines.find((l) => l.eventId === 'E-HL-1')).toMatchObject({
+      level: 'INFO',
+      message: 'event processed',
+      customerId: 'HL-1',
+      result: 'applied',
+    });
     expectContext(one.lines, first, true);
-    expect(two.lines.find((l) => l.message === 'event dead-lettered')).toMatchObject({ level: 'WARN', customerId: 'HL-1' });
+    expect(two.lines.find((l) => l.message === 'event dead-lettered')).toMatchObject({
+      level: 'WARN',
+      customerId: 'HL-1',
+    });
     expectContext(two.lines, second, false);
     // logEvent stays off whatever POWERTOOLS_LOGGER_LOG_EVENT says.
     for (const { lines, text } of [one, two]) {
@@ -151,7 +173,10 @@ describe('the finance API handler (functions/finance-api.ts)', () => {
     ({
       httpMethod: 'GET',
       path,
-      requestContext: { ...(requestId ? { requestId } : {}), identity: { userArn: 'arn:aws:iam::000000000000:role/finance' } },
+      requestContext: {
+        ...(requestId ? { requestId } : {}),
+        identity: { userArn: 'arn:aws:iam::000000000000:role/finance' },
+      },
     }) as unknown as APIGatewayProxyEvent;
 
   it("carries API Gateway's request id as correlation_id for its request only: keys appended in one invocation do not reach the next", async () => {
@@ -163,7 +188,11 @@ describe('the finance API handler (functions/finance-api.ts)', () => {
     const two = await invoke(handler, request('/customers/HL-2/statements'), second);
 
     expect(one.result.statusCode).toBe(200);
-    expect(one.lines.find((l) => l.message === 'finance request')).toMatchObject({ path: '/customers/HL-1/statements', status: 200, correlation_id: 'apigw-1' });
+    expect(one.lines.find((l) => l.message === 'finance request')).toMatchObject({
+      path: '/customers/HL-1/statements',
+      status: 200,
+      correlation_id: 'apigw-1',
+    });
     expectContext(one.lines, first, true);
     expect(two.result.statusCode).toBe(200);
     expectContext(two.lines, second, false);
@@ -180,7 +209,9 @@ describe('the sweep handler (functions/sweep.ts)', () => {
     const one = await invoke(handler, { asOf: '2026-02-01T00:00:00.000Z' }, first);
     const two = await invoke(handler, { asOf: '2026-02-02T00:00:00.000Z' }, second);
 
-    expect(one.lines.find((l) => l.message === 'deadline sweep done')).toMatchObject({ asOf: '2026-02-01T00:00:00.000Z' });
+    expect(one.lines.find((l) => l.message === 'deadline sweep done')).toMatchObject({
+      asOf: '2026-02-01T00:00:00.000Z',
+    });
     expectContext(one.lines, first, true);
     expectContext(two.lines, second, false);
   });
@@ -191,7 +222,10 @@ describe('a log level set at run time (the local stack sets BILLING_LOG_LEVEL so
     const handler = await loadFunction<{ asOf?: string }, unknown>('../../functions/sweep.ts');
     // The same module graph as the handler's, so the same logger.
     const { logger } = await import('../../functions/lib/logger.ts');
-    const run = async (n: number) => (await invoke(handler, { asOf: '2026-03-01T00:00:00.000Z' }, fakeContext('billing-sweep', `req-level-${n}`))).lines.map((l) => l.message);
+    const run = async (n: number) =>
+      (
+        await invoke(handler, { asOf: '2026-03-01T00:00:00.000Z' }, fakeContext('billing-sweep', `req-level-${n}`))
+      ).lines.map((l) => l.message);
     logger.setLogLevel('WARN');
     for (const n of [1, 2, 3]) expect(await run(n)).toEqual([]);
     logger.setLogLevel('INFO');

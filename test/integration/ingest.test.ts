@@ -1,12 +1,12 @@
 // Ingest end to end: SQS batch → handler → dynalite (real SDK) → emitted events through the
 // real EventBridge client. Nothing in the store is mocked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { event, jst, orderPlaced } from '#test/support/scenario.ts';
-import { startTestPipeline } from '#test/support/pipeline.ts';
-import { busEventBody } from '#test/support/sqs.ts';
 import { keyOf } from '#shared/domain/index.ts';
 import { ingestMessage } from '#shared/runtime/ingest.ts';
 import { sweepDue } from '#shared/runtime/sweep.ts';
+import { startTestPipeline } from '#test/support/pipeline.ts';
+import { event, jst, orderPlaced } from '#test/support/scenario.ts';
+import { busEventBody } from '#test/support/sqs.ts';
 
 let t: Awaited<ReturnType<typeof startTestPipeline>>;
 beforeAll(async () => {
@@ -27,7 +27,15 @@ async function deliveredCustomer(): Promise<string> {
   return customerId;
 }
 const claim = (customerId: string, claimId: string, filedOn = '2026-03-01', eventId?: string) =>
-  event('ClaimFiled', { customerId, occurredAt: jst(filedOn), claimId, deviceId: 'D1', cause: 'water_damage', incidentDate: filedOn, ...(eventId ? { eventId } : {}) });
+  event('ClaimFiled', {
+    customerId,
+    occurredAt: jst(filedOn),
+    claimId,
+    deviceId: 'D1',
+    cause: 'water_damage',
+    incidentDate: filedOn,
+    ...(eventId ? { eventId } : {}),
+  });
 
 /**
  * The last published revision of each claim's decision (§0): claims decided out of business
@@ -56,10 +64,26 @@ describe('ingest through the store', () => {
     const customerId = await deliveredCustomer();
     expect((await t.deliver([claim(customerId, 'K1')])).failed).toEqual([]);
     const entries = await t.reads.customerEntries(customerId);
-    expect(entries).toMatchObject([{ entryId: 'fee/K1', kind: 'exchange_fee', amountYen: 5_500, billingMonth: '2026-03', customerId }]);
+    expect(entries).toMatchObject([
+      { entryId: 'fee/K1', kind: 'exchange_fee', amountYen: 5_500, billingMonth: '2026-03', customerId },
+    ]);
     const published = t.bus.details('ClaimAdjudicated').filter((d) => d.customerId === customerId);
-    expect(published).toEqual([{ claimId: 'K1', customerId, deviceId: 'D1', decision: 'accepted', basis: 'protection', useNumber: 1, feeYen: 5_500, revision: 1, eventId: 'ClaimAdjudicated/K1' }]);
-    expect(t.bus.received.find((e) => (e.detail as { customerId?: string }).customerId === customerId)?.source).toBe('device-supply.billing');
+    expect(published).toEqual([
+      {
+        claimId: 'K1',
+        customerId,
+        deviceId: 'D1',
+        decision: 'accepted',
+        basis: 'protection',
+        useNumber: 1,
+        feeYen: 5_500,
+        revision: 1,
+        eventId: 'ClaimAdjudicated/K1',
+      },
+    ]);
+    expect(t.bus.received.find((e) => (e.detail as { customerId?: string }).customerId === customerId)?.source).toBe(
+      'device-supply.billing',
+    );
     expect((await t.pipeline.customers.load(customerId))?.outbox).toEqual({});
   });
 
@@ -88,13 +112,23 @@ describe('ingest through the store', () => {
     }
     expect(pending).toEqual([]);
     // The serial order is business order (§0): same instant and type, so eventId decides.
-    const [first, second] = [...claims].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1)).map((c) => (c.detail as { claimId: string }).claimId);
+    const [first, second] = [...claims]
+      .sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1))
+      .map((c) => (c.detail as { claimId: string }).claimId);
     const decisions = latestDecisions(customerId);
     expect(decisions.size).toBe(20);
-    const accepted = [...decisions.values()].filter((d) => d.decision === 'accepted').map((d) => [d.claimId, d.useNumber]);
-    expect(accepted.sort((a, b) => Number(a[1]) - Number(b[1]))).toEqual([[first, 1], [second, 2]]);
+    const accepted = [...decisions.values()]
+      .filter((d) => d.decision === 'accepted')
+      .map((d) => [d.claimId, d.useNumber]);
+    expect(accepted.sort((a, b) => Number(a[1]) - Number(b[1]))).toEqual([
+      [first, 1],
+      [second, 2],
+    ]);
     expect([...decisions.values()].filter((d) => d.reason === 'ANNUAL_LIMIT')).toHaveLength(18);
-    const published = t.bus.details('ClaimAdjudicated').filter((d) => d.customerId === customerId).map((d) => d.eventId);
+    const published = t.bus
+      .details('ClaimAdjudicated')
+      .filter((d) => d.customerId === customerId)
+      .map((d) => d.eventId);
     expect(new Set(published).size).toBe(published.length);
     expect(await netFees(customerId)).toEqual({ [first as string]: 5_500, [second as string]: 8_800 });
     expect((await t.pipeline.customers.load(customerId))?.state.version).toBe(2 + 20);
@@ -105,7 +139,9 @@ describe('ingest through the store', () => {
     const filed = claim(customerId, 'K1');
     t.bus.failNext(1); // PutEvents fails once: the handler dies after committing
     expect((await t.deliver([filed])).failed).toEqual([0]);
-    expect(Object.values((await t.pipeline.customers.load(customerId))!.outbox).map((o) => o.effects.emitted.length)).toEqual([1]);
+    expect(
+      Object.values((await t.pipeline.customers.load(customerId))!.outbox).map((o) => o.effects.emitted.length),
+    ).toEqual([1]);
     expect((await t.deliver([filed], 2)).failed).toEqual([]);
     expect((await t.reads.customerEntries(customerId)).map((e) => e.entryId)).toEqual(['fee/K1']);
     expect(t.bus.details('ClaimAdjudicated').filter((d) => d.customerId === customerId)).toHaveLength(1);
@@ -114,13 +150,29 @@ describe('ingest through the store', () => {
 
   it('a delivery before its order waits on its first delivery, is not handed back, then applies once the order is in', async () => {
     const customerId = `CUST-${++seq}`;
-    const delivery = event('DeviceDelivered', { customerId, occurredAt: jst('2026-01-10'), orderId: 'O1', deviceId: 'D1' });
-    const waiting = await ingestMessage(t.pipeline, { consumer: 'logistics', body: busEventBody(delivery), delivery: 1 }, new Date().toISOString());
-    expect(waiting).toMatchObject({ result: 'waiting', outcome: { outcome: 'waiting', reason: 'order O1 is not known yet' } });
+    const delivery = event('DeviceDelivered', {
+      customerId,
+      occurredAt: jst('2026-01-10'),
+      orderId: 'O1',
+      deviceId: 'D1',
+    });
+    const waiting = await ingestMessage(
+      t.pipeline,
+      { consumer: 'logistics', body: busEventBody(delivery), delivery: 1 },
+      new Date().toISOString(),
+    );
+    expect(waiting).toMatchObject({
+      result: 'waiting',
+      outcome: { outcome: 'waiting', reason: 'order O1 is not known yet' },
+    });
     // Through the handler, a redelivery does not fail either: the record leaves the queue.
     expect((await t.deliver([delivery], 2)).failed).toEqual([]);
-    expect((await t.pipeline.customers.load(customerId))?.state.waiting?.map((w) => w.reason)).toEqual(['order O1 is not known yet']);
-    expect((await t.deliver([orderPlaced(jst('2026-01-05'), [{ deviceId: 'D1' }], { customerId, orderId: 'O1' })])).failed).toEqual([]);
+    expect((await t.pipeline.customers.load(customerId))?.state.waiting?.map((w) => w.reason)).toEqual([
+      'order O1 is not known yet',
+    ]);
+    expect(
+      (await t.deliver([orderPlaced(jst('2026-01-05'), [{ deviceId: 'D1' }], { customerId, orderId: 'O1' })])).failed,
+    ).toEqual([]);
     const state = (await t.pipeline.customers.load(customerId))?.state;
     expect(state?.devices.D1?.deliveredOn).toBe('2026-01-10');
     expect(state?.waiting).toBeUndefined();
@@ -137,7 +189,12 @@ describe('ingest through the store', () => {
 
   it('an event that cannot apply yet is not dead-lettered on its 6th delivery: it waits, and applies once its order is in', async () => {
     const customerId = `CUST-${++seq}`;
-    const delivery = event('DeviceDelivered', { customerId, occurredAt: jst('2026-01-10'), orderId: 'O1', deviceId: 'D1' });
+    const delivery = event('DeviceDelivered', {
+      customerId,
+      occurredAt: jst('2026-01-10'),
+      orderId: 'O1',
+      deviceId: 'D1',
+    });
     for (const receiveCount of [1, 6, 7]) expect((await t.deliver([delivery], receiveCount)).failed).toEqual([]);
     expect((await t.pipeline.deadLetters.list()).filter((l) => l.customerId === customerId)).toEqual([]);
     expect((await t.pipeline.customers.load(customerId))?.state.waiting).toHaveLength(1);
@@ -149,18 +206,29 @@ describe('ingest through the store', () => {
   it('a malformed record in a batch of 10 is dead-lettered at once, naming the field; the other 9 apply', async () => {
     const customerId = await deliveredCustomer();
     const good = Array.from({ length: 9 }, (_, i) => claim(customerId, `K${i}`, `2026-03-0${i + 1}`));
-    const bad = busEventBody({ detailType: 'ClaimFiled', detail: { ...good[0]!.detail, eventId: 'bad-1', incidentDate: '2026-02-30' } });
+    const bad = busEventBody({
+      detailType: 'ClaimFiled',
+      detail: { ...good[0]!.detail, eventId: 'bad-1', incidentDate: '2026-02-30' },
+    });
     const { failed } = await t.deliver([...good.slice(0, 4), bad, ...good.slice(4)]);
     expect(failed).toEqual([]);
-    expect([...latestDecisions(customerId).keys()].sort()).toEqual(good.map((c) => (c.detail as { claimId: string }).claimId).sort());
+    expect([...latestDecisions(customerId).keys()].sort()).toEqual(
+      good.map((c) => (c.detail as { claimId: string }).claimId).sort(),
+    );
     const letter = (await t.pipeline.deadLetters.list()).find((l) => l.body === bad);
     expect(letter?.reason).toMatch(/^MALFORMED: incidentDate: /);
   });
 
   it('a body that is not JSON is dead-lettered; an unknown detail-type is ignored', async () => {
     expect((await t.deliver(['{not json'])).failed).toEqual([]);
-    expect((await t.pipeline.deadLetters.list()).some((l) => l.body === '{not json' && l.reason.startsWith('(body)'))).toBe(true);
-    const unknown = busEventBody({ detailType: 'PriceChanged', detail: { anything: 1 }, source: 'device-supply.orders' });
+    expect(
+      (await t.pipeline.deadLetters.list()).some((l) => l.body === '{not json' && l.reason.startsWith('(body)')),
+    ).toBe(true);
+    const unknown = busEventBody({
+      detailType: 'PriceChanged',
+      detail: { anything: 1 },
+      source: 'device-supply.orders',
+    });
     expect((await t.deliver([unknown])).failed).toEqual([]);
     expect((await t.pipeline.deadLetters.list()).some((l) => l.body === unknown)).toBe(false);
   });
@@ -171,7 +239,9 @@ describe('ingest through the store', () => {
     await t.deliver([claim(customerId, 'K1')]);
     await t.deliver([claim(customerId, 'K2', '2026-03-01', 'E-REUSED')]);
     await t.deliver([claim(other, 'K9', '2026-03-01', 'E-REUSED')]);
-    expect((await t.reads.customerEntries(other))).toEqual([]);
-    expect((await t.pipeline.deadLetters.list()).find((l) => l.eventId === 'E-REUSED')?.reason).toMatch(/^EVENT_ID_REUSED/);
+    expect(await t.reads.customerEntries(other)).toEqual([]);
+    expect((await t.pipeline.deadLetters.list()).find((l) => l.eventId === 'E-REUSED')?.reason).toMatch(
+      /^EVENT_ID_REUSED/,
+    );
   });
 });

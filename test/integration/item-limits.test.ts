@@ -5,8 +5,14 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyCustomerState } from '#shared/domain/index.ts';
 import { aggregateItem, CustomerStore } from '#shared/store/customer-store.ts';
-import { ITEM_LIMIT_BYTES, ItemLimitError, itemBytes, STATE_BUDGET_BYTES, valueBytes } from '#shared/store/item-size.ts';
-import { startTestStore, testStore, type TestTable } from '#test/support/dynamo.ts';
+import {
+  ITEM_LIMIT_BYTES,
+  ItemLimitError,
+  itemBytes,
+  STATE_BUDGET_BYTES,
+  valueBytes,
+} from '#shared/store/item-size.ts';
+import { startTestStore, type TestTable, testStore } from '#test/support/dynamo.ts';
 
 let db: TestTable;
 beforeAll(async () => {
@@ -17,7 +23,13 @@ afterAll(async () => db.stop());
 /** A state whose text is Japanese: 3 UTF-8 bytes for each UTF-16 unit. */
 function japaneseState(customerId: string, characters: number) {
   const state = emptyCustomerState(customerId);
-  state.orders.O1 = { orderId: 'O1', status: 'voided', placedOn: '2026-11-01', deviceIds: [], voided: { at: '2026-11-02T12:00:00+09:00', reason: '端'.repeat(characters) } };
+  state.orders.O1 = {
+    orderId: 'O1',
+    status: 'voided',
+    placedOn: '2026-11-01',
+    deviceIds: [],
+    voided: { at: '2026-11-02T12:00:00+09:00', reason: '端'.repeat(characters) },
+  };
   return state;
 }
 
@@ -41,7 +53,9 @@ describe('item sizes as DynamoDB counts them', () => {
     const state = japaneseState('JP-2', 110_000); // 330,000 bytes: within the item limit, over the budget
     state.version = 1;
     const store = new CustomerStore(db.doc, db.tableName);
-    await expect(store.commit(state, undefined, {}, { stateBudgetBytes: STATE_BUDGET_BYTES })).rejects.toThrow(/^CUSTOMER_STATE_LIMIT: customer JP-2's state would be \d+ bytes, over the limit of 307200$/);
+    await expect(store.commit(state, undefined, {}, { stateBudgetBytes: STATE_BUDGET_BYTES })).rejects.toThrow(
+      /^CUSTOMER_STATE_LIMIT: customer JP-2's state would be \d+ bytes, over the limit of 307200$/,
+    );
     // The close is bounded by the item limit only: the same state commits.
     expect(await store.commit(state, undefined, {})).toBe(true);
   });

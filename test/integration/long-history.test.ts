@@ -6,15 +6,15 @@
 // Runs on the store BILLING_TEST_STORE picks: dynalite, and Amazon DynamoDB Local in CI.
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMonths, CustomerBook, keyOf, usableCheckpoint, type LedgerEntry } from '#shared/domain/index.ts';
+import { addMonths, CustomerBook, keyOf, type LedgerEntry, usableCheckpoint } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { ingestMessage } from '#shared/runtime/ingest.ts';
-import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
+import { type CloseShardMessage, closeShard, startMonthClose } from '#shared/runtime/month-close.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
 import { ITEM_LIMIT_BYTES, itemBytes, STATE_BUDGET_BYTES, valueBytes } from '#shared/store/item-size.ts';
 import { customerPk, SNAPSHOT_SK, STATE_SK } from '#shared/store/keys.ts';
-import { closeTimeFor, event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
+import { closeTimeFor, event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { busEventBody } from '#test/support/sqs.ts';
 
 const ID = 'LONG-1';
@@ -27,24 +27,74 @@ function monthEvents(m: number): InboundEvent[] {
   const deviceId = m % 2 === 0 ? 'D1' : 'D2';
   const claimId = `K${m}`;
   return [
-    event('ClaimFiled', { customerId: ID, eventId: `${claimId}-filed`, occurredAt: jst(`${month}-12`), claimId, deviceId, cause: 'total_loss', incidentDate: `${month}-11` }),
-    event('ReplacementDelivered', { customerId: ID, eventId: `${claimId}-replaced`, occurredAt: jst(`${month}-15`), claimId }),
-    event('DeviceReturned', { customerId: ID, eventId: `${claimId}-returned`, occurredAt: jst(`${month}-18`), claimId }),
+    event('ClaimFiled', {
+      customerId: ID,
+      eventId: `${claimId}-filed`,
+      occurredAt: jst(`${month}-12`),
+      claimId,
+      deviceId,
+      cause: 'total_loss',
+      incidentDate: `${month}-11`,
+    }),
+    event('ReplacementDelivered', {
+      customerId: ID,
+      eventId: `${claimId}-replaced`,
+      occurredAt: jst(`${month}-15`),
+      claimId,
+    }),
+    event('DeviceReturned', {
+      customerId: ID,
+      eventId: `${claimId}-returned`,
+      occurredAt: jst(`${month}-18`),
+      claimId,
+    }),
   ];
 }
 
 const start: InboundEvent[] = [
-  orderPlaced(jst('2026-01-05'), [{ deviceId: 'D1', months: 24, protectionFeeYen: 418 }, { deviceId: 'D2', months: 36, priceYen: 120_000, protectionFeeYen: 550 }], { customerId: ID, orderId: 'O1', eventId: 'order' }),
-  event('DeviceDelivered', { customerId: ID, eventId: 'delivered-1', occurredAt: jst('2026-01-10'), orderId: 'O1', deviceId: 'D1' }),
-  event('DeviceDelivered', { customerId: ID, eventId: 'delivered-2', occurredAt: jst('2026-01-10'), orderId: 'O1', deviceId: 'D2' }),
+  orderPlaced(
+    jst('2026-01-05'),
+    [
+      { deviceId: 'D1', months: 24, protectionFeeYen: 418 },
+      { deviceId: 'D2', months: 36, priceYen: 120_000, protectionFeeYen: 550 },
+    ],
+    { customerId: ID, orderId: 'O1', eventId: 'order' },
+  ),
+  event('DeviceDelivered', {
+    customerId: ID,
+    eventId: 'delivered-1',
+    occurredAt: jst('2026-01-10'),
+    orderId: 'O1',
+    deviceId: 'D1',
+  }),
+  event('DeviceDelivered', {
+    customerId: ID,
+    eventId: 'delivered-2',
+    occurredAt: jst('2026-01-10'),
+    orderId: 'O1',
+    deviceId: 'D2',
+  }),
 ];
 /** Earlier events that arrive after three years: two claims filed in the last months. */
-const lateClaim = (claimId: string, on: string) => event('ClaimFiled', { customerId: ID, eventId: `${claimId}-late`, occurredAt: jst(on), claimId, deviceId: 'D1', cause: 'water_damage', incidentDate: on });
-const late = [lateClaim('L1', `${addMonths(FIRST, MONTHS - 2)}-20`), lateClaim('L2', `${addMonths(FIRST, MONTHS - 2)}-25`)];
+const lateClaim = (claimId: string, on: string) =>
+  event('ClaimFiled', {
+    customerId: ID,
+    eventId: `${claimId}-late`,
+    occurredAt: jst(on),
+    claimId,
+    deviceId: 'D1',
+    cause: 'water_damage',
+    incidentDate: on,
+  });
+const late = [
+  lateClaim('L1', `${addMonths(FIRST, MONTHS - 2)}-20`),
+  lateClaim('L2', `${addMonths(FIRST, MONTHS - 2)}-25`),
+];
 
 let t: Awaited<ReturnType<typeof startTestPipeline>>;
 const oracle = new CustomerBook(ID);
-const send = (e: InboundEvent, now: string) => ingestMessage(t.pipeline, { consumer: 'claims', body: busEventBody(e), delivery: 1 }, now);
+const send = (e: InboundEvent, now: string) =>
+  ingestMessage(t.pipeline, { consumer: 'claims', body: busEventBody(e), delivery: 1 }, now);
 
 async function closeMonth(month: string) {
   const messages: CloseShardMessage[] = [];
@@ -53,7 +103,9 @@ async function closeMonth(month: string) {
 }
 
 async function item(sk: string) {
-  const { Item } = await t.db.doc.send(new GetCommand({ TableName: t.db.tableName, Key: { pk: customerPk(ID), sk }, ConsistentRead: true }));
+  const { Item } = await t.db.doc.send(
+    new GetCommand({ TableName: t.db.tableName, Key: { pk: customerPk(ID), sk }, ConsistentRead: true }),
+  );
   return Item!;
 }
 
@@ -63,7 +115,8 @@ beforeAll(async () => {
   let next = 0;
   for (let m = 0; m < MONTHS; m++) {
     const month = addMonths(FIRST, m);
-    for (; next < all.length && all[next]!.detail.occurredAt < `${addMonths(month, 1)}-01`; next++) await send(all[next]!, `${month}-28T12:00:00+09:00`);
+    for (; next < all.length && all[next]!.detail.occurredAt < `${addMonths(month, 1)}-01`; next++)
+      await send(all[next]!, `${month}-28T12:00:00+09:00`);
     await closeMonth(month);
   }
   // The oracle: the same events applied in business order, then every month closed.
@@ -76,7 +129,11 @@ afterAll(async () => t.stop());
 
 const net = (entries: readonly LedgerEntry[]) => {
   const byMonth = new Map<string, number>();
-  for (const e of entries) byMonth.set(`${e.forMonth ?? e.billingMonth} ${e.kind}`, (byMonth.get(`${e.forMonth ?? e.billingMonth} ${e.kind}`) ?? 0) + e.amountYen);
+  for (const e of entries)
+    byMonth.set(
+      `${e.forMonth ?? e.billingMonth} ${e.kind}`,
+      (byMonth.get(`${e.forMonth ?? e.billingMonth} ${e.kind}`) ?? 0) + e.amountYen,
+    );
   return Object.fromEntries([...byMonth].filter(([, v]) => v !== 0).sort());
 };
 
@@ -100,7 +157,14 @@ describe('a customer with three years of history', () => {
     const aggregate = await item(STATE_SK);
     expect(valueBytes(aggregate.state)).toBeLessThan(STATE_BUDGET_BYTES);
     expect(itemBytes(await item(SNAPSHOT_SK))).toBeLessThan(ITEM_LIMIT_BYTES);
-    const { Items: partition } = await t.db.doc.send(new QueryCommand({ TableName: t.db.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': customerPk(ID) }, ConsistentRead: true }));
+    const { Items: partition } = await t.db.doc.send(
+      new QueryCommand({
+        TableName: t.db.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': customerPk(ID) },
+        ConsistentRead: true,
+      }),
+    );
     const journal = (partition ?? []).filter((i) => i.type === 'journal');
     // The latest records ride in the aggregate until 25 of them are written out in one batch.
     const tail = (await t.pipeline.customers.load(ID))!.state.journalTail ?? [];

@@ -8,8 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CustomerState } from '#shared/domain/index.ts';
 import { OUTBOX_LEASE_MS, runCustomerStep } from '#shared/runtime/customer-step.ts';
 import { CustomerStore, type OutboxEntry } from '#shared/store/customer-store.ts';
-import { jst, orderPlaced } from '#test/support/scenario.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
+import { jst, orderPlaced } from '#test/support/scenario.ts';
 
 /** Loses the first `conflicts` commits to "another writer" and keeps an old outbox entry in every load. */
 class ContendedStore extends CustomerStore {
@@ -25,7 +25,12 @@ class ContendedStore extends CustomerStore {
     const stored = await super.load(customerId);
     return stored && { ...stored, outbox: { ...this.orphan, ...stored.outbox } };
   }
-  override async commit(next: CustomerState, previous: number | undefined, outbox: Record<string, OutboxEntry>, options = {}): Promise<boolean> {
+  override async commit(
+    next: CustomerState,
+    previous: number | undefined,
+    outbox: Record<string, OutboxEntry>,
+    options = {},
+  ): Promise<boolean> {
     this.commits++;
     if (this.conflicts-- > 0) return false;
     return super.commit(next, previous, outbox, options);
@@ -43,13 +48,35 @@ describe('a step that takes many attempts', () => {
     t = await startTestPipeline();
     await t.deliver([orderPlaced(jst('2026-11-02'), [{ deviceId: 'D1' }], { customerId: 'AMP-1', orderId: 'O1' })]);
     const orphan: Record<string, OutboxEntry> = {
-      v0: { committedAt: Date.now() - OUTBOX_LEASE_MS - 1_000, effects: { entries: [], statements: [], emitted: [{ id: 'OrderRejected/OLD', detailType: 'OrderRejected', detail: { orderId: 'OLD', customerId: 'AMP-1', reasons: ['PAYMENT_METHOD'], sourceEventId: 'evt-old' } }] } },
+      v0: {
+        committedAt: Date.now() - OUTBOX_LEASE_MS - 1_000,
+        effects: {
+          entries: [],
+          statements: [],
+          emitted: [
+            {
+              id: 'OrderRejected/OLD',
+              detailType: 'OrderRejected',
+              detail: { orderId: 'OLD', customerId: 'AMP-1', reasons: ['PAYMENT_METHOD'], sourceEventId: 'evt-old' },
+            },
+          ],
+        },
+      },
     };
     const store = new ContendedStore(t.db, 12, orphan);
     const before = t.bus.details('OrderRejected').length;
-    const bump = (state: CustomerState) => ({ state: { ...state, version: state.version + 1 }, effects: { entries: [], statements: [], emitted: [] }, changed: true });
+    const bump = (state: CustomerState) => ({
+      state: { ...state, version: state.version + 1 },
+      effects: { entries: [], statements: [], emitted: [] },
+      changed: true,
+    });
     await runCustomerStep({ ...t.pipeline, customers: store }, 'AMP-1', bump);
     expect(store.commits).toBe(13);
-    expect(t.bus.details('OrderRejected').slice(before).map((d) => d.orderId)).toEqual(['OLD']);
+    expect(
+      t.bus
+        .details('OrderRejected')
+        .slice(before)
+        .map((d) => d.orderId),
+    ).toEqual(['OLD']);
   });
 });

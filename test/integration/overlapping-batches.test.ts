@@ -5,8 +5,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerPk, STATE_SK } from '#shared/store/keys.ts';
-import { event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
+import { event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { busEventBody, sqsRecord } from '#test/support/sqs.ts';
 
 let t: Awaited<ReturnType<typeof startTestPipeline>>;
@@ -21,13 +21,35 @@ describe('overlapping invocations of one ingest handler', () => {
     // cannot be read (not JSON), as a real table item that another writer damaged.
     const failingIds = Array.from({ length: 8 }, (_, i) => [0, 1, 2].map((k) => `W-${i}-${k}`));
     for (const id of failingIds.flat()) {
-      await t.db.doc.send(new PutCommand({ TableName: t.db.tableName, Item: { pk: customerPk(id), sk: STATE_SK, customerId: id, version: 1, state: 'not JSON' } }));
+      await t.db.doc.send(
+        new PutCommand({
+          TableName: t.db.tableName,
+          Item: { pk: customerPk(id), sk: STATE_SK, customerId: id, version: 1, state: 'not JSON' },
+        }),
+      );
     }
     const waiting = failingIds.map((ids) =>
-      ids.map((customerId) => sqsRecord(busEventBody(event('DeviceDelivered', { customerId, occurredAt: jst('2026-11-05'), orderId: `NONE-${customerId}`, deviceId: 'D1' })))),
+      ids.map((customerId) =>
+        sqsRecord(
+          busEventBody(
+            event('DeviceDelivered', {
+              customerId,
+              occurredAt: jst('2026-11-05'),
+              orderId: `NONE-${customerId}`,
+              deviceId: 'D1',
+            }),
+          ),
+        ),
+      ),
     );
     const applied = Array.from({ length: 8 }, (_, i) =>
-      [0, 1, 2].map((k) => sqsRecord(busEventBody(orderPlaced(jst('2026-11-02'), [{ deviceId: 'D1' }], { customerId: `A-${i}-${k}`, orderId: `O-${i}-${k}` })))),
+      [0, 1, 2].map((k) =>
+        sqsRecord(
+          busEventBody(
+            orderPlaced(jst('2026-11-02'), [{ deviceId: 'D1' }], { customerId: `A-${i}-${k}`, orderId: `O-${i}-${k}` }),
+          ),
+        ),
+      ),
     );
     const batches = waiting.flatMap((w, i) => [w, applied[i]!]);
     const responses = await Promise.all(batches.map((records) => t.invoke(records)));

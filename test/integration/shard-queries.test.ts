@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyCustomerState } from '#shared/domain/index.ts';
 import { createPipeline } from '#shared/runtime/pipeline.ts';
 import { aggregateItem, CustomerStore, customerShards } from '#shared/store/customer-store.ts';
-import { customerPk, dueKey, dueSortKey, SHARD_COUNT, shardOf, STATE_SK } from '#shared/store/keys.ts';
+import { customerPk, dueKey, dueSortKey, SHARD_COUNT, STATE_SK, shardOf } from '#shared/store/keys.ts';
 import { createStores } from '#shared/store/stores.ts';
 import { startTestStore, type TestTable } from '#test/support/dynamo.ts';
 
@@ -62,7 +62,10 @@ describe('customersInShard', () => {
     // A continuation resumes after the customer it names.
     expect((await store.customersInShard(shard, ids[1], 100)).customerIds).toEqual(ids.slice(2));
     // A shard without customers: an empty last page.
-    expect(await store.customersInShard(SHARD_COUNT - 1, undefined, 10)).toEqual({ customerIds: [], continueAfter: undefined });
+    expect(await store.customersInShard(SHARD_COUNT - 1, undefined, 10)).toEqual({
+      customerIds: [],
+      continueAfter: undefined,
+    });
   });
 });
 
@@ -72,7 +75,17 @@ describe('dueCustomers', () => {
     const [early, onTheDay, later] = idsInShard(shard, 3, 'DUE');
     const due = { [early!]: '2026-12-01', [onTheDay!]: '2026-12-10', [later!]: '2026-12-11' };
     for (const [customerId, dueDate] of Object.entries(due)) {
-      await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { pk: customerPk(customerId), sk: STATE_SK, gsi3pk: dueKey(shard), gsi3sk: dueSortKey(dueDate, customerId) } }));
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.tableName,
+          Item: {
+            pk: customerPk(customerId),
+            sk: STATE_SK,
+            gsi3pk: dueKey(shard),
+            gsi3sk: dueSortKey(dueDate, customerId),
+          },
+        }),
+      );
     }
     expect((await store.dueCustomers(shard, '2026-12-10')).sort()).toEqual([early, onTheDay].sort());
     expect(await store.dueCustomers(shard, '2026-11-30')).toEqual([]);
@@ -84,7 +97,8 @@ describe('the stores of a table', () => {
   it('are what a pipeline is built with, each on the same table', async () => {
     const stores = createStores(db.doc, db.tableName);
     const pipeline = createPipeline(db.doc, db.tableName, { publish: async () => {} });
-    for (const name of ['customers', 'closes', 'events', 'deadLetters', 'holds'] as const) expect(pipeline[name]).toBeInstanceOf(stores[name].constructor);
+    for (const name of ['customers', 'closes', 'events', 'deadLetters', 'holds'] as const)
+      expect(pipeline[name]).toBeInstanceOf(stores[name].constructor);
     const [id] = idsInShard(3, 1, 'ST');
     await putCustomer(id!);
     expect((await pipeline.customers.load(id!))?.state.customerId).toBe(id);

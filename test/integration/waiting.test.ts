@@ -3,10 +3,10 @@
 // arrives, and is dead-lettered by the sweep once it has waited 7 days. Real store, real
 // handler and sweep; `ingestMessage` is called directly where the test sets the receive time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestMessage, type IngestResult } from '#shared/runtime/ingest.ts';
+import { routesFor } from '#shared/routing.ts';
+import { type IngestResult, ingestMessage } from '#shared/runtime/ingest.ts';
 import { redriveDeadLetters } from '#shared/runtime/redrive.ts';
 import { sweepDue } from '#shared/runtime/sweep.ts';
-import { routesFor } from '#shared/routing.ts';
 import { expectedSourceFor, type InboundEvent } from '#shared/schemas/inbound.ts';
 import { WaitingReads } from '#shared/store/waiting-reads.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';

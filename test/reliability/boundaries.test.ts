@@ -5,13 +5,14 @@
 // with one id or amount just outside its bound are dead-lettered naming that field and change
 // nothing else.
 import { describe, expect, it } from 'vitest';
-import { policy, type LedgerEntry } from '#shared/domain/index.ts';
+import { type LedgerEntry, policy } from '#shared/domain/index.ts';
 import { Customer } from '#test/support/scenario.ts';
 import { boundaryEvents, boundaryInvalidCases } from './harness/boundary-cases.ts';
 import { chosenStore } from './harness/environment.ts';
 import { boundaryCheck, fuzzCheck } from './harness/fuzz-run.ts';
 
-const byId = (a: LedgerEntry, b: LedgerEntry) => (`${a.customerId}#${a.entryId}` < `${b.customerId}#${b.entryId}` ? -1 : 1);
+const byId = (a: LedgerEntry, b: LedgerEntry) =>
+  `${a.customerId}#${a.entryId}` < `${b.customerId}#${b.entryId}` ? -1 : 1;
 
 describe('events at the edges of the contract', () => {
   const events = boundaryEvents();
@@ -24,11 +25,16 @@ describe('events at the edges of the contract', () => {
   });
 
   it('are valid, and each applies on the pure engine', () => {
-    expect(outcomes.every((o) => o === 'applied'), JSON.stringify(outcomes)).toBe(true);
+    expect(
+      outcomes.every((o) => o === 'applied'),
+      JSON.stringify(outcomes),
+    ).toBe(true);
     expect([...customers.keys()]).toEqual(['!'.repeat(64), '~'.repeat(64)]);
     const payoffs = [...customers.values()].flatMap((c) => c.entriesOf('installment_payoff').map((e) => e.amountYen));
     expect(payoffs).toEqual([policy.MAX_YEN_AMOUNT, policy.MAX_YEN_AMOUNT]);
-    const repairs = [...customers.values()].flatMap((c) => c.entriesOf('loaner_repair_charge').map((e) => [e.amountYen, e.taxClass]));
+    const repairs = [...customers.values()].flatMap((c) =>
+      c.entriesOf('loaner_repair_charge').map((e) => [e.amountYen, e.taxClass]),
+    );
     expect(repairs).toEqual([
       [policy.MAX_YEN_AMOUNT, 'taxable-10'],
       [policy.MAX_YEN_AMOUNT, 'taxable-10'],
@@ -39,7 +45,12 @@ describe('events at the edges of the contract', () => {
     const env = await chosenStore();
     try {
       const applied = await boundaryCheck(env, events);
-      expect(applied).toMatchObject({ inputs: events.length, processed: events.length, handlerCrashes: 0, deadLettered: [] });
+      expect(applied).toMatchObject({
+        inputs: events.length,
+        processed: events.length,
+        handlerCrashes: 0,
+        deadLettered: [],
+      });
       // The payoff requested in the delivery month bills the whole 10,000,000 in one entry.
       expect(applied.largestEntryYen).toBe(policy.MAX_YEN_AMOUNT);
       // What the table holds is exactly what the engine wrote: nothing lost, truncated or rounded.

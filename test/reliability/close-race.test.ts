@@ -5,13 +5,13 @@
 // Found by the reliability harness; see docs/reliability.md, "Findings".
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeIngestHandler } from '../../functions/lib/sqs-ingest.ts';
 import type { CustomerState } from '#shared/domain/index.ts';
-import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
+import { type CloseShardMessage, closeShard, startMonthClose } from '#shared/runtime/month-close.ts';
 import { CustomerStore, type OutboxEntry } from '#shared/store/customer-store.ts';
-import { closeTimeFor, event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
+import { closeTimeFor, event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { busEventBody, sqsEvent, sqsRecord } from '#test/support/sqs.ts';
+import { makeIngestHandler } from '../../functions/lib/sqs-ingest.ts';
 
 let t: Awaited<ReturnType<typeof startTestPipeline>>;
 beforeAll(async () => {
@@ -35,7 +35,11 @@ function deferred() {
 class HeldStore extends CustomerStore {
   held = deferred();
   release = deferred();
-  override async commit(next: CustomerState, previous: number | undefined, outbox: Record<string, OutboxEntry>): Promise<boolean> {
+  override async commit(
+    next: CustomerState,
+    previous: number | undefined,
+    outbox: Record<string, OutboxEntry>,
+  ): Promise<boolean> {
     this.held.resolve();
     await this.release.promise;
     return super.commit(next, previous, outbox);
@@ -52,17 +56,27 @@ describe('a new customer committed while the month close starts', () => {
     await held.held.promise;
 
     await closeAll('2026-11'); // the scheduled close runs while the order's commit is in flight
-    const closed = { entries: await t.reads.monthEntries('2026-11'), statements: await t.reads.monthStatements('2026-11') };
+    const closed = {
+      entries: await t.reads.monthEntries('2026-11'),
+      statements: await t.reads.monthStatements('2026-11'),
+    };
     expect(await t.pipeline.closes.closedThrough()).toBe('2026-11');
 
     held.release.resolve();
     expect((await placing).batchItemFailures).toEqual([]);
     // Delivered on 25 November, learned after the close: as for any customer, it belongs on
     // December's statement with forMonth 2026-11.
-    await t.deliver([event('DeviceDelivered', { customerId, occurredAt: jst('2026-11-25'), orderId: 'O1', deviceId: 'D1' })]);
+    await t.deliver([
+      event('DeviceDelivered', { customerId, occurredAt: jst('2026-11-25'), orderId: 'O1', deviceId: 'D1' }),
+    ]);
     await closeAll('2026-12');
 
-    expect({ entries: await t.reads.monthEntries('2026-11'), statements: await t.reads.monthStatements('2026-11') }).toEqual(closed);
-    expect(await t.reads.customerEntries(customerId)).toMatchObject([{ entryId: 'lump/D1', billingMonth: '2026-12', forMonth: '2026-11' }]);
+    expect({
+      entries: await t.reads.monthEntries('2026-11'),
+      statements: await t.reads.monthStatements('2026-11'),
+    }).toEqual(closed);
+    expect(await t.reads.customerEntries(customerId)).toMatchObject([
+      { entryId: 'lump/D1', billingMonth: '2026-12', forMonth: '2026-11' },
+    ]);
   });
 });

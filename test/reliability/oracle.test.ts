@@ -21,6 +21,8 @@ describe(`the oracle on the engine (seed ${seed}: CHAOS_SEED=${seed} to replay)`
     // Not vacuous: the streams billed, closed, had events wait for what they name, and revised decisions.
     expect([...snapshot.customers.values()].some((c) => c.statements.length > 0)).toBe(true);
     expect(stats.waiting).toBeGreaterThan(0);
-    expect([...snapshot.customers.values()].some((c) => [...c.published.keys()].some((id) => id.includes('#')))).toBe(true);
+    expect([...snapshot.customers.values()].some((c) => [...c.published.keys()].some((id) => id.includes('#')))).toBe(
+      true,
+    );
   }, 120_000);
 });

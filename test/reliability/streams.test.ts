@@ -10,10 +10,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chaosSeed } from '#test/support/chaos-seed.ts';
 import { CRASH_POINTS } from './harness/crash.ts';
+import { chosenStore } from './harness/environment.ts';
 import { unexercised } from './harness/exercised.ts';
 import { FUZZ_KINDS, fuzzCase } from './harness/fuzz-cases.ts';
-import { fuzzCheck, type FuzzReport } from './harness/fuzz-run.ts';
-import { chosenStore } from './harness/environment.ts';
+import { type FuzzReport, fuzzCheck } from './harness/fuzz-run.ts';
 import { streamCheck } from './harness/stream-check.ts';
 
 const seed = chaosSeed();
@@ -21,16 +21,28 @@ const seed = chaosSeed();
 describe(`randomized streams against the oracle (seed ${seed}: CHAOS_SEED=${seed} to replay)`, () => {
   it('shuffled, duplicated, re-offset and crashed deliveries give the business-order ledger and decisions; fuzzed inputs are dead-lettered and change nothing', async () => {
     let fuzz: FuzzReport | undefined;
-    const report = await streamCheck({ seed, customers: 50, sweepEveryDays: 28, concurrency: 8, crashRate: 0.35, oracle: 'engine', environment: chosenStore }, async (env, r) => {
-      const cases = fc.sample(fuzzCase(r.timeline.events.map((e) => e.inJst)), { seed, numRuns: 1_000 });
-      fuzz = await fuzzCheck(env, cases);
-    });
+    const report = await streamCheck(
+      {
+        seed,
+        customers: 50,
+        sweepEveryDays: 28,
+        concurrency: 8,
+        crashRate: 0.35,
+        oracle: 'engine',
+        environment: chosenStore,
+      },
+      async (env, r) => {
+        const cases = fc.sample(fuzzCase(r.timeline.events.map((e) => e.inJst)), { seed, numRuns: 1_000 });
+        fuzz = await fuzzCheck(env, cases);
+      },
+    );
     expect(report.mismatches).toEqual([]);
     expect(report.lost).toEqual([]);
     expect(report.chaos.handlerErrors).toEqual([]);
     // The run did what it claims: every crash step was hit, copies and out-of-order deliveries happened.
     for (const site of ['ingest', 'close'] as const) {
-      for (const point of CRASH_POINTS) expect(report.chaos.crashes[site][point], `crashes at ${point} in ${site}`).toBeGreaterThan(0);
+      for (const point of CRASH_POINTS)
+        expect(report.chaos.crashes[site][point], `crashes at ${point} in ${site}`).toBeGreaterThan(0);
     }
     expect(report.chaos.duplicates).toBeGreaterThan(0);
     expect(report.chaos.outOfOrder).toBeGreaterThan(0);

@@ -4,8 +4,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { handlePutEvents, type BusEvent } from '../../local/eventbridge-endpoint.ts';
 import { EventBridgePublisher } from '#shared/runtime/publisher.ts';
+import { type BusEvent, handlePutEvents } from '../../local/eventbridge-endpoint.ts';
 import { resetsOnlyRetryStrategy } from './connection-resets.ts';
 import { LOCAL_CREDENTIALS } from './dynamo.ts';
 
@@ -27,7 +27,12 @@ export async function startBusCapture(busName = 'device-supply') {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new EventBridgeClient({ endpoint, region: 'local', credentials: LOCAL_CREDENTIALS, retryStrategy: resetsOnlyRetryStrategy });
+  const client = new EventBridgeClient({
+    endpoint,
+    region: 'local',
+    credentials: LOCAL_CREDENTIALS,
+    retryStrategy: resetsOnlyRetryStrategy,
+  });
   return {
     endpoint,
     client,
@@ -36,7 +41,10 @@ export async function startBusCapture(busName = 'device-supply') {
     failNext: (n: number) => {
       failures = n;
     },
-    details: (detailType?: string) => received.filter((e) => !detailType || e['detail-type'] === detailType).map((e) => e.detail as Record<string, unknown>),
+    details: (detailType?: string) =>
+      received
+        .filter((e) => !detailType || e['detail-type'] === detailType)
+        .map((e) => e.detail as Record<string, unknown>),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

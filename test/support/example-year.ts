@@ -6,7 +6,16 @@
 // the statements, as the README's month-report table sums them.
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
-import { addMonths, ENTRY_KINDS, type EntryKind, type Month, type Statement, type StatementLine, type StatementTotals, type TaxClass } from '#shared/domain/index.ts';
+import {
+  addMonths,
+  ENTRY_KINDS,
+  type EntryKind,
+  type Month,
+  type Statement,
+  type StatementLine,
+  type StatementTotals,
+  type TaxClass,
+} from '#shared/domain/index.ts';
 import { isYearMonth } from '#shared/schemas/primitives.ts';
 
 export const EXPECTED_FILE = new URL('../../examples/fiscal-year-2026.expected.json', import.meta.url);
@@ -24,7 +33,9 @@ const lineSchema = z.strictObject({
   amountYen: yen,
   taxClass: z.enum(['taxable-10', 'non-taxable']),
   installment: z.strictObject({ number: z.number().int().positive(), of: z.number().int().positive() }).optional(),
-  proration: z.strictObject({ activeDays: z.number().int().positive(), daysInMonth: z.number().int().positive() }).optional(),
+  proration: z
+    .strictObject({ activeDays: z.number().int().positive(), daysInMonth: z.number().int().positive() })
+    .optional(),
   useNumber: z.number().int().positive().optional(),
   forMonth: month.optional(),
 });
@@ -63,7 +74,8 @@ export interface ExpectedReport {
 
 function load(): z.infer<typeof fileSchema> {
   const parsed = fileSchema.safeParse(JSON.parse(readFileSync(EXPECTED_FILE, 'utf8')));
-  if (!parsed.success) throw new Error(`examples/fiscal-year-2026.expected.json is malformed: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new Error(`examples/fiscal-year-2026.expected.json is malformed: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
 const file = load();
@@ -90,7 +102,8 @@ export function expectedCustomer(customerId: string): ExpectedCustomer {
 }
 
 /** The months in which the customer has a statement, oldest first. */
-export const expectedMonths = (customerId: string): Month[] => expectedCustomer(customerId).statements.map((s) => s.month);
+export const expectedMonths = (customerId: string): Month[] =>
+  expectedCustomer(customerId).statements.map((s) => s.month);
 
 export function expectedStatement(customerId: string, month: Month): ExpectedStatement {
   const statement = expectedCustomer(customerId).statements.find((s) => s.month === month);
@@ -101,7 +114,8 @@ export function expectedStatement(customerId: string, month: Month): ExpectedSta
 /** The statement's one line of `kind` (an error if it has none or several). */
 export function lineOf(statement: ExpectedStatement, kind: EntryKind): ExpectedLine {
   const lines = statement.lines.filter((line) => line.kind === kind);
-  if (lines.length !== 1) throw new Error(`${statement.customerId} ${statement.month} has ${lines.length} ${kind} lines, not one`);
+  if (lines.length !== 1)
+    throw new Error(`${statement.customerId} ${statement.month} has ${lines.length} ${kind} lines, not one`);
   return lines[0]!;
 }
 
@@ -116,7 +130,8 @@ const ZERO = (): StatementTotals => ({ taxableYen: 0, consumptionTaxYen: 0, nonT
 const TOTAL_KEYS = ['taxableYen', 'consumptionTaxYen', 'nonTaxableYen', 'totalYen'] as const;
 
 /** The month's statements over all customers, in customer order. */
-export const expectedStatementsOf = (month: Month): ExpectedStatement[] => expectedCustomers.flatMap((c) => c.statements.filter((s) => s.month === month));
+export const expectedStatementsOf = (month: Month): ExpectedStatement[] =>
+  expectedCustomers.flatMap((c) => c.statements.filter((s) => s.month === month));
 
 /** The month report the finance API should give for `month`: the sums of its statements. */
 export function expectedReport(month: Month): ExpectedReport {
@@ -158,23 +173,32 @@ export function essentialsOf(line: StatementLine): ExpectedLine {
     amountYen: line.amountYen,
     taxClass: line.taxClass,
     ...(line.installment ? { installment: { number: line.installment.number, of: line.installment.of } } : {}),
-    ...(line.proration ? { proration: { activeDays: line.proration.activeDays, daysInMonth: line.proration.daysInMonth } } : {}),
+    ...(line.proration
+      ? { proration: { activeDays: line.proration.activeDays, daysInMonth: line.proration.daysInMonth } }
+      : {}),
     ...(line.useNumber !== undefined ? { useNumber: line.useNumber } : {}),
     ...(line.forMonth ? { forMonth: line.forMonth } : {}),
   };
 }
 
 /** What a line is besides its figures: the ids and wording the expectations leave out. */
-export type LineIdentity = Pick<StatementLine, 'entryId' | 'deviceId' | 'description'> & Partial<Pick<StatementLine, 'claimId' | 'reverses'>>;
+export type LineIdentity = Pick<StatementLine, 'entryId' | 'deviceId' | 'description'> &
+  Partial<Pick<StatementLine, 'claimId' | 'reverses'>>;
 
 /**
  * A whole product `Statement` of the example year, for tests that render one without a stack:
  * the figures from the expectations, the ids and descriptions (one per line, in order) from the
  * test. Closed at the scheduled close, 01:00 JST on the 1st of the next month, unless told.
  */
-export function exampleStatement(customerId: string, month: Month, identities: readonly LineIdentity[], closedAt?: string): Statement {
+export function exampleStatement(
+  customerId: string,
+  month: Month,
+  identities: readonly LineIdentity[],
+  closedAt?: string,
+): Statement {
   const expected = expectedStatement(customerId, month);
-  if (identities.length !== expected.lines.length) throw new Error(`${customerId} ${month} has ${expected.lines.length} lines; ${identities.length} identities given`);
+  if (identities.length !== expected.lines.length)
+    throw new Error(`${customerId} ${month} has ${expected.lines.length} lines; ${identities.length} identities given`);
   return {
     customerId,
     month,

@@ -2,8 +2,8 @@
 // whole run, its endpoint provided to every worker (test/support/worker-setup.ts), and the JVM
 // stopped at teardown, which vitest runs whether the tests passed or failed.
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { testStore } from './dynamo.ts';
+import { startDynamoDbLocal } from './dynamodb-local.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,7 +18,9 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
   const started = Date.now();
   const server = await startDynamoDbLocal();
-  console.log(`DynamoDB Local (pid ${server.pid}) answers on ${server.endpoint} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `DynamoDB Local (pid ${server.pid}) answers on ${server.endpoint} after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   project.provide('dynamodbLocalEndpoint', server.endpoint);
   return () => server.stop();
 }

@@ -1,22 +1,41 @@
 // Drives a local stack only through its public surfaces: the real EventBridge client for
 // events (PutEvents on POST /) and plain HTTP for the finance API and the admin operations.
-import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsCommandOutput,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
 import { expectedSourceFor, type InboundEvent } from '#shared/schemas/inbound.ts';
-import { startLocalStack, type LocalStackOptions } from '../../local/stack.ts';
+import { type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
 import { resetsOnlyRetryStrategy, retryingResets } from './connection-resets.ts';
 import { LOCAL_CREDENTIALS } from './dynamo.ts';
 
 export function entryOf(event: InboundEvent, overrides: Partial<PutEventsRequestEntry> = {}): PutEventsRequestEntry {
-  return { EventBusName: 'device-supply', Source: expectedSourceFor(event.detailType), DetailType: event.detailType, Detail: JSON.stringify(event.detail), ...overrides };
+  return {
+    EventBusName: 'device-supply',
+    Source: expectedSourceFor(event.detailType),
+    DetailType: event.detailType,
+    Detail: JSON.stringify(event.detail),
+    ...overrides,
+  };
 }
 
 export async function startStack(options: LocalStackOptions = {}) {
   const stack = await startLocalStack({ port: 0, dataDir: null, ...options });
-  const client = new EventBridgeClient({ endpoint: stack.url, region: 'ap-northeast-1', credentials: LOCAL_CREDENTIALS, retryStrategy: resetsOnlyRetryStrategy });
+  const client = new EventBridgeClient({
+    endpoint: stack.url,
+    region: 'ap-northeast-1',
+    credentials: LOCAL_CREDENTIALS,
+    retryStrategy: resetsOnlyRetryStrategy,
+  });
   const request = async (method: string, path: string, body?: unknown) => {
     // Reads are idempotent and the admin operations safe to repeat: a reset connection is retried.
     const { response, text } = await retryingResets(async () => {
-      const response = await fetch(`${stack.url}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+      const response = await fetch(`${stack.url}${path}`, {
+        method,
+        ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      });
       return { response, text: await response.text() };
     });
     let json: any;
@@ -38,7 +57,8 @@ export async function startStack(options: LocalStackOptions = {}) {
         if (result.FailedEntryCount) throw new Error(`PutEvents refused entries: ${JSON.stringify(result.Entries)}`);
       }
     },
-    putRaw: (entries: PutEventsRequestEntry[]): Promise<PutEventsCommandOutput> => client.send(new PutEventsCommand({ Entries: entries })),
+    putRaw: (entries: PutEventsRequestEntry[]): Promise<PutEventsCommandOutput> =>
+      client.send(new PutEventsCommand({ Entries: entries })),
     get: (path: string) => request('GET', path),
     post: (path: string, body: unknown = {}) => request('POST', path, body),
     async setClock(now: string) {
@@ -48,7 +68,16 @@ export async function startStack(options: LocalStackOptions = {}) {
     async drain() {
       const r = await request('POST', '/admin/drain');
       if (r.status !== 200) throw new Error(`drain: ${r.text}`);
-      return r.json as { accepted: number; applied: number; duplicates: number; ignored: number; deadLettered: number; waiting: number; unrouted: number; pending: number };
+      return r.json as {
+        accepted: number;
+        applied: number;
+        duplicates: number;
+        ignored: number;
+        deadLettered: number;
+        waiting: number;
+        unrouted: number;
+        pending: number;
+      };
     },
     /** Sets the clock to the moment of the scheduled close and closes the month. */
     async close(month: string) {

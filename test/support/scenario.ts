@@ -1,9 +1,23 @@
 // Test support: builders for well-formed inbound events (every one checked against the
 // contract's schemas) and a small driver that runs one customer's aggregate through the
 // pure engine, keeping the ledger, statements and emitted events it produced.
-import { closeMonth, closeTimeOf, decideInMemory, emptyCustomerState, sweepDeadlines, type CustomerState, type DecisionOutcome, type Effects, type JournalRecord, type Snapshot, type EmittedEvent, type LedgerEntry, type Statement } from '#shared/domain/index.ts';
+import {
+  type CustomerState,
+  closeMonth,
+  closeTimeOf,
+  type DecisionOutcome,
+  decideInMemory,
+  type Effects,
+  type EmittedEvent,
+  emptyCustomerState,
+  type JournalRecord,
+  type LedgerEntry,
+  type Snapshot,
+  type Statement,
+  sweepDeadlines,
+} from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
-import { parseInboundEvent, type InboundEvent } from '#shared/schemas/inbound.ts';
+import { type InboundEvent, parseInboundEvent } from '#shared/schemas/inbound.ts';
 
 let counter = 0;
 const nextId = (prefix: string): string => `${prefix}-${++counter}`;
@@ -62,7 +76,10 @@ export class Customer {
   emitted: EmittedEvent[] = [];
   outcomes: DecisionOutcome[] = [];
 
-  constructor(readonly customerId = 'C1', closedThrough?: string) {
+  constructor(
+    readonly customerId = 'C1',
+    closedThrough?: string,
+  ) {
     this.state = emptyCustomerState(customerId, closedThrough);
   }
 
@@ -83,7 +100,11 @@ export class Customer {
   /** Applies an event and returns its outcome (with the customer's history when it needs it). */
   send(evt: InboundEvent, receivedAt?: string): DecisionOutcome {
     // As ingest does: from the checkpoint when it lets the event, else from the first event.
-    const decision = decideInMemory(this.state, evt, fingerprintOf(evt), receivedAt, { journal: () => [...this.journal.values()], billed: () => this.ledger, snapshot: this.snapshot });
+    const decision = decideInMemory(this.state, evt, fingerprintOf(evt), receivedAt, {
+      journal: () => [...this.journal.values()],
+      billed: () => this.ledger,
+      snapshot: this.snapshot,
+    });
     this.state = decision.state;
     this.keep(decision.effects);
     this.outcomes.push(decision.outcome);

@@ -2,9 +2,9 @@
 // body is the EventBridge event as JSON. The records are the local queue's (local/local-queue.ts).
 import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
-import { queueRecord } from '../../local/local-queue.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
 import { expectedSourceFor } from '#shared/schemas/inbound.ts';
+import { queueRecord } from '../../local/local-queue.ts';
 
 export { sqsEvent } from '../../local/local-queue.ts';
 

@@ -27,7 +27,22 @@ interface ImportRef {
   typeOnly: boolean;
 }
 
-const REGEX_AFTER_WORD = new Set(['return', 'typeof', 'case', 'do', 'else', 'in', 'of', 'new', 'delete', 'void', 'throw', 'instanceof', 'yield', 'await']);
+const REGEX_AFTER_WORD = new Set([
+  'return',
+  'typeof',
+  'case',
+  'do',
+  'else',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'instanceof',
+  'yield',
+  'await',
+]);
 
 /**
  * The source with comments, template-literal text and regex literals blanked and the text of
@@ -143,9 +158,16 @@ const DECLARATION = /(?<![\w$.])(?:import|export)\s*(?:(?:type\s+)?[\w$*{},\s]*?
 const DYNAMIC = /(?<![\w$.])import\s*\(\s*(?=['"])/g;
 
 function isTypeOnly(declaration: string): boolean {
-  const clause = declaration.replace(/^(?:import|export)\s*/, '').replace(/\bfrom\s*$/, '').trim();
+  const clause = declaration
+    .replace(/^(?:import|export)\s*/, '')
+    .replace(/\bfrom\s*$/, '')
+    .trim();
   if (/^type\s/.test(clause)) return true;
-  const names = /^\{([^}]*)\}$/.exec(clause)?.[1]?.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = /^\{([^}]*)\}$/
+    .exec(clause)?.[1]
+    ?.split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   return names !== undefined && names.length > 0 && names.every((n) => /^type\s/.test(n));
 }
 
@@ -153,11 +175,15 @@ function importsOf(source: string): ImportRef[] {
   const { code, strings } = maskSource(source);
   const lineAt = (offset: number) => code.slice(0, offset).split('\n').length;
   const refs: ImportRef[] = [];
-  for (const [pattern, dynamic] of [[DECLARATION, false], [DYNAMIC, true]] as const) {
+  for (const [pattern, dynamic] of [
+    [DECLARATION, false],
+    [DYNAMIC, true],
+  ] as const) {
     for (const match of code.matchAll(pattern)) {
       const quote = match.index + match[0].length;
       const specifier = strings.get(quote);
-      if (specifier !== undefined) refs.push({ specifier, line: lineAt(match.index), dynamic, typeOnly: !dynamic && isTypeOnly(match[0]) });
+      if (specifier !== undefined)
+        refs.push({ specifier, line: lineAt(match.index), dynamic, typeOnly: !dynamic && isTypeOnly(match[0]) });
     }
   }
   return refs.sort((a, b) => a.line - b.line);
@@ -186,17 +212,30 @@ function aliases(): Aliases {
   const out: Aliases = [];
   const imports = (readJson(path.join(ROOT, 'package.json'))?.imports ?? {}) as Record<string, unknown>;
   for (const [pattern, target] of Object.entries(imports)) {
-    const resolved = typeof target === 'string' ? target : (target as Record<string, unknown> | null)?.default ?? (target as Record<string, unknown> | null)?.import;
+    const resolved =
+      typeof target === 'string'
+        ? target
+        : ((target as Record<string, unknown> | null)?.default ?? (target as Record<string, unknown> | null)?.import);
     if (typeof resolved === 'string') out.push({ pattern, target: path.join(ROOT, resolved) });
   }
-  const options = (readJson(path.join(ROOT, 'tsconfig.json'))?.compilerOptions ?? {}) as { baseUrl?: string; paths?: Record<string, string[]> };
+  const options = (readJson(path.join(ROOT, 'tsconfig.json'))?.compilerOptions ?? {}) as {
+    baseUrl?: string;
+    paths?: Record<string, string[]>;
+  };
   const base = path.join(ROOT, options.baseUrl ?? '.');
-  for (const [pattern, targets] of Object.entries(options.paths ?? {})) if (targets[0]) out.push({ pattern, target: path.join(base, targets[0]) });
+  for (const [pattern, targets] of Object.entries(options.paths ?? {}))
+    if (targets[0]) out.push({ pattern, target: path.join(base, targets[0]) });
   return out;
 }
 
 function asFile(candidate: string): string | undefined {
-  const tries = [candidate, `${candidate}.ts`, `${candidate}.tsx`, path.join(candidate, 'index.ts'), candidate.replace(/\.(m?)js$/, '.$1ts')];
+  const tries = [
+    candidate,
+    `${candidate}.ts`,
+    `${candidate}.tsx`,
+    path.join(candidate, 'index.ts'),
+    candidate.replace(/\.(m?)js$/, '.$1ts'),
+  ];
   return tries.find((t) => existsSync(t) && statSync(t).isFile());
 }
 
@@ -213,7 +252,11 @@ function resolveSpecifier(fromFile: string, specifier: string, aliasList: Aliase
     if (star === -1) candidate = specifier === pattern ? target : undefined;
     else {
       const [prefix, suffix] = [pattern.slice(0, star), pattern.slice(star + 1)];
-      if (specifier.startsWith(prefix) && specifier.endsWith(suffix) && specifier.length >= prefix.length + suffix.length) {
+      if (
+        specifier.startsWith(prefix) &&
+        specifier.endsWith(suffix) &&
+        specifier.length >= prefix.length + suffix.length
+      ) {
         candidate = target.replace('*', specifier.slice(prefix.length, specifier.length - suffix.length));
       }
     }
@@ -261,7 +304,10 @@ function buildGraph(): Map<string, ModuleInfo> {
   const modules = new Map<string, ModuleInfo>();
   const files = GRAPH_ROOTS.flatMap((root) => sourceFiles(path.join(ROOT, root))).sort();
   for (const file of files) {
-    const imports = importsOf(readFileSync(file, 'utf8')).map((ref) => ({ ...ref, resolution: resolveSpecifier(file, ref.specifier) }));
+    const imports = importsOf(readFileSync(file, 'utf8')).map((ref) => ({
+      ...ref,
+      resolution: resolveSpecifier(file, ref.specifier),
+    }));
     modules.set(rel(file), { file: rel(file), imports, edges: [] });
   }
   for (const info of modules.values()) {
@@ -376,7 +422,9 @@ const KNOWN_CYCLE_EDGES: readonly (readonly [from: string, to: string])[] = [];
 const graph = buildGraph();
 const edges = new Map([...graph].map(([file, info]) => [file, info.edges]));
 const isKnown = (from: string, to: string) => KNOWN_CYCLE_EDGES.some(([f, t]) => f === from && t === to);
-const withoutKnown = new Map([...edges].map(([from, out]) => [from, out.filter((e) => !(isKnown(from, e.to) && e.typeOnly))]));
+const withoutKnown = new Map(
+  [...edges].map(([from, out]) => [from, out.filter((e) => !(isKnown(from, e.to) && e.typeOnly))]),
+);
 
 function describeCycle({ chain, members }: Cycle): string {
   const steps = chain.slice(0, -1).map((from, k) => {
@@ -390,11 +438,11 @@ function describeCycle({ chain, members }: Cycle): string {
 describe('reading imports', () => {
   it('finds every form of import and re-export, and nothing in strings, comments or regexes', () => {
     const source = [
-      "import { a,",
+      'import { a,',
       "  type B, // a comment with from './not-this.ts'",
       "} from './multi-line.ts';",
       "import type { C } from '#shared/aliased.ts';",
-      "import * as ns from \"./namespace.ts\";",
+      'import * as ns from "./namespace.ts";',
       "import def, { e } from './default.ts';",
       "import './side-effect.ts';",
       "export { f } from './re-export.ts';",
@@ -403,10 +451,10 @@ describe('reading imports', () => {
       "export * as star from './star-as.ts';",
       "const lazy = await import('./dynamic.ts');",
       "/* import { x } from './commented.ts'; */",
-      "const s = \"import { y } from './in-a-string.ts'\";",
+      'const s = "import { y } from \'./in-a-string.ts\'";',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the source under test holds a template literal
       "const t = `import { z } from './in-a-template.ts' ${value} and ${`import('./nested.ts')`}`;",
-      "const re = /import x from ['\"]\\.\\/in-a-regex.ts['\"]/;",
+      'const re = /import x from [\'"]\\.\\/in-a-regex.ts[\'"]/;',
       "export const notAnImport = 'from';",
       "export function fromage() { return { from: './object.ts' }; }",
       "import { type H, type I } from './after-everything.ts';",
@@ -428,7 +476,10 @@ describe('reading imports', () => {
 
   it('resolves relative paths and the package.json aliases, and names packages', () => {
     const from = path.join(ROOT, 'shared/runtime/ingest.ts');
-    expect(resolveSpecifier(from, './month-close.ts')).toEqual({ kind: 'file', file: path.join(ROOT, 'shared/runtime/month-close.ts') });
+    expect(resolveSpecifier(from, './month-close.ts')).toEqual({
+      kind: 'file',
+      file: path.join(ROOT, 'shared/runtime/month-close.ts'),
+    });
     expect(resolveSpecifier(from, '../store/keys.ts')).toEqual({ kind: 'file', file: path.join(ROOT, KEYS) });
     expect(resolveSpecifier(from, '#shared/store/keys.ts')).toEqual({ kind: 'file', file: path.join(ROOT, KEYS) });
     expect(resolveSpecifier(from, '@aws-sdk/lib-dynamodb')).toEqual({ kind: 'package', name: '@aws-sdk/lib-dynamodb' });
@@ -437,8 +488,15 @@ describe('reading imports', () => {
   });
 
   it('resolves every import of the modules to a file or a package', () => {
-    const unresolved = [...graph.values()].flatMap((m) => m.imports.filter((r) => r.resolution.kind === 'unresolved').map((r) => `${m.file}:${r.line} imports '${r.specifier}'`));
-    expect(unresolved, `imports that resolve to nothing (the graph would miss them):\n  ${unresolved.join('\n  ')}`).toEqual([]);
+    const unresolved = [...graph.values()].flatMap((m) =>
+      m.imports
+        .filter((r) => r.resolution.kind === 'unresolved')
+        .map((r) => `${m.file}:${r.line} imports '${r.specifier}'`),
+    );
+    expect(
+      unresolved,
+      `imports that resolve to nothing (the graph would miss them):\n  ${unresolved.join('\n  ')}`,
+    ).toEqual([]);
     // The graph is not vacuous: the handlers reach the runtime, the runtime the stores.
     expect(graph.size).toBeGreaterThan(50);
     expect(edges.get('functions/sweep.ts')?.map((e) => e.to)).toContain('shared/runtime/pipeline.ts');
@@ -460,20 +518,32 @@ describe('the import graph of shared/, functions/ and local/', () => {
       { chain: ['a.ts', 'b.ts', 'c.ts', 'a.ts'], members: ['a.ts', 'b.ts', 'c.ts'] },
       { chain: ['self.ts', 'self.ts'], members: ['self.ts'] },
     ]);
-    expect(findCycles(new Map([['a.ts', [e('b.ts')]], ['b.ts', []]]))).toEqual([]);
+    expect(
+      findCycles(
+        new Map([
+          ['a.ts', [e('b.ts')]],
+          ['b.ts', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('has no import cycle (type-only imports included)', () => {
     const cycles = findCycles(withoutKnown);
-    expect(cycles.map((c) => c.chain.join(' → ')), `import cycles:\n  ${cycles.map(describeCycle).join('\n  ')}`).toEqual([]);
+    expect(
+      cycles.map((c) => c.chain.join(' → ')),
+      `import cycles:\n  ${cycles.map(describeCycle).join('\n  ')}`,
+    ).toEqual([]);
   });
 
   it('tolerates only known cycle edges that are still there, type-only, and still close a cycle', () => {
     const stale = KNOWN_CYCLE_EDGES.flatMap(([from, to]) => {
       const edge = edges.get(from)?.find((e) => e.to === to);
       if (!edge) return [`${from} → ${to}: no longer imported; delete it from KNOWN_CYCLE_EDGES`];
-      if (!edge.typeOnly) return [`${from}:${edge.line} → ${to}: no longer a type-only import, so the cycle it closes is not tolerated`];
-      if (!reaches(withoutKnown, to, from)) return [`${from} → ${to}: closes no cycle any more; delete it from KNOWN_CYCLE_EDGES`];
+      if (!edge.typeOnly)
+        return [`${from}:${edge.line} → ${to}: no longer a type-only import, so the cycle it closes is not tolerated`];
+      if (!reaches(withoutKnown, to, from))
+        return [`${from} → ${to}: closes no cycle any more; delete it from KNOWN_CYCLE_EDGES`];
       return [];
     });
     expect(stale, `KNOWN_CYCLE_EDGES:\n  ${stale.join('\n  ')}`).toEqual([]);
@@ -482,30 +552,48 @@ describe('the import graph of shared/, functions/ and local/', () => {
 
 describe('the layering of shared/', () => {
   const violations = (inDir: string, forbidden: (ref: ModuleInfo['imports'][number]) => boolean) =>
-    [...graph.values()].filter((m) => m.file.startsWith(inDir)).flatMap((m) => m.imports.filter(forbidden).map((r) => `${m.file}:${r.line} imports '${r.specifier}'`));
+    [...graph.values()]
+      .filter((m) => m.file.startsWith(inDir))
+      .flatMap((m) => m.imports.filter(forbidden).map((r) => `${m.file}:${r.line} imports '${r.specifier}'`));
 
   const dynamoOrKeys = (ref: ModuleInfo['imports'][number]) =>
-    (ref.resolution.kind === 'package' && isDynamoPackage(ref.resolution.name)) || (ref.resolution.kind === 'file' && rel(ref.resolution.file) === KEYS);
+    (ref.resolution.kind === 'package' && isDynamoPackage(ref.resolution.name)) ||
+    (ref.resolution.kind === 'file' && rel(ref.resolution.file) === KEYS);
 
   it('the runtime talks to stores: no DynamoDB SDK, no key layout', () => {
     const found = violations(RUNTIME, dynamoOrKeys);
-    expect(found, `shared/runtime/ must reach the table through shared/store/ (the store owns every key and query):\n  ${found.join('\n  ')}`).toEqual([]);
+    expect(
+      found,
+      `shared/runtime/ must reach the table through shared/store/ (the store owns every key and query):\n  ${found.join('\n  ')}`,
+    ).toEqual([]);
   });
 
   it('the domain is pure: no AWS SDK at all, no key layout', () => {
-    const found = violations(DOMAIN, (ref) => dynamoOrKeys(ref) || (ref.resolution.kind === 'package' && ref.resolution.name.startsWith('@aws-sdk/')));
-    expect(found, `shared/domain/ must not import the AWS SDK or the table's keys:\n  ${found.join('\n  ')}`).toEqual([]);
+    const found = violations(
+      DOMAIN,
+      (ref) => dynamoOrKeys(ref) || (ref.resolution.kind === 'package' && ref.resolution.name.startsWith('@aws-sdk/')),
+    );
+    expect(found, `shared/domain/ must not import the AWS SDK or the table's keys:\n  ${found.join('\n  ')}`).toEqual(
+      [],
+    );
   });
 });
 
 describe('the folders', () => {
-  const filesIn = (root: string) => sourceFiles(path.join(ROOT, root)).map((file) => ({ file: rel(file), imports: importsOf(readFileSync(file, 'utf8')) }));
+  const filesIn = (root: string) =>
+    sourceFiles(path.join(ROOT, root)).map((file) => ({
+      file: rel(file),
+      imports: importsOf(readFileSync(file, 'utf8')),
+    }));
   /** `file:line imports 'specifier'` for every import of a module under `from` that resolves under one of `into`. */
   const crossings = (from: string[], into: string[]) =>
     from.flatMap(filesIn).flatMap(({ file, imports }) =>
       imports
         .map((ref) => ({ ref, resolution: resolveSpecifier(path.join(ROOT, file), ref.specifier) }))
-        .filter(({ resolution }) => resolution.kind === 'file' && into.some((dir) => rel(resolution.file).startsWith(`${dir}/`)))
+        .filter(
+          ({ resolution }) =>
+            resolution.kind === 'file' && into.some((dir) => rel(resolution.file).startsWith(`${dir}/`)),
+        )
         .map(({ ref }) => `${file}:${ref.line} imports '${ref.specifier}'`),
     );
 
@@ -516,6 +604,8 @@ describe('the folders', () => {
 
   it('bench/ (the figures) and test/ (the tests and the reliability harness) do not import each other', () => {
     const found = [...crossings(['bench'], ['test']), ...crossings(['test'], ['bench'])];
-    expect(found, `bench/ holds only figures, test/reliability/harness/ the harness:\n  ${found.join('\n  ')}`).toEqual([]);
+    expect(found, `bench/ holds only figures, test/reliability/harness/ the harness:\n  ${found.join('\n  ')}`).toEqual(
+      [],
+    );
   });
 });

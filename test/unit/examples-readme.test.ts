@@ -6,25 +6,33 @@
 // worked out again together.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { addMonths, closeTimeOf, CustomerBook, jstMonth, type BookStep, type Month, type Statement } from '#shared/domain/index.ts';
+import {
+  addMonths,
+  type BookStep,
+  CustomerBook,
+  closeTimeOf,
+  jstMonth,
+  type Month,
+  type Statement,
+} from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
-import { parseInboundEvent, type InboundEvent } from '#shared/schemas/inbound.ts';
-import { parseEventFile } from '../../local/cli/event-file.ts';
+import { type InboundEvent, parseInboundEvent } from '#shared/schemas/inbound.ts';
 import {
   customerIds,
   EXAMPLE_EVENTS_FILE,
   EXAMPLES_README,
+  type ExpectedCustomer,
   essentialsOf,
   expectedCustomer,
   expectedCustomers,
   expectedReport,
   expectedStatementsOf,
   expectedYear,
-  fiscalMonths,
   FIRST_MONTH,
+  fiscalMonths,
   LAST_MONTH,
-  type ExpectedCustomer,
 } from '#test/support/example-year.ts';
+import { parseEventFile } from '../../local/cli/event-file.ts';
 
 const README = readFileSync(EXAMPLES_README, 'utf8');
 
@@ -64,7 +72,11 @@ function monthsOf(cell: string): Month[] {
 }
 
 /** The sections of the README by their `## ` heading. */
-const sections = new Map(README.split(/^## /m).slice(1).map((text) => [text.slice(0, text.indexOf('\n')), text] as const));
+const sections = new Map(
+  README.split(/^## /m)
+    .slice(1)
+    .map((text) => [text.slice(0, text.indexOf('\n')), text] as const),
+);
 const sectionOf = (start: string): string => {
   const found = [...sections].find(([heading]) => heading.startsWith(start));
   expect(found, `examples/README.md has a section "## ${start}…"`).toBeDefined();
@@ -77,7 +89,12 @@ function tableRows(section: string, firstHeader: string): string[][] {
   const header = lines.findIndex((line) => line.startsWith('|') && line.split('|')[1]!.trim() === firstHeader);
   expect(header, `a table headed "${firstHeader}"`).toBeGreaterThanOrEqual(0);
   const rows: string[][] = [];
-  for (let i = header + 2; i < lines.length && lines[i]!.startsWith('|'); i++) rows.push(lines[i]!.split('|').slice(1, -1).map((cell) => cell.trim()));
+  for (let i = header + 2; i < lines.length && lines[i]!.startsWith('|'); i++)
+    rows.push(
+      lines[i]!.split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
   return rows;
 }
 
@@ -104,11 +121,16 @@ function engineYear(): ExpectedCustomer[] {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([customerId, steps]) => {
       const statements: Statement[] = [];
-      new CustomerBook(customerId).replay(steps, { fingerprint: fingerprintOf, onStep: (_, { effects }) => statements.push(...effects.statements) });
+      new CustomerBook(customerId).replay(steps, {
+        fingerprint: fingerprintOf,
+        onStep: (_, { effects }) => statements.push(...effects.statements),
+      });
       return {
         customerId,
         yearTotalYen: statements.reduce((sum, s) => sum + s.totals.totalYen, 0),
-        statements: [...statements].sort((a, b) => a.month.localeCompare(b.month)).map((s) => ({ customerId, month: s.month, totals: s.totals, lines: s.lines.map(essentialsOf) })),
+        statements: [...statements]
+          .sort((a, b) => a.month.localeCompare(b.month))
+          .map((s) => ({ customerId, month: s.month, totals: s.totals, lines: s.lines.map(essentialsOf) })),
       };
     });
 }
@@ -118,19 +140,28 @@ describe('examples/fiscal-year-2026.expected.json', () => {
     expect(engineYear()).toEqual(expectedCustomers);
   });
 
-  it.each(customerIds)("adds up: %s's statements are the sums of their lines, the year the sum of its months", (customerId) => {
-    const customer = expectedCustomer(customerId);
-    for (const { month, totals, lines } of customer.statements) {
-      const sum = (taxClass: string) => lines.filter((l) => l.taxClass === taxClass).reduce((s, l) => s + l.amountYen, 0);
-      expect({ month, taxableYen: totals.taxableYen, nonTaxableYen: totals.nonTaxableYen, totalYen: totals.totalYen }).toEqual({
-        month,
-        taxableYen: sum('taxable-10'),
-        nonTaxableYen: sum('non-taxable'),
-        totalYen: sum('taxable-10') + sum('non-taxable'),
-      });
-    }
-    expect(customer.yearTotalYen).toBe(customer.statements.reduce((sum, s) => sum + s.totals.totalYen, 0));
-  });
+  it.each(customerIds)(
+    "adds up: %s's statements are the sums of their lines, the year the sum of its months",
+    (customerId) => {
+      const customer = expectedCustomer(customerId);
+      for (const { month, totals, lines } of customer.statements) {
+        const sum = (taxClass: string) =>
+          lines.filter((l) => l.taxClass === taxClass).reduce((s, l) => s + l.amountYen, 0);
+        expect({
+          month,
+          taxableYen: totals.taxableYen,
+          nonTaxableYen: totals.nonTaxableYen,
+          totalYen: totals.totalYen,
+        }).toEqual({
+          month,
+          taxableYen: sum('taxable-10'),
+          nonTaxableYen: sum('non-taxable'),
+          totalYen: sum('taxable-10') + sum('non-taxable'),
+        });
+      }
+      expect(customer.yearTotalYen).toBe(customer.statements.reduce((sum, s) => sum + s.totals.totalYen, 0));
+    },
+  );
 });
 
 describe('examples/README.md states the figures of the expectations', () => {
@@ -141,20 +172,33 @@ describe('examples/README.md states the figures of the expectations', () => {
       const months = monthsOf(monthCell!);
       if (linesCell!.startsWith('—')) {
         // "— no statement"
-        expect(customer.statements.filter((s) => months.includes(s.month)).map((s) => s.month), `${customerId} ${monthCell}: no statement`).toEqual([]);
+        expect(
+          customer.statements.filter((s) => months.includes(s.month)).map((s) => s.month),
+          `${customerId} ${monthCell}: no statement`,
+        ).toEqual([]);
         continue;
       }
       for (const month of months) {
         covered.push(month);
         const statement = customer.statements.find((s) => s.month === month);
         expect(statement, `${customerId} has a statement in ${month}`).toBeDefined();
-        const readme = { month, taxableYen: figure(taxable!), consumptionTaxYen: figure(tax!), nonTaxableYen: figure(nonTaxable!), totalYen: figure(total!) };
+        const readme = {
+          month,
+          taxableYen: figure(taxable!),
+          consumptionTaxYen: figure(tax!),
+          nonTaxableYen: figure(nonTaxable!),
+          totalYen: figure(total!),
+        };
         expect(readme, `README row ${customerId} ${monthCell}`).toEqual({ month, ...statement!.totals });
         const amounts = (list: number[]) => [...list].sort((a, b) => a - b);
-        expect(amounts(termsOf(linesCell!)), `README lines of ${customerId} ${monthCell}: ${linesCell}`).toEqual(amounts(statement!.lines.map((l) => l.amountYen)));
+        expect(amounts(termsOf(linesCell!)), `README lines of ${customerId} ${monthCell}: ${linesCell}`).toEqual(
+          amounts(statement!.lines.map((l) => l.amountYen)),
+        );
       }
     }
-    expect(covered.sort(), `the README's rows of ${customerId} cover every month with a statement`).toEqual(customer.statements.map((s) => s.month));
+    expect(covered.sort(), `the README's rows of ${customerId} cover every month with a statement`).toEqual(
+      customer.statements.map((s) => s.month),
+    );
   });
 
   it.each(customerIds)("%s's year: the total, and the README's own sum of it", (customerId) => {
@@ -172,14 +216,23 @@ describe('examples/README.md states the figures of the expectations', () => {
     for (const month of fiscalMonths()) {
       const [, statements, total, madeOf] = byMonth.get(month)!;
       const report = expectedReport(month);
-      expect({ month, statements: Number(statements), totalYen: figure(total!) }).toEqual({ month, statements: report.statements, totalYen: report.totals.totalYen });
-      expect(sorted(termsOf(madeOf!)), `made of, ${month}`).toEqual(sorted(expectedStatementsOf(month).map((s) => s.totals.totalYen)));
+      expect({ month, statements: Number(statements), totalYen: figure(total!) }).toEqual({
+        month,
+        statements: report.statements,
+        totalYen: report.totals.totalYen,
+      });
+      expect(sorted(termsOf(madeOf!)), `made of, ${month}`).toEqual(
+        sorted(expectedStatementsOf(month).map((s) => s.totals.totalYen)),
+      );
       const nonTaxable = /non-taxable ([\d,]+)/.exec(madeOf!);
       expect(nonTaxable ? figure(nonTaxable[1]!) : 0, `non-taxable, ${month}`).toBe(report.totals.nonTaxableYen);
     }
     const [, statements, total, madeOf] = byMonth.get('year')!;
     const year = expectedYear();
-    expect({ statements: Number(statements), totalYen: figure(total!) }).toEqual({ statements: year.statements, totalYen: year.totals.totalYen });
+    expect({ statements: Number(statements), totalYen: figure(total!) }).toEqual({
+      statements: year.statements,
+      totalYen: year.totals.totalYen,
+    });
     expect(sorted(termsOf(madeOf!))).toEqual(sorted(expectedCustomers.map((c) => c.yearTotalYen)));
   });
 
@@ -187,10 +240,16 @@ describe('examples/README.md states the figures of the expectations', () => {
     const text = sectionOf('Month reports').replace(/\s+/g, ' ');
     const year = expectedYear();
     const taxable = /Over the year: taxable ([\d,]+) − ([\d,]+) = \*\*([\d,]+)\*\*/.exec(text);
-    expect(taxable?.slice(1).map(figure)).toEqual([year.totals.totalYen, year.totals.nonTaxableYen, year.totals.taxableYen]);
+    expect(taxable?.slice(1).map(figure)).toEqual([
+      year.totals.totalYen,
+      year.totals.nonTaxableYen,
+      year.totals.taxableYen,
+    ]);
     const tax = /consumption tax, the sum of the (\d+) statements' taxes, \*\*([\d,]+)\*\* \(([^)]*)\)/.exec(text);
     expect(tax?.slice(1, 3).map(figure)).toEqual([year.statements, year.totals.consumptionTaxYen]);
-    const perCustomer = [...tax![3]!.matchAll(/(CUST-\d+) ([^=;]+) = ([\d,]+)/g)].map(([, customerId, sum, stated]) => ({ customerId, sum: sumOf(sum!), stated: figure(stated!) }));
+    const perCustomer = [...tax![3]!.matchAll(/(CUST-\d+) ([^=;]+) = ([\d,]+)/g)].map(
+      ([, customerId, sum, stated]) => ({ customerId, sum: sumOf(sum!), stated: figure(stated!) }),
+    );
     expect(perCustomer).toEqual(
       expectedCustomers.map(({ customerId, statements }) => {
         const taxYen = statements.reduce((s, statement) => s + statement.totals.consumptionTaxYen, 0);

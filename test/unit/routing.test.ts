@@ -6,7 +6,10 @@ describe('the routing table', () => {
   it('routes every inbound detail-type, from its contract source, to exactly one consumer', () => {
     for (const detailType of INBOUND_DETAIL_TYPES) {
       const routes = routesFor({ source: INBOUND_SOURCES[detailType], 'detail-type': detailType });
-      expect(routes.map((r) => r.consumer), detailType).toHaveLength(1);
+      expect(
+        routes.map((r) => r.consumer),
+        detailType,
+      ).toHaveLength(1);
     }
     const routed = ROUTES.flatMap((r) => r.pattern['detail-type']);
     expect([...routed].sort()).toEqual([...INBOUND_DETAIL_TYPES].sort());
@@ -15,12 +18,16 @@ describe('the routing table', () => {
   it('sends each source to its own consumer', () => {
     expect(routesFor({ source: 'device-supply.orders', 'detail-type': 'OrderPlaced' })[0]?.consumer).toBe('orders');
     expect(routesFor({ source: 'device-supply.claims', 'detail-type': 'ClaimFiled' })[0]?.consumer).toBe('claims');
-    expect(routesFor({ source: 'device-supply.logistics', 'detail-type': 'LoanerReturned' })[0]?.consumer).toBe('logistics');
+    expect(routesFor({ source: 'device-supply.logistics', 'detail-type': 'LoanerReturned' })[0]?.consumer).toBe(
+      'logistics',
+    );
   });
 
   it('routes the 14 detail-types, LoanerDamaged to logistics and only from logistics', () => {
     expect(ROUTES.flatMap((r) => r.pattern['detail-type'])).toHaveLength(14);
-    expect(routesFor({ source: 'device-supply.logistics', 'detail-type': 'LoanerDamaged' }).map((r) => r.consumer)).toEqual(['logistics']);
+    expect(
+      routesFor({ source: 'device-supply.logistics', 'detail-type': 'LoanerDamaged' }).map((r) => r.consumer),
+    ).toEqual(['logistics']);
     expect(routesFor({ source: 'device-supply.claims', 'detail-type': 'LoanerDamaged' })).toEqual([]);
     expect(routesFor({ source: 'device-supply.orders', 'detail-type': 'LoanerDamaged' })).toEqual([]);
   });

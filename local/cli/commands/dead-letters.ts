@@ -2,7 +2,7 @@
 // not applied yet, what could not apply, sending it again, and what the pipeline emitted.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import { deadLettersText, waitingTable, type DeadLetterView, type WaitingView } from '../tables.ts';
+import { type DeadLetterView, deadLettersText, type WaitingView, waitingTable } from '../tables.ts';
 
 async function waiting(ctx: CliContext, options: { json?: boolean }): Promise<void> {
   const answer = await ctx.client().json<{ waiting: WaitingView[] }>('GET', '/admin/waiting');
@@ -16,7 +16,9 @@ async function deadLetters(ctx: CliContext, options: { json?: boolean }): Promis
 
 async function redrive(ctx: CliContext, ids: string[]): Promise<void> {
   const answer = await ctx.client().json<{ redriven: number }>('POST', '/admin/redrive', ids.length > 0 ? { ids } : {});
-  ctx.print(`redriven ${answer.redriven} dead letter${answer.redriven === 1 ? '' : 's'}; run \`billing drain\` to see them applied`);
+  ctx.print(
+    `redriven ${answer.redriven} dead letter${answer.redriven === 1 ? '' : 's'}; run \`billing drain\` to see them applied`,
+  );
 }
 
 interface EmittedEvent {
@@ -49,7 +51,9 @@ export function registerDeadLetterCommands(program: Command, ctx: CliContext): v
     .action((ids: string[]) => redrive(ctx, ids));
   program
     .command('events')
-    .description('the events the pipeline emitted (OrderRejected, ClaimAdjudicated, PenaltyAssessed, StatementClosed), one a line')
+    .description(
+      'the events the pipeline emitted (OrderRejected, ClaimAdjudicated, PenaltyAssessed, StatementClosed), one a line',
+    )
     .option('--detail-type <type>', 'only this detail-type')
     .action((options: { detailType?: string }) => events(ctx, options));
 }

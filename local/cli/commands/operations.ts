@@ -29,16 +29,21 @@ async function close(ctx: CliContext, month: string): Promise<void> {
   const status = answer.status && answer.status !== 'started' ? ` (${answer.status})` : '';
   const held = answer.held ?? [];
   const heldNote = held.length > 0 ? `, ${held.length} held` : '';
-  ctx.print(`closed ${answer.month}${status}: ${answer.customers} customer${answer.customers === 1 ? '' : 's'} in ${answer.shards} shards${heldNote}`);
+  ctx.print(
+    `closed ${answer.month}${status}: ${answer.customers} customer${answer.customers === 1 ? '' : 's'} in ${answer.shards} shards${heldNote}`,
+  );
   for (const customerId of answer.released ?? []) ctx.print(`  closed now: ${customerId} (held before)`);
   // A held customer has no statement for the month yet: say who and why, and what to do.
   for (const h of held) ctx.print(`  held: ${h.customerId}: ${h.reason}`);
-  if (held.length > 0) ctx.print(`  fix the cause, then run "billing close ${answer.month}" again: it retries the held customers`);
+  if (held.length > 0)
+    ctx.print(`  fix the cause, then run "billing close ${answer.month}" again: it retries the held customers`);
 }
 
 async function sweep(ctx: CliContext): Promise<void> {
   const answer = await ctx.client().json<{ asOf: string; customers: number; assessed: number }>('POST', '/admin/sweep');
-  ctx.print(`swept as of ${jstTimestamp(answer.asOf)}: ${answer.customers} customer${answer.customers === 1 ? '' : 's'} due, ${answer.assessed} charge${answer.assessed === 1 ? '' : 's'} assessed`);
+  ctx.print(
+    `swept as of ${jstTimestamp(answer.asOf)}: ${answer.customers} customer${answer.customers === 1 ? '' : 's'} due, ${answer.assessed} charge${answer.assessed === 1 ? '' : 's'} assessed`,
+  );
 }
 
 async function drain(ctx: CliContext): Promise<void> {
@@ -63,6 +68,8 @@ export function registerOperations(program: Command, ctx: CliContext): void {
     .action(() => sweep(ctx));
   program
     .command('drain')
-    .description('wait until every accepted event is applied or dead-lettered (retries are delivered early) and print the counts')
+    .description(
+      'wait until every accepted event is applied or dead-lettered (retries are delivered early) and print the counts',
+    )
     .action(() => drain(ctx));
 }

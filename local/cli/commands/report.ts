@@ -1,5 +1,5 @@
 // `billing report <month>`: the month's totals over all customers, or every entry as CSV.
-import { Option, type Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { MonthReport } from '#shared/runtime/finance-api.ts';
 import { parseMonth } from '../arguments.ts';
 import type { CliContext } from '../context.ts';

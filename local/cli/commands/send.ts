@@ -2,9 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { CommandFailed, type CliContext } from '../context.ts';
+import { type CliContext, CommandFailed } from '../context.ts';
 import { BUS_NAME, parseEventFile } from '../event-file.ts';
-import { localEventBridgeClient, PutEventsUnreachableError, sendEvents, type EntryFailure } from '../send-events.ts';
+import { type EntryFailure, localEventBridgeClient, PutEventsUnreachableError, sendEvents } from '../send-events.ts';
 import { StackUnreachableError } from '../stack-client.ts';
 import { countsLine } from '../tables.ts';
 
@@ -22,14 +22,19 @@ async function send(ctx: CliContext, file: string, options: { drain?: boolean })
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new CommandFailed(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new CommandFailed(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   const events = parseEventFile(text);
   const client = localEventBridgeClient(ctx.url());
   // The bar draws on the real stderr: it is only shown when that stream is a terminal.
   const bar =
     ctx.io.stderrIsTTY && events.length >= PROGRESS_BAR_FROM_EVENTS
-      ? new cliProgress.SingleBar({ format: 'sending {bar} {value}/{total} events', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar(
+          { format: 'sending {bar} {value}/{total} events', stream: process.stderr, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        )
       : undefined;
   bar?.start(events.length, 0);
   let result: Awaited<ReturnType<typeof sendEvents>>;
@@ -43,19 +48,24 @@ async function send(ctx: CliContext, file: string, options: { drain?: boolean })
     client.destroy();
   }
   const accepted = result.sent - result.failures.length;
-  ctx.print(`sent ${result.sent} event${result.sent === 1 ? '' : 's'} to bus ${BUS_NAME} at ${ctx.url()} in ${result.calls} PutEvents call${result.calls === 1 ? '' : 's'}: ${accepted} accepted, ${result.failures.length} refused`);
+  ctx.print(
+    `sent ${result.sent} event${result.sent === 1 ? '' : 's'} to bus ${BUS_NAME} at ${ctx.url()} in ${result.calls} PutEvents call${result.calls === 1 ? '' : 's'}: ${accepted} accepted, ${result.failures.length} refused`,
+  );
   for (const failure of result.failures) ctx.note(`refused: ${describeFailure(failure)}`);
   if (options.drain) {
     const counts = await ctx.client().json<Record<string, unknown>>('POST', '/admin/drain');
     ctx.print(`drained: ${countsLine(counts)}`);
   }
-  if (result.failures.length > 0) throw new CommandFailed(`${result.failures.length} of ${result.sent} events were refused by the bus`);
+  if (result.failures.length > 0)
+    throw new CommandFailed(`${result.failures.length} of ${result.sent} events were refused by the bus`);
 }
 
 export function registerSend(program: Command, ctx: CliContext): void {
   program
     .command('send')
-    .description('put the events of a file on the bus (PutEvents, 10 a call); NDJSON or a JSON array of {"source", "detail-type", "detail"}')
+    .description(
+      'put the events of a file on the bus (PutEvents, 10 a call); NDJSON or a JSON array of {"source", "detail-type", "detail"}',
+    )
     .argument('<file>', 'events file (.ndjson or .json), e.g. examples/fiscal-year-2026.ndjson')
     .option('--drain', 'then wait until every event is applied or dead-lettered, and print the counts')
     .action((file: string, options: { drain?: boolean }) => send(ctx, file, options));

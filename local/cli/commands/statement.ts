@@ -1,5 +1,5 @@
 // `billing statement` and `billing months`: one customer's statements from the finance API.
-import { Option, type Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Statement } from '#shared/domain/index.ts';
 import { LOOKBACK_PHRASE } from '#shared/domain/policy.ts';
 import { parseMonth } from '../arguments.ts';
@@ -8,15 +8,24 @@ import { statementCsv } from '../format.ts';
 import { pathSegment } from '../stack-client.ts';
 import { statementTable } from '../tables.ts';
 
-async function statement(ctx: CliContext, customerId: string, month: string, options: { json?: boolean; csv?: boolean }): Promise<void> {
-  const found = await ctx.client().json<Statement>('GET', `/customers/${pathSegment(customerId)}/statements/${pathSegment(month)}`);
+async function statement(
+  ctx: CliContext,
+  customerId: string,
+  month: string,
+  options: { json?: boolean; csv?: boolean },
+): Promise<void> {
+  const found = await ctx
+    .client()
+    .json<Statement>('GET', `/customers/${pathSegment(customerId)}/statements/${pathSegment(month)}`);
   if (options.json) ctx.print(JSON.stringify(found, null, 2));
   else if (options.csv) ctx.io.stdout(statementCsv(found.lines));
   else ctx.print(statementTable(found));
 }
 
 async function months(ctx: CliContext, customerId: string, options: { json?: boolean }): Promise<void> {
-  const answer = await ctx.client().json<{ customerId: string; months: string[] }>('GET', `/customers/${pathSegment(customerId)}/statements`);
+  const answer = await ctx
+    .client()
+    .json<{ customerId: string; months: string[] }>('GET', `/customers/${pathSegment(customerId)}/statements`);
   if (options.json) return ctx.print(JSON.stringify(answer, null, 2));
   if (answer.months.length === 0) return ctx.note(`no closed statements for ${customerId} in the ${LOOKBACK_PHRASE}`);
   for (const month of answer.months) ctx.print(month);
@@ -30,7 +39,9 @@ export function registerStatementCommands(program: Command, ctx: CliContext): vo
     .argument('<month>', 'the month, YYYY-MM', parseMonth)
     .option('--json', 'the statement as the finance API returns it')
     .addOption(new Option('--csv', 'the lines as CSV').conflicts('json'))
-    .action((customerId: string, month: string, options: { json?: boolean; csv?: boolean }) => statement(ctx, customerId, month, options));
+    .action((customerId: string, month: string, options: { json?: boolean; csv?: boolean }) =>
+      statement(ctx, customerId, month, options),
+    );
   program
     .command('months')
     .description(`the closed months with a statement for a customer, newest first (${LOOKBACK_PHRASE})`)

@@ -4,14 +4,22 @@
 // its damage), a cancellation and an exchange, some written without seconds or with a 200-digit
 // fraction. Every one of them must be applied. Then the same events each with one id or
 // amount just outside its bound, which must be dead-lettered naming that field and change nothing.
-import type { InboundEvent } from '#shared/schemas/inbound.ts';
-import { MAX_YEN_AMOUNT } from '#shared/domain/policy.ts';
-import { busEventBody } from '#test/support/sqs.ts';
-import { event } from '#test/support/scenario.ts';
-import { clone, leafPaths } from '#test/unit/schemas/fixtures.ts';
-import { BAD_ID_CHARACTERS, BAD_YEN, consumerOf, withCharacter, type FuzzCase } from './fuzz-cases.ts';
 
-const ID_LIMITS: Record<string, number> = { eventId: 128, customerId: 64, orderId: 128, deviceId: 128, claimId: 128, followUpOf: 128 };
+import { MAX_YEN_AMOUNT } from '#shared/domain/policy.ts';
+import type { InboundEvent } from '#shared/schemas/inbound.ts';
+import { event } from '#test/support/scenario.ts';
+import { busEventBody } from '#test/support/sqs.ts';
+import { clone, leafPaths } from '#test/unit/schemas/fixtures.ts';
+import { BAD_ID_CHARACTERS, BAD_YEN, consumerOf, type FuzzCase, withCharacter } from './fuzz-cases.ts';
+
+const ID_LIMITS: Record<string, number> = {
+  eventId: 128,
+  customerId: 64,
+  orderId: 128,
+  deviceId: 128,
+  claimId: 128,
+  followUpOf: 128,
+};
 const YEN_KEYS = new Set(['priceYen', 'monthlyFeeYen', 'loanerValueYen', 'deviceValueYen', 'repairCostYen']);
 
 /** `n` in binary over `width` characters, '!' for 0 and '~' for 1: distinct ids of the two extremes. */
@@ -20,9 +28,11 @@ const bits = (n: number, width: number, zero = '!', one = '~'): string =>
 
 const DAY = 86_400_000;
 /** A JST timestamp `days` after 2 November 2026, 10:00 JST. */
-const at = (days: number): string => new Date(Date.parse('2026-11-02T01:00:00Z') + days * DAY).toISOString().replace('.000Z', 'Z');
+const at = (days: number): string =>
+  new Date(Date.parse('2026-11-02T01:00:00Z') + days * DAY).toISOString().replace('.000Z', 'Z');
 /** The same instant in JST without seconds (contract §1: seconds optional). */
-const withoutSeconds = (days: number): string => `${new Date(Date.parse(at(days)) + 9 * 3_600_000).toISOString().slice(0, 16)}+09:00`;
+const withoutSeconds = (days: number): string =>
+  `${new Date(Date.parse(at(days)) + 9 * 3_600_000).toISOString().slice(0, 16)}+09:00`;
 /** The same instant with a 200-digit fraction (any number of digits; the instant is read to the millisecond). */
 const longFraction = (days: number): string => at(days).replace('Z', `.${'0'.repeat(199)}1Z`);
 
@@ -61,16 +71,32 @@ function history(c: '!' | '~'): InboundEvent[] {
     ...devices.map((deviceId) => send('DeviceDelivered', at(1), { orderId, deviceId })),
     // Requested in the delivery month, so it bills the whole 10,000,000 at once.
     send('InstallmentPayoffRequested', at(2), { deviceId: devices[2] }),
-    send('ClaimFiled', at(3), { claimId: claim, deviceId: devices[0], cause: 'partial_damage', incidentDate: at(2).slice(0, 10) }),
+    send('ClaimFiled', at(3), {
+      claimId: claim,
+      deviceId: devices[0],
+      cause: 'partial_damage',
+      incidentDate: at(2).slice(0, 10),
+    }),
     send('LoanerDelivered', at(4), { claimId: claim, loanerValueYen: MAX_YEN_AMOUNT }),
     send('FaultyDeviceReceived', at(5), { claimId: claim }),
     send('LoanerDamaged', withoutSeconds(7), { claimId: claim, repairCostYen: MAX_YEN_AMOUNT }),
     send('RepairedDeviceDelivered', at(10), { claimId: claim }),
     send('LoanerReturned', at(12), { claimId: claim }),
-    send('ClaimFiled', at(13), { claimId: followUp, deviceId: devices[0], cause: 'partial_damage', incidentDate: at(12).slice(0, 10), followUpOf: claim }),
+    send('ClaimFiled', at(13), {
+      claimId: followUp,
+      deviceId: devices[0],
+      cause: 'partial_damage',
+      incidentDate: at(12).slice(0, 10),
+      followUpOf: claim,
+    }),
     send('ClaimWithdrawn', at(14), { claimId: followUp }),
     send('ProtectionCancelled', at(15), { deviceId: devices[1], effectiveDate: at(20).slice(0, 10) }),
-    send('ClaimFiled', withoutSeconds(16), { claimId: exchange, deviceId: devices[0], cause: 'total_loss', incidentDate: at(15).slice(0, 10) }),
+    send('ClaimFiled', withoutSeconds(16), {
+      claimId: exchange,
+      deviceId: devices[0],
+      cause: 'total_loss',
+      incidentDate: at(15).slice(0, 10),
+    }),
     send('ReplacementDelivered', longFraction(17), { claimId: exchange, deviceValueYen: MAX_YEN_AMOUNT }),
     send('DeviceReturned', withoutSeconds(18), { claimId: exchange }),
   ];
@@ -83,7 +109,8 @@ export function boundaryEvents(): InboundEvent[] {
 
 type Path = (string | number)[];
 const keyOf = (path: Path): string => String(path[path.length - 1]);
-const valueAt = (root: unknown, path: Path): unknown => path.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], root);
+const valueAt = (root: unknown, path: Path): unknown =>
+  path.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], root);
 
 function withValue(detail: unknown, path: Path, value: unknown): Record<string, unknown> {
   const copy = clone(detail) as Record<string, unknown>;

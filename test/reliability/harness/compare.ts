@@ -7,7 +7,14 @@
 // entries, revisions 1…N, one content per published eventId, the outbox empty).
 import pLimit from 'p-limit';
 import type { LedgerEntry, Month, Statement } from '#shared/domain/index.ts';
-import { danglingCredits, finalDecisions, idsWrittenTwice, netByBusinessMonth, revisionGaps, type Publication } from '#test/unit/domain/properties/business-view.ts';
+import {
+  danglingCredits,
+  finalDecisions,
+  idsWrittenTwice,
+  netByBusinessMonth,
+  type Publication,
+  revisionGaps,
+} from '#test/unit/domain/properties/business-view.ts';
 import type { Environment } from './environment.ts';
 import { eventIdsByCustomer, recordedEventIds } from './recorded.ts';
 import type { Timeline } from './streams.ts';
@@ -46,12 +53,19 @@ export function canonical(value: unknown): string {
     .join(',')}}`;
 }
 
-export async function snapshot(run: Pick<Environment, 'pipeline' | 'reads' | 'published'>, timeline: Timeline): Promise<Snapshot> {
+export async function snapshot(
+  run: Pick<Environment, 'pipeline' | 'reads' | 'published'>,
+  timeline: Timeline,
+): Promise<Snapshot> {
   const customers = new Map<string, CustomerView>();
   const view = (id: string): CustomerView => customers.get(id)!;
   const eventIds = eventIdsByCustomer(timeline.events);
   await pLimit(16).map(timeline.customerIds, async (id) => {
-    const [entries, stored, recorded] = await Promise.all([run.reads.customerEntries(id), run.pipeline.customers.load(id), recordedEventIds(run.pipeline, id, eventIds.get(id) ?? [])]);
+    const [entries, stored, recorded] = await Promise.all([
+      run.reads.customerEntries(id),
+      run.pipeline.customers.load(id),
+      recordedEventIds(run.pipeline, id, eventIds.get(id) ?? []),
+    ]);
     customers.set(id, {
       entries: entries.sort((a, b) => cmp(`${a.billingMonth}#${a.entryId}`, `${b.billingMonth}#${b.entryId}`)),
       statements: [],
@@ -67,7 +81,8 @@ export async function snapshot(run: Pick<Environment, 'pipeline' | 'reads' | 'pu
     for (const s of await run.reads.monthStatements(month)) view(s.customerId).statements.push(s);
   }
   for (const letter of await run.pipeline.deadLetters.list(Number.MAX_SAFE_INTEGER)) {
-    if (letter.customerId && letter.eventId && customers.has(letter.customerId)) view(letter.customerId).deadLettered.add(letter.eventId);
+    if (letter.customerId && letter.eventId && customers.has(letter.customerId))
+      view(letter.customerId).deadLettered.add(letter.eventId);
   }
   let republished = 0;
   for (const { detail } of run.published) {
@@ -84,7 +99,9 @@ export async function snapshot(run: Pick<Environment, 'pipeline' | 'reads' | 'pu
 const sets = (label: string, a: ReadonlySet<string>, b: ReadonlySet<string>): string | undefined => {
   const missing = [...a].filter((x) => !b.has(x));
   const extra = [...b].filter((x) => !a.has(x));
-  return missing.length + extra.length === 0 ? undefined : `${label}: missing ${missing.join(' ') || '-'}, extra ${extra.join(' ') || '-'}`;
+  return missing.length + extra.length === 0
+    ? undefined
+    : `${label}: missing ${missing.join(' ') || '-'}, extra ${extra.join(' ') || '-'}`;
 };
 
 /** What must hold in any run, whatever its order; `closed`: the months closed by its end. */
@@ -94,9 +111,14 @@ function runFaults(run: CustomerView, closed: readonly Month[]): string | undefi
   const gaps = revisionGaps(publications(run));
   // A closed month's statement holds exactly what is billed in it: nothing was added after.
   const statements = closed.flatMap((month) => {
-    const billed = run.entries.filter((e) => e.billingMonth === month).map((e) => e.entryId).sort();
+    const billed = run.entries
+      .filter((e) => e.billingMonth === month)
+      .map((e) => e.entryId)
+      .sort();
     const lines = (run.statements.find((s) => s.month === month)?.lines ?? []).map((l) => l.entryId).sort();
-    return billed.join(' ') === lines.join(' ') ? [] : [`${month} holds ${lines.join(' ') || '(no statement)'}, billed ${billed.join(' ')}`];
+    return billed.join(' ') === lines.join(' ')
+      ? []
+      : [`${month} holds ${lines.join(' ') || '(no statement)'}, billed ${billed.join(' ')}`];
   });
   if (twice.length > 0) return `entry ids written twice: ${twice.join(' ')}`;
   if (dangling.length > 0) return `credits naming no entry: ${dangling.join('; ')}`;
@@ -108,29 +130,47 @@ function runFaults(run: CustomerView, closed: readonly Month[]): string | undefi
 
 /** A view's publications by decision id (a revision's eventId is the id and `#N`). */
 function publications(view: CustomerView): Publication[] {
-  return [...view.published].map(([eventId, json]) => ({ id: eventId.replace(/#\d+$/, ''), detail: JSON.parse(json) as Record<string, unknown> }));
+  return [...view.published].map(([eventId, json]) => ({
+    id: eventId.replace(/#\d+$/, ''),
+    detail: JSON.parse(json) as Record<string, unknown>,
+  }));
 }
 
 /**
  * The first difference by business order (§0) between the oracle's view of one customer and a
  * run's, or what the run breaks of what holds in any run; undefined when neither.
  */
-export const byBusinessOrder = (closed: readonly Month[]) => (oracle: CustomerView, run: CustomerView): string | undefined => {
-  const listed = (label: string, a: readonly [string, unknown][], b: readonly [string, unknown][]): string | undefined => {
-    const left = new Map(a.map(([k, v]) => [k, canonical(v)]));
-    const right = new Map(b.map(([k, v]) => [k, canonical(v)]));
-    const keys = [...new Set([...left.keys(), ...right.keys()])].filter((k) => left.get(k) !== right.get(k)).sort();
-    return keys.length === 0 ? undefined : `${label}: ${keys.slice(0, 4).map((k) => `${k} oracle ${left.get(k) ?? '(none)'} / run ${right.get(k) ?? '(none)'}`).join('; ')}`;
+export const byBusinessOrder =
+  (closed: readonly Month[]) =>
+  (oracle: CustomerView, run: CustomerView): string | undefined => {
+    const listed = (
+      label: string,
+      a: readonly [string, unknown][],
+      b: readonly [string, unknown][],
+    ): string | undefined => {
+      const left = new Map(a.map(([k, v]) => [k, canonical(v)]));
+      const right = new Map(b.map(([k, v]) => [k, canonical(v)]));
+      const keys = [...new Set([...left.keys(), ...right.keys()])].filter((k) => left.get(k) !== right.get(k)).sort();
+      return keys.length === 0
+        ? undefined
+        : `${label}: ${keys
+            .slice(0, 4)
+            .map((k) => `${k} oracle ${left.get(k) ?? '(none)'} / run ${right.get(k) ?? '(none)'}`)
+            .join('; ')}`;
+    };
+    return (
+      listed(
+        'net per obligation per business month',
+        netByBusinessMonth(oracle.entries),
+        netByBusinessMonth(run.entries),
+      ) ??
+      listed('final decisions', finalDecisions(publications(oracle)), finalDecisions(publications(run))) ??
+      // The others wait for what never comes, or were given up on after 7 days: which of the
+      // two depends on when they arrived, and `compare` counts neither as lost.
+      sets('recorded events', oracle.processed, run.processed) ??
+      runFaults(run, closed)
+    );
   };
-  return (
-    listed('net per obligation per business month', netByBusinessMonth(oracle.entries), netByBusinessMonth(run.entries)) ??
-    listed('final decisions', finalDecisions(publications(oracle)), finalDecisions(publications(run))) ??
-    // The others wait for what never comes, or were given up on after 7 days: which of the
-    // two depends on when they arrived, and `compare` counts neither as lost.
-    sets('recorded events', oracle.processed, run.processed) ??
-    runFaults(run, closed)
-  );
-};
 
 /** The first difference between two views of one customer, or undefined when they agree. */
 export function difference(oracle: CustomerView, run: CustomerView): string | undefined {
@@ -145,7 +185,9 @@ export function difference(oracle: CustomerView, run: CustomerView): string | un
   const published = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): string | undefined => {
     const ids = new Set([...a.keys(), ...b.keys()]);
     const differing = [...ids].filter((id) => a.get(id) !== b.get(id));
-    return differing.length === 0 ? undefined : `published: ${differing.map((id) => `${id} oracle ${a.get(id) ?? '(none)'} / run ${b.get(id) ?? '(none)'}`).join('; ')}`;
+    return differing.length === 0
+      ? undefined
+      : `published: ${differing.map((id) => `${id} oracle ${a.get(id) ?? '(none)'} / run ${b.get(id) ?? '(none)'}`).join('; ')}`;
   };
   return (
     listed('entries', oracle.entries, run.entries, (e) => e.entryId) ??
@@ -165,7 +207,12 @@ export interface Verdict {
 }
 
 /** Each customer of a run against the oracle: exactly (`difference`) or by business order (`byBusinessOrder`). */
-export function compare(timeline: Timeline, oracle: Snapshot, run: Snapshot, by: typeof difference = difference): Verdict {
+export function compare(
+  timeline: Timeline,
+  oracle: Snapshot,
+  run: Snapshot,
+  by: typeof difference = difference,
+): Verdict {
   const mismatches: Verdict['mismatches'] = [];
   for (const customerId of timeline.customerIds) {
     const diff = by(oracle.customers.get(customerId)!, run.customers.get(customerId)!);

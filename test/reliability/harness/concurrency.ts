@@ -7,21 +7,21 @@
 // one of them and give the table's ledger and decisions by business order (§0): the same net
 // per obligation per business month, the same final decisions, the same events recorded.
 import type { Context } from 'aws-lambda';
-import { makeIngestHandler } from '../../../functions/lib/sqs-ingest.ts';
-import { CustomerBook, type BookStep, type Effects } from '#shared/domain/index.ts';
+import { type BookStep, CustomerBook, type Effects } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
-import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
+import { type CloseShardMessage, closeShard, startMonthClose } from '#shared/runtime/month-close.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { toPutEventsEntry } from '#shared/runtime/publisher.ts';
 import { redriveDeadLetters } from '#shared/runtime/redrive.ts';
 import { closeTimeFor } from '#test/support/scenario.ts';
 import { busEventBody, sqsEvent, sqsRecord } from '#test/support/sqs.ts';
-import { byBusinessOrder, canonical, snapshot, type CustomerView } from './compare.ts';
+import { makeIngestHandler } from '../../../functions/lib/sqs-ingest.ts';
+import { byBusinessOrder, type CustomerView, canonical, snapshot } from './compare.ts';
 import { crashingPipeline, Invocation } from './crash.ts';
+import { type EnvironmentFactory, inProcess, type Table } from './environment.ts';
 import { eventIdsByCustomer, recordedEventIds } from './recorded.ts';
-import { inProcess, type EnvironmentFactory, type Table } from './environment.ts';
 import './handler-logs.ts';
-import { seededRng, type Rng } from './rng.ts';
+import { type Rng, seededRng } from './rng.ts';
 import { buildTimeline, type StreamEvent, type Timeline } from './streams.ts';
 
 export interface ConcurrencyOptions {
@@ -60,15 +60,23 @@ const MAX_WAVES = 60;
 
 export async function concurrencyCheck(options: ConcurrencyOptions): Promise<ConcurrencyReport> {
   const rng = seededRng(options.seed);
-  const timeline = buildTimeline({ seed: options.seed, customers: options.customers, sweepEveryDays: 10_000, ...(options.months ? { months: options.months } : {}) });
+  const timeline = buildTimeline({
+    seed: options.seed,
+    customers: options.customers,
+    sweepEveryDays: 10_000,
+    ...(options.months ? { months: options.months } : {}),
+  });
   const byId = new Map(timeline.events.map((e) => [e.eventId, e]));
   const env = await (options.environment ?? inProcess)();
   try {
     const p = options.pipeline?.(env.pipeline, env.table) ?? env.pipeline;
     const totals = { deliveries: 0, waves: 0, versionConflicts: 0, handlers: 0 };
-    let sending: Delivery[] = timeline.events.flatMap((event) => Array.from({ length: 1 + rng.int(3) }, () => ({ event, body: busEventBody(event.inJst), receiveCount: 1 })));
+    let sending: Delivery[] = timeline.events.flatMap((event) =>
+      Array.from({ length: 1 + rng.int(3) }, () => ({ event, body: busEventBody(event.inJst), receiveCount: 1 })),
+    );
     for (let recorded = -1; sending.length > 0; ) {
-      while (sending.length > 0 && totals.waves < MAX_WAVES) sending = await wave(p, shuffle(rng, sending), options.handlers, totals);
+      while (sending.length > 0 && totals.waves < MAX_WAVES)
+        sending = await wave(p, shuffle(rng, sending), options.handlers, totals);
       // Events that ran out of deliveries while what they wait for was still racing are
       // redriven, until a redrive applies nothing more: the rest wait for what never comes.
       const now = await recordedEvents(p, timeline);
@@ -85,14 +93,28 @@ export async function concurrencyCheck(options: ConcurrencyOptions): Promise<Con
     const eventIds = eventIdsByCustomer(timeline.events);
     const differs = byBusinessOrder(timeline.months);
     for (const customerId of timeline.customerIds) {
-      const witness = replayWitness(timeline, customerId, await recordedEventIds(p, customerId, eventIds.get(customerId) ?? []), byId);
+      const witness = replayWitness(
+        timeline,
+        customerId,
+        await recordedEventIds(p, customerId, eventIds.get(customerId) ?? []),
+        byId,
+      );
       const diff = differs(witness, run.customers.get(customerId)!);
       if (diff) differences.push({ customerId, difference: diff });
     }
-    const fateless = (e: StreamEvent, view: CustomerView) => !view.processed.has(e.eventId) && !view.waiting.has(e.eventId) && !view.deadLettered.has(e.eventId);
+    const fateless = (e: StreamEvent, view: CustomerView) =>
+      !view.processed.has(e.eventId) && !view.waiting.has(e.eventId) && !view.deadLettered.has(e.eventId);
     const lost = timeline.events.filter((e) => fateless(e, run.customers.get(e.customerId)!)).map((e) => e.eventId);
     const { handlers, ...rest } = totals;
-    return { handlers, customers: options.customers, events: timeline.events.length, ...rest, serialEquivalent: options.customers - differences.length, differences, lost };
+    return {
+      handlers,
+      customers: options.customers,
+      events: timeline.events.length,
+      ...rest,
+      serialEquivalent: options.customers - differences.length,
+      differences,
+      lost,
+    };
   } finally {
     await env.stop();
   }
@@ -105,19 +127,32 @@ async function recordedEvents(p: Pipeline, timeline: Timeline): Promise<number> 
 }
 
 /** All deliveries at once, split over about `handlers` invocations; returns what comes back. */
-async function wave(p: Pipeline, deliveries: Delivery[], handlers: number, totals: { deliveries: number; waves: number; versionConflicts: number; handlers: number }): Promise<Delivery[]> {
+async function wave(
+  p: Pipeline,
+  deliveries: Delivery[],
+  handlers: number,
+  totals: { deliveries: number; waves: number; versionConflicts: number; handlers: number },
+): Promise<Delivery[]> {
   // Exactly `handlers` invocations when there are enough records, each holding one queue's records.
   const queues = new Map<string, Delivery[]>();
   for (const d of deliveries) queues.set(d.event.consumer, [...(queues.get(d.event.consumer) ?? []), d]);
   const groups = [...queues.values()];
-  const shares = groups.map((g) => Math.min(g.length, Math.max(1, Math.floor((handlers * g.length) / deliveries.length))));
-  for (let left = handlers - shares.reduce((a, b) => a + b, 0), i = 0; left > 0 && shares.some((n, j) => n < groups[j]!.length); i = (i + 1) % groups.length) {
+  const shares = groups.map((g) =>
+    Math.min(g.length, Math.max(1, Math.floor((handlers * g.length) / deliveries.length))),
+  );
+  for (
+    let left = handlers - shares.reduce((a, b) => a + b, 0), i = 0;
+    left > 0 && shares.some((n, j) => n < groups[j]!.length);
+    i = (i + 1) % groups.length
+  ) {
     if (shares[i]! < groups[i]!.length) {
       shares[i]!++;
       left--;
     }
   }
-  const batches = groups.flatMap((g, i) => Array.from({ length: shares[i]! }, (_, k) => g.filter((_, n) => n % shares[i]! === k)));
+  const batches = groups.flatMap((g, i) =>
+    Array.from({ length: shares[i]! }, (_, k) => g.filter((_, n) => n % shares[i]! === k)),
+  );
   totals.waves++;
   totals.handlers = Math.max(totals.handlers, batches.length);
   const again: Delivery[] = [];
@@ -130,7 +165,8 @@ async function wave(p: Pipeline, deliveries: Delivery[], handlers: number, total
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
       totals.deliveries += batch.length;
       totals.versionConflicts += inv.conflicts;
-      for (const [i, d] of batch.entries()) if (failed.has(records[i]!.messageId)) again.push({ ...d, receiveCount: d.receiveCount + 1 });
+      for (const [i, d] of batch.entries())
+        if (failed.has(records[i]!.messageId)) again.push({ ...d, receiveCount: d.receiveCount + 1 });
     }),
   );
   return again;
@@ -147,7 +183,12 @@ async function closeAll(p: Pipeline, month: string): Promise<void> {
  * The customer as the pure engine has it after its recorded events in `order`, then its other
  * events (which must wait, as in the table), then the closes.
  */
-function replayWitness(timeline: Timeline, customerId: string, order: readonly string[], byId: ReadonlyMap<string, StreamEvent>): CustomerView {
+function replayWitness(
+  timeline: Timeline,
+  customerId: string,
+  order: readonly string[],
+  byId: ReadonlyMap<string, StreamEvent>,
+): CustomerView {
   const entries = new Map<string, Effects['entries'][number]>();
   const statements: Effects['statements'] = [];
   const published = new Map<string, string>();
@@ -155,7 +196,9 @@ function replayWitness(timeline: Timeline, customerId: string, order: readonly s
   const unrecorded = new Set<string>();
   const steps: BookStep[] = [
     ...order.map((eventId) => ({ event: byId.get(eventId)!.inJst })),
-    ...timeline.events.filter((e) => e.customerId === customerId && !recorded.has(e.eventId)).map((e) => ({ event: e.inJst })),
+    ...timeline.events
+      .filter((e) => e.customerId === customerId && !recorded.has(e.eventId))
+      .map((e) => ({ event: e.inJst })),
     ...timeline.months.map((month) => ({ close: month, at: closeTimeFor(month) })),
   ];
   const book = new CustomerBook(customerId).replay(steps, {
@@ -169,7 +212,13 @@ function replayWitness(timeline: Timeline, customerId: string, order: readonly s
       }
       // A recorded event the serial replay does not record means the order is no serial order.
       const eventId = 'event' in step ? step.event.detail.eventId : undefined;
-      if (eventId !== undefined && recorded.has(eventId) && outcome?.outcome !== 'applied' && outcome?.outcome !== 'ignored') unrecorded.add(eventId);
+      if (
+        eventId !== undefined &&
+        recorded.has(eventId) &&
+        outcome?.outcome !== 'applied' &&
+        outcome?.outcome !== 'ignored'
+      )
+        unrecorded.add(eventId);
     },
   });
   return {

@@ -9,7 +9,14 @@ import type { DeadLetter } from '#shared/store/dead-letters.ts';
 import type { Rng } from './rng.ts';
 
 /** The steps of one customer step, in protocol order; `after-clear` is a lost SQS acknowledgement. */
-export const CRASH_POINTS = ['before-commit', 'after-commit', 'mid-projection', 'before-publish', 'before-clear', 'after-clear'] as const;
+export const CRASH_POINTS = [
+  'before-commit',
+  'after-commit',
+  'mid-projection',
+  'before-publish',
+  'before-clear',
+  'after-clear',
+] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 /** Where a crash happened: an ingest handler, a close shard, a sweep. */
 export const CRASH_SITES = ['ingest', 'close', 'sweep'] as const;
@@ -17,7 +24,9 @@ export type CrashSite = (typeof CRASH_SITES)[number];
 export type CrashCounts = Record<CrashSite, Record<CrashPoint, number>>;
 
 export const noCrashes = (): CrashCounts =>
-  Object.fromEntries(CRASH_SITES.map((site) => [site, Object.fromEntries(CRASH_POINTS.map((p) => [p, 0]))])) as CrashCounts;
+  Object.fromEntries(
+    CRASH_SITES.map((site) => [site, Object.fromEntries(CRASH_POINTS.map((p) => [p, 0]))]),
+  ) as CrashCounts;
 
 export interface CrashPlan {
   point: CrashPoint;
@@ -115,7 +124,9 @@ export function crashingPipeline(base: Pipeline, inv: Invocation): Pipeline {
       if (inv.diesAt('mid-projection')) {
         // Half the items land, then the process dies: a partial BatchWriteItem.
         const half = Math.floor((entries.length + statements.length) / 2);
-        await inv.io(() => store.project(entries.slice(0, half), statements.slice(0, Math.max(0, half - entries.length))));
+        await inv.io(() =>
+          store.project(entries.slice(0, half), statements.slice(0, Math.max(0, half - entries.length))),
+        );
       }
       inv.at('mid-projection');
       await inv.io(() => store.project(...args));
@@ -135,7 +146,15 @@ export function crashingPipeline(base: Pipeline, inv: Invocation): Pipeline {
     },
   });
   const publisher: EventPublisher = { publish: (events) => inv.io(() => base.publisher.publish(events)) };
-  return { ...base, customers, deadLetters, publisher, closes: guarded(base.closes, inv), events: guarded(base.events, inv), holds: guarded(base.holds, inv) };
+  return {
+    ...base,
+    customers,
+    deadLetters,
+    publisher,
+    closes: guarded(base.closes, inv),
+    events: guarded(base.events, inv),
+    holds: guarded(base.holds, inv),
+  };
 }
 
 /**

@@ -11,7 +11,7 @@
 import { CustomerBook, type Effects, type Month } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { toPutEventsEntry } from '#shared/runtime/publisher.ts';
-import { canonical, type CustomerView, type Snapshot } from './compare.ts';
+import { type CustomerView, canonical, type Snapshot } from './compare.ts';
 import type { StreamEvent, Timeline } from './streams.ts';
 
 interface Kept {
@@ -22,7 +22,8 @@ interface Kept {
   published: Map<string, string>;
 }
 
-const inBusinessOrder = (events: readonly StreamEvent[]): StreamEvent[] => [...events].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+const inBusinessOrder = (events: readonly StreamEvent[]): StreamEvent[] =>
+  [...events].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
 export function engineOracle(timeline: Timeline): Snapshot {
   const kept = new Map<string, Kept>();
@@ -44,7 +45,12 @@ export function engineOracle(timeline: Timeline): Snapshot {
   };
   const apply = (events: readonly StreamEvent[]): void => {
     for (const event of inBusinessOrder(events)) {
-      const own = kept.get(event.customerId) ?? { book: new CustomerBook(event.customerId, latestStarted), entries: new Map(), statements: new Map(), published: new Map() };
+      const own = kept.get(event.customerId) ?? {
+        book: new CustomerBook(event.customerId, latestStarted),
+        entries: new Map(),
+        statements: new Map(),
+        published: new Map(),
+      };
       const decision = own.book.decide(event.inJst, fingerprintOf(event.inJst), now);
       if (decision.outcome.outcome === 'invalid') letters.push(event);
       if (!decision.changed) continue;

@@ -31,7 +31,13 @@ export type EnvironmentFactory = () => Promise<Environment>;
 
 export const inProcess: EnvironmentFactory = async () => {
   const t = await startTestPipeline();
-  return { pipeline: t.pipeline, table: { doc: t.db.doc, tableName: t.db.tableName }, reads: t.reads, published: t.bus.received, stop: () => t.stop() };
+  return {
+    pipeline: t.pipeline,
+    table: { doc: t.db.doc, tableName: t.db.tableName },
+    reads: t.reads,
+    published: t.bus.received,
+    stop: () => t.stop(),
+  };
 };
 
 const SERVER = `
@@ -41,7 +47,10 @@ process.on('disconnect', () => process.exit(0));
 `;
 
 export const childProcess: EnvironmentFactory = async () => {
-  const child = spawn(process.execPath, ['-e', SERVER], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, ['-e', SERVER], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
   const port = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`dynalite exited with ${code}`)));

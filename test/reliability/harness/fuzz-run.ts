@@ -3,18 +3,18 @@
 // batch failed (a thrown record would be retried forever), and nothing in the table changed
 // but the dead letters: no aggregate, entry, statement, registry or close item.
 import { createHash } from 'node:crypto';
-import type { Context } from 'aws-lambda';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
 import pLimit from 'p-limit';
-import { makeIngestHandler } from '../../../functions/lib/sqs-ingest.ts';
-import { CONSUMERS } from '#shared/routing.ts';
 import type { LedgerEntry } from '#shared/domain/index.ts';
+import { CONSUMERS } from '#shared/routing.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
 import { DEAD_LETTER_PK } from '#shared/store/keys.ts';
-import type { Environment, Table } from './environment.ts';
 import { busEventBody, sqsEvent, sqsRecord } from '#test/support/sqs.ts';
+import { makeIngestHandler } from '../../../functions/lib/sqs-ingest.ts';
 import { canonical } from './compare.ts';
-import { consumerOf, FUZZ_KINDS, namesField, type FuzzCase, type FuzzKind } from './fuzz-cases.ts';
+import type { Environment, Table } from './environment.ts';
+import { consumerOf, FUZZ_KINDS, type FuzzCase, type FuzzKind, namesField } from './fuzz-cases.ts';
 import './handler-logs.ts';
 
 export interface FuzzReport {
@@ -64,7 +64,9 @@ export async function fuzzCheck({ pipeline: p, table }: Environment, cases: read
     }
   });
   const letters = new Map((await p.deadLetters.list(Number.MAX_SAFE_INTEGER)).map((l) => [l.body, l]));
-  const byKind = Object.fromEntries(FUZZ_KINDS.map((k) => [k, { inputs: 0, deadLettered: 0, fieldNamed: 0 }])) as FuzzReport['byKind'];
+  const byKind = Object.fromEntries(
+    FUZZ_KINDS.map((k) => [k, { inputs: 0, deadLettered: 0, fieldNamed: 0 }]),
+  ) as FuzzReport['byKind'];
   const misnamed: FuzzReport['misnamed'] = [];
   for (const c of cases) {
     const letter = letters.get(c.body);
@@ -106,22 +108,31 @@ export interface BoundaryReport {
  * of their queue, one per invocation and in order (each customer's events depend on the earlier
  * ones): none may fail or be dead-lettered, and what they wrote is read back.
  */
-export async function boundaryCheck({ pipeline: p, reads }: Environment, events: readonly InboundEvent[]): Promise<BoundaryReport> {
+export async function boundaryCheck(
+  { pipeline: p, reads }: Environment,
+  events: readonly InboundEvent[],
+): Promise<BoundaryReport> {
   const bodies = new Set<string>();
   let handlerCrashes = 0;
   for (const event of events) {
     const body = busEventBody(event);
     bodies.add(body);
     try {
-      const response = await makeIngestHandler(p, consumerOf(event.detailType))(sqsEvent([sqsRecord(body)]), {} as Context);
+      const response = await makeIngestHandler(p, consumerOf(event.detailType))(
+        sqsEvent([sqsRecord(body)]),
+        {} as Context,
+      );
       handlerCrashes += response.batchItemFailures.length;
     } catch {
       handlerCrashes++;
     }
   }
-  const deadLettered = (await p.deadLetters.list(Number.MAX_SAFE_INTEGER)).filter((l) => bodies.has(l.body)).map((l) => l.reason);
+  const deadLettered = (await p.deadLetters.list(Number.MAX_SAFE_INTEGER))
+    .filter((l) => bodies.has(l.body))
+    .map((l) => l.reason);
   const entries: LedgerEntry[] = [];
-  for (const customerId of new Set(events.map((e) => e.detail.customerId))) entries.push(...(await reads.customerEntries(customerId)));
+  for (const customerId of new Set(events.map((e) => e.detail.customerId)))
+    entries.push(...(await reads.customerEntries(customerId)));
   return {
     inputs: events.length,
     // A record that failed was not dead-lettered in that delivery, and one dead-lettered did not fail.

@@ -8,14 +8,14 @@
 // Once an event is recorded, its further copies join a pool and arrive at random later times,
 // in any batch, concurrently with anything.
 import type { Context } from 'aws-lambda';
-import { makeIngestHandler } from '../../../functions/lib/sqs-ingest.ts';
-import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { CONSUMERS, type Consumer } from '#shared/routing.ts';
+import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
 import { busEventBody, sqsEvent, sqsRecord } from '#test/support/sqs.ts';
+import { makeIngestHandler } from '../../../functions/lib/sqs-ingest.ts';
 import { processingClock } from './clock.ts';
+import { type CrashCounts, crashingPipeline, Invocation, noCrashes, randomCrashPlan } from './crash.ts';
 import { takeLoggedError } from './handler-logs.ts';
-import { crashingPipeline, Invocation, noCrashes, randomCrashPlan, type CrashCounts } from './crash.ts';
 import type { Rng } from './rng.ts';
 import type { StreamEvent } from './streams.ts';
 
@@ -92,7 +92,8 @@ export class DeliveryQueues {
 
   /** First deliveries (or redriven bodies) of events, each into its customer's lane. */
   send(events: readonly StreamEvent[], bodies?: readonly string[]): void {
-    for (const [i, event] of events.entries()) this.toLane({ event, body: bodies?.[i] ?? this.newBody(event), receiveCount: 1, copy: false });
+    for (const [i, event] of events.entries())
+      this.toLane({ event, body: bodies?.[i] ?? this.newBody(event), receiveCount: 1, copy: false });
   }
 
   /** Delivers until every lane is empty; copies not yet sent stay for later rounds. */
@@ -123,7 +124,11 @@ export class DeliveryQueues {
     if (!lane) return undefined;
     const random = this.options.order === 'random';
     if (!random && inFlight.has(customerId)) return undefined;
-    const at = random ? lane.findIndex((m) => m.event.consumer === consumer) : lane[0]!.event.consumer === consumer ? 0 : -1;
+    const at = random
+      ? lane.findIndex((m) => m.event.consumer === consumer)
+      : lane[0]!.event.consumer === consumer
+        ? 0
+        : -1;
     if (at === -1) return undefined;
     const [message] = lane.splice(at, 1);
     if (lane.length === 0) this.lanes.delete(customerId);
@@ -156,7 +161,9 @@ export class DeliveryQueues {
       const messages: Message[] = [];
       for (let tries = 0; messages.length < size && tries < size * 3; tries++) {
         const wantsCopy = customers.length === 0 || rng.chance(copyShare);
-        const message = wantsCopy ? this.takeCopy(consumer) : this.takeFromLane(rng.pick(customers), consumer, inFlight);
+        const message = wantsCopy
+          ? this.takeCopy(consumer)
+          : this.takeFromLane(rng.pick(customers), consumer, inFlight);
         if (message) messages.push(message);
       }
       if (messages.length > 0) batches.push({ consumer, messages });
@@ -168,7 +175,10 @@ export class DeliveryQueues {
       const head = this.lanes.entries().next().value;
       if (head) {
         const [customerId, lane] = head;
-        batches.push({ consumer: lane[0]!.event.consumer, messages: [this.takeFromLane(customerId, lane[0]!.event.consumer, inFlight)!] });
+        batches.push({
+          consumer: lane[0]!.event.consumer,
+          messages: [this.takeFromLane(customerId, lane[0]!.event.consumer, inFlight)!],
+        });
       } else {
         const consumer = CONSUMERS.find((c) => this.copies.get(c)!.length > 0)!;
         batches.push({ consumer, messages: [this.takeCopy(consumer)!] });
@@ -193,7 +203,10 @@ export class DeliveryQueues {
     this.stats.deliveries += messages.length;
     this.stats.duplicates += messages.filter((m) => m.copy).length;
     this.stats.versionConflicts += inv.conflicts;
-    const retry = (m: Message) => (m.copy ? this.copies.get(consumer)!.push({ ...m, receiveCount: m.receiveCount + 1 }) : this.toLane({ ...m, receiveCount: m.receiveCount + 1 }));
+    const retry = (m: Message) =>
+      m.copy
+        ? this.copies.get(consumer)!.push({ ...m, receiveCount: m.receiveCount + 1 })
+        : this.toLane({ ...m, receiveCount: m.receiveCount + 1 });
     if (inv.crashedAt) {
       // No batch response reaches SQS: every record of the batch comes back.
       this.stats.crashes.ingest[inv.crashedAt]++;
@@ -206,14 +219,17 @@ export class DeliveryQueues {
       const id = records[i]!.messageId;
       const error = takeLoggedError(id);
       if (failed.has(id)) {
-        this.stats.handlerErrors.push(`${m.event.eventId} (${m.event.inJst.detailType}): ${error ?? 'failed without a logged error'}`);
+        this.stats.handlerErrors.push(
+          `${m.event.eventId} (${m.event.inJst.detailType}): ${error ?? 'failed without a logged error'}`,
+        );
         retry(m);
         return;
       }
       const deadLettered = inv.deadLetters.some((l) => l.body === m.body);
       if (m.copy || deadLettered || this.released.has(m.event.eventId)) return;
       this.released.add(m.event.eventId);
-      for (let k = 0; k < this.options.copiesOf(m.event); k++) this.copies.get(consumer)!.push({ event: m.event, body: this.newBody(m.event), receiveCount: 1, copy: true });
+      for (let k = 0; k < this.options.copiesOf(m.event); k++)
+        this.copies.get(consumer)!.push({ event: m.event, body: this.newBody(m.event), receiveCount: 1, copy: true });
     });
     return false;
   }

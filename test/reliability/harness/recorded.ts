@@ -3,7 +3,11 @@
 // the last `PROCESSED_WINDOW` events; the registry marks the others (docs/table-design.md).
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 
-export async function recordedEventIds(p: Pick<Pipeline, 'customers' | 'events'>, customerId: string, candidates: readonly string[]): Promise<string[]> {
+export async function recordedEventIds(
+  p: Pick<Pipeline, 'customers' | 'events'>,
+  customerId: string,
+  candidates: readonly string[],
+): Promise<string[]> {
   const [stored, forgotten] = await Promise.all([p.customers.load(customerId), p.events.appliedInOrder(candidates)]);
   // The aggregate forgets only marked events, so the marked ones come first.
   return [...new Set([...forgotten, ...Object.keys(stored?.state.processed ?? {})])];

@@ -8,7 +8,12 @@ import type { BoundaryReport, FuzzReport } from './fuzz-run.ts';
 import type { StreamCheckReport } from './stream-check.ts';
 
 // Plain characters and no colours, so that the output can be pasted into docs as it is.
-const table = (head: string[]) => new Table({ head, style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+const table = (head: string[]) =>
+  new Table({
+    head,
+    style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
 const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
 const allCrashes = (c: CrashCounts) => CRASH_SITES.reduce((n, site) => n + sum(c[site]), 0);
 
@@ -33,7 +38,8 @@ export function streamTables(r: StreamCheckReport): string {
     ['mismatches (customers whose business-month nets, decisions or events differ)', r.mismatches.length, '0'],
     ['lost events', r.lost.length, '0'],
   );
-  if (r.oracleDisagreements) counts.push(['oracle in a table vs on the engine: customers differing', r.oracleDisagreements.length, '0']);
+  if (r.oracleDisagreements)
+    counts.push(['oracle in a table vs on the engine: customers differing', r.oracleDisagreements.length, '0']);
   const crashes = table(['crash injected at', ...CRASH_SITES.map((site) => `in ${site}`)]);
   for (const point of CRASH_POINTS) crashes.push([point, ...CRASH_SITES.map((site) => r.chaos.crashes[site][point])]);
   const x = r.exercised;
@@ -41,7 +47,8 @@ export function streamTables(r: StreamCheckReport): string {
   for (const [kind, n] of Object.entries(x.entryKinds)) rules.push([`entries ${kind}`, n, '> 0']);
   for (const [kind, n] of Object.entries(x.penaltyKinds)) rules.push([`PenaltyAssessed ${kind}`, n, '> 0']);
   for (const [basis, n] of Object.entries(x.claimBases)) rules.push([`claims accepted, basis ${basis}`, n, '> 0']);
-  for (const [type, n] of Object.entries(x.unapplied)) rules.push([`left unapplied (waiting or dead letters): ${type}`, n, '']);
+  for (const [type, n] of Object.entries(x.unapplied))
+    rules.push([`left unapplied (waiting or dead letters): ${type}`, n, '']);
   return `${counts.toString()}\n${crashes.toString()}\n${rules.toString()}`;
 }
 
@@ -50,7 +57,11 @@ export function fuzzTable(r: FuzzReport): string {
   for (const [kind, k] of Object.entries(r.byKind)) kinds.push([kind, k.inputs, k.deadLettered, k.fieldNamed]);
   kinds.push(['total', r.inputs, r.deadLettered, r.fieldNamed]);
   const outcome = table(['fuzz outcome', 'count', 'goal']);
-  outcome.push(['records a handler failed (crashed)', r.handlerCrashes, '0'], ['items changed outside the dead letters', r.tableChanged ? 'changed' : 0, '0'], ['prototype polluted', r.prototypePolluted ? 'yes' : 'no', 'no']);
+  outcome.push(
+    ['records a handler failed (crashed)', r.handlerCrashes, '0'],
+    ['items changed outside the dead letters', r.tableChanged ? 'changed' : 0, '0'],
+    ['prototype polluted', r.prototypePolluted ? 'yes' : 'no', 'no'],
+  );
   return `${kinds.toString()}\n${outcome.toString()}`;
 }
 
@@ -74,7 +85,12 @@ export function boundaryFailures(b: BoundaryReport, f: FuzzReport, maxYen: numbe
   if (b.handlerCrashes > 0) out.push(`${b.handlerCrashes} valid boundary events failed in the handler`);
   out.push(...b.deadLettered.map((reason) => `valid boundary event dead-lettered: ${reason}`));
   if (b.largestEntryYen !== maxYen) out.push(`the largest boundary entry is ${b.largestEntryYen} yen, not ${maxYen}`);
-  if (f.fieldNamed < f.inputs) out.push(...f.misnamed.map((m) => `boundary ${m.kind}: reason does not name ${m.field}: ${m.reason ?? '(no dead letter)'}`));
+  if (f.fieldNamed < f.inputs)
+    out.push(
+      ...f.misnamed.map(
+        (m) => `boundary ${m.kind}: reason does not name ${m.field}: ${m.reason ?? '(no dead letter)'}`,
+      ),
+    );
   if (f.handlerCrashes > 0) out.push(`${f.handlerCrashes} just-invalid boundary records failed in the handler`);
   if (f.tableChanged) out.push('just-invalid boundary events changed items other than dead letters');
   return out;
@@ -96,7 +112,11 @@ export function concurrencyTable(r: ConcurrencyReport): string {
 }
 
 /** Everything that makes the run fail, in words; empty when it passes. */
-export function failures(s: StreamCheckReport | undefined, f: FuzzReport | undefined, c: ConcurrencyReport | undefined): string[] {
+export function failures(
+  s: StreamCheckReport | undefined,
+  f: FuzzReport | undefined,
+  c: ConcurrencyReport | undefined,
+): string[] {
   const out: string[] = [];
   if (s) {
     out.push(...s.mismatches.slice(0, 10).map((m) => `mismatch ${m.customerId}: ${m.difference}`));
@@ -104,9 +124,15 @@ export function failures(s: StreamCheckReport | undefined, f: FuzzReport | undef
     if (s.lost.length > 0) out.push(`lost events: ${s.lost.slice(0, 20).join(' ')}`);
     out.push(...s.chaos.handlerErrors.slice(0, 10).map((e) => `handler error: ${e}`));
     out.push(...(s.oracle?.handlerErrors ?? []).slice(0, 10).map((e) => `handler error in the oracle run: ${e}`));
-    out.push(...(s.oracleDisagreements ?? []).slice(0, 10).map((m) => `the two oracles disagree on ${m.customerId}: ${m.difference}`));
+    out.push(
+      ...(s.oracleDisagreements ?? [])
+        .slice(0, 10)
+        .map((m) => `the two oracles disagree on ${m.customerId}: ${m.difference}`),
+    );
     // Sweeps commit only for a customer with a deadline due, so not every step is reached there.
-    for (const site of ['ingest', 'close'] as const) for (const point of CRASH_POINTS) if (s.chaos.crashes[site][point] === 0) out.push(`no crash was injected at ${point} in ${site}`);
+    for (const site of ['ingest', 'close'] as const)
+      for (const point of CRASH_POINTS)
+        if (s.chaos.crashes[site][point] === 0) out.push(`no crash was injected at ${point} in ${site}`);
     if (s.chaos.duplicates === 0) out.push('no duplicate was delivered');
     if (s.chaos.outOfOrder === 0) out.push('no event was delivered after a later one of its customer');
     if (s.chaos.heldBack === 0) out.push('no event was held back past a sweep');
@@ -114,7 +140,10 @@ export function failures(s: StreamCheckReport | undefined, f: FuzzReport | undef
   }
   if (f) {
     if (f.deadLettered < f.inputs) out.push(`${f.inputs - f.deadLettered} fuzzed inputs were not dead-lettered`);
-    if (f.fieldNamed < f.inputs) out.push(...f.misnamed.map((m) => `fuzz ${m.kind}: reason does not name ${m.field}: ${m.reason ?? '(no dead letter)'}`));
+    if (f.fieldNamed < f.inputs)
+      out.push(
+        ...f.misnamed.map((m) => `fuzz ${m.kind}: reason does not name ${m.field}: ${m.reason ?? '(no dead letter)'}`),
+      );
     if (f.handlerCrashes > 0) out.push(`${f.handlerCrashes} fuzzed records failed in the handler`);
     if (f.tableChanged) out.push('fuzzed inputs changed items other than dead letters');
     if (f.prototypePolluted) out.push('Object.prototype was polluted');

@@ -8,15 +8,15 @@
 // wait for has happened); before the last close, once the copies still in flight have arrived,
 // every dead letter, so that each run ends with every event that can apply applied and billed
 // by a close, whenever its copies and redrives reached it.
-import { closeShard, startMonthClose, type CloseShardMessage } from '#shared/runtime/month-close.ts';
+import { type CloseShardMessage, closeShard, startMonthClose } from '#shared/runtime/month-close.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { redriveDeadLetters } from '#shared/runtime/redrive.ts';
 import { sweepDue } from '#shared/runtime/sweep.ts';
 import { SHARD_COUNT } from '#shared/store/keys.ts';
 import { processingClock } from './clock.ts';
-import { crashingPipeline, Invocation, randomCrashPlan, type CrashSite } from './crash.ts';
+import { type CrashSite, crashingPipeline, Invocation, randomCrashPlan } from './crash.ts';
+import { type DeliveryOptions, DeliveryQueues, type DeliveryStats } from './queues.ts';
 import { eventIdsByCustomer, recordedEventIds } from './recorded.ts';
-import { DeliveryQueues, type DeliveryOptions, type DeliveryStats } from './queues.ts';
 import type { Barrier, StreamEvent, Timeline } from './streams.ts';
 
 export interface RunOptions extends DeliveryOptions {
@@ -53,7 +53,8 @@ export async function runTimeline(base: Pipeline, timeline: Timeline, options: R
     for (const window of timeline.windows) {
       if (window.barrier) queues.now = new Date(window.barrier.at).toISOString();
       const due = [...held, ...window.events];
-      const holds = window.barrier?.type === 'sweep' ? due.map(() => options.rng.chance(options.holdBack)) : due.map(() => false);
+      const holds =
+        window.barrier?.type === 'sweep' ? due.map(() => options.rng.chance(options.holdBack)) : due.map(() => false);
       held = due.filter((_, i) => holds[i]);
       heldBack += held.length;
       queues.send(due.filter((_, i) => !holds[i]));
@@ -76,11 +77,18 @@ export async function runTimeline(base: Pipeline, timeline: Timeline, options: R
   return { ...queues.stats, events: timeline.events.length, heldBack, redriven, barriers };
 }
 
-async function redrive(base: Pipeline, queues: DeliveryQueues, byEventId: ReadonlyMap<string, StreamEvent>, redrivenAt: Map<string, number>, all = false): Promise<number> {
+async function redrive(
+  base: Pipeline,
+  queues: DeliveryQueues,
+  byEventId: ReadonlyMap<string, StreamEvent>,
+  redrivenAt: Map<string, number>,
+  all = false,
+): Promise<number> {
   const customerOf = new Map((await base.deadLetters.list(Number.MAX_SAFE_INTEGER)).map((l) => [l.id, l.customerId!]));
   const recorded = new Map<string, number>();
   const eventIds = eventIdsByCustomer([...byEventId.values()]);
-  for (const customerId of new Set(customerOf.values())) recorded.set(customerId, (await recordedEventIds(base, customerId, eventIds.get(customerId) ?? [])).length);
+  for (const customerId of new Set(customerOf.values()))
+    recorded.set(customerId, (await recordedEventIds(base, customerId, eventIds.get(customerId) ?? [])).length);
   const due = (customerId: string) => all || recorded.get(customerId) !== redrivenAt.get(customerId);
   const letters: { event: StreamEvent; body: string }[] = [];
   const { redriven } = await redriveDeadLetters(
@@ -100,9 +108,18 @@ async function redrive(base: Pipeline, queues: DeliveryQueues, byEventId: Readon
 }
 
 /** Runs `work` in invocations that may crash until one gets through, as a queue or schedule retries it. */
-async function untilDone(site: CrashSite, spread: number, base: Pipeline, options: DeliveryOptions, stats: DeliveryStats, work: (p: Pipeline) => Promise<unknown>): Promise<void> {
+async function untilDone(
+  site: CrashSite,
+  spread: number,
+  base: Pipeline,
+  options: DeliveryOptions,
+  stats: DeliveryStats,
+  work: (p: Pipeline) => Promise<unknown>,
+): Promise<void> {
   for (;;) {
-    const inv = new Invocation(options.rng.chance(options.crashRate) ? randomCrashPlan(options.rng, spread) : undefined);
+    const inv = new Invocation(
+      options.rng.chance(options.crashRate) ? randomCrashPlan(options.rng, spread) : undefined,
+    );
     try {
       await work(crashingPipeline(base, inv));
       stats.versionConflicts += inv.conflicts;
@@ -116,7 +133,13 @@ async function untilDone(site: CrashSite, spread: number, base: Pipeline, option
   }
 }
 
-async function runBarrier(base: Pipeline, barrier: Barrier, customers: number, options: DeliveryOptions, stats: DeliveryStats): Promise<void> {
+async function runBarrier(
+  base: Pipeline,
+  barrier: Barrier,
+  customers: number,
+  options: DeliveryOptions,
+  stats: DeliveryStats,
+): Promise<void> {
   if (barrier.type === 'sweep') {
     await untilDone('sweep', SWEEP_CRASH_SPREAD, base, options, stats, (p) => sweepDue(p, barrier.at));
     return;
@@ -126,6 +149,10 @@ async function runBarrier(base: Pipeline, barrier: Barrier, customers: number, o
   const messages: CloseShardMessage[] = [];
   await startMonthClose(base, barrier.month, barrier.at, async (m) => void messages.push(m));
   for (let i = 0; i < messages.length; i += options.concurrency) {
-    await Promise.all(messages.slice(i, i + options.concurrency).map((m) => untilDone('close', perShard, base, options, stats, (p) => closeShard(p, m, barrier.at))));
+    await Promise.all(
+      messages
+        .slice(i, i + options.concurrency)
+        .map((m) => untilDone('close', perShard, base, options, stats, (p) => closeShard(p, m, barrier.at))),
+    );
   }
 }

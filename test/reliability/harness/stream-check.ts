@@ -4,13 +4,14 @@
 // customer's events of a window in a random order, every event duplicated up to 3×, written at
 // other offsets, and crashes injected at every step of the commit protocol. The chaos run is
 // read back and compared with the oracle customer by customer, by business order (§0).
-import { byBusinessOrder, compare, snapshot, type Snapshot, type Verdict } from './compare.ts';
-import { engineOracle } from './engine-oracle.ts';
-import { exercised, type Exercised } from './exercised.ts';
-import { inProcess, type Environment, type EnvironmentFactory, type Table } from './environment.ts';
+
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
+import { byBusinessOrder, compare, type Snapshot, snapshot, type Verdict } from './compare.ts';
+import { engineOracle } from './engine-oracle.ts';
+import { type Environment, type EnvironmentFactory, inProcess, type Table } from './environment.ts';
+import { type Exercised, exercised } from './exercised.ts';
 import { seededRng } from './rng.ts';
-import { runTimeline, type RunStats } from './run.ts';
+import { type RunStats, runTimeline } from './run.ts';
 import { buildTimeline, type Timeline, type TimelineOptions } from './streams.ts';
 
 export interface StreamCheckOptions extends TimelineOptions {
@@ -45,7 +46,11 @@ export interface StreamCheckReport extends Verdict {
 }
 
 /** Each window's events in business order, each event once, in JST, through a fresh table. */
-export async function tableOracle(timeline: Timeline, seed: number, environment: EnvironmentFactory = inProcess): Promise<{ stats: RunStats; snapshot: Snapshot }> {
+export async function tableOracle(
+  timeline: Timeline,
+  seed: number,
+  environment: EnvironmentFactory = inProcess,
+): Promise<{ stats: RunStats; snapshot: Snapshot }> {
   const env = await environment();
   try {
     const stats = await runTimeline(env.pipeline, timeline, {
@@ -66,11 +71,17 @@ export async function tableOracle(timeline: Timeline, seed: number, environment:
 }
 
 /** Runs the check; the chaos run's environment is handed to `then` before it is stopped. */
-export async function streamCheck(options: StreamCheckOptions, then?: (chaosEnv: Environment, report: StreamCheckReport) => Promise<void>): Promise<StreamCheckReport> {
+export async function streamCheck(
+  options: StreamCheckOptions,
+  then?: (chaosEnv: Environment, report: StreamCheckReport) => Promise<void>,
+): Promise<StreamCheckReport> {
   const timeline = buildTimeline(options);
   const progress = options.progress ?? (() => {});
-  progress(`${timeline.events.length} events, ${timeline.months.length} months, ${timeline.windows.length} closes and sweeps`);
-  const inTable = options.oracle === 'engine' ? undefined : await tableOracle(timeline, options.seed, options.environment);
+  progress(
+    `${timeline.events.length} events, ${timeline.months.length} months, ${timeline.windows.length} closes and sweeps`,
+  );
+  const inTable =
+    options.oracle === 'engine' ? undefined : await tableOracle(timeline, options.seed, options.environment);
   if (inTable) progress('oracle in a table done');
   const onEngine = options.oracle === 'table' ? undefined : engineOracle(timeline);
   const oracle = (inTable?.snapshot ?? onEngine)!;

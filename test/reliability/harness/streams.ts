@@ -7,10 +7,20 @@
 // (§0), in which the oracle applies a window's events.
 import fc from 'fast-check';
 import { addDays, addMonths, jstDate, jstMonth, keyOf, type Month } from '#shared/domain/index.ts';
-import { routesFor, type Consumer } from '#shared/routing.ts';
+import { type Consumer, routesFor } from '#shared/routing.ts';
 import { INBOUND_SOURCES, type InboundEvent } from '#shared/schemas/inbound.ts';
 import { closeTimeFor } from '#test/support/scenario.ts';
-import { formatInstant, fraction, historySpec, historySteps, inboundEvent, offset, reexchangeChargedSpec, reexchangeWithoutValueSpec, type EventStep } from '#test/unit/domain/properties/arbitraries.ts';
+import {
+  type EventStep,
+  formatInstant,
+  fraction,
+  historySpec,
+  historySteps,
+  inboundEvent,
+  offset,
+  reexchangeChargedSpec,
+  reexchangeWithoutValueSpec,
+} from '#test/unit/domain/properties/arbitraries.ts';
 
 export interface StreamEvent {
   customerId: string;
@@ -74,22 +84,38 @@ function customerIdOf(n: number): string {
  * Every tenth customer names its order, devices and claims with ids that are property names of
  * Object.prototype: valid ids, which the engine keeps in plain-object records.
  */
-const HOSTILE_IDS: Record<string, string> = { O1: '__proto__', D1: '__proto__', D2: 'constructor', D3: 'toString', CL1: 'hasOwnProperty', CL2: '__defineGetter__', CL3: 'valueOf', CL4: 'prototype' };
+const HOSTILE_IDS: Record<string, string> = {
+  O1: '__proto__',
+  D1: '__proto__',
+  D2: 'constructor',
+  D3: 'toString',
+  CL1: 'hasOwnProperty',
+  CL2: '__defineGetter__',
+  CL3: 'valueOf',
+  CL4: 'prototype',
+};
 const ID_KEYS = new Set(['orderId', 'deviceId', 'claimId', 'followUpOf']);
 
 function renameIds(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(renameIds);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ID_KEYS.has(k) && typeof v === 'string' ? (HOSTILE_IDS[v] ?? v) : renameIds(v)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      ID_KEYS.has(k) && typeof v === 'string' ? (HOSTILE_IDS[v] ?? v) : renameIds(v),
+    ]),
+  );
 }
 
 export function buildTimeline(options: TimelineOptions): Timeline {
   const drawn = fc.sample(customerStream, { seed: options.seed, numRuns: options.customers });
   for (const { at, stream } of FORCED) {
-    fc.sample(stream, { seed: options.seed + at, numRuns: Math.ceil(options.customers / FORCED_EVERY) }).forEach((forced, k) => {
-      const n = k * FORCED_EVERY + at;
-      if (n < drawn.length) drawn[n] = forced;
-    });
+    fc.sample(stream, { seed: options.seed + at, numRuns: Math.ceil(options.customers / FORCED_EVERY) }).forEach(
+      (forced, k) => {
+        const n = k * FORCED_EVERY + at;
+        if (n < drawn.length) drawn[n] = forced;
+      },
+    );
   }
   const customerIds: string[] = [];
   const perCustomer: StreamEvent[][] = drawn.map(({ spec, writings }, n) => {
@@ -100,7 +126,11 @@ export function buildTimeline(options: TimelineOptions): Timeline {
       .filter((s): s is EventStep => s.type === 'event')
       .map((s) => (hostile ? { ...s, detail: renameIds(s.detail) as Record<string, unknown> } : s));
     return steps.map((step, i) => {
-      const own: EventStep = { ...step, eventId: `${customerId}-${step.eventId}`, detail: { ...step.detail, customerId } };
+      const own: EventStep = {
+        ...step,
+        eventId: `${customerId}-${step.eventId}`,
+        detail: { ...step.detail, customerId },
+      };
       const [off, frac] = writings[i % writings.length]!;
       const inJst = inboundEvent(own);
       return {
@@ -118,10 +148,18 @@ export function buildTimeline(options: TimelineOptions): Timeline {
   const all = perCustomer.flat().sort((a, b) => a.arrives - b.arrives);
   const first = all[0]!.arrives;
   const months: Month[] = [];
-  for (let m = jstMonth(new Date(first).toISOString()); m <= addMonths(jstMonth(new Date(all.at(-1)!.arrives).toISOString()), 1); m = addMonths(m, 1)) months.push(m);
+  for (
+    let m = jstMonth(new Date(first).toISOString());
+    m <= addMonths(jstMonth(new Date(all.at(-1)!.arrives).toISOString()), 1);
+    m = addMonths(m, 1)
+  )
+    months.push(m);
   months.splice(options.months ?? months.length);
   const events = all.filter((e) => e.arrives <= Date.parse(closeTimeFor(months.at(-1)!)));
-  const barriers: { at: number; barrier: Barrier }[] = months.map((month) => ({ at: Date.parse(closeTimeFor(month)), barrier: { type: 'close', month, at: closeTimeFor(month) } }));
+  const barriers: { at: number; barrier: Barrier }[] = months.map((month) => ({
+    at: Date.parse(closeTimeFor(month)),
+    barrier: { type: 'close', month, at: closeTimeFor(month) },
+  }));
   const end = barriers.at(-1)!.at;
   for (let day = jstDate(new Date(first).toISOString()); ; day = addDays(day, options.sweepEveryDays)) {
     const at = `${day}T03:00:00+09:00`;

@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EventFileError, parseEventFile } from '../../../local/cli/event-file.ts';
 import { parseInboundEvent } from '#shared/schemas/inbound.ts';
+import { EventFileError, parseEventFile } from '../../../local/cli/event-file.ts';
 
-const delivered = { eventId: 'e-2', customerId: 'C1', occurredAt: '2026-04-30T19:45:00+09:00', orderId: 'O1', deviceId: 'D1' };
+const delivered = {
+  eventId: 'e-2',
+  customerId: 'C1',
+  occurredAt: '2026-04-30T19:45:00+09:00',
+  orderId: 'O1',
+  deviceId: 'D1',
+};
 
 function problemsOf(text: string): string[] {
   try {
@@ -20,7 +26,11 @@ describe('parseEventFile', () => {
     const text = [
       JSON.stringify({ source: 'device-supply.logistics', 'detail-type': 'DeviceDelivered', detail: delivered }),
       '',
-      JSON.stringify({ Source: 'device-supply.orders', DetailType: 'OrderVoided', Detail: { eventId: 'e-3', customerId: 'C1' } }),
+      JSON.stringify({
+        Source: 'device-supply.orders',
+        DetailType: 'OrderVoided',
+        Detail: { eventId: 'e-3', customerId: 'C1' },
+      }),
     ].join('\n');
     const events = parseEventFile(text);
     expect(events.map((e) => [e.origin, e.entry.Source, e.entry.DetailType, e.eventId])).toEqual([
@@ -32,8 +42,18 @@ describe('parseEventFile', () => {
   });
 
   it('reads a JSON array, and a single event written over several lines', () => {
-    const array = JSON.stringify([{ source: 's', 'detail-type': 'T', detail: {} }, { source: 's', 'detail-type': 'U', detail: {} }], null, 2);
-    expect(parseEventFile(array).map((e) => [e.origin, e.entry.DetailType])).toEqual([['item 1', 'T'], ['item 2', 'U']]);
+    const array = JSON.stringify(
+      [
+        { source: 's', 'detail-type': 'T', detail: {} },
+        { source: 's', 'detail-type': 'U', detail: {} },
+      ],
+      null,
+      2,
+    );
+    expect(parseEventFile(array).map((e) => [e.origin, e.entry.DetailType])).toEqual([
+      ['item 1', 'T'],
+      ['item 2', 'U'],
+    ]);
     const single = JSON.stringify({ source: 's', 'detail-type': 'T', detail: { a: 1 } }, null, 2);
     expect(parseEventFile(single).map((e) => [e.origin, e.entry.Detail])).toEqual([['item 1', '{"a":1}']]);
   });
@@ -45,16 +65,39 @@ describe('parseEventFile', () => {
   });
 
   it('ignores the other fields of an emitted event, so GET /admin/events output can be sent again', () => {
-    const busEvent = { version: '0', id: 'x', 'detail-type': 'T', source: 's', account: '0', time: '2026-01-01T00:00:00Z', region: 'local', resources: [], detail: { eventId: 'e' } };
-    expect(parseEventFile(JSON.stringify(busEvent))[0]!.entry).toEqual({ EventBusName: 'device-supply', Source: 's', DetailType: 'T', Detail: '{"eventId":"e"}' });
+    const busEvent = {
+      version: '0',
+      id: 'x',
+      'detail-type': 'T',
+      source: 's',
+      account: '0',
+      time: '2026-01-01T00:00:00Z',
+      region: 'local',
+      resources: [],
+      detail: { eventId: 'e' },
+    };
+    expect(parseEventFile(JSON.stringify(busEvent))[0]!.entry).toEqual({
+      EventBusName: 'device-supply',
+      Source: 's',
+      DetailType: 'T',
+      Detail: '{"eventId":"e"}',
+    });
   });
 
   it('lists every problem with its line, and sends nothing', () => {
-    const text = ['{"source":"s","detail-type":"T","detail":{}}', 'not json', '{"source":"s"}', '[1]', '{"source":"","detail-type":"T","detail":null}'].join('\n');
+    const text = [
+      '{"source":"s","detail-type":"T","detail":{}}',
+      'not json',
+      '{"source":"s"}',
+      '[1]',
+      '{"source":"","detail-type":"T","detail":null}',
+    ].join('\n');
     const problems = problemsOf(text);
     expect(problems).toHaveLength(4);
     expect(problems[0]).toMatch(/^line 2: not JSON/);
-    expect(problems[1]).toBe('line 3: missing "detail-type", "detail" (write {"source", "detail-type", "detail"} or {"Source", "DetailType", "Detail"})');
+    expect(problems[1]).toBe(
+      'line 3: missing "detail-type", "detail" (write {"source", "detail-type", "detail"} or {"Source", "DetailType", "Detail"})',
+    );
     expect(problems[2]).toBe('line 4: expected an event object');
     expect(problems[3]).toMatch(/^line 5: missing "source"/);
   });
@@ -68,7 +111,9 @@ describe('parseEventFile', () => {
   });
 
   it('reads the example year, every detail valid under the contract', () => {
-    const events = parseEventFile(readFileSync(new URL('../../../examples/fiscal-year-2026.ndjson', import.meta.url), 'utf8'));
+    const events = parseEventFile(
+      readFileSync(new URL('../../../examples/fiscal-year-2026.ndjson', import.meta.url), 'utf8'),
+    );
     expect(events).toHaveLength(24);
     for (const event of events) {
       const parsed = parseInboundEvent(event.entry.DetailType, JSON.parse(event.entry.Detail));

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, formatYen, jstTimestamp, KIND_LABELS_JA, kindLabelJa, lineNotes, statementCsv, taxClassLabel } from '../../../local/cli/format.ts';
 import { ENTRY_KINDS, type StatementLine } from '#shared/domain/index.ts';
+import {
+  csvField,
+  formatYen,
+  jstTimestamp,
+  KIND_LABELS_JA,
+  kindLabelJa,
+  lineNotes,
+  statementCsv,
+  taxClassLabel,
+} from '../../../local/cli/format.ts';
 
 describe('formatYen', () => {
   it.each([
@@ -69,8 +78,27 @@ describe('CSV', () => {
 
   it('writes a statement line per row under a fixed header', () => {
     const lines: StatementLine[] = [
-      { entryId: 'fee/K1', kind: 'exchange_fee', deviceId: 'D1', claimId: 'K1', description: 'Exchange/repair fee, use 1', amountYen: 5500, taxClass: 'taxable-10', useNumber: 1 },
-      { entryId: 'fee/K1/rev', kind: 'exchange_fee', deviceId: 'D1', claimId: 'K1', description: 'Reversal: withdrawn', amountYen: -5500, taxClass: 'taxable-10', reverses: 'fee/K1', forMonth: '2026-09' },
+      {
+        entryId: 'fee/K1',
+        kind: 'exchange_fee',
+        deviceId: 'D1',
+        claimId: 'K1',
+        description: 'Exchange/repair fee, use 1',
+        amountYen: 5500,
+        taxClass: 'taxable-10',
+        useNumber: 1,
+      },
+      {
+        entryId: 'fee/K1/rev',
+        kind: 'exchange_fee',
+        deviceId: 'D1',
+        claimId: 'K1',
+        description: 'Reversal: withdrawn',
+        amountYen: -5500,
+        taxClass: 'taxable-10',
+        reverses: 'fee/K1',
+        forMonth: '2026-09',
+      },
     ];
     expect(statementCsv(lines).split('\r\n')).toEqual([
       'entryId,kind,description,deviceId,claimId,taxClass,amountYen,forMonth,reverses',

@@ -30,13 +30,27 @@ describe('billing: parsing and help', () => {
   it('lists every command in its help and exits 0', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(0);
-    for (const command of ['send', 'statement', 'months', 'report', 'clock', 'close', 'sweep', 'drain', 'dead-letters', 'redrive', 'events']) {
+    for (const command of [
+      'send',
+      'statement',
+      'months',
+      'report',
+      'clock',
+      'close',
+      'sweep',
+      'drain',
+      'dead-letters',
+      'redrive',
+      'events',
+    ]) {
       expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
   });
 
   it('takes its default address from BILLING_URL', async () => {
-    expect((await run(['--help'], { BILLING_URL: 'http://127.0.0.1:4321' })).stdout).toContain('(default: "http://127.0.0.1:4321")');
+    expect((await run(['--help'], { BILLING_URL: 'http://127.0.0.1:4321' })).stdout).toContain(
+      '(default: "http://127.0.0.1:4321")',
+    );
   });
 
   it('refuses an unknown command, a malformed month or timestamp, and a bad --url, with exit 1', async () => {
@@ -83,7 +97,12 @@ describe('billing: when the stack is not there or says no', () => {
     const read = await run(['--url', closedUrl, 'statement', 'C1', '2026-10']);
     expect(read.code).toBe(1);
     expect(read.stderr).toBe(`error: no billing stack at ${closedUrl} — start it with npm start (ECONNREFUSED)\n`);
-    const send = await run(['--url', closedUrl, 'send', new URL('../../../examples/fiscal-year-2026.ndjson', import.meta.url).pathname]);
+    const send = await run([
+      '--url',
+      closedUrl,
+      'send',
+      new URL('../../../examples/fiscal-year-2026.ndjson', import.meta.url).pathname,
+    ]);
     expect(send.code).toBe(1);
     expect(send.stderr).toBe(`error: no billing stack at ${closedUrl} — start it with npm start (ECONNREFUSED)\n`);
   });

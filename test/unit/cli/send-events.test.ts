@@ -6,9 +6,15 @@ import { batchEvents, MAX_CALL_BYTES, PutEventsUnreachableError, sendEvents } fr
 const eventOf = (n: number, detailBytes = 10): FileEvent => ({
   origin: `line ${n}`,
   eventId: `e-${n}`,
-  entry: { EventBusName: 'device-supply', Source: 'device-supply.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ n, pad: 'x'.repeat(detailBytes) }) },
+  entry: {
+    EventBusName: 'device-supply',
+    Source: 'device-supply.orders',
+    DetailType: 'OrderPlaced',
+    Detail: JSON.stringify({ n, pad: 'x'.repeat(detailBytes) }),
+  },
 });
-const events = (count: number, detailBytes?: number) => Array.from({ length: count }, (_, i) => eventOf(i + 1, detailBytes));
+const events = (count: number, detailBytes?: number) =>
+  Array.from({ length: count }, (_, i) => eventOf(i + 1, detailBytes));
 
 /** A client that answers each call with `answer(entries)`, recording the calls. */
 function stubClient(answer: (entries: unknown[]) => Promise<unknown>) {
@@ -33,8 +39,13 @@ describe('batchEvents', () => {
   it('keeps each call under 256 KB, and sends an entry too big for any call alone', () => {
     const batches = batchEvents(events(10, 60_000));
     expect(batches.map((b) => b.length)).toEqual([4, 4, 2]);
-    for (const batch of batches) expect(batch.reduce((sum, e) => sum + JSON.stringify(e.entry).length, 0)).toBeLessThan(MAX_CALL_BYTES);
-    expect(batchEvents([eventOf(1), eventOf(2, 300_000), eventOf(3)]).map((b) => b.map((e) => e.origin))).toEqual([['line 1'], ['line 2'], ['line 3']]);
+    for (const batch of batches)
+      expect(batch.reduce((sum, e) => sum + JSON.stringify(e.entry).length, 0)).toBeLessThan(MAX_CALL_BYTES);
+    expect(batchEvents([eventOf(1), eventOf(2, 300_000), eventOf(3)]).map((b) => b.map((e) => e.origin))).toEqual([
+      ['line 1'],
+      ['line 2'],
+      ['line 3'],
+    ]);
   });
 });
 
@@ -42,7 +53,9 @@ describe('sendEvents', () => {
   it("reports each refused entry with the bus's ErrorCode, and counts calls and progress", async () => {
     const { client, calls } = stubClient(async (entries) => ({
       FailedEntryCount: 1,
-      Entries: entries.map((_, i) => (i === 1 ? { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' } : { EventId: `id-${i}` })),
+      Entries: entries.map((_, i) =>
+        i === 1 ? { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' } : { EventId: `id-${i}` },
+      ),
     }));
     const progress: number[] = [];
     const result = await sendEvents(client, events(12), (sent) => progress.push(sent));
@@ -59,7 +72,10 @@ describe('sendEvents', () => {
   it('fails every entry of a call the bus refused whole, and goes on with the next call', async () => {
     let call = 0;
     const { client } = stubClient(async (entries) => {
-      if (call++ === 0) throw Object.assign(new Error('Total size of the entries in the request is over the limit'), { name: 'ValidationException' });
+      if (call++ === 0)
+        throw Object.assign(new Error('Total size of the entries in the request is over the limit'), {
+          name: 'ValidationException',
+        });
       return { FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `id-${i}` })) };
     });
     const result = await sendEvents(client, events(11));

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { closeMonth, lookbackMonths, MonthNotEndedError, statementAccess, statementTotals } from '#shared/domain/index.ts';
+import {
+  closeMonth,
+  lookbackMonths,
+  MonthNotEndedError,
+  statementAccess,
+  statementTotals,
+} from '#shared/domain/index.ts';
 import { Customer, jst } from '#test/support/scenario.ts';
 
 function customerWithDevice(deliveredAt = jst('2026-11-13')): Customer {
@@ -41,10 +47,21 @@ describe('monthly close (§6)', () => {
   it('an event whose month is closed lands in the first open month and says which month it belongs to', () => {
     const c = customerWithDevice();
     c.close('2026-11');
-    c.on('ClaimFiled', { occurredAt: '2026-11-30T14:00:00Z' /* 23:00 JST 30 Nov */, claimId: 'K1', deviceId: 'D1', cause: 'water_damage', incidentDate: '2026-11-29' });
-    expect(c.entriesOf('exchange_fee')).toMatchObject([{ billingMonth: '2026-12', forMonth: '2026-11', businessDate: '2026-11-30' }]);
+    c.on('ClaimFiled', {
+      occurredAt: '2026-11-30T14:00:00Z' /* 23:00 JST 30 Nov */,
+      claimId: 'K1',
+      deviceId: 'D1',
+      cause: 'water_damage',
+      incidentDate: '2026-11-29',
+    });
+    expect(c.entriesOf('exchange_fee')).toMatchObject([
+      { billingMonth: '2026-12', forMonth: '2026-11', businessDate: '2026-11-30' },
+    ]);
     c.close('2026-12');
-    expect(c.statement('2026-12')?.lines.find((l) => l.kind === 'exchange_fee')).toMatchObject({ forMonth: '2026-11', amountYen: 5_500 });
+    expect(c.statement('2026-12')?.lines.find((l) => l.kind === 'exchange_fee')).toMatchObject({
+      forMonth: '2026-11',
+      amountYen: 5_500,
+    });
     expect(c.statement('2026-11')?.lines).toHaveLength(2);
   });
 
@@ -79,7 +96,13 @@ describe('monthly close (§6)', () => {
 
   it('entry ids are unique and every entry is on exactly one statement', () => {
     const c = customerWithDevice();
-    c.on('ClaimFiled', { occurredAt: jst('2026-12-01'), claimId: 'K1', deviceId: 'D1', cause: 'water_damage', incidentDate: '2026-12-01' });
+    c.on('ClaimFiled', {
+      occurredAt: jst('2026-12-01'),
+      claimId: 'K1',
+      deviceId: 'D1',
+      cause: 'water_damage',
+      incidentDate: '2026-12-01',
+    });
     c.on('ClaimWithdrawn', { occurredAt: jst('2026-12-02'), claimId: 'K1' });
     c.close('2027-03');
     const ids = c.ledger.map((e) => e.entryId);
@@ -91,7 +114,13 @@ describe('monthly close (§6)', () => {
 
 describe('statement totals (§6)', () => {
   it('computes consumption tax once on the taxable total: floor(taxable × 10 / 110)', () => {
-    expect(statementTotals([{ amountYen: 1_666, taxClass: 'taxable-10' }, { amountYen: 250, taxClass: 'taxable-10' }, { amountYen: 40_000, taxClass: 'non-taxable' }])).toEqual({
+    expect(
+      statementTotals([
+        { amountYen: 1_666, taxClass: 'taxable-10' },
+        { amountYen: 250, taxClass: 'taxable-10' },
+        { amountYen: 40_000, taxClass: 'non-taxable' },
+      ]),
+    ).toEqual({
       taxableYen: 1_916,
       consumptionTaxYen: 174, // floor(19160 / 110) = 174.18…
       nonTaxableYen: 40_000,
@@ -104,7 +133,18 @@ describe('statement totals (§6)', () => {
 describe('12-month lookback (§6)', () => {
   it('in December 2026 finance reads December 2025 … November 2026, newest first', () => {
     expect(lookbackMonths(jst('2026-12-15'))).toEqual([
-      '2026-11', '2026-10', '2026-09', '2026-08', '2026-07', '2026-06', '2026-05', '2026-04', '2026-03', '2026-02', '2026-01', '2025-12',
+      '2026-11',
+      '2026-10',
+      '2026-09',
+      '2026-08',
+      '2026-07',
+      '2026-06',
+      '2026-05',
+      '2026-04',
+      '2026-03',
+      '2026-02',
+      '2026-01',
+      '2025-12',
     ]);
   });
 
@@ -118,7 +158,9 @@ describe('12-month lookback (§6)', () => {
   });
 
   it('the window moves on the 1st of the month in JST, not in UTC', () => {
-    expect(statementAccess('2025-12', '2026-12-31T15:00:00Z' /* 1 Jan 2027 00:00 JST */, '2026-12')).toBe('OUTSIDE_LOOKBACK');
+    expect(statementAccess('2025-12', '2026-12-31T15:00:00Z' /* 1 Jan 2027 00:00 JST */, '2026-12')).toBe(
+      'OUTSIDE_LOOKBACK',
+    );
     expect(statementAccess('2025-12', '2026-12-31T14:59:59Z', '2026-12')).toBe('OK');
   });
 });

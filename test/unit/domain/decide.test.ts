@@ -19,7 +19,11 @@ describe('idempotency by eventId', () => {
     const c = new Customer();
     c.send(orderPlaced(jst('2026-11-10'), [{ deviceId: 'D1' }], { orderId: 'O1', eventId: 'E1' }));
     const before = c.state;
-    const decision = decide(before, orderPlaced(jst('2026-11-10'), [{ deviceId: 'D2' }], { orderId: 'O2', eventId: 'E1' }), 'another');
+    const decision = decide(
+      before,
+      orderPlaced(jst('2026-11-10'), [{ deviceId: 'D2' }], { orderId: 'O2', eventId: 'E1' }),
+      'another',
+    );
     expect(decision.outcome).toMatchObject({ outcome: 'invalid', reason: expect.stringMatching(/^EVENT_ID_REUSED/) });
     expect(decision.changed).toBe(false);
     expect(decision.state).toBe(before);
@@ -29,15 +33,29 @@ describe('idempotency by eventId', () => {
     const c = new Customer();
     c.order(jst('2026-01-05'), [{ deviceId: 'D1', protectionFeeYen: 418 }], { orderId: 'O1' });
     c.on('DeviceDelivered', { occurredAt: jst('2026-01-10'), orderId: 'O1', deviceId: 'D1' });
-    c.on('ClaimFiled', { occurredAt: jst('2026-03-01'), claimId: 'K1', deviceId: 'D1', cause: 'total_loss', incidentDate: '2026-03-01' });
+    c.on('ClaimFiled', {
+      occurredAt: jst('2026-03-01'),
+      claimId: 'K1',
+      deviceId: 'D1',
+      cause: 'total_loss',
+      incidentDate: '2026-03-01',
+    });
     const common = { eventId: 'L1', occurredAt: jst('2026-03-05'), claimId: 'K1' };
     expect(c.on('ReplacementDelivered', common).outcome).toBe('applied');
-    expect(c.on('DeviceReturned', common)).toMatchObject({ outcome: 'invalid', reason: expect.stringMatching(/^EVENT_ID_REUSED/) });
+    expect(c.on('DeviceReturned', common)).toMatchObject({
+      outcome: 'invalid',
+      reason: expect.stringMatching(/^EVENT_ID_REUSED/),
+    });
   });
 
   it('an event whose order is not known waits with its customer and applies when the order arrives (§0)', () => {
     const c = new Customer();
-    const delivery = event('DeviceDelivered', { occurredAt: jst('2026-11-13'), orderId: 'O1', deviceId: 'D1', eventId: 'E2' });
+    const delivery = event('DeviceDelivered', {
+      occurredAt: jst('2026-11-13'),
+      orderId: 'O1',
+      deviceId: 'D1',
+      eventId: 'E2',
+    });
     expect(c.send(delivery)).toEqual({ outcome: 'waiting', reason: 'order O1 is not known yet' });
     expect(c.send(delivery).outcome).toBe('duplicate');
     expect(c.state.waiting?.map((w) => w.record.event.detail.eventId)).toEqual(['E2']);
@@ -50,7 +68,10 @@ describe('idempotency by eventId', () => {
   it('an event of another customer is invalid for this aggregate', () => {
     const c = new Customer('C1');
     const other = orderPlaced(jst('2026-11-10'), [{ deviceId: 'D1' }], { customerId: 'C2' });
-    expect(decide(c.state, other, fingerprintOf(other)).outcome).toMatchObject({ outcome: 'invalid', reason: expect.stringContaining('WRONG_CUSTOMER') });
+    expect(decide(c.state, other, fingerprintOf(other)).outcome).toMatchObject({
+      outcome: 'invalid',
+      reason: expect.stringContaining('WRONG_CUSTOMER'),
+    });
   });
 
   it('never mutates the state it is given', () => {
@@ -67,14 +88,36 @@ describe('idempotency by eventId', () => {
 describe('ids that are also JavaScript property names', () => {
   it('orders, devices, claims and events named __proto__, constructor or toString are ordinary ids', () => {
     const c = new Customer();
-    expect(c.order(jst('2026-01-05'), [{ deviceId: 'constructor', protectionFeeYen: 418 }], { orderId: '__proto__', eventId: '__proto__' }).outcome).toBe('applied');
-    expect(c.on('DeviceDelivered', { occurredAt: jst('2026-01-10'), orderId: '__proto__', deviceId: 'constructor', eventId: 'toString' }).outcome).toBe('applied');
-    expect(c.on('ClaimFiled', { occurredAt: jst('2026-03-01'), claimId: 'hasOwnProperty', deviceId: 'constructor', cause: 'water_damage', incidentDate: '2026-03-01' }).outcome).toBe('applied');
+    expect(
+      c.order(jst('2026-01-05'), [{ deviceId: 'constructor', protectionFeeYen: 418 }], {
+        orderId: '__proto__',
+        eventId: '__proto__',
+      }).outcome,
+    ).toBe('applied');
+    expect(
+      c.on('DeviceDelivered', {
+        occurredAt: jst('2026-01-10'),
+        orderId: '__proto__',
+        deviceId: 'constructor',
+        eventId: 'toString',
+      }).outcome,
+    ).toBe('applied');
+    expect(
+      c.on('ClaimFiled', {
+        occurredAt: jst('2026-03-01'),
+        claimId: 'hasOwnProperty',
+        deviceId: 'constructor',
+        cause: 'water_damage',
+        incidentDate: '2026-03-01',
+      }).outcome,
+    ).toBe('applied');
     expect(Object.getPrototypeOf(c.state.orders)).toBe(Object.prototype);
     expect(Object.keys(c.state.orders)).toEqual(['__proto__']);
     expect(c.entriesOf('exchange_fee')).toHaveLength(1);
     const unknown = new Customer();
-    expect(unknown.on('OrderVoided', { occurredAt: jst('2026-01-06'), orderId: 'constructor', reason: 'x' }).outcome).toBe('waiting');
+    expect(
+      unknown.on('OrderVoided', { occurredAt: jst('2026-01-06'), orderId: 'constructor', reason: 'x' }).outcome,
+    ).toBe('waiting');
     expect(JSON.parse(JSON.stringify(c.state))).toEqual(c.state);
   });
 });

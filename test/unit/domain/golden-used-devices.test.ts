@@ -29,9 +29,9 @@
 //       back 2027-05-15 ≤ R+14 → no loaner charge.
 // §6 tax = floor(taxable×10/110).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Customer, event, jst, orderPlaced, sumYen } from '#test/support/scenario.ts';
-import type { InboundEvent } from '#shared/schemas/inbound.ts';
 import type { LedgerEntry, StatementLine } from '#shared/domain/index.ts';
+import type { InboundEvent } from '#shared/schemas/inbound.ts';
+import { Customer, event, jst, orderPlaced, sumYen } from '#test/support/scenario.ts';
 
 type Line = Pick<StatementLine, 'kind' | 'amountYen' | 'taxClass' | 'useNumber' | 'forMonth'>;
 const T = 'taxable-10' as const;
@@ -45,20 +45,38 @@ const fee = (amountYen: number, useNumber?: number, forMonth?: string): Line => 
   ...(useNumber !== undefined ? { useNumber } : {}),
   ...(forMonth ? { forMonth } : {}),
 });
-const totals = (taxableYen: number, consumptionTaxYen: number, nonTaxableYen = 0) => ({ taxableYen, consumptionTaxYen, nonTaxableYen, totalYen: taxableYen + nonTaxableYen });
+const totals = (taxableYen: number, consumptionTaxYen: number, nonTaxableYen = 0) => ({
+  taxableYen,
+  consumptionTaxYen,
+  nonTaxableYen,
+  totalYen: taxableYen + nonTaxableYen,
+});
 
 const EXPECTED: Record<string, { lines: Line[]; totals: ReturnType<typeof totals> }> = {
   // 4999 + 372 + 19800 = 25171; tax floor(251710/110) = floor(2288.27) = 2288
-  '2027-01': { lines: [inst(4_999), prot(372), { kind: 'device_lump_sum', amountYen: 19_800, taxClass: T }], totals: totals(25_171, 2_288) },
+  '2027-01': {
+    lines: [inst(4_999), prot(372), { kind: 'device_lump_sum', amountYen: 19_800, taxClass: T }],
+    totals: totals(25_171, 2_288),
+  },
   // two free claims bill nothing: 4991 + 550 = 5541; tax floor(55410/110) = floor(503.73) = 503
   '2027-02': { lines: [inst(), prot()], totals: totals(5_541, 503) },
   // 5541 taxable (tax 503) + the re-exchange charge 30,000 non-taxable = 35541
-  '2027-03': { lines: [inst(), prot(), { kind: 'reexchange_charge', amountYen: 30_000, taxClass: N }], totals: totals(5_541, 503, 30_000) },
+  '2027-03': {
+    lines: [inst(), prot(), { kind: 'reexchange_charge', amountYen: 30_000, taxClass: N }],
+    totals: totals(5_541, 503, 30_000),
+  },
   // 4991 + 550 + 5500 + 8800 = 19841; tax floor(198410/110) = floor(1803.73) = 1803
   '2027-04': { lines: [inst(), prot(), fee(5_500, 1), fee(8_800, 2)], totals: totals(19_841, 1_803) },
   // 4991 + 550 − 5500 − 8800 + 5500 + 12100 = 8841; tax floor(88410/110) = floor(803.73) = 803
   '2027-05': {
-    lines: [inst(), prot(), fee(-5_500, undefined, '2027-04'), fee(-8_800, undefined, '2027-04'), fee(5_500, 1, '2027-04'), { kind: 'loaner_repair_charge', amountYen: 12_100, taxClass: T }],
+    lines: [
+      inst(),
+      prot(),
+      fee(-5_500, undefined, '2027-04'),
+      fee(-8_800, undefined, '2027-04'),
+      fee(5_500, 1, '2027-04'),
+      { kind: 'loaner_repair_charge', amountYen: 12_100, taxClass: T },
+    ],
     totals: totals(8_841, 803),
   },
 };
@@ -67,13 +85,26 @@ const EXPECTED: Record<string, { lines: Line[]; totals: ReturnType<typeof totals
 const TOTAL_YEN = 94_935;
 // Net by business month (forMonth, else the billing month): April 4991 + 550 + 5500 (K1 0, K2 5500)
 // = 11041; May 4991 + 550 + 12100 = 17641. Whatever order the events arrive in.
-const NET_BY_BUSINESS_MONTH = { '2027-01': 25_171, '2027-02': 5_541, '2027-03': 35_541, '2027-04': 11_041, '2027-05': 17_641 };
+const NET_BY_BUSINESS_MONTH = {
+  '2027-01': 25_171,
+  '2027-02': 5_541,
+  '2027-03': 35_541,
+  '2027-04': 11_041,
+  '2027-05': 17_641,
+};
 
 const CUSTOMER = 'C-USED';
 const at = (date: string, time = '12:00') => jst(date, time);
-const ev = (detailType: string, detail: Record<string, unknown> & { occurredAt: string }) => event(detailType, { customerId: CUSTOMER, ...detail });
-const claim = (claimId: string, deviceId: string, occurredAt: string, cause: string, incidentDate: string, extra: Record<string, unknown> = {}) =>
-  ev('ClaimFiled', { occurredAt, claimId, deviceId, cause, incidentDate, ...extra });
+const ev = (detailType: string, detail: Record<string, unknown> & { occurredAt: string }) =>
+  event(detailType, { customerId: CUSTOMER, ...detail });
+const claim = (
+  claimId: string,
+  deviceId: string,
+  occurredAt: string,
+  cause: string,
+  incidentDate: string,
+  extra: Record<string, unknown> = {},
+) => ev('ClaimFiled', { occurredAt, claimId, deviceId, cause, incidentDate, ...extra });
 
 /** The year's events by month, in business order; `sweeps` are the deadline sweeps a live run has. */
 function events(): InboundEvent[][] {
@@ -95,9 +126,16 @@ function events(): InboundEvent[][] {
       ev('ReplacementDelivered', { occurredAt: at('2027-02-12', '11:00'), claimId: 'G1', deviceValueYen: 30_000 }),
       claim('G2', 'D1', '2027-02-19T23:59:59.999999+09:00', 'water_damage', '2027-02-18', { followUpOf: 'G1' }),
       ev('DeviceReturned', { occurredAt: at('2027-02-20'), claimId: 'G1' }),
-      ev('ReplacementDelivered', { occurredAt: '2027-02-24T10:00:00.123456789+09:00', claimId: 'G2', deviceValueYen: 28_000 }),
+      ev('ReplacementDelivered', {
+        occurredAt: '2027-02-24T10:00:00.123456789+09:00',
+        claimId: 'G2',
+        deviceValueYen: 28_000,
+      }),
     ],
-    [claim('NR1', 'D2', at('2027-03-15'), 'network_restriction', '2027-03-14'), claim('PD2', 'D2', at('2027-03-20'), 'partial_damage', '2027-03-19')],
+    [
+      claim('NR1', 'D2', at('2027-03-15'), 'network_restriction', '2027-03-14'),
+      claim('PD2', 'D2', at('2027-03-20'), 'partial_damage', '2027-03-19'),
+    ],
     [
       claim('K1', 'D1', at('2027-04-05'), 'water_damage', '2027-04-04'),
       claim('K2', 'D1', at('2027-04-20'), 'partial_damage', '2027-04-19'),
@@ -118,10 +156,13 @@ const MONTHS = Object.keys(EXPECTED);
 function liveYear(): Customer {
   const c = new Customer(CUSTOMER);
   events().forEach((month, i) => {
-    for (const e of month) expect(c.send(e), `${e.detailType} ${JSON.stringify(e.detail)}`).toEqual({ outcome: 'applied' });
+    for (const e of month)
+      expect(c.send(e), `${e.detailType} ${JSON.stringify(e.detail)}`).toEqual({ outcome: 'applied' });
     if (MONTHS[i] === '2027-03') {
       expect(c.sweep(at('2027-03-03', '23:00')).entries).toEqual([]); // N+7: still within the deadline
-      expect(c.sweep(at('2027-03-04', '03:00')).entries.map((e) => [e.kind, e.amountYen, e.billingMonth])).toEqual([['reexchange_charge', 30_000, '2027-03']]);
+      expect(c.sweep(at('2027-03-04', '03:00')).entries.map((e) => [e.kind, e.amountYen, e.billingMonth])).toEqual([
+        ['reexchange_charge', 30_000, '2027-03'],
+      ]);
       expect(c.sweep(at('2027-03-12', '03:00')).entries).toEqual([]); // D+15 of G2: no late-return penalty
     }
     c.close(MONTHS[i]!);
@@ -144,7 +185,8 @@ const netByBusinessMonth = (ledger: readonly LedgerEntry[]) => {
 /** The last revision of each decision: what a consumer keeping the highest revision holds. */
 const finalDecisions = (c: Customer) => {
   const out = new Map<string, Record<string, unknown>>();
-  for (const e of c.emitted) if (e.detailType !== 'StatementClosed') out.set(e.id, { ...e.detail, revision: undefined });
+  for (const e of c.emitted)
+    if (e.detailType !== 'StatementClosed') out.set(e.id, { ...e.detail, revision: undefined });
   return Object.fromEntries([...out].sort(byJson));
 };
 
@@ -167,15 +209,48 @@ describe('golden used devices: guarantee, follow-up, re-exchange, renumbering, l
       { ...base, claimId: 'G2', deviceId: 'D1', decision: 'accepted', basis: 'follow_up', feeYen: 0 },
       { ...base, claimId: 'NR1', deviceId: 'D2', decision: 'accepted', basis: 'guarantee', feeYen: 0 },
       { ...base, claimId: 'PD2', deviceId: 'D2', decision: 'rejected', reason: 'NO_PROTECTION', feeYen: 0 },
-      { ...base, claimId: 'K1', deviceId: 'D1', decision: 'accepted', basis: 'protection', useNumber: 1, feeYen: 5_500 },
-      { ...base, claimId: 'K2', deviceId: 'D1', decision: 'accepted', basis: 'protection', useNumber: 2, feeYen: 8_800 },
-      { ...base, claimId: 'K2', deviceId: 'D1', decision: 'accepted', basis: 'protection', useNumber: 1, feeYen: 5_500, revision: 2 },
+      {
+        ...base,
+        claimId: 'K1',
+        deviceId: 'D1',
+        decision: 'accepted',
+        basis: 'protection',
+        useNumber: 1,
+        feeYen: 5_500,
+      },
+      {
+        ...base,
+        claimId: 'K2',
+        deviceId: 'D1',
+        decision: 'accepted',
+        basis: 'protection',
+        useNumber: 2,
+        feeYen: 8_800,
+      },
+      {
+        ...base,
+        claimId: 'K2',
+        deviceId: 'D1',
+        decision: 'accepted',
+        basis: 'protection',
+        useNumber: 1,
+        feeYen: 5_500,
+        revision: 2,
+      },
     ]);
   });
 
   it('assesses the re-exchange once, in the month of N+8, and no late-return penalty', () => {
     expect(c.emittedOf('PenaltyAssessed').map((e) => e.detail)).toEqual([
-      { customerId: CUSTOMER, deviceId: 'D1', claimId: 'G2', kind: 'reexchange_charge', amountYen: 30_000, billingMonth: '2027-03', revision: 1 },
+      {
+        customerId: CUSTOMER,
+        deviceId: 'D1',
+        claimId: 'G2',
+        kind: 'reexchange_charge',
+        amountYen: 30_000,
+        billingMonth: '2027-03',
+        revision: 1,
+      },
     ]);
     expect(c.entriesOf('late_return_penalty')).toEqual([]);
     expect(c.entriesOf('loaner_charge')).toEqual([]);
@@ -195,9 +270,16 @@ describe('golden used devices: guarantee, follow-up, re-exchange, renumbering, l
     expect(c.statements.reduce((s, st) => s + st.totals.totalYen, 0)).toBe(TOTAL_YEN);
     expect(sumYen(c.ledger)).toBe(TOTAL_YEN);
     const byKind = (kind: string) => sumYen(c.entriesOf(kind));
-    expect(['device_installment', 'protection_fee', 'device_lump_sum', 'exchange_fee', 'reexchange_charge', 'loaner_repair_charge'].map(byKind)).toEqual([
-      24_963, 2_572, 19_800, 5_500, 30_000, 12_100,
-    ]);
+    expect(
+      [
+        'device_installment',
+        'protection_fee',
+        'device_lump_sum',
+        'exchange_fee',
+        'reexchange_charge',
+        'loaner_repair_charge',
+      ].map(byKind),
+    ).toEqual([24_963, 2_572, 19_800, 5_500, 30_000, 12_100]);
     expect(netByBusinessMonth(c.ledger)).toEqual(NET_BY_BUSINESS_MONTH);
   });
 

@@ -20,8 +20,8 @@
 //         40,000 yen non-taxable penalty in the month of D+15 = 2027-05-10 → May 2027, kept.
 // §6 tax = floor(taxable×10/110).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Customer, jst, sumYen } from '#test/support/scenario.ts';
 import type { StatementLine } from '#shared/domain/index.ts';
+import { Customer, jst, sumYen } from '#test/support/scenario.ts';
 
 type Line = Pick<StatementLine, 'kind' | 'amountYen' | 'taxClass' | 'installment' | 'proration' | 'useNumber'>;
 interface Expected {
@@ -30,10 +30,22 @@ interface Expected {
 }
 
 const T = 'taxable-10' as const;
-const inst = (number: number, amountYen = 1658): Line => ({ kind: 'device_installment', amountYen, taxClass: T, installment: { number, of: 24 } });
+const inst = (number: number, amountYen = 1658): Line => ({
+  kind: 'device_installment',
+  amountYen,
+  taxClass: T,
+  installment: { number, of: 24 },
+});
 const prot = (amountYen = 418, proration?: { activeDays: number; daysInMonth: number }): Line =>
-  proration ? { kind: 'protection_fee', amountYen, taxClass: T, proration } : { kind: 'protection_fee', amountYen, taxClass: T };
-const fee = (useNumber: number, amountYen: number): Line => ({ kind: 'exchange_fee', amountYen, taxClass: T, useNumber });
+  proration
+    ? { kind: 'protection_fee', amountYen, taxClass: T, proration }
+    : { kind: 'protection_fee', amountYen, taxClass: T };
+const fee = (useNumber: number, amountYen: number): Line => ({
+  kind: 'exchange_fee',
+  amountYen,
+  taxClass: T,
+  useNumber,
+});
 const penalty: Line = { kind: 'late_return_penalty', amountYen: 40_000, taxClass: 'non-taxable' };
 const totals = (taxableYen: number, consumptionTaxYen: number, nonTaxableYen = 0) => ({
   taxableYen,
@@ -84,14 +96,28 @@ function runGoldenYear(): Customer {
   const c = new Customer('C-GOLDEN');
   const applied = (o: ReturnType<Customer['on']>) => expect(o).toEqual(expect.objectContaining({ outcome: 'applied' }));
 
-  applied(c.order(jst('2026-11-10', '10:00'), [{ deviceId: 'D1', condition: 'new', priceYen: 39_800, months: 24, protectionFeeYen: 418 }], { orderId: 'ORD-G1' }));
+  applied(
+    c.order(
+      jst('2026-11-10', '10:00'),
+      [{ deviceId: 'D1', condition: 'new', priceYen: 39_800, months: 24, protectionFeeYen: 418 }],
+      { orderId: 'ORD-G1' },
+    ),
+  );
   // 23:30 UTC on the 12th is 08:30 JST on the 13th: the usage start date is 2026-11-13.
   applied(c.on('DeviceDelivered', { occurredAt: '2026-11-12T23:30:00Z', orderId: 'ORD-G1', deviceId: 'D1' }));
   c.close('2026-11');
   c.close('2026-12');
 
   // Claim 1 (use 1): water damage, replacement delivered, old device returned on time.
-  applied(c.on('ClaimFiled', { occurredAt: jst('2027-01-15'), claimId: 'CL-1', deviceId: 'D1', cause: 'water_damage', incidentDate: '2027-01-14' }));
+  applied(
+    c.on('ClaimFiled', {
+      occurredAt: jst('2027-01-15'),
+      claimId: 'CL-1',
+      deviceId: 'D1',
+      cause: 'water_damage',
+      incidentDate: '2027-01-14',
+    }),
+  );
   applied(c.on('ReplacementDelivered', { occurredAt: jst('2027-01-18', '14:00'), claimId: 'CL-1' }));
   applied(c.on('DeviceReturned', { occurredAt: jst('2027-01-25', '11:00'), claimId: 'CL-1' }));
   c.close('2027-01');
@@ -99,16 +125,34 @@ function runGoldenYear(): Customer {
   c.close('2027-02');
 
   // Rejected claim: theft is not a covered cause.
-  applied(c.on('ClaimFiled', { occurredAt: jst('2027-03-05'), claimId: 'CL-T', deviceId: 'D1', cause: 'theft', incidentDate: '2027-03-04' }));
+  applied(
+    c.on('ClaimFiled', {
+      occurredAt: jst('2027-03-05'),
+      claimId: 'CL-T',
+      deviceId: 'D1',
+      cause: 'theft',
+      incidentDate: '2027-03-04',
+    }),
+  );
   c.close('2027-03');
 
   // Claim 2 (use 2): partial damage, replacement on D = 2027-04-25, old device returned late.
-  applied(c.on('ClaimFiled', { occurredAt: jst('2027-04-20'), claimId: 'CL-2', deviceId: 'D1', cause: 'partial_damage', incidentDate: '2027-04-19' }));
+  applied(
+    c.on('ClaimFiled', {
+      occurredAt: jst('2027-04-20'),
+      claimId: 'CL-2',
+      deviceId: 'D1',
+      cause: 'partial_damage',
+      incidentDate: '2027-04-19',
+    }),
+  );
   applied(c.on('ReplacementDelivered', { occurredAt: jst('2027-04-25', '16:00'), claimId: 'CL-2' }));
   c.close('2027-04');
   expect(c.sweep(jst('2027-05-09', '23:59')).entries).toEqual([]); // D+14: still within the deadline
   const swept = c.sweep(jst('2027-05-10', '03:00')); // D+15: the deadline has passed
-  expect(swept.entries.map((e) => [e.kind, e.amountYen, e.taxClass, e.billingMonth])).toEqual([['late_return_penalty', 40_000, 'non-taxable', '2027-05']]);
+  expect(swept.entries.map((e) => [e.kind, e.amountYen, e.taxClass, e.billingMonth])).toEqual([
+    ['late_return_penalty', 40_000, 'non-taxable', '2027-05'],
+  ]);
   expect(c.sweep(jst('2027-05-11', '03:00')).entries).toEqual([]); // idempotent
   applied(c.on('DeviceReturned', { occurredAt: jst('2027-05-12', '10:00'), claimId: 'CL-2' })); // really late: penalty kept
   c.close('2027-05');
@@ -147,16 +191,50 @@ describe('golden year: one new device on 24 installments with protection, Nov 20
   it('emits ClaimAdjudicated for the two counted uses and the rejected theft claim', () => {
     const details = c.emittedOf('ClaimAdjudicated').map((e) => e.detail);
     expect(details).toEqual([
-      { claimId: 'CL-1', customerId: 'C-GOLDEN', deviceId: 'D1', decision: 'accepted', basis: 'protection', useNumber: 1, feeYen: 5_500, revision: 1 },
-      { claimId: 'CL-T', customerId: 'C-GOLDEN', deviceId: 'D1', decision: 'rejected', reason: 'CAUSE_NOT_COVERED', feeYen: 0, revision: 1 },
-      { claimId: 'CL-2', customerId: 'C-GOLDEN', deviceId: 'D1', decision: 'accepted', basis: 'protection', useNumber: 2, feeYen: 8_800, revision: 1 },
+      {
+        claimId: 'CL-1',
+        customerId: 'C-GOLDEN',
+        deviceId: 'D1',
+        decision: 'accepted',
+        basis: 'protection',
+        useNumber: 1,
+        feeYen: 5_500,
+        revision: 1,
+      },
+      {
+        claimId: 'CL-T',
+        customerId: 'C-GOLDEN',
+        deviceId: 'D1',
+        decision: 'rejected',
+        reason: 'CAUSE_NOT_COVERED',
+        feeYen: 0,
+        revision: 1,
+      },
+      {
+        claimId: 'CL-2',
+        customerId: 'C-GOLDEN',
+        deviceId: 'D1',
+        decision: 'accepted',
+        basis: 'protection',
+        useNumber: 2,
+        feeYen: 8_800,
+        revision: 1,
+      },
     ]);
     expect(c.ledger.filter((e) => e.claimId === 'CL-T')).toEqual([]);
   });
 
   it('emits one PenaltyAssessed: the late return of CL-2, billed in the month of D+15', () => {
     expect(c.emittedOf('PenaltyAssessed').map((e) => e.detail)).toEqual([
-      { customerId: 'C-GOLDEN', deviceId: 'D1', claimId: 'CL-2', kind: 'late_return_penalty', amountYen: 40_000, billingMonth: '2027-05', revision: 1 },
+      {
+        customerId: 'C-GOLDEN',
+        deviceId: 'D1',
+        claimId: 'CL-2',
+        kind: 'late_return_penalty',
+        amountYen: 40_000,
+        billingMonth: '2027-05',
+        revision: 1,
+      },
     ]);
   });
 
@@ -168,7 +246,15 @@ describe('golden year: one new device on 24 installments with protection, Nov 20
 
   it('bills no protection after the final month and writes no credits', () => {
     expect(c.entriesOf('protection_fee').map((e) => e.billingMonth)).toEqual([
-      '2026-11', '2026-12', '2027-01', '2027-02', '2027-03', '2027-04', '2027-05', '2027-06', '2027-07',
+      '2026-11',
+      '2026-12',
+      '2027-01',
+      '2027-02',
+      '2027-03',
+      '2027-04',
+      '2027-05',
+      '2027-06',
+      '2027-07',
     ]);
     expect(c.ledger.filter((e) => e.amountYen < 0 || e.reverses !== undefined)).toEqual([]);
   });
@@ -178,15 +264,29 @@ describe('golden year: one new device on 24 installments with protection, Nov 20
     expect(statementSum).toBe(YEAR_TOTAL_YEN);
     expect(sumYen(c.ledger)).toBe(YEAR_TOTAL_YEN);
     const byKind = (kind: string) => sumYen(c.entriesOf(kind));
-    expect([byKind('device_installment'), byKind('protection_fee'), byKind('exchange_fee'), byKind('late_return_penalty')]).toEqual([19_904, 3_594, 14_300, 40_000]);
+    expect([
+      byKind('device_installment'),
+      byKind('protection_fee'),
+      byKind('exchange_fee'),
+      byKind('late_return_penalty'),
+    ]).toEqual([19_904, 3_594, 14_300, 40_000]);
   });
 
   it('closing 2027-10 again changes nothing', () => {
     const again = runGoldenYear();
-    const snapshot = { state: structuredClone(again.state), ledger: again.ledger.length, statements: again.statements.length, emitted: again.emitted.length };
+    const snapshot = {
+      state: structuredClone(again.state),
+      ledger: again.ledger.length,
+      statements: again.statements.length,
+      emitted: again.emitted.length,
+    };
     expect(again.close('2027-10')).toBeUndefined();
     expect(again.close('2027-10', '2028-03-01T00:00:00+09:00')).toBeUndefined();
     expect(again.state).toEqual(snapshot.state);
-    expect([again.ledger.length, again.statements.length, again.emitted.length]).toEqual([snapshot.ledger, snapshot.statements, snapshot.emitted]);
+    expect([again.ledger.length, again.statements.length, again.emitted.length]).toEqual([
+      snapshot.ledger,
+      snapshot.statements,
+      snapshot.emitted,
+    ]);
   });
 });

@@ -2,7 +2,14 @@
 // MAX_YEN_AMOUNT no valid input reaches these errors, so they are tested directly, and through
 // the engine with amounts the schemas would have refused.
 import { describe, expect, it } from 'vitest';
-import { addYen, AmountOutOfRangeError, checkedYen, multiplyYen, policy, statementTotals } from '#shared/domain/index.ts';
+import {
+  AmountOutOfRangeError,
+  addYen,
+  checkedYen,
+  multiplyYen,
+  policy,
+  statementTotals,
+} from '#shared/domain/index.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
 import { Customer, jst } from '#test/support/scenario.ts';
 
@@ -41,7 +48,8 @@ describe('addYen', () => {
   it('refuses an operand outside the range even when the result would look safe', () => {
     expect(thrown(() => addYen(2 ** 53 + 2, -(2 ** 53 - 1), 'sum')).value).toBe(2 ** 53 + 2);
     expect(thrown(() => addYen(5, 2 ** 60, 'sum')).value).toBe(2 ** 60);
-    for (const bad of [0.5, NaN, Infinity, -Infinity]) expect(() => addYen(0, bad, 'sum'), String(bad)).toThrow(AmountOutOfRangeError);
+    for (const bad of [0.5, NaN, Infinity, -Infinity])
+      expect(() => addYen(0, bad, 'sum'), String(bad)).toThrow(AmountOutOfRangeError);
   });
 });
 
@@ -64,25 +72,60 @@ describe('checkedYen and multiplyYen', () => {
 
 describe('statement totals', () => {
   it('throw when the taxable, non-taxable or overall total would leave the safe integers', () => {
-    expect(() => statementTotals([{ amountYen: MAX, taxClass: 'taxable-10' }, { amountYen: 1, taxClass: 'taxable-10' }])).toThrow(AmountOutOfRangeError);
-    expect(() => statementTotals([{ amountYen: MAX, taxClass: 'non-taxable' }, { amountYen: 1, taxClass: 'non-taxable' }])).toThrow(AmountOutOfRangeError);
-    const split = thrown(() => statementTotals([{ amountYen: 2 ** 52, taxClass: 'non-taxable' }, { amountYen: 2 ** 52, taxClass: 'non-taxable' }]));
+    expect(() =>
+      statementTotals([
+        { amountYen: MAX, taxClass: 'taxable-10' },
+        { amountYen: 1, taxClass: 'taxable-10' },
+      ]),
+    ).toThrow(AmountOutOfRangeError);
+    expect(() =>
+      statementTotals([
+        { amountYen: MAX, taxClass: 'non-taxable' },
+        { amountYen: 1, taxClass: 'non-taxable' },
+      ]),
+    ).toThrow(AmountOutOfRangeError);
+    const split = thrown(() =>
+      statementTotals([
+        { amountYen: 2 ** 52, taxClass: 'non-taxable' },
+        { amountYen: 2 ** 52, taxClass: 'non-taxable' },
+      ]),
+    );
     expect(split.what).toBe('nonTaxableYen of a statement');
-    const total = thrown(() => statementTotals([{ amountYen: 8 * 10 ** 14, taxClass: 'taxable-10' }, { amountYen: MAX - 10 ** 14, taxClass: 'non-taxable' }]));
+    const total = thrown(() =>
+      statementTotals([
+        { amountYen: 8 * 10 ** 14, taxClass: 'taxable-10' },
+        { amountYen: MAX - 10 ** 14, taxClass: 'non-taxable' },
+      ]),
+    );
     expect(total.what).toBe('totalYen of a statement');
   });
 
   it('throw for a line that is not a safe integer, rather than carry it into the total', () => {
     expect(() => statementTotals([{ amountYen: 1.5, taxClass: 'taxable-10' }])).toThrow(AmountOutOfRangeError);
-    expect(() => statementTotals([{ amountYen: 2 ** 60, taxClass: 'non-taxable' }, { amountYen: -(2 ** 60), taxClass: 'non-taxable' }])).toThrow(AmountOutOfRangeError);
+    expect(() =>
+      statementTotals([
+        { amountYen: 2 ** 60, taxClass: 'non-taxable' },
+        { amountYen: -(2 ** 60), taxClass: 'non-taxable' },
+      ]),
+    ).toThrow(AmountOutOfRangeError);
   });
 
   it('are exact at the largest statement valid events make: five devices of 10,000,000 in one month', () => {
     const c = new Customer();
-    const devices = [1, 2, 3, 4, 5].map((i) => ({ deviceId: `D${i}`, priceYen: MAX_YEN_AMOUNT, protectionFeeYen: 550 }));
+    const devices = [1, 2, 3, 4, 5].map((i) => ({
+      deviceId: `D${i}`,
+      priceYen: MAX_YEN_AMOUNT,
+      protectionFeeYen: 550,
+    }));
     expect(c.order(jst('2026-11-01'), devices, { orderId: 'O1' }).outcome).toBe('applied');
-    for (const { deviceId } of devices) c.on('DeviceDelivered', { occurredAt: jst('2026-11-01'), orderId: 'O1', deviceId });
-    expect(c.close('2026-11')?.totals).toEqual({ taxableYen: 50_002_750, consumptionTaxYen: 4_545_704, nonTaxableYen: 0, totalYen: 50_002_750 });
+    for (const { deviceId } of devices)
+      c.on('DeviceDelivered', { occurredAt: jst('2026-11-01'), orderId: 'O1', deviceId });
+    expect(c.close('2026-11')?.totals).toEqual({
+      taxableYen: 50_002_750,
+      consumptionTaxYen: 4_545_704,
+      nonTaxableYen: 0,
+      totalYen: 50_002_750,
+    });
   });
 });
 
@@ -97,7 +140,9 @@ describe('through the engine, with a price the schemas would refuse', () => {
       orderId: 'O1',
       customer: { birthDate: '1990-04-01' },
       paymentMethod: 'credit_card',
-      devices: [{ deviceId: 'D1', model: 'Pixel 9', condition: 'new', priceYen, payment: { plan: 'installments', months: 2 } }],
+      devices: [
+        { deviceId: 'D1', model: 'Pixel 9', condition: 'new', priceYen, payment: { plan: 'installments', months: 2 } },
+      ],
     },
   });
 
@@ -105,7 +150,9 @@ describe('through the engine, with a price the schemas would refuse', () => {
     const c = new Customer();
     c.send(order(2 ** 60));
     c.on('DeviceDelivered', { occurredAt: jst('2026-11-02'), orderId: 'O1', deviceId: 'D1' });
-    expect(thrown(() => c.on('InstallmentPayoffRequested', { occurredAt: jst('2026-11-03'), deviceId: 'D1' })).what).toBe('early payoff sum');
+    expect(
+      thrown(() => c.on('InstallmentPayoffRequested', { occurredAt: jst('2026-11-03'), deviceId: 'D1' })).what,
+    ).toBe('early payoff sum');
   });
 
   it('the close of the month throws instead of writing a rounded statement', () => {

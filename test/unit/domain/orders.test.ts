@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Customer, jst, type DeviceSpec } from '#test/support/scenario.ts';
+import { Customer, type DeviceSpec, jst } from '#test/support/scenario.ts';
 
 const rejectionOf = (c: Customer) => c.emittedOf('OrderRejected').at(-1)?.detail;
 const device = (deviceId: string, extra: Partial<DeviceSpec> = {}): DeviceSpec => ({ deviceId, months: 24, ...extra });
@@ -7,14 +7,19 @@ const device = (deviceId: string, extra: Partial<DeviceSpec> = {}): DeviceSpec =
 describe('order eligibility (§1)', () => {
   it('accepts an order that breaks no rule, and emits nothing', () => {
     const c = new Customer();
-    expect(c.order(jst('2026-11-10'), [device('D1', { protectionFeeYen: 418 })], { orderId: 'O1' })).toEqual({ outcome: 'applied' });
+    expect(c.order(jst('2026-11-10'), [device('D1', { protectionFeeYen: 418 })], { orderId: 'O1' })).toEqual({
+      outcome: 'applied',
+    });
     expect(c.state.orders.O1?.status).toBe('active');
     expect(c.emitted).toEqual([]);
   });
 
   it('UNDER_18: 17 the day before the 18th birthday (JST), 18 on it', () => {
     const young = new Customer();
-    young.order('2026-11-26T15:30:00Z' /* 27 Nov 00:30 JST */, [device('D1')], { birthDate: '2008-11-28', orderId: 'O1' });
+    young.order('2026-11-26T15:30:00Z' /* 27 Nov 00:30 JST */, [device('D1')], {
+      birthDate: '2008-11-28',
+      orderId: 'O1',
+    });
     expect(rejectionOf(young)).toMatchObject({ orderId: 'O1', reasons: ['UNDER_18'] });
     const adult = new Customer();
     adult.order('2026-11-26T15:30:00Z', [device('D1')], { birthDate: '2008-11-27' });
@@ -40,9 +45,16 @@ describe('order eligibility (§1)', () => {
 
   it('PROTECTION_FEE: 418 or 550 for a new device, 550 for a used one', () => {
     const ok = new Customer();
-    ok.order(jst('2026-11-10'), [device('D1', { protectionFeeYen: 418 }), device('D2', { protectionFeeYen: 550 }), device('D3', { condition: 'used', protectionFeeYen: 550 })]);
+    ok.order(jst('2026-11-10'), [
+      device('D1', { protectionFeeYen: 418 }),
+      device('D2', { protectionFeeYen: 550 }),
+      device('D3', { condition: 'used', protectionFeeYen: 550 }),
+    ]);
     expect(ok.emittedOf('OrderRejected')).toEqual([]);
-    for (const spec of [device('D1', { condition: 'used', protectionFeeYen: 418 }), device('D1', { protectionFeeYen: 500 })]) {
+    for (const spec of [
+      device('D1', { condition: 'used', protectionFeeYen: 418 }),
+      device('D1', { protectionFeeYen: 500 }),
+    ]) {
       const c = new Customer();
       c.order(jst('2026-11-10'), [spec]);
       expect(rejectionOf(c)?.reasons).toEqual(['PROTECTION_FEE']);
@@ -64,7 +76,9 @@ describe('order eligibility (§1)', () => {
       sourceEventId: 'evt-order-9',
       revision: 1,
     });
-    expect(c.on('DeviceDelivered', { occurredAt: jst('2026-11-13'), orderId: 'O9', deviceId: 'D1' })).toMatchObject({ outcome: 'ignored' });
+    expect(c.on('DeviceDelivered', { occurredAt: jst('2026-11-13'), orderId: 'O9', deviceId: 'D1' })).toMatchObject({
+      outcome: 'ignored',
+    });
     expect(c.close('2026-11')).toBeUndefined();
     expect(c.ledger).toEqual([]);
   });
@@ -79,7 +93,8 @@ describe('order eligibility (§1)', () => {
 });
 
 describe('device and protection limits (§1)', () => {
-  const fiveDevices = (prefix: string, extra: Partial<DeviceSpec> = {}) => [1, 2, 3, 4, 5].map((i) => device(`${prefix}${i}`, extra));
+  const fiveDevices = (prefix: string, extra: Partial<DeviceSpec> = {}) =>
+    [1, 2, 3, 4, 5].map((i) => device(`${prefix}${i}`, extra));
 
   it('DEVICE_LIMIT: a 6th unpaid device is refused; it is accepted once one is paid off', () => {
     const c = new Customer();
@@ -112,7 +127,8 @@ describe('device and protection limits (§1)', () => {
   it('PROTECTION_LIMIT: at most 5 active plans; a cancelled plan counts until its final month is billed', () => {
     const c = new Customer();
     c.order(jst('2026-10-01'), fiveDevices('A', { months: undefined, protectionFeeYen: 550 }), { orderId: 'O1' });
-    for (let i = 1; i <= 5; i++) c.on('DeviceDelivered', { occurredAt: jst('2026-10-02'), orderId: 'O1', deviceId: `A${i}` });
+    for (let i = 1; i <= 5; i++)
+      c.on('DeviceDelivered', { occurredAt: jst('2026-10-02'), orderId: 'O1', deviceId: `A${i}` });
     c.close('2026-10'); // every device paid in full: only the plans count now
     c.order(jst('2026-11-02'), [device('B1', { protectionFeeYen: 418 })], { orderId: 'O2' });
     expect(rejectionOf(c)?.reasons).toEqual(['PROTECTION_LIMIT']);
@@ -131,9 +147,14 @@ describe('voiding an order (§1)', () => {
   it('a void before delivery means the order is never billed', () => {
     const c = new Customer();
     c.order(jst('2026-11-10'), [device('D1', { protectionFeeYen: 418 })], { orderId: 'O1' });
-    expect(c.on('OrderVoided', { occurredAt: jst('2026-11-11'), orderId: 'O1', reason: 'suspected resale' })).toEqual({ outcome: 'applied' });
+    expect(c.on('OrderVoided', { occurredAt: jst('2026-11-11'), orderId: 'O1', reason: 'suspected resale' })).toEqual({
+      outcome: 'applied',
+    });
     // The delivery is recorded (a late, earlier delivery could still refuse the void) but not billed.
-    expect(c.on('DeviceDelivered', { occurredAt: jst('2026-11-13'), orderId: 'O1', deviceId: 'D1' })).toMatchObject({ outcome: 'applied', note: expect.stringContaining('void') });
+    expect(c.on('DeviceDelivered', { occurredAt: jst('2026-11-13'), orderId: 'O1', deviceId: 'D1' })).toMatchObject({
+      outcome: 'applied',
+      note: expect.stringContaining('void'),
+    });
     c.close('2026-12');
     expect(c.ledger).toEqual([]);
   });
@@ -146,7 +167,13 @@ describe('voiding an order (§1)', () => {
     const outcome = c.on('OrderVoided', { occurredAt: jst('2026-11-14'), orderId: 'O1', reason: 'late' });
     expect(outcome).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('VOID_AFTER_DELIVERY') });
     // Only the bookkeeping of the event itself moves: its id is recorded, its business key is the latest.
-    expect({ ...c.state, processed: {}, version: 0, lastKey: '', journalTail: [] }).toEqual({ ...before, processed: {}, version: 0, lastKey: '', journalTail: [] });
+    expect({ ...c.state, processed: {}, version: 0, lastKey: '', journalTail: [] }).toEqual({
+      ...before,
+      processed: {},
+      version: 0,
+      lastKey: '',
+      journalTail: [],
+    });
     expect(c.close('2026-11')?.lines.map((l) => l.amountYen)).toEqual([1666]);
   });
 
@@ -155,14 +182,18 @@ describe('voiding an order (§1)', () => {
     c.order(jst('2026-11-10'), [device('D1')], { orderId: 'O1' });
     c.on('OrderVoided', { occurredAt: jst('2026-11-14'), orderId: 'O1', reason: 'resale' });
     // Decided again in business order: the delivery (13 Nov) comes first, so the void is refused.
-    expect(c.on('DeviceDelivered', { occurredAt: jst('2026-11-13'), orderId: 'O1', deviceId: 'D1' })).toEqual({ outcome: 'applied' });
+    expect(c.on('DeviceDelivered', { occurredAt: jst('2026-11-13'), orderId: 'O1', deviceId: 'D1' })).toEqual({
+      outcome: 'applied',
+    });
     expect(c.state.orders.O1?.status).toBe('active');
     expect(c.close('2026-11')?.lines.map((l) => l.amountYen)).toEqual([1666]);
   });
 
   it('a void of an unknown order waits for the order (pending), one of a rejected order is ignored', () => {
     const c = new Customer();
-    expect(c.on('OrderVoided', { occurredAt: jst('2026-11-14'), orderId: 'O404', reason: 'x' }).outcome).toBe('waiting');
+    expect(c.on('OrderVoided', { occurredAt: jst('2026-11-14'), orderId: 'O404', reason: 'x' }).outcome).toBe(
+      'waiting',
+    );
     c.order(jst('2026-11-10'), [device('D1')], { orderId: 'O2', paymentMethod: 'debit_card' });
     expect(c.on('OrderVoided', { occurredAt: jst('2026-11-14'), orderId: 'O2', reason: 'x' }).outcome).toBe('ignored');
   });
@@ -170,7 +201,13 @@ describe('voiding an order (§1)', () => {
   it('a reused orderId or deviceId is invalid (dead-lettered), not a second contract', () => {
     const c = new Customer();
     c.order(jst('2026-11-10'), [device('D1')], { orderId: 'O1' });
-    expect(c.order(jst('2026-11-11'), [device('D2')], { orderId: 'O1' })).toMatchObject({ outcome: 'invalid', reason: expect.stringContaining('ORDER_ID_REUSED') });
-    expect(c.order(jst('2026-11-11'), [device('D1')], { orderId: 'O2' })).toMatchObject({ outcome: 'invalid', reason: expect.stringContaining('DEVICE_ID_REUSED') });
+    expect(c.order(jst('2026-11-11'), [device('D2')], { orderId: 'O1' })).toMatchObject({
+      outcome: 'invalid',
+      reason: expect.stringContaining('ORDER_ID_REUSED'),
+    });
+    expect(c.order(jst('2026-11-11'), [device('D1')], { orderId: 'O2' })).toMatchObject({
+      outcome: 'invalid',
+      reason: expect.stringContaining('DEVICE_ID_REUSED'),
+    });
   });
 });

@@ -23,9 +23,15 @@ describe('installments (§2)', () => {
     const c = new Customer();
     c.order(jst('2026-10-20'), [{ deviceId: 'D1', months: 3, priceYen: 10_000 }], { orderId: 'O1' });
     expect(c.close('2026-10')).toBeUndefined();
-    c.on('DeviceDelivered', { occurredAt: '2026-10-31T15:10:00Z' /* 1 Nov 00:10 JST */, orderId: 'O1', deviceId: 'D1' });
+    c.on('DeviceDelivered', {
+      occurredAt: '2026-10-31T15:10:00Z' /* 1 Nov 00:10 JST */,
+      orderId: 'O1',
+      deviceId: 'D1',
+    });
     for (const m of ['2026-11', '2026-12', '2027-01', '2027-02']) c.close(m);
-    expect(c.statement('2026-11')?.lines).toMatchObject([{ kind: 'device_installment', amountYen: 3_334, installment: { number: 1, of: 3 }, taxClass: 'taxable-10' }]);
+    expect(c.statement('2026-11')?.lines).toMatchObject([
+      { kind: 'device_installment', amountYen: 3_334, installment: { number: 1, of: 3 }, taxClass: 'taxable-10' },
+    ]);
     expect(c.statement('2026-12')?.lines).toMatchObject([{ amountYen: 3_333, installment: { number: 2, of: 3 } }]);
     expect(c.statement('2027-01')?.lines).toMatchObject([{ amountYen: 3_333, installment: { number: 3, of: 3 } }]);
     expect(c.statement('2027-02')).toBeUndefined();
@@ -41,7 +47,9 @@ describe('installments (§2)', () => {
 
   it('keeps billing installments after protection is cancelled', () => {
     const c = new Customer();
-    c.order(jst('2026-11-01'), [{ deviceId: 'D1', months: 2, priceYen: 1_000, protectionFeeYen: 418 }], { orderId: 'O1' });
+    c.order(jst('2026-11-01'), [{ deviceId: 'D1', months: 2, priceYen: 1_000, protectionFeeYen: 418 }], {
+      orderId: 'O1',
+    });
     c.on('DeviceDelivered', { occurredAt: jst('2026-11-01'), orderId: 'O1', deviceId: 'D1' });
     c.on('ProtectionCancelled', { occurredAt: jst('2026-11-05'), deviceId: 'D1' });
     c.close('2026-11');
@@ -81,7 +89,9 @@ describe('early payoff (§2)', () => {
   it('a payoff requested before delivery bills the whole price in the delivery month', () => {
     const c = new Customer();
     c.order(jst('2026-11-01'), [{ deviceId: 'D1', months: 24 }], { orderId: 'O1' });
-    expect(c.on('InstallmentPayoffRequested', { occurredAt: jst('2026-11-02'), deviceId: 'D1' }).outcome).toBe('applied');
+    expect(c.on('InstallmentPayoffRequested', { occurredAt: jst('2026-11-02'), deviceId: 'D1' }).outcome).toBe(
+      'applied',
+    );
     c.on('DeviceDelivered', { occurredAt: jst('2026-12-03'), orderId: 'O1', deviceId: 'D1' });
     c.close('2026-11');
     c.close('2026-12');
@@ -90,17 +100,33 @@ describe('early payoff (§2)', () => {
 
   it('refuses a payoff of a lump sum, a second payoff, and one after the last installment', () => {
     const lump = delivered(undefined, jst('2026-11-13'));
-    expect(lump.on('InstallmentPayoffRequested', { occurredAt: jst('2026-11-20'), deviceId: 'D1' })).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('NOT_ON_INSTALLMENTS') });
+    expect(lump.on('InstallmentPayoffRequested', { occurredAt: jst('2026-11-20'), deviceId: 'D1' })).toMatchObject({
+      outcome: 'ignored',
+      reason: expect.stringContaining('NOT_ON_INSTALLMENTS'),
+    });
     const twice = delivered(24, jst('2026-11-13'));
     twice.on('InstallmentPayoffRequested', { occurredAt: jst('2026-11-20'), deviceId: 'D1' });
-    expect(twice.on('InstallmentPayoffRequested', { occurredAt: jst('2026-11-21'), deviceId: 'D1' })).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('ALREADY_PAID_OFF') });
+    expect(twice.on('InstallmentPayoffRequested', { occurredAt: jst('2026-11-21'), deviceId: 'D1' })).toMatchObject({
+      outcome: 'ignored',
+      reason: expect.stringContaining('ALREADY_PAID_OFF'),
+    });
     const done = delivered(2, jst('2026-11-13'));
-    expect(done.on('InstallmentPayoffRequested', { occurredAt: jst('2027-01-05'), deviceId: 'D1' })).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('NOTHING_TO_PAY_OFF') });
-    expect(delivered(2, jst('2026-11-13')).on('InstallmentPayoffRequested', { occurredAt: jst('2026-12-31'), deviceId: 'D1' }).outcome).toBe('applied');
+    expect(done.on('InstallmentPayoffRequested', { occurredAt: jst('2027-01-05'), deviceId: 'D1' })).toMatchObject({
+      outcome: 'ignored',
+      reason: expect.stringContaining('NOTHING_TO_PAY_OFF'),
+    });
+    expect(
+      delivered(2, jst('2026-11-13')).on('InstallmentPayoffRequested', {
+        occurredAt: jst('2026-12-31'),
+        deviceId: 'D1',
+      }).outcome,
+    ).toBe('applied');
   });
 
   it('waits for an unknown device', () => {
     const c = new Customer();
-    expect(c.on('InstallmentPayoffRequested', { occurredAt: jst('2026-11-20'), deviceId: 'D404' }).outcome).toBe('waiting');
+    expect(c.on('InstallmentPayoffRequested', { occurredAt: jst('2026-11-20'), deviceId: 'D404' }).outcome).toBe(
+      'waiting',
+    );
   });
 });

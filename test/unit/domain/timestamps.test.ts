@@ -54,9 +54,15 @@ describe('businessKey', () => {
   });
 
   it('reads a long fraction to the millisecond, truncated: .9999 is 999 ms', () => {
-    expect(instantOf(businessKey('ClaimFiled', '2026-04-10T10:00:00.1234567890123+09:00', 'E1'))).toBe(Date.UTC(2026, 3, 10, 1, 0, 0, 123));
-    expect(instantOf(businessKey('ClaimFiled', '2026-04-10T10:00:00.9999+09:00', 'E1'))).toBe(Date.UTC(2026, 3, 10, 1, 0, 0, 999));
-    expect(instantOf(businessKey('ClaimFiled', `2026-04-10T10:00:00.${nines(200)}+09:00`, 'E1'))).toBe(Date.UTC(2026, 3, 10, 1, 0, 0, 999));
+    expect(instantOf(businessKey('ClaimFiled', '2026-04-10T10:00:00.1234567890123+09:00', 'E1'))).toBe(
+      Date.UTC(2026, 3, 10, 1, 0, 0, 123),
+    );
+    expect(instantOf(businessKey('ClaimFiled', '2026-04-10T10:00:00.9999+09:00', 'E1'))).toBe(
+      Date.UTC(2026, 3, 10, 1, 0, 0, 999),
+    );
+    expect(instantOf(businessKey('ClaimFiled', `2026-04-10T10:00:00.${nines(200)}+09:00`, 'E1'))).toBe(
+      Date.UTC(2026, 3, 10, 1, 0, 0, 999),
+    );
   });
 
   it('so that events written with different precisions sort by their instants', () => {
@@ -74,29 +80,66 @@ describe('businessKey', () => {
 describe('the billing month of an event written without seconds or with a long fraction', () => {
   function protectedCustomer(): Customer {
     const c = new Customer('C-timestamps');
-    expect(c.order(jst('2026-01-05'), [{ deviceId: 'D1', condition: 'used', protectionFeeYen: 550 }], { orderId: 'O1' }).outcome).toBe('applied');
-    expect(c.on('DeviceDelivered', { occurredAt: jst('2026-01-10'), orderId: 'O1', deviceId: 'D1' }).outcome).toBe('applied');
+    expect(
+      c.order(jst('2026-01-05'), [{ deviceId: 'D1', condition: 'used', protectionFeeYen: 550 }], { orderId: 'O1' })
+        .outcome,
+    ).toBe('applied');
+    expect(c.on('DeviceDelivered', { occurredAt: jst('2026-01-10'), orderId: 'O1', deviceId: 'D1' }).outcome).toBe(
+      'applied',
+    );
     return c;
   }
 
   it('bills an exchange fee filed in the last millisecond of March, by a 200-digit fraction, in March', () => {
     const c = protectedCustomer();
-    const filed = c.on('ClaimFiled', { occurredAt: `2026-03-31T23:59:59.${nines(200)}+09:00`, claimId: 'K1', deviceId: 'D1', cause: 'total_loss', incidentDate: '2026-03-31' });
+    const filed = c.on('ClaimFiled', {
+      occurredAt: `2026-03-31T23:59:59.${nines(200)}+09:00`,
+      claimId: 'K1',
+      deviceId: 'D1',
+      cause: 'total_loss',
+      incidentDate: '2026-03-31',
+    });
     expect(filed.outcome).toBe('applied');
-    expect(c.entriesOf('exchange_fee').map((e) => [e.billingMonth, e.businessDate])).toEqual([['2026-03', '2026-03-31']]);
+    expect(c.entriesOf('exchange_fee').map((e) => [e.billingMonth, e.businessDate])).toEqual([
+      ['2026-03', '2026-03-31'],
+    ]);
   });
 
   it('bills a fee filed at 15:00 UTC on 31 March, without seconds, in April (midnight in Tokyo)', () => {
     const c = protectedCustomer();
-    expect(c.on('ClaimFiled', { occurredAt: '2026-03-31T15:00Z', claimId: 'K1', deviceId: 'D1', cause: 'total_loss', incidentDate: '2026-03-31' }).outcome).toBe('applied');
-    expect(c.entriesOf('exchange_fee').map((e) => [e.billingMonth, e.businessDate])).toEqual([['2026-04', '2026-04-01']]);
+    expect(
+      c.on('ClaimFiled', {
+        occurredAt: '2026-03-31T15:00Z',
+        claimId: 'K1',
+        deviceId: 'D1',
+        cause: 'total_loss',
+        incidentDate: '2026-03-31',
+      }).outcome,
+    ).toBe('applied');
+    expect(c.entriesOf('exchange_fee').map((e) => [e.billingMonth, e.businessDate])).toEqual([
+      ['2026-04', '2026-04-01'],
+    ]);
   });
 
   it('bills a loaner repair in the JST month of its damage, written without seconds', () => {
     const c = protectedCustomer();
-    expect(c.on('ClaimFiled', { occurredAt: jst('2026-04-20'), claimId: 'K1', deviceId: 'D1', cause: 'partial_damage', incidentDate: '2026-04-19' }).outcome).toBe('applied');
-    expect(c.on('LoanerDelivered', { occurredAt: '2026-04-22T10:00+09:00', claimId: 'K1', loanerValueYen: 30_000 }).outcome).toBe('applied');
-    expect(c.on('LoanerDamaged', { occurredAt: '2026-04-30T15:00Z', claimId: 'K1', repairCostYen: 12_100 }).outcome).toBe('applied');
-    expect(c.entriesOf('loaner_repair_charge').map((e) => [e.billingMonth, e.businessDate, e.amountYen])).toEqual([['2026-05', '2026-05-01', 12_100]]);
+    expect(
+      c.on('ClaimFiled', {
+        occurredAt: jst('2026-04-20'),
+        claimId: 'K1',
+        deviceId: 'D1',
+        cause: 'partial_damage',
+        incidentDate: '2026-04-19',
+      }).outcome,
+    ).toBe('applied');
+    expect(
+      c.on('LoanerDelivered', { occurredAt: '2026-04-22T10:00+09:00', claimId: 'K1', loanerValueYen: 30_000 }).outcome,
+    ).toBe('applied');
+    expect(
+      c.on('LoanerDamaged', { occurredAt: '2026-04-30T15:00Z', claimId: 'K1', repairCostYen: 12_100 }).outcome,
+    ).toBe('applied');
+    expect(c.entriesOf('loaner_repair_charge').map((e) => [e.billingMonth, e.businessDate, e.amountYen])).toEqual([
+      ['2026-05', '2026-05-01', 12_100],
+    ]);
   });
 });

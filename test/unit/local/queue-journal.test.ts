@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalQueue } from '../../../local/local-queue.ts';
-import { QueueJournal, type JournalMessage } from '../../../local/queue-journal.ts';
+import { type JournalMessage, QueueJournal } from '../../../local/queue-journal.ts';
 
 const folders: string[] = [];
 const folder = () => {

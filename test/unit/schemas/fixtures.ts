@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { MAX_YEN_AMOUNT } from '../../../shared/domain/policy.ts';
 import {
   CLAIM_CAUSES,
-  PAYMENT_METHODS,
   type InboundDetailOf,
   type InboundDetailType,
+  PAYMENT_METHODS,
 } from '../../../shared/schemas/inbound.ts';
 
 /** One hand-written valid detail per inbound type, with every optional field present. */
@@ -26,7 +26,13 @@ export const validDetails: { [K in InboundDetailType]: InboundDetailOf<K> } = {
         protection: { monthlyFeeYen: 418 },
         lineWarrantyOption: false,
       },
-      { deviceId: 'dev-2', model: 'iPhone 15 (used)', condition: 'used', priceYen: 50_000, payment: { plan: 'lump_sum' } },
+      {
+        deviceId: 'dev-2',
+        model: 'iPhone 15 (used)',
+        condition: 'used',
+        priceYen: 50_000,
+        payment: { plan: 'lump_sum' },
+      },
       {
         deviceId: 'dev-3',
         model: 'Galaxy S26',
@@ -36,8 +42,19 @@ export const validDetails: { [K in InboundDetailType]: InboundDetailOf<K> } = {
       },
     ],
   },
-  OrderVoided: { eventId: 'evt-2', customerId: 'cust-1', occurredAt: '2026-11-12T23:30:00Z', orderId: 'ord-1', reason: 'suspected resale' },
-  InstallmentPayoffRequested: { eventId: 'evt-3', customerId: 'cust-1', occurredAt: '2026-12-01T00:00:00.5+09:00', deviceId: 'dev-1' },
+  OrderVoided: {
+    eventId: 'evt-2',
+    customerId: 'cust-1',
+    occurredAt: '2026-11-12T23:30:00Z',
+    orderId: 'ord-1',
+    reason: 'suspected resale',
+  },
+  InstallmentPayoffRequested: {
+    eventId: 'evt-3',
+    customerId: 'cust-1',
+    occurredAt: '2026-12-01T00:00:00.5+09:00',
+    deviceId: 'dev-1',
+  },
   ProtectionCancelled: {
     eventId: 'evt-4',
     customerId: 'cust-1',
@@ -56,7 +73,13 @@ export const validDetails: { [K in InboundDetailType]: InboundDetailOf<K> } = {
     followUpOf: 'clm-1',
   },
   ClaimWithdrawn: { eventId: 'evt-6', customerId: 'cust-1', occurredAt: '2027-02-02T12:00:00Z', claimId: 'clm-2' },
-  DeviceDelivered: { eventId: 'evt-7', customerId: 'cust-1', occurredAt: '2026-11-13T15:00:00+09:00', orderId: 'ord-1', deviceId: 'dev-1' },
+  DeviceDelivered: {
+    eventId: 'evt-7',
+    customerId: 'cust-1',
+    occurredAt: '2026-11-13T15:00:00+09:00',
+    orderId: 'ord-1',
+    deviceId: 'dev-1',
+  },
   ReplacementDelivered: {
     eventId: 'evt-8',
     customerId: 'cust-1',
@@ -72,15 +95,42 @@ export const validDetails: { [K in InboundDetailType]: InboundDetailOf<K> } = {
     claimId: 'clm-3',
     loanerValueYen: 30_000,
   },
-  FaultyDeviceReceived: { eventId: 'evt-11', customerId: 'cust-1', occurredAt: '2027-03-03T09:00:00+09:00', claimId: 'clm-3' },
-  RepairedDeviceDelivered: { eventId: 'evt-12', customerId: 'cust-1', occurredAt: '2027-03-10T09:00:00+09:00', claimId: 'clm-3' },
-  LoanerReturned: { eventId: 'evt-13', customerId: 'cust-1', occurredAt: '2027-03-12T09:00:00+09:00', claimId: 'clm-3' },
+  FaultyDeviceReceived: {
+    eventId: 'evt-11',
+    customerId: 'cust-1',
+    occurredAt: '2027-03-03T09:00:00+09:00',
+    claimId: 'clm-3',
+  },
+  RepairedDeviceDelivered: {
+    eventId: 'evt-12',
+    customerId: 'cust-1',
+    occurredAt: '2027-03-10T09:00:00+09:00',
+    claimId: 'clm-3',
+  },
+  LoanerReturned: {
+    eventId: 'evt-13',
+    customerId: 'cust-1',
+    occurredAt: '2027-03-12T09:00:00+09:00',
+    claimId: 'clm-3',
+  },
   // Seconds omitted, as ISO 8601's extended format allows: kept exactly as sent.
-  LoanerDamaged: { eventId: 'evt-14', customerId: 'cust-1', occurredAt: '2027-03-05T09:00+09:00', claimId: 'clm-3', repairCostYen: 12_100 },
+  LoanerDamaged: {
+    eventId: 'evt-14',
+    customerId: 'cust-1',
+    occurredAt: '2027-03-05T09:00+09:00',
+    claimId: 'clm-3',
+    repairCostYen: 12_100,
+  },
 };
 
 /** Keys the contract marks optional (`?`); every other key is required. */
-export const OPTIONAL_KEYS = new Set(['protection', 'lineWarrantyOption', 'effectiveDate', 'followUpOf', 'deviceValueYen']);
+export const OPTIONAL_KEYS = new Set([
+  'protection',
+  'lineWarrantyOption',
+  'effectiveDate',
+  'followUpOf',
+  'deviceValueYen',
+]);
 
 // JSON round trip, not structuredClone: generated details may share sub-objects (fc.constant),
 // and structuredClone would keep them shared, so a mutation at one path would hit several.
@@ -98,7 +148,11 @@ function isLeap(year: number): boolean {
 }
 
 const dateParts = fc
-  .record({ year: fc.integer({ min: 1900, max: 2199 }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 31 }) })
+  .record({
+    year: fc.integer({ min: 1900, max: 2199 }),
+    month: fc.integer({ min: 1, max: 12 }),
+    day: fc.integer({ min: 1, max: 31 }),
+  })
   .map(({ year, month, day }) => {
     const max = [31, isLeap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
     return { year, month, day: Math.min(day, max) };
@@ -122,7 +176,9 @@ const fractionDigits = fc.oneof(
 );
 // Seconds are optional, and a fraction comes only with seconds.
 const seconds = fc.option(
-  fc.tuple(fc.integer({ min: 0, max: 59 }), fc.option(fractionDigits, { nil: undefined })).map(([s, frac]) => `:${pad(s)}${frac === undefined ? '' : `.${frac}`}`),
+  fc
+    .tuple(fc.integer({ min: 0, max: 59 }), fc.option(fractionDigits, { nil: undefined }))
+    .map(([s, frac]) => `:${pad(s)}${frac === undefined ? '' : `.${frac}`}`),
   { nil: '' },
 );
 
@@ -135,12 +191,21 @@ export const ID_KEYS = new Set(['eventId', 'customerId', 'orderId', 'deviceId', 
 export const YEN_KEYS = new Set(['priceYen', 'monthlyFeeYen', 'loanerValueYen', 'deviceValueYen', 'repairCostYen']);
 
 // U+0021..U+007E, with the extremes '!' and '~' drawn often, and ids of the full length too.
-const idChar = fc.oneof(fc.constantFrom('!', '~'), fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)));
+const idChar = fc.oneof(
+  fc.constantFrom('!', '~'),
+  fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)),
+);
 const idOf = (max: number) =>
-  fc.oneof({ arbitrary: fc.string({ unit: idChar, minLength: 1, maxLength: max }), weight: 4 }, { arbitrary: fc.string({ unit: idChar, minLength: max, maxLength: max }), weight: 1 });
+  fc.oneof(
+    { arbitrary: fc.string({ unit: idChar, minLength: 1, maxLength: max }), weight: 4 },
+    { arbitrary: fc.string({ unit: idChar, minLength: max, maxLength: max }), weight: 1 },
+  );
 const anyId = idOf(128);
 // Every yen amount of an event is 1..MAX_YEN_AMOUNT; the bounds themselves are drawn often.
-const positive = fc.oneof({ arbitrary: fc.integer({ min: 1, max: MAX_YEN_AMOUNT }), weight: 4 }, { arbitrary: fc.constantFrom(1, MAX_YEN_AMOUNT), weight: 1 });
+const positive = fc.oneof(
+  { arbitrary: fc.integer({ min: 1, max: MAX_YEN_AMOUNT }), weight: 4 },
+  { arbitrary: fc.constantFrom(1, MAX_YEN_AMOUNT), weight: 1 },
+);
 
 const commonFields = { eventId: idOf(128), customerId: idOf(64), occurredAt: validTimestamp };
 

@@ -4,7 +4,7 @@
 // a reason naming the field, at every place the contract has an id or an amount.
 import { describe, expect, it } from 'vitest';
 import { MAX_YEN_AMOUNT } from '../../../shared/domain/policy.ts';
-import { parseInboundEvent, type InboundDetailType } from '../../../shared/schemas/inbound.ts';
+import { type InboundDetailType, parseInboundEvent } from '../../../shared/schemas/inbound.ts';
 import { clone, validDetails, withValueAt } from './fixtures.ts';
 
 type Place = [detailType: InboundDetailType, path: (string | number)[], max: number];
@@ -42,7 +42,12 @@ const YEN_PLACES: [InboundDetailType, (string | number)[]][] = [
 ];
 
 /** The longest valid ids made of the extreme printable characters. */
-const longestIds = (max: number): string[] => ['!'.repeat(max), '~'.repeat(max), `!${'~'.repeat(max - 2)}!`, '~!'.repeat(max / 2)];
+const longestIds = (max: number): string[] => [
+  '!'.repeat(max),
+  '~'.repeat(max),
+  `!${'~'.repeat(max - 2)}!`,
+  '~!'.repeat(max / 2),
+];
 
 const JUST_INVALID_IDS: [string, (max: number) => string][] = [
   ['empty', () => ''],
@@ -102,7 +107,16 @@ describe('yen amounts: integers from 1 to 10,000,000', () => {
 
   it.each(YEN_PLACES)('%s %j refuses 0, 10,000,001, 2^53 − 1 and fractions, naming the field', (detailType, path) => {
     const field = path.join('.');
-    for (const amount of [0, -1, MAX_YEN_AMOUNT + 1, Number.MAX_SAFE_INTEGER, 2 ** 53, 0.5, MAX_YEN_AMOUNT - 0.5, 1e21]) {
+    for (const amount of [
+      0,
+      -1,
+      MAX_YEN_AMOUNT + 1,
+      Number.MAX_SAFE_INTEGER,
+      2 ** 53,
+      0.5,
+      MAX_YEN_AMOUNT - 0.5,
+      1e21,
+    ]) {
       expect(parseWith(detailType, path, amount), String(amount)).toEqual({
         ok: false,
         error: 'MALFORMED',
@@ -126,8 +140,15 @@ describe('yen amounts: integers from 1 to 10,000,000', () => {
 
   it('five devices at 10,000,000 each with the maximum fee and a loaner at 10,000,000 parse', () => {
     const d = clone(validDetails.OrderPlaced);
-    d.devices = [0, 1, 2, 3, 4].map((i) => ({ ...d.devices[0]!, deviceId: `d${i}`, priceYen: MAX_YEN_AMOUNT, protection: { monthlyFeeYen: MAX_YEN_AMOUNT } }));
+    d.devices = [0, 1, 2, 3, 4].map((i) => ({
+      ...d.devices[0]!,
+      deviceId: `d${i}`,
+      priceYen: MAX_YEN_AMOUNT,
+      protection: { monthlyFeeYen: MAX_YEN_AMOUNT },
+    }));
     expect(parseInboundEvent('OrderPlaced', d).ok).toBe(true);
-    expect(parseInboundEvent('LoanerDelivered', { ...validDetails.LoanerDelivered, loanerValueYen: MAX_YEN_AMOUNT }).ok).toBe(true);
+    expect(
+      parseInboundEvent('LoanerDelivered', { ...validDetails.LoanerDelivered, loanerValueYen: MAX_YEN_AMOUNT }).ok,
+    ).toBe(true);
   });
 });

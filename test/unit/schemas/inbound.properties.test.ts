@@ -1,14 +1,26 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INBOUND_DETAIL_TYPES, parseInboundEvent, type InboundDetailType } from '../../../shared/schemas/inbound.ts';
 import { MAX_YEN_AMOUNT } from '../../../shared/domain/policy.ts';
-import { DELETE, ID_KEYS, OPTIONAL_KEYS, YEN_KEYS, leafPaths, validDetailArbitraries, validDetails, withValueAt } from './fixtures.ts';
+import { INBOUND_DETAIL_TYPES, type InboundDetailType, parseInboundEvent } from '../../../shared/schemas/inbound.ts';
+import {
+  DELETE,
+  ID_KEYS,
+  leafPaths,
+  OPTIONAL_KEYS,
+  validDetailArbitraries,
+  validDetails,
+  withValueAt,
+  YEN_KEYS,
+} from './fixtures.ts';
 
 const detailType = fc.constantFrom(...INBOUND_DETAIL_TYPES);
 
 // A valid generated detail together with its type, so properties can span all 14 types.
 const validEvent = detailType.chain((type) =>
-  (validDetailArbitraries[type] as fc.Arbitrary<unknown>).map((detail) => ({ type: type as InboundDetailType, detail })),
+  (validDetailArbitraries[type] as fc.Arbitrary<unknown>).map((detail) => ({
+    type: type as InboundDetailType,
+    detail,
+  })),
 );
 
 /** The result must be one of the three documented shapes, with a reason naming the field. */
@@ -23,9 +35,13 @@ function expectWellFormedResult(result: ReturnType<typeof parseInboundEvent>): v
 describe('parseInboundEvent never throws', () => {
   it('on anything as a detail', () => {
     fc.assert(
-      fc.property(detailType, fc.anything({ withNullPrototype: true, withBoxedValues: true, withSparseArray: true, maxDepth: 6 }), (type, detail) => {
-        expectWellFormedResult(parseInboundEvent(type, detail));
-      }),
+      fc.property(
+        detailType,
+        fc.anything({ withNullPrototype: true, withBoxedValues: true, withSparseArray: true, maxDepth: 6 }),
+        (type, detail) => {
+          expectWellFormedResult(parseInboundEvent(type, detail));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -48,7 +64,8 @@ describe('parseInboundEvent never throws', () => {
       fc.property(fc.string(), fc.jsonValue(), (type, detail) => {
         const result = parseInboundEvent(type, detail);
         expectWellFormedResult(result);
-        if (!(INBOUND_DETAIL_TYPES as readonly string[]).includes(type)) expect(result).toEqual({ ok: false, error: 'UNKNOWN_DETAIL_TYPE' });
+        if (!(INBOUND_DETAIL_TYPES as readonly string[]).includes(type))
+          expect(result).toEqual({ ok: false, error: 'UNKNOWN_DETAIL_TYPE' });
       }),
     );
   });
@@ -71,11 +88,23 @@ describe('parseInboundEvent never throws', () => {
     let deep: unknown = {};
     for (let i = 0; i < 10_000; i += 1) deep = { devices: [deep] };
     const hostile = JSON.parse('{"__proto__":{"eventId":"e"},"constructor":{"prototype":{}},"prototype":null}');
-    const getter = Object.defineProperty({}, 'eventId', { enumerable: true, get: () => { throw new Error('boom'); } });
+    const getter = Object.defineProperty({}, 'eventId', {
+      enumerable: true,
+      get: () => {
+        throw new Error('boom');
+      },
+    });
     const revoked = Proxy.revocable({}, {});
     revoked.revoke();
     for (const type of INBOUND_DETAIL_TYPES) {
-      for (const detail of [huge, { ...validDetails[type], eventId: huge, occurredAt: huge }, deep, hostile, getter, revoked.proxy]) {
+      for (const detail of [
+        huge,
+        { ...validDetails[type], eventId: huge, occurredAt: huge },
+        deep,
+        hostile,
+        getter,
+        revoked.proxy,
+      ]) {
         const result = parseInboundEvent(type, detail);
         expect(result.ok).toBe(false);
         expectWellFormedResult(result);
@@ -97,12 +126,17 @@ describe('valid events', () => {
   it('with any value of the wrong kind at a leaf, report exactly that leaf', () => {
     // No leaf of the contract (string, number, boolean, enum) accepts an object or an array.
     fc.assert(
-      fc.property(validEvent, fc.nat(), fc.constantFrom<unknown>({}, [], { plan: 'lump_sum' }, [1]), ({ type, detail }, pick, wrong) => {
-        const paths = leafPaths(detail);
-        const path = paths[pick % paths.length]!;
-        const result = parseInboundEvent(type, withValueAt(detail, path, wrong));
-        expect(result).toMatchObject({ ok: false, error: 'MALFORMED', field: path.join('.') });
-      }),
+      fc.property(
+        validEvent,
+        fc.nat(),
+        fc.constantFrom<unknown>({}, [], { plan: 'lump_sum' }, [1]),
+        ({ type, detail }, pick, wrong) => {
+          const paths = leafPaths(detail);
+          const path = paths[pick % paths.length]!;
+          const result = parseInboundEvent(type, withValueAt(detail, path, wrong));
+          expect(result).toMatchObject({ ok: false, error: 'MALFORMED', field: path.join('.') });
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -134,7 +168,10 @@ describe('valid events', () => {
       fc.property(validEvent, fc.nat(), fc.nat(), outside, ({ type, detail }, pick, at, bad) => {
         const paths = leafPaths(detail).filter((p) => ID_KEYS.has(String(p[p.length - 1])));
         const path = paths[pick % paths.length]!;
-        const id = path.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], detail) as string;
+        const id = path.reduce<unknown>(
+          (node, key) => (node as Record<string | number, unknown>)[key],
+          detail,
+        ) as string;
         // Replaces one character, so the length stays within the limit: only the character is wrong.
         const i = at % id.length;
         const result = parseInboundEvent(type, withValueAt(detail, path, `${id.slice(0, i)}${bad}${id.slice(i + 1)}`));

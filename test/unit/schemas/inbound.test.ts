@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   CLAIM_CAUSES,
-  INBOUND_DETAIL_TYPES,
   expectedSourceFor,
+  INBOUND_DETAIL_TYPES,
+  type InboundDetailType,
   inboundDetailSchemas,
   parseInboundEvent,
-  type InboundDetailType,
 } from '../../../shared/schemas/inbound.ts';
-import { DELETE, OPTIONAL_KEYS, clone, leafPaths, validDetails, withValueAt } from './fixtures.ts';
+import { clone, DELETE, leafPaths, OPTIONAL_KEYS, validDetails, withValueAt } from './fixtures.ts';
 
 const order = () => clone(validDetails.OrderPlaced);
 
@@ -21,9 +21,20 @@ describe('inbound detail types', () => {
   it('lists the 14 detail types of the contract, each with a schema', () => {
     expect([...INBOUND_DETAIL_TYPES].sort()).toEqual(
       [
-        'ClaimFiled', 'ClaimWithdrawn', 'DeviceDelivered', 'DeviceReturned', 'FaultyDeviceReceived',
-        'InstallmentPayoffRequested', 'LoanerDamaged', 'LoanerDelivered', 'LoanerReturned', 'OrderPlaced', 'OrderVoided',
-        'ProtectionCancelled', 'RepairedDeviceDelivered', 'ReplacementDelivered',
+        'ClaimFiled',
+        'ClaimWithdrawn',
+        'DeviceDelivered',
+        'DeviceReturned',
+        'FaultyDeviceReceived',
+        'InstallmentPayoffRequested',
+        'LoanerDamaged',
+        'LoanerDelivered',
+        'LoanerReturned',
+        'OrderPlaced',
+        'OrderVoided',
+        'ProtectionCancelled',
+        'RepairedDeviceDelivered',
+        'ReplacementDelivered',
       ].sort(),
     );
     expect(INBOUND_DETAIL_TYPES).toHaveLength(14);
@@ -32,7 +43,10 @@ describe('inbound detail types', () => {
 
   it.each(INBOUND_DETAIL_TYPES)('a valid %s parses to the same detail', (detailType) => {
     const detail = clone(validDetails[detailType]);
-    expect(parseInboundEvent(detailType, detail)).toEqual({ ok: true, event: { detailType, detail: validDetails[detailType] } });
+    expect(parseInboundEvent(detailType, detail)).toEqual({
+      ok: true,
+      event: { detailType, detail: validDetails[detailType] },
+    });
   });
 
   it.each(INBOUND_DETAIL_TYPES)('%s reports each missing required field by its path', (detailType) => {
@@ -71,9 +85,12 @@ describe('inbound detail types', () => {
 
 describe('unknown detail types', () => {
   it.each(['OrderShipped', 'orderplaced', '', '__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
-    '%j is not this pipeline\'s business',
+    "%j is not this pipeline's business",
     (detailType) => {
-      expect(parseInboundEvent(detailType, validDetails.OrderPlaced)).toEqual({ ok: false, error: 'UNKNOWN_DETAIL_TYPE' });
+      expect(parseInboundEvent(detailType, validDetails.OrderPlaced)).toEqual({
+        ok: false,
+        error: 'UNKNOWN_DETAIL_TYPE',
+      });
     },
   );
 
@@ -85,153 +102,447 @@ describe('unknown detail types', () => {
 describe('malformed events name the first failing field', () => {
   // Each case changes a valid detail in place.
   const cases: [string, InboundDetailType, (d: any) => void, string, RegExp][] = [
-    ['fractional price', 'OrderPlaced', (d) => {
-      d.devices[0].priceYen = 100.5;
-    }, 'devices.0.priceYen', /integer yen amount from 1 to 10,000,000/],
-    ['negative price', 'OrderPlaced', (d) => {
-      d.devices[0].priceYen = -1;
-    }, 'devices.0.priceYen', /integer yen amount from 1 to 10,000,000/],
-    ['zero price', 'OrderPlaced', (d) => {
-      d.devices[0].priceYen = 0;
-    }, 'devices.0.priceYen', /integer yen amount from 1 to 10,000,000/],
-    ['price as string', 'OrderPlaced', (d) => {
-      d.devices[0].priceYen = '39800';
-    }, 'devices.0.priceYen', /yen/],
-    ['unsafe price', 'OrderPlaced', (d) => {
-      d.devices[0].priceYen = 2 ** 53;
-    }, 'devices.0.priceYen', /yen/],
-    ['1 month', 'OrderPlaced', (d) => {
-      d.devices[2].payment.months = 1;
-    }, 'devices.2.payment.months', /2 to 48/],
-    ['49 months', 'OrderPlaced', (d) => {
-      d.devices[2].payment.months = 49;
-    }, 'devices.2.payment.months', /2 to 48/],
-    ['24.5 months', 'OrderPlaced', (d) => {
-      d.devices[2].payment.months = 24.5;
-    }, 'devices.2.payment.months', /2 to 48/],
-    ['unknown plan', 'OrderPlaced', (d) => {
-      d.devices[1].payment = { plan: 'lease' };
-    }, 'devices.1.payment.plan', /lump_sum/],
-    ['bad condition', 'OrderPlaced', (d) => {
-      d.devices[0].condition = 'refurbished';
-    }, 'devices.0.condition', /new/],
-    ['zero protection fee', 'OrderPlaced', (d) => {
-      d.devices[0].protection.monthlyFeeYen = 0;
-    }, 'devices.0.protection.monthlyFeeYen', /from 1 to 10,000,000/],
-    ['non-boolean warranty', 'OrderPlaced', (d) => {
-      d.devices[0].lineWarrantyOption = 'yes';
-    }, 'devices.0.lineWarrantyOption', /boolean/],
-    ['empty model', 'OrderPlaced', (d) => {
-      d.devices[0].model = '';
-    }, 'devices.0.model', /1 to 200/],
-    ['201-char model', 'OrderPlaced', (d) => {
-      d.devices[0].model = 'm'.repeat(201);
-    }, 'devices.0.model', /1 to 200/],
-    ['unknown payment method', 'OrderPlaced', (d) => {
-      d.paymentMethod = 'cash';
-    }, 'paymentMethod', /credit_card/],
-    ['impossible birth date', 'OrderPlaced', (d) => {
-      d.customer.birthDate = '1990-02-30';
-    }, 'customer.birthDate', /calendar date/],
-    ['customer not an object', 'OrderPlaced', (d) => {
-      d.customer = '1990-04-01';
-    }, 'customer', /object/],
-    ['no devices', 'OrderPlaced', (d) => {
-      d.devices = [];
-    }, 'devices', /1 to 5 devices/],
-    ['devices not an array', 'OrderPlaced', (d) => {
-      d.devices = { 0: d.devices[0] };
-    }, 'devices', /1 to 5 devices/],
-    ['6 devices', 'OrderPlaced', (d) => {
-      d.devices = [0, 1, 2, 3, 4, 5].map((i) => ({ ...d.devices[0], deviceId: `d${i}` }));
-    }, 'devices', /1 to 5 devices/],
-    ['duplicate deviceId', 'OrderPlaced', (d) => {
-      d.devices[1].deviceId = 'dev-1';
-    }, 'devices.1.deviceId', /duplicate/],
-    ['third device repeats the second', 'OrderPlaced', (d) => {
-      d.devices[2].deviceId = 'dev-2';
-    }, 'devices.2.deviceId', /duplicate/],
-    ['eventId of 129 chars', 'OrderVoided', (d) => {
-      d.eventId = 'e'.repeat(129);
-    }, 'eventId', /1 to 128/],
-    ['empty eventId', 'OrderVoided', (d) => {
-      d.eventId = '';
-    }, 'eventId', /1 to 128/],
-    ['customerId of 65 chars', 'ClaimWithdrawn', (d) => {
-      d.customerId = 'c'.repeat(65);
-    }, 'customerId', /1 to 64/],
-    ['numeric customerId', 'ClaimWithdrawn', (d) => {
-      d.customerId = 7;
-    }, 'customerId', /1 to 64/],
-    ['orderId of 129 chars', 'DeviceDelivered', (d) => {
-      d.orderId = 'o'.repeat(129);
-    }, 'orderId', /1 to 128/],
-    ['timestamp without offset', 'DeviceDelivered', (d) => {
-      d.occurredAt = '2026-11-13T08:30:00';
-    }, 'occurredAt', /offset/],
-    ['date-only timestamp', 'DeviceDelivered', (d) => {
-      d.occurredAt = '2026-11-13';
-    }, 'occurredAt', /offset/],
-    ['epoch-millis timestamp', 'DeviceDelivered', (d) => {
-      d.occurredAt = 1_794_526_200_000;
-    }, 'occurredAt', /offset/],
-    ['bad cause', 'ClaimFiled', (d) => {
-      d.cause = 'fire';
-    }, 'cause', /total_loss/],
-    ['incident on 30 February', 'ClaimFiled', (d) => {
-      d.incidentDate = '2026-02-30';
-    }, 'incidentDate', /calendar date/],
-    ['empty followUpOf', 'ClaimFiled', (d) => {
-      d.followUpOf = '';
-    }, 'followUpOf', /1 to 128/],
-    ['effectiveDate month 13', 'ProtectionCancelled', (d) => {
-      d.effectiveDate = '2026-13-01';
-    }, 'effectiveDate', /calendar date/],
-    ['null effectiveDate', 'ProtectionCancelled', (d) => {
-      d.effectiveDate = null;
-    }, 'effectiveDate', /calendar date/],
-    ['zero loaner value', 'LoanerDelivered', (d) => {
-      d.loanerValueYen = 0;
-    }, 'loanerValueYen', /integer yen amount from 1 to 10,000,000/],
-    ['empty void reason', 'OrderVoided', (d) => {
-      d.reason = '';
-    }, 'reason', /1 to 1000/],
-    ['zero repair cost', 'LoanerDamaged', (d) => {
-      d.repairCostYen = 0;
-    }, 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
-    ['repair cost of 10,000,001', 'LoanerDamaged', (d) => {
-      d.repairCostYen = 10_000_001;
-    }, 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
-    ['fractional repair cost', 'LoanerDamaged', (d) => {
-      d.repairCostYen = 12_100.5;
-    }, 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
-    ['repair cost as string', 'LoanerDamaged', (d) => {
-      d.repairCostYen = '12100';
-    }, 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
-    ['null repair cost', 'LoanerDamaged', (d) => {
-      d.repairCostYen = null;
-    }, 'repairCostYen', /integer yen amount from 1 to 10,000,000/],
-    ['empty claimId of a damage', 'LoanerDamaged', (d) => {
-      d.claimId = '';
-    }, 'claimId', /1 to 128/],
-    ['damage timestamp with a fraction but no seconds', 'LoanerDamaged', (d) => {
-      d.occurredAt = '2027-03-05T09:00.5+09:00';
-    }, 'occurredAt', /offset/],
-    ['zero device value', 'ReplacementDelivered', (d) => {
-      d.deviceValueYen = 0;
-    }, 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
-    ['device value of 10,000,001', 'ReplacementDelivered', (d) => {
-      d.deviceValueYen = 10_000_001;
-    }, 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
-    ['fractional device value', 'ReplacementDelivered', (d) => {
-      d.deviceValueYen = 45_000.5;
-    }, 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
-    ['device value as string', 'ReplacementDelivered', (d) => {
-      d.deviceValueYen = '45000';
-    }, 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
-    ['null device value (optional is not nullable)', 'ReplacementDelivered', (d) => {
-      d.deviceValueYen = null;
-    }, 'deviceValueYen', /integer yen amount from 1 to 10,000,000/],
+    [
+      'fractional price',
+      'OrderPlaced',
+      (d) => {
+        d.devices[0].priceYen = 100.5;
+      },
+      'devices.0.priceYen',
+      /integer yen amount from 1 to 10,000,000/,
+    ],
+    [
+      'negative price',
+      'OrderPlaced',
+      (d) => {
+        d.devices[0].priceYen = -1;
+      },
+      'devices.0.priceYen',
+      /integer yen amount from 1 to 10,000,000/,
+    ],
+    [
+      'zero price',
+      'OrderPlaced',
+      (d) => {
+        d.devices[0].priceYen = 0;
+      },
+      'devices.0.priceYen',
+      /integer yen amount from 1 to 10,000,000/,
+    ],
+    [
+      'price as string',
+      'OrderPlaced',
+      (d) => {
+        d.devices[0].priceYen = '39800';
+      },
+      'devices.0.priceYen',
+      /yen/,
+    ],
+    [
+      'unsafe price',
+      'OrderPlaced',
+      (d) => {
+        d.devices[0].priceYen = 2 ** 53;
+      },
+      'devices.0.priceYen',
+      /yen/,
+    ],
+    [
+      '1 month',
+      'OrderPlaced',
+      (d) => {
+        d.devices[2].payment.months = 1;
+      },
+      'devices.2.payment.months',
+      /2 to 48/,
+    ],
+    [
+      '49 months',
+      'OrderPlaced',
+      (d) => {
+        d.devices[2].payment.months = 49;
+      },
+      'devices.2.payment.months',
+      /2 to 48/,
+    ],
+    [
+      '24.5 months',
+      'OrderPlaced',
+      (d) => {
+        d.devices[2].payment.months = 24.5;
+      },
+      'devices.2.payment.months',
+      /2 to 48/,
+    ],
+    [
+      'unknown plan',
+      'OrderPlaced',
+      (d) => {
+        d.devices[1].payment = { plan: 'lease' };
+      },
+      'devices.1.payment.plan',
+      /lump_sum/,
+    ],
+    [
+      'bad condition',
+      'OrderPlaced',
+      (d) => {
+        d.devices[0].condition = 'refurbished';
+      },
+      'devices.0.condition',
+      /new/,
+    ],
+    [
+      'zero protection fee',
+      'OrderPlaced',
+      (d) => {
+        d.devices[0].protection.monthlyFeeYen = 0;
+      },
+      'devices.0.protection.monthlyFeeYen',
+      /from 1 to 10,000,000/,
+    ],
+    [
+      'non-boolean warranty',
+      'OrderPlaced',
+      (d) => {
+        d.devices[0].lineWarrantyOption = 'yes';
+      },
+      'devices.0.lineWarrantyOption',
+      /boolean/,
+    ],
+    [
+      'empty model',
+      'OrderPlaced',
+      (d) => {
+        d.devices[0].model = '';
+      },
+      'devices.0.model',
+      /1 to 200/,
+    ],
+    [
+      '201-char model',
+      'OrderPlaced',
+      (d) => {
+        d.devices[0].model = 'm'.repeat(201);
+      },
+      'devices.0.model',
+      /1 to 200/,
+    ],
+    [
+      'unknown payment method',
+      'OrderPlaced',
+      (d) => {
+        d.paymentMethod = 'cash';
+      },
+      'paymentMethod',
+      /credit_card/,
+    ],
+    [
+      'impossible birth date',
+      'OrderPlaced',
+      (d) => {
+        d.customer.birthDate = '1990-02-30';
+      },
+      'customer.birthDate',
+      /calendar date/,
+    ],
+    [
+      'customer not an object',
+      'OrderPlaced',
+      (d) => {
+        d.customer = '1990-04-01';
+      },
+      'customer',
+      /object/,
+    ],
+    [
+      'no devices',
+      'OrderPlaced',
+      (d) => {
+        d.devices = [];
+      },
+      'devices',
+      /1 to 5 devices/,
+    ],
+    [
+      'devices not an array',
+      'OrderPlaced',
+      (d) => {
+        d.devices = { 0: d.devices[0] };
+      },
+      'devices',
+      /1 to 5 devices/,
+    ],
+    [
+      '6 devices',
+      'OrderPlaced',
+      (d) => {
+        d.devices = [0, 1, 2, 3, 4, 5].map((i) => ({ ...d.devices[0], deviceId: `d${i}` }));
+      },
+      'devices',
+      /1 to 5 devices/,
+    ],
+    [
+      'duplicate deviceId',
+      'OrderPlaced',
+      (d) => {
+        d.devices[1].deviceId = 'dev-1';
+      },
+      'devices.1.deviceId',
+      /duplicate/,
+    ],
+    [
+      'third device repeats the second',
+      'OrderPlaced',
+      (d) => {
+        d.devices[2].deviceId = 'dev-2';
+      },
+      'devices.2.deviceId',
+      /duplicate/,
+    ],
+    [
+      'eventId of 129 chars',
+      'OrderVoided',
+      (d) => {
+        d.eventId = 'e'.repeat(129);
+      },
+      'eventId',
+      /1 to 128/,
+    ],
+    [
+      'empty eventId',
+      'OrderVoided',
+      (d) => {
+        d.eventId = '';
+      },
+      'eventId',
+      /1 to 128/,
+    ],
+    [
+      'customerId of 65 chars',
+      'ClaimWithdrawn',
+      (d) => {
+        d.customerId = 'c'.repeat(65);
+      },
+      'customerId',
+      /1 to 64/,
+    ],
+    [
+      'numeric customerId',
+      'ClaimWithdrawn',
+      (d) => {
+        d.customerId = 7;
+      },
+      'customerId',
+      /1 to 64/,
+    ],
+    [
+      'orderId of 129 chars',
+      'DeviceDelivered',
+      (d) => {
+        d.orderId = 'o'.repeat(129);
+      },
+      'orderId',
+      /1 to 128/,
+    ],
+    [
+      'timestamp without offset',
+      'DeviceDelivered',
+      (d) => {
+        d.occurredAt = '2026-11-13T08:30:00';
+      },
+      'occurredAt',
+      /offset/,
+    ],
+    [
+      'date-only timestamp',
+      'DeviceDelivered',
+      (d) => {
+        d.occurredAt = '2026-11-13';
+      },
+      'occurredAt',
+      /offset/,
+    ],
+    [
+      'epoch-millis timestamp',
+      'DeviceDelivered',
+      (d) => {
+        d.occurredAt = 1_794_526_200_000;
+      },
+      'occurredAt',
+      /offset/,
+    ],
+    [
+      'bad cause',
+      'ClaimFiled',
+      (d) => {
+        d.cause = 'fire';
+      },
+      'cause',
+      /total_loss/,
+    ],
+    [
+      'incident on 30 February',
+      'ClaimFiled',
+      (d) => {
+        d.incidentDate = '2026-02-30';
+      },
+      'incidentDate',
+      /calendar date/,
+    ],
+    [
+      'empty followUpOf',
+      'ClaimFiled',
+      (d) => {
+        d.followUpOf = '';
+      },
+      'followUpOf',
+      /1 to 128/,
+    ],
+    [
+      'effectiveDate month 13',
+      'ProtectionCancelled',
+      (d) => {
+        d.effectiveDate = '2026-13-01';
+      },
+      'effectiveDate',
+      /calendar date/,
+    ],
+    [
+      'null effectiveDate',
+      'ProtectionCancelled',
+      (d) => {
+        d.effectiveDate = null;
+      },
+      'effectiveDate',
+      /calendar date/,
+    ],
+    [
+      'zero loaner value',
+      'LoanerDelivered',
+      (d) => {
+        d.loanerValueYen = 0;
+      },
+      'loanerValueYen',
+      /integer yen amount from 1 to 10,000,000/,
+    ],
+    [
+      'empty void reason',
+      'OrderVoided',
+      (d) => {
+        d.reason = '';
+      },
+      'reason',
+      /1 to 1000/,
+    ],
+    [
+      'zero repair cost',
+      'LoanerDamaged',
+      (d) => {
+        d.repairCostYen = 0;
+      },
+      'repairCostYen',
+      /integer yen amount from 1 to 10,000,000/,
+    ],
+    [
+      'repair cost of 10,000,001',
+      'LoanerDamaged',
+      (d) => {
+        d.repairCostYen = 10_000_001;
+      },
+      'repairCostYen',
+      /integer yen amount from 1 to 10,000,000/,
+    ],
+    [
+      'fractional repair cost',
+      'LoanerDamaged',
+      (d) => {
+        d.repairCostYen = 12_100.5;
+      },
+      'repairCostYen',
+      /integer yen amount from 1 to 10,000,000/,
+    ],
+    [
+      'repair cost as string',
+      'LoanerDamaged',
+      (d) => {
+        d.repairCostYen = '12100';
+      },
+      'repairCostYen',
+      /integer yen amount from 1 to 10,000,000/,
+    ],
+    [
+      'null repair cost',
+      'LoanerDamaged',
+      (d) => {
+        d.repairCostYen = null;
+      },
+      'repairCostYen',
+      /integer yen amount from 1 to 10,000,000/,
+    ],
+    [
+      'empty claimId of a damage',
+      'LoanerDamaged',
+      (d) => {
+        d.claimId = '';
+      },
+      'claimId',
+      /1 to 128/,
+    ],
+    [
+      'damage timestamp with a fraction but no seconds',
+      'LoanerDamaged',
+      (d) => {
+        d.occurredAt = '2027-03-05T09:00.5+09:00';
+      },
+      'occurredAt',
+      /offset/,
+    ],
+    [
+      'zero device value',
+      'ReplacementDelivered',
+      (d) => {
+        d.deviceValueYen = 0;
+      },
+      'deviceValueYen',
+      /integer yen amount from 1 to 10,000,000/,
+    ],
+    [
+      'device value of 10,000,001',
+      'ReplacementDelivered',
+      (d) => {
+        d.deviceValueYen = 10_000_001;
+      },
+      'deviceValueYen',
+      /integer yen amount from 1 to 10,000,000/,
+    ],
+    [
+      'fractional device value',
+      'ReplacementDelivered',
+      (d) => {
+        d.deviceValueYen = 45_000.5;
+      },
+      'deviceValueYen',
+      /integer yen amount from 1 to 10,000,000/,
+    ],
+    [
+      'device value as string',
+      'ReplacementDelivered',
+      (d) => {
+        d.deviceValueYen = '45000';
+      },
+      'deviceValueYen',
+      /integer yen amount from 1 to 10,000,000/,
+    ],
+    [
+      'null device value (optional is not nullable)',
+      'ReplacementDelivered',
+      (d) => {
+        d.deviceValueYen = null;
+      },
+      'deviceValueYen',
+      /integer yen amount from 1 to 10,000,000/,
+    ],
   ];
 
   it.each(cases)('%s → %s', (_name, detailType, mutate, field, message) => {
@@ -243,11 +554,14 @@ describe('malformed events name the first failing field', () => {
     expect(reason).toMatch(message);
   });
 
-  it.each([null, undefined, 'OrderPlaced', 42, true, [], [validDetails.OrderPlaced]])('detail %j is reported at (root)', (detail) => {
-    const { field, reason } = malformed('OrderPlaced', detail);
-    expect(field).toBe('(root)');
-    expect(reason.startsWith('(root): ')).toBe(true);
-  });
+  it.each([null, undefined, 'OrderPlaced', 42, true, [], [validDetails.OrderPlaced]])(
+    'detail %j is reported at (root)',
+    (detail) => {
+      const { field, reason } = malformed('OrderPlaced', detail);
+      expect(field).toBe('(root)');
+      expect(reason.startsWith('(root): ')).toBe(true);
+    },
+  );
 
   it('reports the envelope before the payload, in contract order', () => {
     const d: any = order();
@@ -279,17 +593,31 @@ describe('malformed events name the first failing field', () => {
 describe('LoanerDamaged and the value of a replacement', () => {
   it.each([1, 10_000_000])('LoanerDamaged accepts a repairCostYen of %d', (repairCostYen) => {
     const detail = { ...validDetails.LoanerDamaged, repairCostYen };
-    expect(parseInboundEvent('LoanerDamaged', detail)).toEqual({ ok: true, event: { detailType: 'LoanerDamaged', detail } });
+    expect(parseInboundEvent('LoanerDamaged', detail)).toEqual({
+      ok: true,
+      event: { detailType: 'LoanerDamaged', detail },
+    });
   });
 
-  it.each(['claimId', 'repairCostYen', 'occurredAt'] as const)('LoanerDamaged without %s names it as required', (key) => {
-    const { [key]: _dropped, ...detail } = validDetails.LoanerDamaged;
-    expect(parseInboundEvent('LoanerDamaged', detail)).toEqual({ ok: false, error: 'MALFORMED', field: key, reason: `${key}: is required` });
-  });
+  it.each(['claimId', 'repairCostYen', 'occurredAt'] as const)(
+    'LoanerDamaged without %s names it as required',
+    (key) => {
+      const { [key]: _dropped, ...detail } = validDetails.LoanerDamaged;
+      expect(parseInboundEvent('LoanerDamaged', detail)).toEqual({
+        ok: false,
+        error: 'MALFORMED',
+        field: key,
+        reason: `${key}: is required`,
+      });
+    },
+  );
 
   it.each([1, 10_000_000])('ReplacementDelivered accepts a deviceValueYen of %d', (deviceValueYen) => {
     const detail = { ...validDetails.ReplacementDelivered, deviceValueYen };
-    expect(parseInboundEvent('ReplacementDelivered', detail)).toEqual({ ok: true, event: { detailType: 'ReplacementDelivered', detail } });
+    expect(parseInboundEvent('ReplacementDelivered', detail)).toEqual({
+      ok: true,
+      event: { detailType: 'ReplacementDelivered', detail },
+    });
   });
 
   it('ReplacementDelivered without deviceValueYen parses, and adds no such key', () => {
@@ -311,9 +639,12 @@ describe('LoanerDamaged and the value of a replacement', () => {
 });
 
 describe('business rules are left to the domain', () => {
-  it.each(['debit_card', 'prepaid_card'] as const)('accepts paymentMethod %s (OrderRejected decides)', (paymentMethod) => {
-    expect(parseInboundEvent('OrderPlaced', { ...order(), paymentMethod }).ok).toBe(true);
-  });
+  it.each(['debit_card', 'prepaid_card'] as const)(
+    'accepts paymentMethod %s (OrderRejected decides)',
+    (paymentMethod) => {
+      expect(parseInboundEvent('OrderPlaced', { ...order(), paymentMethod }).ok).toBe(true);
+    },
+  );
 
   it('accepts a protection fee the catalogue does not offer, protection with line warranty, and a minor', () => {
     const d = order();

@@ -19,7 +19,8 @@ import {
 } from '../../../shared/schemas/primitives.ts';
 import { validCalendarDate, validTimestamp } from './fixtures.ts';
 
-const accepts = (schema: { safeParse: (v: unknown) => { success: boolean } }, value: unknown) => schema.safeParse(value).success;
+const accepts = (schema: { safeParse: (v: unknown) => { success: boolean } }, value: unknown) =>
+  schema.safeParse(value).success;
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 // Oracle independent of the implementation: let the platform's calendar say whether a day exists.
@@ -111,7 +112,14 @@ describe('isoTimestamp', () => {
           fc.integer({ min: 0, max: 61 }),
           (y, mo, d, h, mi, sign, oh, om) => {
             const value = `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}${sign}${pad(oh)}:${pad(om)}`;
-            const expected = mo >= 1 && mo <= 12 && platformSaysDateExists(y, mo, d) && h < 24 && mi < 60 && om < 60 && oh * 60 + om <= 14 * 60;
+            const expected =
+              mo >= 1 &&
+              mo <= 12 &&
+              platformSaysDateExists(y, mo, d) &&
+              h < 24 &&
+              mi < 60 &&
+              om < 60 &&
+              oh * 60 + om <= 14 * 60;
             expect(accepts(isoTimestamp, value)).toBe(expected);
           },
         ),
@@ -121,7 +129,8 @@ describe('isoTimestamp', () => {
   });
 
   describe('fractions of any length, within MAX_TIMESTAMP_LENGTH', () => {
-    const withFraction = (digits: number, offset: string) => `2026-04-10T10:00:00.${'1234567890'.repeat(30).slice(0, digits)}${offset}`;
+    const withFraction = (digits: number, offset: string) =>
+      `2026-04-10T10:00:00.${'1234567890'.repeat(30).slice(0, digits)}${offset}`;
 
     it.each([1, 3, 9, 10, 20, 200])('accepts %d fraction digits, with Z and with an offset', (digits) => {
       for (const offset of ['Z', '+09:00', '-14:00']) {
@@ -162,9 +171,12 @@ describe('isoTimestamp', () => {
     });
   });
 
-  it.each([1_794_526_200_000, new Date('2026-11-13T00:00:00Z'), null, undefined])('rejects the non-string %j', (value) => {
-    expect(accepts(isoTimestamp, value)).toBe(false);
-  });
+  it.each([1_794_526_200_000, new Date('2026-11-13T00:00:00Z'), null, undefined])(
+    'rejects the non-string %j',
+    (value) => {
+      expect(accepts(isoTimestamp, value)).toBe(false);
+    },
+  );
 
   it('accepts a timestamp iff every component is in range (platform calendar as oracle)', () => {
     fc.assert(
@@ -181,7 +193,14 @@ describe('isoTimestamp', () => {
         (y, mo, d, h, mi, s, sign, oh, om) => {
           const value = `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}${sign}${pad(oh)}:${pad(om)}`;
           const expected =
-            mo >= 1 && mo <= 12 && platformSaysDateExists(y, mo, d) && h < 24 && mi < 60 && s < 60 && om < 60 && oh * 60 + om <= 14 * 60;
+            mo >= 1 &&
+            mo <= 12 &&
+            platformSaysDateExists(y, mo, d) &&
+            h < 24 &&
+            mi < 60 &&
+            s < 60 &&
+            om < 60 &&
+            oh * 60 + om <= 14 * 60;
           expect(accepts(isoTimestamp, value)).toBe(expected);
         },
       ),
@@ -204,19 +223,33 @@ describe('calendarDate', () => {
     expect(accepts(calendarDate, value)).toBe(true);
   });
 
-  it.each(['2026-02-30', '2026-13-01', '2027-02-29', '1900-02-29', '2026-04-31', '2026-00-10', '2026-1-5', '26-01-05', '2026-11-13T00:00:00Z', '20261113', ''])(
-    'rejects %s',
-    (value) => {
-      expect(accepts(calendarDate, value)).toBe(false);
-    },
-  );
+  it.each([
+    '2026-02-30',
+    '2026-13-01',
+    '2027-02-29',
+    '1900-02-29',
+    '2026-04-31',
+    '2026-00-10',
+    '2026-1-5',
+    '26-01-05',
+    '2026-11-13T00:00:00Z',
+    '20261113',
+    '',
+  ])('rejects %s', (value) => {
+    expect(accepts(calendarDate, value)).toBe(false);
+  });
 
   it('accepts YYYY-MM-DD iff the day exists (platform calendar as oracle)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), (y, m, d) => {
-        const expected = m >= 1 && m <= 12 && platformSaysDateExists(y, m, d);
-        expect(accepts(calendarDate, `${pad(y, 4)}-${pad(m)}-${pad(d)}`)).toBe(expected);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        (y, m, d) => {
+          const expected = m >= 1 && m <= 12 && platformSaysDateExists(y, m, d);
+          expect(accepts(calendarDate, `${pad(y, 4)}-${pad(m)}-${pad(d)}`)).toBe(expected);
+        },
+      ),
       { numRuns: 2000 },
     );
     fc.assert(
@@ -231,7 +264,8 @@ describe('yearMonth', () => {
   it('accepts YYYY-MM with a real month only', () => {
     expect(accepts(yearMonth, '2026-11')).toBe(true);
     expect(accepts(yearMonth, '2026-01')).toBe(true);
-    for (const bad of ['2026-13', '2026-00', '2026-1', '2026-11-01', '202611', 202611]) expect(accepts(yearMonth, bad), String(bad)).toBe(false);
+    for (const bad of ['2026-13', '2026-00', '2026-1', '2026-11-01', '202611', 202611])
+      expect(accepts(yearMonth, bad), String(bad)).toBe(false);
   });
 });
 
@@ -249,7 +283,8 @@ describe('yen amounts', () => {
     expect(accepts(positiveYen, 0)).toBe(false);
     expect(accepts(positiveYen, 1)).toBe(true);
     expect(accepts(positiveYen, Number.MAX_SAFE_INTEGER)).toBe(true);
-    for (const bad of [-5, 1.5, 2 ** 53, NaN, Infinity, ...notNumbers]) expect(accepts(positiveYen, bad), String(bad)).toBe(false);
+    for (const bad of [-5, 1.5, 2 ** 53, NaN, Infinity, ...notNumbers])
+      expect(accepts(positiveYen, bad), String(bad)).toBe(false);
   });
 
   it('signedYen accepts negative credits but no fractions', () => {
@@ -276,11 +311,27 @@ describe('eventYen (an amount an event carries)', () => {
   });
 
   it('accepts the integers from 1 to 10,000,000, the bounds included', () => {
-    for (const ok of [1, 2, 418, 39_800, MAX_YEN_AMOUNT - 1, MAX_YEN_AMOUNT]) expect(accepts(eventYen, ok), String(ok)).toBe(true);
+    for (const ok of [1, 2, 418, 39_800, MAX_YEN_AMOUNT - 1, MAX_YEN_AMOUNT])
+      expect(accepts(eventYen, ok), String(ok)).toBe(true);
   });
 
   it('refuses what is just outside: 0, 10,000,001, 2^53 - 1, fractions, and non-numbers', () => {
-    for (const bad of [0, -0, -1, MAX_YEN_AMOUNT + 1, Number.MAX_SAFE_INTEGER, 2 ** 53, 0.5, 1.5, MAX_YEN_AMOUNT - 0.5, NaN, Infinity, '100', null, true]) {
+    for (const bad of [
+      0,
+      -0,
+      -1,
+      MAX_YEN_AMOUNT + 1,
+      Number.MAX_SAFE_INTEGER,
+      2 ** 53,
+      0.5,
+      1.5,
+      MAX_YEN_AMOUNT - 0.5,
+      NaN,
+      Infinity,
+      '100',
+      null,
+      true,
+    ]) {
       expect(accepts(eventYen, bad), String(bad)).toBe(false);
     }
   });
@@ -324,7 +375,21 @@ describe('asciiId(max)', () => {
   });
 
   it('refuses a space, é, a Japanese character, a control character, DEL and the empty id', () => {
-    for (const bad of ['a b', ' a', 'a ', 'caf\u00e9', 'cafe\u0301', '顧客1', 'ｃ1', 'a\tb', 'a\nb', 'a\u0000', 'a\u007f', '\u00a0', '']) {
+    for (const bad of [
+      'a b',
+      ' a',
+      'a ',
+      'caf\u00e9',
+      'cafe\u0301',
+      '顧客1',
+      'ｃ1',
+      'a\tb',
+      'a\nb',
+      'a\u0000',
+      'a\u007f',
+      '\u00a0',
+      '',
+    ]) {
       expect(accepts(entityId, bad), JSON.stringify(bad)).toBe(false);
     }
   });

@@ -24,7 +24,13 @@ async function serve(resets: number, answer: { status: number; body: unknown }) 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
-const client = (url: string) => new EventBridgeClient({ endpoint: url, region: 'local', credentials: LOCAL_CREDENTIALS, retryStrategy: resetsOnlyRetryStrategy });
+const client = (url: string) =>
+  new EventBridgeClient({
+    endpoint: url,
+    region: 'local',
+    credentials: LOCAL_CREDENTIALS,
+    retryStrategy: resetsOnlyRetryStrategy,
+  });
 const put = new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] });
 
 describe('an SDK client with resetsOnlyRetryStrategy', () => {
@@ -56,10 +62,12 @@ describe('retryingResets (fetch)', () => {
 
   it('does not retry other failures', async () => {
     let calls = 0;
-    await expect(retryingResets(async () => {
+    await expect(
+      retryingResets(async () => {
         calls++;
         throw new Error('no');
-      })).rejects.toThrow('no');
+      }),
+    ).rejects.toThrow('no');
     expect(calls).toBe(1);
   });
 });

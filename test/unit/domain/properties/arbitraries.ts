@@ -6,10 +6,19 @@
 // that replays them. Stories (below) fix a few draws so that each of the §4/§5 cases comes up in
 // most property runs; generators.properties.test.ts counts them (coverage.ts).
 import fc from 'fast-check';
-import { addDays, addMonths, ENTRY_KINDS, jstMonth, policy, startOfJstDay, type CalendarDate, type Month } from '#shared/domain/index.ts';
-import { closeTimeFor, Customer, event } from '#test/support/scenario.ts';
 import type { DecisionOutcome, EntryKind, LedgerEntry, TaxClass } from '#shared/domain/index.ts';
+import {
+  addDays,
+  addMonths,
+  type CalendarDate,
+  ENTRY_KINDS,
+  jstMonth,
+  type Month,
+  policy,
+  startOfJstDay,
+} from '#shared/domain/index.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
+import { Customer, closeTimeFor, event } from '#test/support/scenario.ts';
 
 const MS_PER_MINUTE = 60_000;
 const pad2 = (n: number): string => String(n).padStart(2, '0');
@@ -23,20 +32,49 @@ export function calendarDate(from = '1990-01-01', to = '2099-12-31'): fc.Arbitra
   const span = (Date.parse(`${to}T00:00:00Z`) - lo) / 86_400_000;
   const uniform = fc.integer({ min: 0, max: span }).map((d) => utcDateOf(lo + d * 86_400_000));
   const special = fc
-    .tuple(fc.integer({ min: Number(from.slice(0, 4)), max: Number(to.slice(0, 4)) }), fc.integer({ min: 1, max: 12 }), fc.constantFrom('first', 'last'))
+    .tuple(
+      fc.integer({ min: Number(from.slice(0, 4)), max: Number(to.slice(0, 4)) }),
+      fc.integer({ min: 1, max: 12 }),
+      fc.constantFrom('first', 'last'),
+    )
     .map(([y, m, which]) => utcDateOf(Date.UTC(y, which === 'first' ? m - 1 : m, which === 'first' ? 1 : 0)))
     .filter((d) => d >= from && d <= to);
-  return fc.oneof({ arbitrary: uniform, weight: 3 }, { arbitrary: special, weight: 1 }, { arbitrary: fc.constantFrom('2028-02-29', '2024-02-29', '2000-02-29', '2028-02-01', '2027-02-28', '2100-02-28').filter((d) => d >= from && d <= to), weight: 1 });
+  return fc.oneof(
+    { arbitrary: uniform, weight: 3 },
+    { arbitrary: special, weight: 1 },
+    {
+      arbitrary: fc
+        .constantFrom('2028-02-29', '2024-02-29', '2000-02-29', '2028-02-01', '2027-02-28', '2100-02-28')
+        .filter((d) => d >= from && d <= to),
+      weight: 1,
+    },
+  );
 }
 
 export const month = (fromYear = 1990, toYear = 2099): fc.Arbitrary<Month> =>
-  fc.tuple(fc.integer({ min: fromYear, max: toYear }), fc.integer({ min: 1, max: 12 })).map(([y, m]) => `${y}-${pad2(m)}`);
+  fc
+    .tuple(fc.integer({ min: fromYear, max: toYear }), fc.integer({ min: 1, max: 12 }))
+    .map(([y, m]) => `${y}-${pad2(m)}`);
 
 /** Minutes into a JST day; half the time in 00:00–08:59 JST, which is the previous UTC day. */
-export const minuteOfDay: fc.Arbitrary<number> = fc.oneof(fc.integer({ min: 0, max: 539 }), fc.integer({ min: 0, max: 1439 }));
+export const minuteOfDay: fc.Arbitrary<number> = fc.oneof(
+  fc.integer({ min: 0, max: 539 }),
+  fc.integer({ min: 0, max: 1439 }),
+);
 
 /** Offsets a sender may write a timestamp with ('Z' and '+00:00' are both UTC). */
-export const OFFSETS = ['+09:00', 'Z', '+00:00', '-05:00', '+05:30', '+05:45', '-09:30', '-12:00', '+14:00', '+13:45'] as const;
+export const OFFSETS = [
+  '+09:00',
+  'Z',
+  '+00:00',
+  '-05:00',
+  '+05:30',
+  '+05:45',
+  '-09:30',
+  '-12:00',
+  '+14:00',
+  '+13:45',
+] as const;
 export type Offset = (typeof OFFSETS)[number];
 export const offset: fc.Arbitrary<Offset> = fc.constantFrom(...OFFSETS);
 /**
@@ -51,7 +89,11 @@ export const LONG_FRACTIONS = ['.000000001', '.0004999', '.000000000000000000000
 const FRACTIONS = ['', '.000', '.000000', '.000000000', NO_SECONDS, ...LONG_FRACTIONS] as const;
 export const fraction = fc.constantFrom(...FRACTIONS);
 /** How a history writes its own JST timestamps: mostly with whole seconds. */
-const jstWriting = fc.oneof({ arbitrary: fc.constant(''), weight: 6 }, { arbitrary: fc.constant(NO_SECONDS), weight: 2 }, { arbitrary: fc.constantFrom(...LONG_FRACTIONS), weight: 1 });
+const jstWriting = fc.oneof(
+  { arbitrary: fc.constant(''), weight: 6 },
+  { arbitrary: fc.constant(NO_SECONDS), weight: 2 },
+  { arbitrary: fc.constantFrom(...LONG_FRACTIONS), weight: 1 },
+);
 
 function offsetMinutes(off: Offset): number {
   if (off === 'Z') return 0;
@@ -78,14 +120,33 @@ export const jstInstant = (date: CalendarDate, minute: number): number => startO
 
 export const taxClass: fc.Arbitrary<TaxClass> = fc.constantFrom('taxable-10', 'non-taxable');
 /** An amount within the bound of one event's amount (±MAX_YEN_AMOUNT, a credit being negative), its edges often. */
-const yenLine = fc.oneof({ arbitrary: fc.integer({ min: -policy.MAX_YEN_AMOUNT, max: policy.MAX_YEN_AMOUNT }), weight: 4 }, fc.constantFrom(-policy.MAX_YEN_AMOUNT, -1, 1, policy.MAX_YEN_AMOUNT));
+const yenLine = fc.oneof(
+  { arbitrary: fc.integer({ min: -policy.MAX_YEN_AMOUNT, max: policy.MAX_YEN_AMOUNT }), weight: 4 },
+  fc.constantFrom(-policy.MAX_YEN_AMOUNT, -1, 1, policy.MAX_YEN_AMOUNT),
+);
 export const line = fc.record({ amountYen: yenLine, taxClass });
 
 const KINDS: readonly EntryKind[] = ENTRY_KINDS;
 export const ledgerEntries: fc.Arbitrary<LedgerEntry[]> = fc
-  .array(fc.record({ kind: fc.constantFrom(...KINDS), taxClass, amountYen: fc.integer({ min: -500_000, max: 500_000 }), businessDate: calendarDate('2028-01-01', '2028-03-31') }), { maxLength: 25 })
+  .array(
+    fc.record({
+      kind: fc.constantFrom(...KINDS),
+      taxClass,
+      amountYen: fc.integer({ min: -500_000, max: 500_000 }),
+      businessDate: calendarDate('2028-01-01', '2028-03-31'),
+    }),
+    { maxLength: 25 },
+  )
   .map((rows) =>
-    rows.map((r, i) => ({ ...r, entryId: `e/${i}`, customerId: 'C1', deviceId: 'D1', billingMonth: '2028-03', description: r.kind, causedBy: `evt-${i}` })),
+    rows.map((r, i) => ({
+      ...r,
+      entryId: `e/${i}`,
+      customerId: 'C1',
+      deviceId: 'D1',
+      billingMonth: '2028-03',
+      description: r.kind,
+      causedBy: `evt-${i}`,
+    })),
   );
 
 // ---------------------------------------------------------------------------------------------
@@ -120,15 +181,20 @@ export interface SweepStep {
 export type Step = EventStep | CloseStep | SweepStep;
 
 const DAY = 86_400_000;
-const delay = fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.integer({ min: 1, max: 45 }), weight: 1 });
+const delay = fc.oneof(
+  { arbitrary: fc.constant(0), weight: 3 },
+  { arbitrary: fc.integer({ min: 1, max: 45 }), weight: 1 },
+);
 /** `arb` with probability `percent`%, otherwise undefined. */
 const sometimes = <T>(arb: fc.Arbitrary<T>, percent: number): fc.Arbitrary<T | undefined> =>
   fc.oneof({ arbitrary: fc.constant(undefined), weight: 100 - percent }, { arbitrary: arb, weight: percent });
-const later = (maxDays: number, late = delay) => fc.record({ days: fc.integer({ min: 0, max: maxDays }), minute: minuteOfDay, delayDays: late });
+const later = (maxDays: number, late = delay) =>
+  fc.record({ days: fc.integer({ min: 0, max: maxDays }), minute: minuteOfDay, delayDays: late });
 /** Returns often reach the engine after their deadline was assessed (the penalty is then reversed). */
 const oftenLate = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 45 }));
 /** A price or value in an event: within 1..MAX_YEN_AMOUNT (§0), its edges often. */
-const yenUpTo = (max: number) => fc.oneof({ arbitrary: fc.integer({ min: 1, max }), weight: 8 }, fc.constantFrom(1, policy.MAX_YEN_AMOUNT));
+const yenUpTo = (max: number) =>
+  fc.oneof({ arbitrary: fc.integer({ min: 1, max }), weight: 8 }, fc.constantFrom(1, policy.MAX_YEN_AMOUNT));
 
 const deviceGen = fc.record({
   condition: fc.constantFrom('new', 'used') as fc.Arbitrary<'new' | 'used'>,
@@ -138,12 +204,20 @@ const deviceGen = fc.record({
   protection: fc.constantFrom('none', 'none', 418, 550, 550, 550) as fc.Arbitrary<'none' | 418 | 550>,
   delivery: fc.record({ days: fc.integer({ min: 0, max: 10 }), minute: minuteOfDay, delayDays: delay }),
   payoff: sometimes(later(150), 30),
-  cancel: sometimes(fc.record({ when: later(200), effectiveInDays: sometimes(fc.integer({ min: -40, max: 90 }), 60) }), 35),
+  cancel: sometimes(
+    fc.record({ when: later(200), effectiveInDays: sometimes(fc.integer({ min: -40, max: 90 }), 60) }),
+    35,
+  ),
 });
 type DeviceGen = typeof deviceGen extends fc.Arbitrary<infer T> ? T : never;
 
 const DAMAGE_CAUSES = ['total_loss', 'partial_damage', 'water_damage'] as const;
-const COVERED: ReadonlySet<string> = new Set([...DAMAGE_CAUSES, 'natural_failure', 'initial_defect', 'network_restriction']);
+const COVERED: ReadonlySet<string> = new Set([
+  ...DAMAGE_CAUSES,
+  'natural_failure',
+  'initial_defect',
+  'network_restriction',
+]);
 const causeGen = fc.oneof(
   { arbitrary: fc.constantFrom(...DAMAGE_CAUSES), weight: 9 },
   { arbitrary: fc.constant('natural_failure'), weight: 3 },
@@ -155,16 +229,29 @@ const causeGen = fc.oneof(
 
 /** When the incident happened: days after the usage start, or after the purchase date + 24 months. */
 const incidentGen = fc.oneof(
-  { arbitrary: fc.record({ after: fc.constant('delivery' as const), days: fc.integer({ min: -3, max: 40 }) }), weight: 4 },
-  { arbitrary: fc.record({ after: fc.constant('delivery' as const), days: fc.integer({ min: 0, max: 420 }) }), weight: 3 },
+  {
+    arbitrary: fc.record({ after: fc.constant('delivery' as const), days: fc.integer({ min: -3, max: 40 }) }),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.record({ after: fc.constant('delivery' as const), days: fc.integer({ min: 0, max: 420 }) }),
+    weight: 3,
+  },
   // Day 30 and day 31 of use (usage start = day 1): the edge of the initial-defect window.
   { arbitrary: fc.record({ after: fc.constant('delivery' as const), days: fc.constantFrom(29, 30) }), weight: 2 },
   // Around 24 months after the purchase date (OrderPlaced), a used device's natural-failure limit.
-  { arbitrary: fc.record({ after: fc.constant('purchase+24m' as const), days: fc.integer({ min: -2, max: 2 }) }), weight: 1 },
+  {
+    arbitrary: fc.record({ after: fc.constant('purchase+24m' as const), days: fc.integer({ min: -2, max: 2 }) }),
+    weight: 1,
+  },
 );
 
 /** A follow-up's filing day after the earlier claim's replacement or repaired device (day 0): D+7 and D+8 often. */
-const followUpDay = fc.oneof({ arbitrary: fc.constant(7), weight: 2 }, { arbitrary: fc.constant(8), weight: 2 }, { arbitrary: fc.integer({ min: 0, max: 12 }), weight: 2 });
+const followUpDay = fc.oneof(
+  { arbitrary: fc.constant(7), weight: 2 },
+  { arbitrary: fc.constant(8), weight: 2 },
+  { arbitrary: fc.integer({ min: 0, max: 12 }), weight: 2 },
+);
 
 /**
  * How a claim relates to the claims before it: its own incident on any device; a follow-up
@@ -198,12 +285,21 @@ const claimGen = fc.record({
   minute: minuteOfDay,
   link: linkGen,
   withdraw: sometimes(later(6), 30),
-  path: fc.constantFrom('none', 'replacement', 'replacement', 'loaner') as fc.Arbitrary<'none' | 'replacement' | 'loaner'>,
+  path: fc.constantFrom('none', 'replacement', 'replacement', 'loaner') as fc.Arbitrary<
+    'none' | 'replacement' | 'loaner'
+  >,
   deliveredAfter: fc.integer({ min: 1, max: 5 }),
   /** The replacement's value (ReplacementDelivered.deviceValueYen); now and then absent. */
   deviceValueYen: sometimes(yenUpTo(150_000), 88),
   // 7 / 8 days: the re-exchange's N+7 edge; 14 / 15: the late return's D+14 edge.
-  returned: sometimes(fc.record({ days: fc.oneof(fc.integer({ min: 0, max: 25 }), fc.constantFrom(7, 8, 14, 15)), minute: minuteOfDay, delayDays: oftenLate }), 75),
+  returned: sometimes(
+    fc.record({
+      days: fc.oneof(fc.integer({ min: 0, max: 25 }), fc.constantFrom(7, 8, 14, 15)),
+      minute: minuteOfDay,
+      delayDays: oftenLate,
+    }),
+    75,
+  ),
   loanerValueYen: yenUpTo(60_000),
   faulty: sometimes(later(20, oftenLate), 60),
   repaired: sometimes(fc.record({ days: fc.integer({ min: 3, max: 30 }), minute: minuteOfDay }), 70),
@@ -214,12 +310,23 @@ type ClaimGen = typeof claimGen extends fc.Arbitrary<infer T> ? T : never;
 const generalSpec = fc.record({
   orderDate: calendarDate('2027-10-01', '2028-03-31'),
   orderMinute: minuteOfDay,
-  paymentMethod: fc.oneof({ arbitrary: fc.constant('credit_card'), weight: 12 }, { arbitrary: fc.constantFrom('debit_card', 'prepaid_card'), weight: 1 }),
+  paymentMethod: fc.oneof(
+    { arbitrary: fc.constant('credit_card'), weight: 12 },
+    { arbitrary: fc.constantFrom('debit_card', 'prepaid_card'), weight: 1 },
+  ),
   devices: fc.array(deviceGen, { minLength: 1, maxLength: 3 }),
   // A void may happen between two deliveries and reach the engine after both (a race the terms settle by business time).
-  voidOrder: sometimes(fc.record({ hoursAfterOrder: fc.integer({ min: 1, max: 24 * 9 }), delayDays: fc.oneof(delay, fc.integer({ min: 20, max: 60 })) }), 20),
+  voidOrder: sometimes(
+    fc.record({
+      hoursAfterOrder: fc.integer({ min: 1, max: 24 * 9 }),
+      delayDays: fc.oneof(delay, fc.integer({ min: 20, max: 60 })),
+    }),
+    20,
+  ),
   claims: fc.array(claimGen, { minLength: 0, maxLength: 4 }),
-  sweeps: fc.array(fc.record({ daysAfterOrder: fc.integer({ min: 0, max: 450 }), minute: minuteOfDay }), { maxLength: 4 }),
+  sweeps: fc.array(fc.record({ daysAfterOrder: fc.integer({ min: 0, max: 450 }), minute: minuteOfDay }), {
+    maxLength: 4,
+  }),
   /** How the history writes its JST timestamps, event by event in turn. */
   seconds: fc.array(jstWriting, { minLength: 1, maxLength: 6 }),
 });
@@ -228,9 +335,17 @@ export type HistorySpec = typeof generalSpec extends fc.Arbitrary<infer T> ? T :
 // Stories: the general history with a few draws fixed, so that each new rule's case comes up
 // in most runs of a property rather than in a few (generators.properties.test.ts counts them).
 // A story's order is paid by card (the general histories try the other payment methods).
-const story = <T>(parts: fc.Arbitrary<T>, build: (spec: HistorySpec, parts: T) => HistorySpec): fc.Arbitrary<HistorySpec> =>
+const story = <T>(
+  parts: fc.Arbitrary<T>,
+  build: (spec: HistorySpec, parts: T) => HistorySpec,
+): fc.Arbitrary<HistorySpec> =>
   fc.tuple(generalSpec, parts).map(([spec, p]) => build({ ...spec, paymentMethod: 'credit_card' }, p));
-const usedDevice = (d: DeviceGen, protectedToo: boolean): DeviceGen => ({ ...d, condition: 'used', protection: protectedToo ? 550 : 'none', cancel: undefined });
+const usedDevice = (d: DeviceGen, protectedToo: boolean): DeviceGen => ({
+  ...d,
+  condition: 'used',
+  protection: protectedToo ? 550 : 'none',
+  cancel: undefined,
+});
 
 /**
  * Re-exchange (§5): a used device's exchange E (its replacement's value given, now and then
@@ -248,7 +363,13 @@ interface ReexchangeOptions {
   /** Days after N that the earlier replacement comes back (undefined: never). */
   fReturn?: fc.Arbitrary<number | undefined>;
 }
-const reexchange = ({ valueShare, fDay, fCovered = false, protectedToo: protection = fc.boolean(), fReturn: back = fc.oneof(fc.constantFrom(undefined, 7, 8), fc.integer({ min: 0, max: 14 })) }: ReexchangeOptions) =>
+const reexchange = ({
+  valueShare,
+  fDay,
+  fCovered = false,
+  protectedToo: protection = fc.boolean(),
+  fReturn: back = fc.oneof(fc.constantFrom(undefined, 7, 8), fc.integer({ min: 0, max: 14 })),
+}: ReexchangeOptions) =>
   story(
     fc.record({
       protectedToo: protection,
@@ -279,26 +400,67 @@ const reexchange = ({ valueShare, fDay, fCovered = false, protectedToo: protecti
       const F: ClaimGen = {
         ...f,
         // Without protection a network restriction, now and then an initial defect (past day 30: NO_PROTECTION).
-        cause: !protectedToo ? (fCovered || fDamage < 7 ? 'network_restriction' : 'initial_defect') : fCovered || fDamage < 8 ? DAMAGE_CAUSES[fDamage % 3]! : covered(f),
+        cause: !protectedToo
+          ? fCovered || fDamage < 7
+            ? 'network_restriction'
+            : 'initial_defect'
+          : fCovered || fDamage < 8
+            ? DAMAGE_CAUSES[fDamage % 3]!
+            : covered(f),
         link: { kind: 'followUp', of: 0, day: fDay },
         withdraw: undefined,
         path: 'replacement',
         returned: fReturn === undefined ? undefined : { days: fReturn, minute: f.minute, delayDays: returnDelay },
       };
-      return { ...spec, devices: [usedDevice(first!, protectedToo), ...others], voidOrder: undefined, claims: [E, F, ...more] };
+      return {
+        ...spec,
+        devices: [usedDevice(first!, protectedToo), ...others],
+        voidOrder: undefined,
+        claims: [E, F, ...more],
+      };
     },
   );
 // Filed mostly in the window (D+7 often), on D+8 now and then: then an ordinary claim.
-const reexchangeStory = reexchange({ valueShare: 80, fDay: fc.oneof({ arbitrary: fc.constant(7), weight: 3 }, { arbitrary: fc.integer({ min: 0, max: 6 }), weight: 3 }, { arbitrary: fc.constant(8), weight: 1 }) });
+const reexchangeStory = reexchange({
+  valueShare: 80,
+  fDay: fc.oneof(
+    { arbitrary: fc.constant(7), weight: 3 },
+    { arbitrary: fc.integer({ min: 0, max: 6 }), weight: 3 },
+    { arbitrary: fc.constant(8), weight: 1 },
+  ),
+});
 
 /** Renumbering (§4): uses 1 and 2 of one device filed days apart, use 1 withdrawn before anything is delivered for it. */
 const renumberStory = story(
-  fc.record({ a: claimGen, b: claimGen, gap: fc.integer({ min: 0, max: 2 }), withdrawAfter: fc.integer({ min: 0, max: 3 }), damage: fc.constantFrom(...DAMAGE_CAUSES), more: fc.array(claimGen, { maxLength: 2 }) }),
+  fc.record({
+    a: claimGen,
+    b: claimGen,
+    gap: fc.integer({ min: 0, max: 2 }),
+    withdrawAfter: fc.integer({ min: 0, max: 3 }),
+    damage: fc.constantFrom(...DAMAGE_CAUSES),
+    more: fc.array(claimGen, { maxLength: 2 }),
+  }),
   (spec, { a, b, gap, withdrawAfter, damage, more }) => {
     const [first, ...others] = spec.devices;
     const device: DeviceGen = { ...first!, protection: first!.condition === 'used' ? 550 : 418, cancel: undefined };
-    const A: ClaimGen = { ...a, device: 0, cause: damage, incident: { after: 'delivery', days: a.incident.days % 200 }, link: { kind: 'own' }, deliveredAfter: gap + withdrawAfter + 2, withdraw: { days: gap + withdrawAfter, minute: a.minute, delayDays: a.withdraw?.delayDays ?? 0 } };
-    const B: ClaimGen = { ...b, cause: b.cause === 'natural_failure' || b.cause === 'initial_defect' || b.cause === 'network_restriction' ? damage : b.cause, link: { kind: 'soon', days: gap }, withdraw: undefined };
+    const A: ClaimGen = {
+      ...a,
+      device: 0,
+      cause: damage,
+      incident: { after: 'delivery', days: a.incident.days % 200 },
+      link: { kind: 'own' },
+      deliveredAfter: gap + withdrawAfter + 2,
+      withdraw: { days: gap + withdrawAfter, minute: a.minute, delayDays: a.withdraw?.delayDays ?? 0 },
+    };
+    const B: ClaimGen = {
+      ...b,
+      cause:
+        b.cause === 'natural_failure' || b.cause === 'initial_defect' || b.cause === 'network_restriction'
+          ? damage
+          : b.cause,
+      link: { kind: 'soon', days: gap },
+      withdraw: undefined,
+    };
     return { ...spec, devices: [device, ...others], voidOrder: undefined, claims: [A, B, ...more] };
   },
 );
@@ -308,21 +470,39 @@ const guaranteeStory = story(
   fc.record({
     protectedToo: fc.boolean(),
     // Incidents on days 30 and 31 of use (offsets 29 and 30) most often: the window's edge.
-    claims: fc.array(fc.tuple(claimGen, fc.constantFrom('initial_defect', 'initial_defect', 'network_restriction'), fc.constantFrom(0, 15, 29, 29, 30, 30, 31, 200)), { minLength: 1, maxLength: 3 }),
+    claims: fc.array(
+      fc.tuple(
+        claimGen,
+        fc.constantFrom('initial_defect', 'initial_defect', 'network_restriction'),
+        fc.constantFrom(0, 15, 29, 29, 30, 30, 31, 200),
+      ),
+      { minLength: 1, maxLength: 3 },
+    ),
   }),
   (spec, { protectedToo, claims }) => {
     const [first, ...others] = spec.devices;
     return {
       ...spec,
       devices: [usedDevice(first!, protectedToo), ...others],
-      claims: claims.map(([c, cause, days]) => ({ ...c, device: 0, cause, incident: { after: 'delivery' as const, days }, link: { kind: 'own' as const } })),
+      claims: claims.map(([c, cause, days]) => ({
+        ...c,
+        device: 0,
+        cause,
+        incident: { after: 'delivery' as const, days },
+        link: { kind: 'own' as const },
+      })),
     };
   },
 );
 
 /** A loaner damaged during the loan (§5): loaner repairs, now and then damaged twice or before the loaner came. */
 const loanerDamageStory = story(
-  fc.record({ claims: fc.array(fc.tuple(claimGen, damageGen, sometimes(fc.integer({ min: 0, max: 10 }), 30), fc.constantFrom(...DAMAGE_CAUSES)), { minLength: 1, maxLength: 3 }) }),
+  fc.record({
+    claims: fc.array(
+      fc.tuple(claimGen, damageGen, sometimes(fc.integer({ min: 0, max: 10 }), 30), fc.constantFrom(...DAMAGE_CAUSES)),
+      { minLength: 1, maxLength: 3 },
+    ),
+  }),
   (spec, { claims }) => {
     const [first, ...others] = spec.devices;
     const device: DeviceGen = { ...first!, protection: 550, cancel: undefined };
@@ -330,7 +510,13 @@ const loanerDamageStory = story(
       ...spec,
       devices: [device, ...others],
       voidOrder: undefined,
-      claims: claims.map(([c, damaged, again, cause]) => ({ ...c, device: 0, cause, path: c.path === 'replacement' && c.minute % 4 === 0 ? ('replacement' as const) : ('loaner' as const), damaged: { ...damaged, again } })),
+      claims: claims.map(([c, damaged, again, cause]) => ({
+        ...c,
+        device: 0,
+        cause,
+        path: c.path === 'replacement' && c.minute % 4 === 0 ? ('replacement' as const) : ('loaner' as const),
+        damaged: { ...damaged, again },
+      })),
     };
   },
 );
@@ -341,7 +527,14 @@ const naturalFailureStory = story(
   fc.record({ c: claimGen, days: fc.constantFrom(-2, -1, 0, 1, 1, 2) }),
   (spec, { c, days }) => {
     const [first, ...others] = spec.devices;
-    return { ...spec, devices: [usedDevice(first!, true), ...others], voidOrder: undefined, claims: [{ ...c, device: 0, cause: 'natural_failure', incident: { after: 'purchase+24m', days }, link: { kind: 'own' } }] };
+    return {
+      ...spec,
+      devices: [usedDevice(first!, true), ...others],
+      voidOrder: undefined,
+      claims: [
+        { ...c, device: 0, cause: 'natural_failure', incident: { after: 'purchase+24m', days }, link: { kind: 'own' } },
+      ],
+    };
   },
 );
 
@@ -350,7 +543,11 @@ const naturalFailureStory = story(
  * ReplacementDelivered is refused as invalid (a dead letter) in every arrival order. The
  * reliability streams give it to a few customers so that every run has one.
  */
-export const reexchangeWithoutValueSpec: fc.Arbitrary<HistorySpec> = reexchange({ valueShare: 0, fDay: fc.integer({ min: 1, max: 7 }), fCovered: true });
+export const reexchangeWithoutValueSpec: fc.Arbitrary<HistorySpec> = reexchange({
+  valueShare: 0,
+  fDay: fc.integer({ min: 1, max: 7 }),
+  fCovered: true,
+});
 
 /**
  * A protected re-exchange whose follow-up is a damage (basis follow_up), filed on D+1 … D+7,
@@ -424,26 +621,56 @@ export function historySteps(spec: HistorySpec, opts: { inOrder?: boolean } = {}
     lastArrival = Math.max(lastArrival, at + delayDays * DAY);
     const [occurred, arrival] = [formatInstant(at, '+09:00'), formatInstant(arrives, '+09:00')];
     const seconds = spec.seconds[events.length % spec.seconds.length]!;
-    events.push({ type: 'event', eventId: `ev-${events.length + 1}`, detailType, occurred, arrival, at, arrives, ...(seconds ? { seconds } : {}), detail: { customerId, ...detail } });
+    events.push({
+      type: 'event',
+      eventId: `ev-${events.length + 1}`,
+      detailType,
+      occurred,
+      arrival,
+      at,
+      arrives,
+      ...(seconds ? { seconds } : {}),
+      detail: { customerId, ...detail },
+    });
   };
   const orderAt = jstInstant(spec.orderDate, spec.orderMinute);
   const devices = spec.devices.map((d, i) => {
     const fee = d.protection === 'none' ? undefined : d.condition === 'used' ? 550 : d.protection;
     const payment = d.months ? { plan: 'installments', months: d.months } : { plan: 'lump_sum' };
-    return { deviceId: `D${i + 1}`, model: 'Pixel 9', condition: d.condition, priceYen: d.priceYen, payment, ...(fee ? { protection: { monthlyFeeYen: fee } } : {}) };
+    return {
+      deviceId: `D${i + 1}`,
+      model: 'Pixel 9',
+      condition: d.condition,
+      priceYen: d.priceYen,
+      payment,
+      ...(fee ? { protection: { monthlyFeeYen: fee } } : {}),
+    };
   });
-  add('OrderPlaced', orderAt, 0, { orderId: 'O1', customer: { birthDate: '1990-04-01' }, paymentMethod: spec.paymentMethod, devices });
-  if (spec.voidOrder) add('OrderVoided', orderAt + spec.voidOrder.hoursAfterOrder * 3_600_000, spec.voidOrder.delayDays, { orderId: 'O1', reason: 'suspected resale' });
+  add('OrderPlaced', orderAt, 0, {
+    orderId: 'O1',
+    customer: { birthDate: '1990-04-01' },
+    paymentMethod: spec.paymentMethod,
+    devices,
+  });
+  if (spec.voidOrder)
+    add('OrderVoided', orderAt + spec.voidOrder.hoursAfterOrder * 3_600_000, spec.voidOrder.delayDays, {
+      orderId: 'O1',
+      reason: 'suspected resale',
+    });
   const deliveredOn: CalendarDate[] = [];
   spec.devices.forEach((d, i) => {
     const deviceId = `D${i + 1}`;
     const day = addDays(spec.orderDate, d.delivery.days + 1);
     deliveredOn.push(day);
     add('DeviceDelivered', jstInstant(day, d.delivery.minute), d.delivery.delayDays, { orderId: 'O1', deviceId });
-    if (d.payoff) add('InstallmentPayoffRequested', jstInstant(addDays(day, d.payoff.days), d.payoff.minute), d.payoff.delayDays, { deviceId });
+    if (d.payoff)
+      add('InstallmentPayoffRequested', jstInstant(addDays(day, d.payoff.days), d.payoff.minute), d.payoff.delayDays, {
+        deviceId,
+      });
     if (d.cancel) {
       const on = addDays(day, d.cancel.when.days);
-      const eff = d.cancel.effectiveInDays === undefined ? {} : { effectiveDate: addDays(on, d.cancel.effectiveInDays) };
+      const eff =
+        d.cancel.effectiveInDays === undefined ? {} : { effectiveDate: addDays(on, d.cancel.effectiveInDays) };
       add('ProtectionCancelled', jstInstant(on, d.cancel.when.minute), d.cancel.when.delayDays, { deviceId, ...eff });
     }
   });
@@ -473,27 +700,60 @@ export function historySteps(spec: HistorySpec, opts: { inOrder?: boolean } = {}
     } else {
       device = c.device % spec.devices.length;
       const start = deliveredOn[device]!;
-      incident = c.incident.after === 'delivery' ? addDays(start, c.incident.days) : addDays(twoYearsAfter(spec.orderDate), c.incident.days);
+      incident =
+        c.incident.after === 'delivery'
+          ? addDays(start, c.incident.days)
+          : addDays(twoYearsAfter(spec.orderDate), c.incident.days);
       filedOn = addDays(incident > start ? incident : start, c.filedAfter);
     }
     filedAt ??= jstInstant(filedOn, c.minute);
-    add('ClaimFiled', filedAt, 0, { claimId, deviceId: `D${device + 1}`, cause: c.cause, incidentDate: incident, ...(followUpOf ? { followUpOf } : {}) });
-    if (c.withdraw) add('ClaimWithdrawn', filedAt + c.withdraw.days * DAY + c.withdraw.minute * MS_PER_MINUTE, c.withdraw.delayDays, { claimId });
+    add('ClaimFiled', filedAt, 0, {
+      claimId,
+      deviceId: `D${device + 1}`,
+      cause: c.cause,
+      incidentDate: incident,
+      ...(followUpOf ? { followUpOf } : {}),
+    });
+    if (c.withdraw)
+      add('ClaimWithdrawn', filedAt + c.withdraw.days * DAY + c.withdraw.minute * MS_PER_MINUTE, c.withdraw.delayDays, {
+        claimId,
+      });
     const deliveredDay = addDays(filedOn, c.deliveredAfter);
     const deliveredAt = jstInstant(deliveredDay, c.minute);
     let fixedOn: CalendarDate | undefined;
     if (c.path === 'replacement') {
-      add('ReplacementDelivered', deliveredAt, 0, { claimId, ...(c.deviceValueYen === undefined ? {} : { deviceValueYen: c.deviceValueYen }) });
+      add('ReplacementDelivered', deliveredAt, 0, {
+        claimId,
+        ...(c.deviceValueYen === undefined ? {} : { deviceValueYen: c.deviceValueYen }),
+      });
       fixedOn = deliveredDay;
-      if (c.returned) add('DeviceReturned', jstInstant(addDays(deliveredDay, c.returned.days), c.returned.minute), c.returned.delayDays, { claimId });
+      if (c.returned)
+        add(
+          'DeviceReturned',
+          jstInstant(addDays(deliveredDay, c.returned.days), c.returned.minute),
+          c.returned.delayDays,
+          { claimId },
+        );
     } else if (c.path === 'loaner') {
       add('LoanerDelivered', deliveredAt, 0, { claimId, loanerValueYen: c.loanerValueYen });
-      if (c.faulty) add('FaultyDeviceReceived', jstInstant(addDays(deliveredDay, c.faulty.days), c.faulty.minute), c.faulty.delayDays, { claimId });
+      if (c.faulty)
+        add(
+          'FaultyDeviceReceived',
+          jstInstant(addDays(deliveredDay, c.faulty.days), c.faulty.minute),
+          c.faulty.delayDays,
+          { claimId },
+        );
       if (c.repaired) {
         const repairedDay = addDays(deliveredDay, c.repaired.days);
         add('RepairedDeviceDelivered', jstInstant(repairedDay, c.repaired.minute), 0, { claimId });
         fixedOn = repairedDay;
-        if (c.returned) add('LoanerReturned', jstInstant(addDays(repairedDay, c.returned.days), c.returned.minute), c.returned.delayDays, { claimId });
+        if (c.returned)
+          add(
+            'LoanerReturned',
+            jstInstant(addDays(repairedDay, c.returned.days), c.returned.minute),
+            c.returned.delayDays,
+            { claimId },
+          );
       }
     }
     // A loaner damaged while lent; now and then for a claim that has no loaner (refused NO_LOANER).
@@ -501,12 +761,20 @@ export function historySteps(spec: HistorySpec, opts: { inOrder?: boolean } = {}
     if (d && (c.path === 'loaner' || d.onOther < 10)) {
       const damagedOn = addDays(deliveredDay, d.days);
       add('LoanerDamaged', jstInstant(damagedOn, d.minute), d.delayDays, { claimId, repairCostYen: d.repairCostYen });
-      if (d.again !== undefined) add('LoanerDamaged', jstInstant(addDays(damagedOn, d.again), (d.minute + 7) % 1440), d.delayDays, { claimId, repairCostYen: d.repairCostYen });
+      if (d.again !== undefined)
+        add('LoanerDamaged', jstInstant(addDays(damagedOn, d.again), (d.minute + 7) % 1440), d.delayDays, {
+          claimId,
+          repairCostYen: d.repairCostYen,
+        });
     }
     filed.push({ claimId, device, filedAt, filedOn, incident, ...(fixedOn ? { fixedOn } : {}) });
   });
   const closes: CloseStep[] = [];
-  for (let m = jstMonth(new Date(orderAt).toISOString()); m <= addMonths(jstMonth(new Date(lastArrival).toISOString()), 1); m = addMonths(m, 1)) {
+  for (
+    let m = jstMonth(new Date(orderAt).toISOString());
+    m <= addMonths(jstMonth(new Date(lastArrival).toISOString()), 1);
+    m = addMonths(m, 1)
+  ) {
     closes.push({ type: 'close', month: m, arrives: Date.parse(closeTimeFor(m)) });
   }
   // Stable sort: equal arrival keeps generation order (an event before the close at the same instant).
@@ -538,7 +806,10 @@ export interface Run {
  * that many times in a row. An event whose order, device or claim is not known yet waits with
  * the customer (§0) and applies when what it names arrives: nothing is retried here.
  */
-export function replay(steps: readonly Step[], opts: { write?: Writer; times?: number; afterClose?: (c: Customer, month: Month) => void } = {}): Run {
+export function replay(
+  steps: readonly Step[],
+  opts: { write?: Writer; times?: number; afterClose?: (c: Customer, month: Month) => void } = {},
+): Run {
   const customer = new Customer('C1');
   const trace: Run['trace'] = [];
   const times = opts.times ?? 1;

@@ -13,7 +13,10 @@ const net = netByObligation;
 
 function expectUniqueIds(ledger: readonly LedgerEntry[]): void {
   const ids = ledger.map((e) => e.entryId);
-  expect(ids.filter((id, i) => ids.indexOf(id) !== i), 'entry ids written twice').toEqual([]);
+  expect(
+    ids.filter((id, i) => ids.indexOf(id) !== i),
+    'entry ids written twice',
+  ).toEqual([]);
 }
 
 describe('late and out-of-order events end in the in-order ledger', () => {
@@ -38,13 +41,27 @@ describe('a void refused by an earlier delivery that arrives after it', () => {
   function run(order: string[]): Customer {
     const c = new Customer('C1');
     const send: Record<string, () => unknown> = {
-      order: () => c.order(jst('2028-01-05'), [{ deviceId: 'D1', months: 3, priceYen: 3_000, protectionFeeYen: 418 }, { deviceId: 'D2', months: 2, priceYen: 1_000 }], { orderId: 'O1' }),
-      d1: () => c.on('DeviceDelivered', { eventId: 'del-1', occurredAt: jst('2028-01-10'), orderId: 'O1', deviceId: 'D1' }),
-      void: () => c.on('OrderVoided', { eventId: 'void', occurredAt: jst('2028-01-12'), orderId: 'O1', reason: 'resale' }),
-      payoff2: () => c.on('InstallmentPayoffRequested', { eventId: 'pay-2', occurredAt: jst('2028-01-13'), deviceId: 'D2' }),
-      d2: () => c.on('DeviceDelivered', { eventId: 'del-2', occurredAt: jst('2028-01-14'), orderId: 'O1', deviceId: 'D2' }),
-      payoff1: () => c.on('InstallmentPayoffRequested', { eventId: 'pay-1', occurredAt: jst('2028-01-15'), deviceId: 'D1' }),
-      cancel1: () => c.on('ProtectionCancelled', { eventId: 'cancel-1', occurredAt: jst('2028-01-16'), deviceId: 'D1' }),
+      order: () =>
+        c.order(
+          jst('2028-01-05'),
+          [
+            { deviceId: 'D1', months: 3, priceYen: 3_000, protectionFeeYen: 418 },
+            { deviceId: 'D2', months: 2, priceYen: 1_000 },
+          ],
+          { orderId: 'O1' },
+        ),
+      d1: () =>
+        c.on('DeviceDelivered', { eventId: 'del-1', occurredAt: jst('2028-01-10'), orderId: 'O1', deviceId: 'D1' }),
+      void: () =>
+        c.on('OrderVoided', { eventId: 'void', occurredAt: jst('2028-01-12'), orderId: 'O1', reason: 'resale' }),
+      payoff2: () =>
+        c.on('InstallmentPayoffRequested', { eventId: 'pay-2', occurredAt: jst('2028-01-13'), deviceId: 'D2' }),
+      d2: () =>
+        c.on('DeviceDelivered', { eventId: 'del-2', occurredAt: jst('2028-01-14'), orderId: 'O1', deviceId: 'D2' }),
+      payoff1: () =>
+        c.on('InstallmentPayoffRequested', { eventId: 'pay-1', occurredAt: jst('2028-01-15'), deviceId: 'D1' }),
+      cancel1: () =>
+        c.on('ProtectionCancelled', { eventId: 'cancel-1', occurredAt: jst('2028-01-16'), deviceId: 'D1' }),
       close: () => c.close('2028-01'),
     };
     for (const k of order) send[k]!();
@@ -54,7 +71,12 @@ describe('a void refused by an earlier delivery that arrives after it', () => {
 
   it('a delivery, payoff and cancellation that arrive while the void stands are still applied', () => {
     const inOrder = run(['order', 'd1', 'void', 'd2', 'payoff1', 'cancel1']);
-    expect(net(inOrder.ledger)).toEqual([['inst/D2/1', 500], ['inst/D2/2', 500], ['payoff/D1', 3_000], ['prot/D1/2028-01', 296]]);
+    expect(net(inOrder.ledger)).toEqual([
+      ['inst/D2/1', 500],
+      ['inst/D2/2', 500],
+      ['payoff/D1', 3_000],
+      ['prot/D1/2028-01', 296],
+    ]);
     expect(net(run(['order', 'void', 'd2', 'payoff1', 'cancel1', 'd1']).ledger)).toEqual(net(inOrder.ledger));
   });
 

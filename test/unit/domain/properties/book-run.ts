@@ -3,7 +3,16 @@
 // what it reverses), decisions, statements, and the waiting events a sweep gave up on. As in
 // the store, the customer exists from its first event, which starts it with the last month
 // closed: a close or sweep before that has no aggregate to reach.
-import { addMonths, CustomerBook, jstMonth, keyOf, type DecisionOutcome, type Effects, type LedgerEntry, type Statement } from '#shared/domain/index.ts';
+import {
+  addMonths,
+  CustomerBook,
+  type DecisionOutcome,
+  type Effects,
+  jstMonth,
+  keyOf,
+  type LedgerEntry,
+  type Statement,
+} from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
 import { closeTimeFor } from '#test/support/scenario.ts';
@@ -62,7 +71,9 @@ export class BookRun {
    */
   deadLettered(): string[] {
     const processed = this.book.state.processed;
-    const invalid = [...this.outcomes].filter(([id, o]) => o.outcome === 'invalid' && processed[id] === undefined).map(([id]) => id);
+    const invalid = [...this.outcomes]
+      .filter(([id, o]) => o.outcome === 'invalid' && processed[id] === undefined)
+      .map(([id]) => id);
     return [...new Set([...this.expired.filter((id) => processed[id] === undefined), ...invalid])].sort();
   }
 
@@ -71,12 +82,15 @@ export class BookRun {
     const waiting = new Set((this.book.state.waiting ?? []).map((w) => w.record.event.detail.eventId));
     const processed = this.book.state.processed;
     const letters = new Set(this.deadLettered());
-    return [...this.outcomes.keys()].filter((id) => processed[id] === undefined && !waiting.has(id) && !letters.has(id)).sort();
+    return [...this.outcomes.keys()]
+      .filter((id) => processed[id] === undefined && !waiting.has(id) && !letters.has(id))
+      .sort();
   }
 }
 
 /** The events once each, in business order (§0): the order the oracle applies them in. */
-export const inBusinessOrder = (events: readonly InboundEvent[]): InboundEvent[] => [...events].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+export const inBusinessOrder = (events: readonly InboundEvent[]): InboundEvent[] =>
+  [...events].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
 
 /**
  * The oracle of a history: every event once, in business order, then every month closed from

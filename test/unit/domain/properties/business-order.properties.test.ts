@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { addMonths, jstMonth } from '#shared/domain/index.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
 import { closeTimeFor, event, jst, orderPlaced } from '#test/support/scenario.ts';
-import { historySpec, historySteps, inboundEvent, type EventStep, type Step } from './arbitraries.ts';
+import { type EventStep, historySpec, historySteps, inboundEvent, type Step } from './arbitraries.ts';
 import { BookRun, inBusinessOrder } from './book-run.ts';
 import { danglingCredits, finalDecisions, idsWrittenTwice, netByBusinessMonth, revisionGaps } from './business-view.ts';
 
@@ -26,11 +26,14 @@ function barriersOf(steps: readonly Step[], lastMonth?: string): Barrier[] {
   const months = steps.flatMap((s) => (s.type === 'close' ? [s.month] : []));
   for (let m = addMonths(months.at(-1)!, 1); lastMonth && m <= lastMonth; m = addMonths(m, 1)) months.push(m);
   const closes = months.map((month) => ({ at: Date.parse(closeTimeFor(month)), run: (r: BookRun) => r.close(month) }));
-  const sweeps = steps.flatMap((s) => (s.type === 'sweep' ? [{ at: s.at, run: (r: BookRun) => r.sweep(iso(s.at)) }] : []));
+  const sweeps = steps.flatMap((s) =>
+    s.type === 'sweep' ? [{ at: s.at, run: (r: BookRun) => r.sweep(iso(s.at)) }] : [],
+  );
   return [...closes, ...sweeps].sort((a, b) => a.at - b.at);
 }
 
-const eventsOf = (steps: readonly Step[]): InboundEvent[] => steps.filter((s): s is EventStep => s.type === 'event').map((s) => inboundEvent(s));
+const eventsOf = (steps: readonly Step[]): InboundEvent[] =>
+  steps.filter((s): s is EventStep => s.type === 'event').map((s) => inboundEvent(s));
 
 /** The oracle: every event once, in business order, then the closes and sweeps. */
 function inOrder(events: readonly InboundEvent[], barriers: readonly Barrier[]): BookRun {
@@ -42,7 +45,9 @@ function inOrder(events: readonly InboundEvent[], barriers: readonly Barrier[]):
 
 /** What must be the same whatever the arrival order, and what must hold in any run. */
 function expectBusinessOrder(run: BookRun, oracle: BookRun, omit: readonly string[] = []): void {
-  expect(netByBusinessMonth(run.ledger), 'net per obligation per business month').toEqual(netByBusinessMonth(oracle.ledger));
+  expect(netByBusinessMonth(run.ledger), 'net per obligation per business month').toEqual(
+    netByBusinessMonth(oracle.ledger),
+  );
   expect(finalDecisions(run.published, omit), 'final decisions').toEqual(finalDecisions(oracle.published, omit));
   expect(run.processed(), 'events recorded').toEqual(oracle.processed());
   // The others wait for what never comes (a device of a rejected order…), or were given up on
@@ -80,7 +85,8 @@ describe('business order decides, whatever the arrival order', () => {
         expectBusinessOrder(run, oracle);
         // Every event was known before the first close, so each month's statement totals agree
         // too; a month whose lines net to 0 (a charge and its correction) has one in one run only.
-        const totals = (r: BookRun) => r.statements.filter((s) => Object.values(s.totals).some((yen) => yen !== 0)).map((s) => [s.month, s.totals]);
+        const totals = (r: BookRun) =>
+          r.statements.filter((s) => Object.values(s.totals).some((yen) => yen !== 0)).map((s) => [s.month, s.totals]);
         expect(totals(run)).toEqual(totals(oracle));
       }),
       RUNS,
@@ -88,7 +94,10 @@ describe('business order decides, whatever the arrival order', () => {
   });
 
   it('events arriving up to 60 days late, duplicated, between the closes and sweeps: the ledger and decisions of business order', () => {
-    const delay = fc.oneof({ arbitrary: fc.constant(0), weight: 2 }, { arbitrary: fc.integer({ min: 0, max: 60 * DAY }), weight: 3 });
+    const delay = fc.oneof(
+      { arbitrary: fc.constant(0), weight: 2 },
+      { arbitrary: fc.integer({ min: 0, max: 60 * DAY }), weight: 3 },
+    );
     const delays = fc.array(fc.tuple(fc.nat({ max: 2 }), delay, delay, delay), { minLength: 48, maxLength: 48 });
     fc.assert(
       fc.property(historySpec, delays, (spec, d) => {
@@ -102,12 +111,18 @@ describe('business order decides, whatever the arrival order', () => {
         // the reliability harness does, so that the close bills and assesses what applies now.
         const byId = new Map(events.map((e) => [e.detail.eventId, e]));
         const redriveAt = Date.parse(closeTimeFor(lastMonth)) - 1;
-        const redrive = { at: redriveAt, run: (r: BookRun) => {
+        const redrive = {
+          at: redriveAt,
+          run: (r: BookRun) => {
             for (const id of r.deadLettered()) r.send(byId.get(id)!, iso(redriveAt));
           },
         };
         const run = new BookRun();
-        const timeline = [...arrivals.map((a) => ({ at: a.at, run: (r: BookRun) => void r.send(a.item, iso(a.at)) })), ...barriers, redrive];
+        const timeline = [
+          ...arrivals.map((a) => ({ at: a.at, run: (r: BookRun) => void r.send(a.item, iso(a.at)) })),
+          ...barriers,
+          redrive,
+        ];
         for (const step of timeline.sort((a, b) => a.at - b.at)) step.run(run);
         // A charge's billing month is the first open one when it became known: not compared.
         expectBusinessOrder(run, inOrder(events, barriers), ['billingMonth']);
@@ -135,11 +150,27 @@ function arrive(arrivals: readonly Arrival[]): { run: BookRun; oracle: BookRun }
   return { run, oracle: inOrder(events, barriers) };
 }
 
-const order = orderPlaced(jst('2028-01-05'), [{ deviceId: 'D1', protectionFeeYen: 418 }], { orderId: 'O1', eventId: 'order' });
-const delivered = event('DeviceDelivered', { eventId: 'delivered', occurredAt: jst('2028-01-10', '08:00'), orderId: 'O1', deviceId: 'D1' });
+const order = orderPlaced(jst('2028-01-05'), [{ deviceId: 'D1', protectionFeeYen: 418 }], {
+  orderId: 'O1',
+  eventId: 'order',
+});
+const delivered = event('DeviceDelivered', {
+  eventId: 'delivered',
+  occurredAt: jst('2028-01-10', '08:00'),
+  orderId: 'O1',
+  deviceId: 'D1',
+});
 const claim = (claimId: string, filedOn: string, incidentDate: string) =>
-  event('ClaimFiled', { eventId: claimId, occurredAt: jst(filedOn, '10:00'), claimId, deviceId: 'D1', cause: 'water_damage', incidentDate });
-const logistics = (detailType: string, claimId: string, on: string) => event(detailType, { eventId: `${claimId}-${detailType}`, occurredAt: jst(on, '10:00'), claimId });
+  event('ClaimFiled', {
+    eventId: claimId,
+    occurredAt: jst(filedOn, '10:00'),
+    claimId,
+    deviceId: 'D1',
+    cause: 'water_damage',
+    incidentDate,
+  });
+const logistics = (detailType: string, claimId: string, on: string) =>
+  event(detailType, { eventId: `${claimId}-${detailType}`, occurredAt: jst(on, '10:00'), claimId });
 const revisions = (run: BookRun, id: string) => run.published.filter((p) => p.id === id).map((p) => p.detail);
 
 describe('the arrival orders of the issue', () => {
@@ -184,7 +215,9 @@ describe('the arrival orders of the issue', () => {
       { close: '2028-04' },
     ]);
     expectBusinessOrder(run, oracle);
-    expect(revisions(run, 'ClaimAdjudicated/K1')).toMatchObject([{ decision: 'accepted', useNumber: 2, feeYen: 8_800, revision: 1 }]);
+    expect(revisions(run, 'ClaimAdjudicated/K1')).toMatchObject([
+      { decision: 'accepted', useNumber: 2, feeYen: 8_800, revision: 1 },
+    ]);
     expect(revisions(run, 'ClaimAdjudicated/K2')).toMatchObject([
       { decision: 'accepted', useNumber: 2, feeYen: 8_800, revision: 1 },
       { decision: 'rejected', reason: 'ANNUAL_LIMIT', feeYen: 0, revision: 2 },
@@ -196,7 +229,12 @@ describe('the arrival orders of the issue', () => {
   it('(c) a claim that arrives between a void refused by an earlier delivery and that delivery is accepted, not NO_PROTECTION', () => {
     const { run, oracle } = arrive([
       order,
-      event('OrderVoided', { eventId: 'void', occurredAt: jst('2028-01-12'), orderId: 'O1', reason: 'suspected resale' }),
+      event('OrderVoided', {
+        eventId: 'void',
+        occurredAt: jst('2028-01-12'),
+        orderId: 'O1',
+        reason: 'suspected resale',
+      }),
       claim('K1', '2028-01-20', '2028-01-19'),
       delivered,
       { close: '2028-01' },

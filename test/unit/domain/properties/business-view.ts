@@ -39,7 +39,10 @@ function withdrawn(id: string, detail: Record<string, unknown>): boolean {
  * changed, which depends on the arrival order), sorted by id. A decision that no longer stands
  * is left out: one arrival order may have published and withdrawn it, another never.
  */
-export function finalDecisions(publications: Iterable<Publication>, omit: readonly string[] = []): [string, Record<string, unknown>][] {
+export function finalDecisions(
+  publications: Iterable<Publication>,
+  omit: readonly string[] = [],
+): [string, Record<string, unknown>][] {
   const last = new Map<string, Record<string, unknown>>();
   for (const { id, detail } of publications) {
     if (!isDecision(id)) continue;
@@ -49,7 +52,9 @@ export function finalDecisions(publications: Iterable<Publication>, omit: readon
   const out: [string, Record<string, unknown>][] = [];
   for (const [id, detail] of last) {
     if (withdrawn(id, detail)) continue;
-    const kept = Object.fromEntries(Object.entries(detail).filter(([k]) => k !== 'revision' && k !== 'eventId' && !omit.includes(k)));
+    const kept = Object.fromEntries(
+      Object.entries(detail).filter(([k]) => k !== 'revision' && k !== 'eventId' && !omit.includes(k)),
+    );
     out.push([id, kept]);
   }
   return out.sort(([a], [b]) => cmp(a, b));
@@ -64,8 +69,13 @@ export function revisionGaps(publications: Iterable<Publication>): string[] {
     const own = revisions.get(id) ?? new Map<number, string>();
     revisions.set(id, own);
     const revision = Number(detail.revision);
-    const content = JSON.stringify(Object.entries(detail).filter(([k]) => k !== 'eventId').sort(([a], [b]) => cmp(a, b)));
-    if (own.has(revision) && own.get(revision) !== content) faults.push(`${id} revision ${revision} published with two contents`);
+    const content = JSON.stringify(
+      Object.entries(detail)
+        .filter(([k]) => k !== 'eventId')
+        .sort(([a], [b]) => cmp(a, b)),
+    );
+    if (own.has(revision) && own.get(revision) !== content)
+      faults.push(`${id} revision ${revision} published with two contents`);
     own.set(revision, content);
   }
   for (const [id, own] of revisions) {
@@ -92,7 +102,8 @@ export function danglingCredits(ledger: readonly LedgerEntry[], inOrder: boolean
   const before = new Set<string>();
   const out: string[] = [];
   for (const e of ledger) {
-    if (e.reverses !== undefined && !(inOrder ? before : all).has(e.reverses)) out.push(`${e.entryId} reverses ${e.reverses}`);
+    if (e.reverses !== undefined && !(inOrder ? before : all).has(e.reverses))
+      out.push(`${e.entryId} reverses ${e.reverses}`);
     before.add(e.entryId);
   }
   return out;

@@ -2,9 +2,27 @@
 // is written with, day and month arithmetic invert, and 00:00–08:59 JST is the previous UTC day.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, daysBetween, jstDate, jstMonth, monthsBetween, wholeYearsBetween } from '#shared/domain/index.ts';
+import {
+  addDays,
+  addMonths,
+  daysBetween,
+  jstDate,
+  jstMonth,
+  monthsBetween,
+  wholeYearsBetween,
+} from '#shared/domain/index.ts';
 import { isYearMonth } from '#shared/schemas/primitives.ts';
-import { calendarDate, formatInstant, fraction, jstInstant, minuteOfDay, month, offset, OFFSETS, utcDateOf } from './arbitraries.ts';
+import {
+  calendarDate,
+  formatInstant,
+  fraction,
+  jstInstant,
+  minuteOfDay,
+  month,
+  OFFSETS,
+  offset,
+  utcDateOf,
+} from './arbitraries.ts';
 
 // Whole seconds from 1971 to 2099.
 const instant = fc.integer({ min: 31_536_000, max: 4_102_444_799 }).map((s) => s * 1000);

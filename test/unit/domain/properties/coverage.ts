@@ -4,9 +4,16 @@
 // a case (the properties would then pass vacuously) is seen; its shares are printed by
 // `npx tsx test/unit/domain/properties/coverage.ts [runs] [seed]`.
 import fc from 'fast-check';
-import { addDays, daysBetween, jstDate, type CalendarDate } from '#shared/domain/index.ts';
+import { addDays, type CalendarDate, daysBetween, jstDate } from '#shared/domain/index.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
-import { historySpec, historySteps, inboundEvent, LONG_FRACTIONS, type EventStep, type HistorySpec } from './arbitraries.ts';
+import {
+  type EventStep,
+  type HistorySpec,
+  historySpec,
+  historySteps,
+  inboundEvent,
+  LONG_FRACTIONS,
+} from './arbitraries.ts';
 import { inOrderRun } from './book-run.ts';
 
 export const CASES = [
@@ -48,7 +55,8 @@ export function casesOf(spec: HistorySpec): Set<Case> {
   const order = events.find((e) => e.detailType === 'OrderPlaced')!;
   const placedOn = jstDate(order.detail.occurredAt);
   for (const d of Object.values(state.devices)) {
-    if (d.condition === 'used' && d.deliveredOn) out.add(d.protection ? 'used device with protection' : 'used device without protection');
+    if (d.condition === 'used' && d.deliveredOn)
+      out.add(d.protection ? 'used device with protection' : 'used device without protection');
   }
   const decisions = new Map<string, Record<string, unknown>>();
   for (const p of run.published) {
@@ -62,14 +70,19 @@ export function casesOf(spec: HistorySpec): Set<Case> {
     const start = device.deliveredOn;
     if (!start || !decision) continue;
     const dayOfUse = daysBetween(start, claim.incidentDate) + 1;
-    if (decision.basis === 'guarantee') out.add(device.protection ? 'guarantee claim with protection' : 'guarantee claim without protection');
-    if (claim.cause === 'initial_defect' && device.condition === 'used' && dayOfUse === 30) out.add('initial defect on day 30 of use');
-    if (claim.cause === 'initial_defect' && device.condition === 'used' && dayOfUse === 31) out.add('initial defect on day 31 of use');
-    if (claim.cause === 'network_restriction' && device.condition === 'used') out.add('network restriction of a used device');
+    if (decision.basis === 'guarantee')
+      out.add(device.protection ? 'guarantee claim with protection' : 'guarantee claim without protection');
+    if (claim.cause === 'initial_defect' && device.condition === 'used' && dayOfUse === 30)
+      out.add('initial defect on day 30 of use');
+    if (claim.cause === 'initial_defect' && device.condition === 'used' && dayOfUse === 31)
+      out.add('initial defect on day 31 of use');
+    if (claim.cause === 'network_restriction' && device.condition === 'used')
+      out.add('network restriction of a used device');
     if (claim.cause === 'natural_failure' && device.condition === 'used' && device.protection) {
       const limit = twoYearsAfter(placedOn);
       if (claim.incidentDate > limit) out.add('used natural failure after purchase + 24 months');
-      else if (daysBetween(claim.incidentDate, limit) <= 2) out.add('used natural failure in the last days before purchase + 24 months');
+      else if (daysBetween(claim.incidentDate, limit) <= 2)
+        out.add('used natural failure in the last days before purchase + 24 months');
     }
     if (decision.basis === 'follow_up') out.add('free follow-up (basis follow_up)');
     const earlier = claim.followUpOf ? state.claims[claim.followUpOf] : undefined;
@@ -80,15 +93,22 @@ export function casesOf(spec: HistorySpec): Set<Case> {
       if (day === 8) out.add('follow-up filed on D+8');
     }
     if (claim.reexchange && claim.replacementDeliveredOn) {
-      const back = claim.deviceReturnedOn !== undefined && claim.deviceReturnedOn <= addDays(claim.replacementDeliveredOn, 7);
-      out.add(back ? 're-exchange, earlier replacement back by N+7' : 're-exchange, earlier replacement not back by N+7 (charged)');
+      const back =
+        claim.deviceReturnedOn !== undefined && claim.deviceReturnedOn <= addDays(claim.replacementDeliveredOn, 7);
+      out.add(
+        back
+          ? 're-exchange, earlier replacement back by N+7'
+          : 're-exchange, earlier replacement not back by N+7 (charged)',
+      );
     }
   }
   const ledger = run.ledger;
-  if (ledger.some((e) => e.kind === 'exchange_fee' && /\/r\d+$/.test(e.entryId) && e.amountYen === 5_500)) out.add('use 1 withdrawn while a use 2 stands (renumbered)');
+  if (ledger.some((e) => e.kind === 'exchange_fee' && /\/r\d+$/.test(e.entryId) && e.amountYen === 5_500))
+    out.add('use 1 withdrawn while a use 2 stands (renumbered)');
   if (ledger.some((e) => e.kind === 'loaner_repair_charge' && e.amountYen > 0)) out.add('loaner damaged (billed)');
   const reasons = [...run.outcomes.values()].flatMap((o) => ('reason' in o ? [o.reason] : []));
-  if (reasons.some((r) => r.startsWith('DEVICE_VALUE_MISSING'))) out.add('re-exchange refused: earlier replacement had no deviceValueYen');
+  if (reasons.some((r) => r.startsWith('DEVICE_VALUE_MISSING')))
+    out.add('re-exchange refused: earlier replacement had no deviceValueYen');
   if (reasons.some((r) => r.startsWith('NO_LOANER'))) out.add('loaner damage refused: NO_LOANER');
   if (reasons.some((r) => r.startsWith('ALREADY_RECORDED: the loaner'))) out.add('loaner damaged twice (billed once)');
   for (const e of events) {
@@ -116,5 +136,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const runs = Number(process.argv[2] ?? 1000);
   const seed = Number(process.argv[3] ?? 42);
   const counts = coverage(runs, seed);
-  for (const c of CASES) console.log(`${String(counts[c]).padStart(5)}  ${((100 * counts[c]) / runs).toFixed(1).padStart(5)} %  ${c}`);
+  for (const c of CASES)
+    console.log(`${String(counts[c]).padStart(5)}  ${((100 * counts[c]) / runs).toFixed(1).padStart(5)} %  ${c}`);
 }

@@ -6,7 +6,18 @@ import { describe, expect, it } from 'vitest';
 import { addMonths, closeMonth, type LedgerEntry, type Month } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { closeTimeFor } from '#test/support/scenario.ts';
-import { formatInstant, fraction, historySpec, historySteps, inboundEvent, netByObligation, offset, replay, type EventStep, type Step } from './arbitraries.ts';
+import {
+  type EventStep,
+  formatInstant,
+  fraction,
+  historySpec,
+  historySteps,
+  inboundEvent,
+  netByObligation,
+  offset,
+  replay,
+  type Step,
+} from './arbitraries.ts';
 
 const RUNS = { numRuns: Number(process.env.PROPERTY_RUNS ?? 200) };
 const histories = historySpec.map((spec) => historySteps(spec));
@@ -14,7 +25,13 @@ const histories = historySpec.map((spec) => historySteps(spec));
 const eventSteps = (steps: readonly Step[]): EventStep[] => steps.filter((s): s is EventStep => s.type === 'event');
 const customerFingerprint = (run: ReturnType<typeof replay>, eventId: string) => run.customer.state.processed[eventId];
 const projection = (ledger: readonly LedgerEntry[]) =>
-  ledger.map(({ entryId, kind, amountYen, billingMonth, forMonth }) => ({ entryId, kind, amountYen, billingMonth, forMonth }));
+  ledger.map(({ entryId, kind, amountYen, billingMonth, forMonth }) => ({
+    entryId,
+    kind,
+    amountYen,
+    billingMonth,
+    forMonth,
+  }));
 
 describe('exactly-once effect per eventId', () => {
   it('applying every event twice (same eventId, same detail) gives the same ledger, statements, events and state as once', () => {
@@ -47,7 +64,9 @@ describe('exactly-once effect per eventId', () => {
       fc.property(histories, fc.nat(), fc.nat(), mutation, (steps, cutPick, victimPick, m) => {
         const cut = 1 + (cutPick % steps.length);
         const run = replay(steps.slice(0, cut));
-        const recorded = eventSteps(steps.slice(0, cut)).filter((s) => run.customer.state.processed[s.eventId] !== undefined);
+        const recorded = eventSteps(steps.slice(0, cut)).filter(
+          (s) => run.customer.state.processed[s.eventId] !== undefined,
+        );
         fc.pre(recorded.length > 0);
         const victim = recorded[victimPick % recorded.length]!;
         const all = eventSteps(steps);
@@ -57,7 +76,11 @@ describe('exactly-once effect per eventId', () => {
             ? inboundEvent(victim, (ms) => formatInstant(ms, m.offset, m.fraction))
             : m.kind === 'shift'
               ? inboundEvent({ ...victim, at: victim.at + m.seconds * 1000 })
-              : inboundEvent({ ...other!, eventId: victim.eventId, at: other === victim ? victim.at + 1000 : other!.at });
+              : inboundEvent({
+                  ...other!,
+                  eventId: victim.eventId,
+                  at: other === victim ? victim.at + 1000 : other!.at,
+                });
         fc.pre(fingerprintOf(reused) !== customerFingerprint(run, victim.eventId));
         const before = structuredClone(run.customer.state);
         const counts = [run.customer.ledger.length, run.customer.emitted.length, run.customer.statements.length];
@@ -65,7 +88,9 @@ describe('exactly-once effect per eventId', () => {
         expect(outcome.outcome).toBe('invalid');
         expect(outcome.outcome === 'invalid' && outcome.reason.startsWith('EVENT_ID_REUSED')).toBe(true);
         expect(run.customer.state).toEqual(before);
-        expect([run.customer.ledger.length, run.customer.emitted.length, run.customer.statements.length]).toEqual(counts);
+        expect([run.customer.ledger.length, run.customer.emitted.length, run.customer.statements.length]).toEqual(
+          counts,
+        );
       }),
       RUNS,
     );
@@ -75,18 +100,24 @@ describe('exactly-once effect per eventId', () => {
 describe('business time decides', () => {
   it('the same history with every timestamp written at another offset (same instants) gives the same ledger', () => {
     fc.assert(
-      fc.property(histories, fc.array(fc.tuple(offset, fraction), { minLength: 1, maxLength: 12 }), (steps, writings) => {
-        const asJst = replay(steps);
-        const rewritten = replay(steps, {
-          write: (ms, i) => {
-            const [o, frac] = writings[i % writings.length]!;
-            return formatInstant(ms, o, frac);
-          },
-        });
-        expect(projection(rewritten.customer.ledger)).toEqual(projection(asJst.customer.ledger));
-        expect(rewritten.outcomes.map((o) => o.outcome)).toEqual(asJst.outcomes.map((o) => o.outcome));
-        expect(rewritten.customer.statements.map((s) => [s.month, s.totals])).toEqual(asJst.customer.statements.map((s) => [s.month, s.totals]));
-      }),
+      fc.property(
+        histories,
+        fc.array(fc.tuple(offset, fraction), { minLength: 1, maxLength: 12 }),
+        (steps, writings) => {
+          const asJst = replay(steps);
+          const rewritten = replay(steps, {
+            write: (ms, i) => {
+              const [o, frac] = writings[i % writings.length]!;
+              return formatInstant(ms, o, frac);
+            },
+          });
+          expect(projection(rewritten.customer.ledger)).toEqual(projection(asJst.customer.ledger));
+          expect(rewritten.outcomes.map((o) => o.outcome)).toEqual(asJst.outcomes.map((o) => o.outcome));
+          expect(rewritten.customer.statements.map((s) => [s.month, s.totals])).toEqual(
+            asJst.customer.statements.map((s) => [s.month, s.totals]),
+          );
+        },
+      ),
       { numRuns: RUNS.numRuns * 2 },
     );
   });
@@ -130,7 +161,8 @@ describe('append-only ledger and immutable closed statements', () => {
           expect(original!.reverses).toBeUndefined();
         });
         for (const s of customer.statements) {
-          const sum = (cls?: string) => s.lines.filter((l) => cls === undefined || l.taxClass === cls).reduce((a, l) => a + l.amountYen, 0);
+          const sum = (cls?: string) =>
+            s.lines.filter((l) => cls === undefined || l.taxClass === cls).reduce((a, l) => a + l.amountYen, 0);
           expect(s.totals.totalYen).toBe(sum());
           expect(s.totals.taxableYen).toBe(sum('taxable-10'));
           expect(s.totals.nonTaxableYen).toBe(sum('non-taxable'));
@@ -141,14 +173,20 @@ describe('append-only ledger and immutable closed statements', () => {
         const months = customer.statements.map((s) => s.month);
         expect(new Set(months).size).toBe(months.length);
         for (const s of customer.statements) {
-          const billed = ledger.filter((e) => e.billingMonth === s.month).map((e) => e.entryId).sort();
+          const billed = ledger
+            .filter((e) => e.billingMonth === s.month)
+            .map((e) => e.entryId)
+            .sort();
           expect(s.lines.map((l) => l.entryId).sort()).toEqual(billed);
         }
         // Nothing is ever written into a closed month; a late entry names the month it belongs to.
         for (const { closedThroughBefore, entries } of trace) {
           if (closedThroughBefore === undefined) continue;
           for (const e of entries) {
-            expect(e.billingMonth > closedThroughBefore, `${e.entryId} billed in ${e.billingMonth}, closed through ${closedThroughBefore}`).toBe(true);
+            expect(
+              e.billingMonth > closedThroughBefore,
+              `${e.entryId} billed in ${e.billingMonth}, closed through ${closedThroughBefore}`,
+            ).toBe(true);
             if (e.forMonth !== undefined) {
               expect(e.forMonth <= closedThroughBefore).toBe(true);
               expect(e.billingMonth).toBe(addMonths(closedThroughBefore, 1));
@@ -164,24 +202,29 @@ describe('append-only ledger and immutable closed statements', () => {
 describe('monthly close idempotency', () => {
   it('closing a month twice, or an earlier month after it, writes nothing and changes nothing', () => {
     fc.assert(
-      fc.property(histories, fc.array(fc.nat({ max: 6 }), { minLength: 1 }), fc.integer({ min: 0, max: 400 }), (steps, backs, lateDays) => {
-        const plain = replay(steps);
-        let n = 0;
-        const checked = replay(steps, {
-          afterClose: (customer, month: Month) => {
-            const now = new Date(Date.parse(closeTimeFor(month)) + lateDays * 86_400_000).toISOString();
-            for (const m of [month, addMonths(month, -backs[n++ % backs.length]!)]) {
-              const again = closeMonth(customer.state, m, now);
-              expect(again.changed).toBe(false);
-              expect(again.effects).toEqual({ entries: [], emitted: [], statements: [] });
-              expect(again.state).toBe(customer.state);
-            }
-          },
-        });
-        expect(checked.customer.ledger).toEqual(plain.customer.ledger);
-        expect(checked.customer.statements).toEqual(plain.customer.statements);
-        expect(checked.customer.emitted).toEqual(plain.customer.emitted);
-      }),
+      fc.property(
+        histories,
+        fc.array(fc.nat({ max: 6 }), { minLength: 1 }),
+        fc.integer({ min: 0, max: 400 }),
+        (steps, backs, lateDays) => {
+          const plain = replay(steps);
+          let n = 0;
+          const checked = replay(steps, {
+            afterClose: (customer, month: Month) => {
+              const now = new Date(Date.parse(closeTimeFor(month)) + lateDays * 86_400_000).toISOString();
+              for (const m of [month, addMonths(month, -backs[n++ % backs.length]!)]) {
+                const again = closeMonth(customer.state, m, now);
+                expect(again.changed).toBe(false);
+                expect(again.effects).toEqual({ entries: [], emitted: [], statements: [] });
+                expect(again.state).toBe(customer.state);
+              }
+            },
+          });
+          expect(checked.customer.ledger).toEqual(plain.customer.ledger);
+          expect(checked.customer.statements).toEqual(plain.customer.statements);
+          expect(checked.customer.emitted).toEqual(plain.customer.emitted);
+        },
+      ),
       RUNS,
     );
   });

@@ -5,10 +5,27 @@
 // engine's state; arrival order is the business-order properties' concern.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, daysBetween, jstDate, jstMonth, keyOf, type CalendarDate, type LedgerEntry } from '#shared/domain/index.ts';
+import {
+  addDays,
+  addMonths,
+  type CalendarDate,
+  daysBetween,
+  jstDate,
+  jstMonth,
+  keyOf,
+  type LedgerEntry,
+} from '#shared/domain/index.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
 import { event, orderPlaced } from '#test/support/scenario.ts';
-import { historySpec, historySteps, inboundEvent, netByObligation, obligationOf, type EventStep, type HistorySpec } from './arbitraries.ts';
+import {
+  type EventStep,
+  type HistorySpec,
+  historySpec,
+  historySteps,
+  inboundEvent,
+  netByObligation,
+  obligationOf,
+} from './arbitraries.ts';
 import { BookRun, inBusinessOrder, inOrderRun } from './book-run.ts';
 import { finalDecisions } from './business-view.ts';
 
@@ -34,7 +51,9 @@ function runInOrder(spec: HistorySpec): Ran {
     .map((s) => inboundEvent(s));
   const run = inOrderRun(events);
   const decisions = finalDecisions(run.published);
-  const decision = new Map(decisions.filter(([id]) => id.startsWith('ClaimAdjudicated/')).map(([, d]) => [d.claimId as string, d]));
+  const decision = new Map(
+    decisions.filter(([id]) => id.startsWith('ClaimAdjudicated/')).map(([, d]) => [d.claimId as string, d]),
+  );
   const penalties = new Map(decisions.filter(([id]) => id.startsWith('PenaltyAssessed/')).map(([id, d]) => [id, d]));
   const charges = new Map<string, { net: number; entries: LedgerEntry[] }>();
   for (const e of run.ledger) {
@@ -43,26 +62,45 @@ function runInOrder(spec: HistorySpec): Ran {
     own.entries.push(e);
     charges.set(obligationOf(e), own);
   }
-  return { events, run, outcome: (e) => run.outcomes.get(e.detail.eventId)?.outcome ?? 'none', decision, charges, penalties };
+  return {
+    events,
+    run,
+    outcome: (e) => run.outcomes.get(e.detail.eventId)?.outcome ?? 'none',
+    decision,
+    charges,
+    penalties,
+  };
 }
 
 const dateOf = (e: InboundEvent): CalendarDate => jstDate(e.detail.occurredAt);
 const detailOf = (e: InboundEvent): Detail => e.detail as unknown as Detail;
-const ofClaim = (r: Ran, type: string, claimId: string) => r.events.filter((e) => e.detailType === type && detailOf(e).claimId === claimId);
+const ofClaim = (r: Ran, type: string, claimId: string) =>
+  r.events.filter((e) => e.detailType === type && detailOf(e).claimId === claimId);
 /** The one event of that type and claim that applied, if any. */
-const appliedOf = (r: Ran, type: string, claimId: string) => ofClaim(r, type, claimId).find((e) => r.outcome(e) === 'applied');
+const appliedOf = (r: Ran, type: string, claimId: string) =>
+  ofClaim(r, type, claimId).find((e) => r.outcome(e) === 'applied');
 
 /** The order's devices, as the history placed them. */
 function devicesOf(r: Ran) {
   const order = r.events.find((e) => e.detailType === 'OrderPlaced')!;
   const placedOn = dateOf(order);
   const voided = r.events.some((e) => e.detailType === 'OrderVoided' && r.outcome(e) === 'applied');
-  const devices = new Map<string, { condition: string; protectedToo: boolean; cancelled: boolean; start?: CalendarDate }>();
+  const devices = new Map<
+    string,
+    { condition: string; protectedToo: boolean; cancelled: boolean; start?: CalendarDate }
+  >();
   for (const d of detailOf(order).devices as Detail[]) {
     const deviceId = d.deviceId as string;
-    const delivered = r.events.find((e) => e.detailType === 'DeviceDelivered' && detailOf(e).deviceId === deviceId && r.outcome(e) === 'applied');
+    const delivered = r.events.find(
+      (e) => e.detailType === 'DeviceDelivered' && detailOf(e).deviceId === deviceId && r.outcome(e) === 'applied',
+    );
     const cancelled = r.events.some((e) => e.detailType === 'ProtectionCancelled' && detailOf(e).deviceId === deviceId);
-    devices.set(deviceId, { condition: d.condition as string, protectedToo: d.protection !== undefined, cancelled, ...(delivered && !voided ? { start: dateOf(delivered) } : {}) });
+    devices.set(deviceId, {
+      condition: d.condition as string,
+      protectedToo: d.protection !== undefined,
+      cancelled,
+      ...(delivered && !voided ? { start: dateOf(delivered) } : {}),
+    });
   }
   return { placedOn, voided, devices };
 }
@@ -97,19 +135,33 @@ describe('§4 the supply guarantee of used devices', () => {
           if (!device.start || !decision) continue;
           const incident = c.incidentDate as CalendarDate;
           const dayOfUse = daysBetween(device.start, incident) + 1;
-          const guaranteed = device.condition === 'used' && dayOfUse >= 1 && (c.cause === 'network_restriction' || (c.cause === 'initial_defect' && dayOfUse <= 30));
+          const guaranteed =
+            device.condition === 'used' &&
+            dayOfUse >= 1 &&
+            (c.cause === 'network_restriction' || (c.cause === 'initial_defect' && dayOfUse <= 30));
           if (guaranteed) {
-            expect(decision, `${c.claimId}: ${c.cause} on day ${dayOfUse} of a used device`).toMatchObject({ decision: 'accepted', basis: 'guarantee', feeYen: 0 });
+            expect(decision, `${c.claimId}: ${c.cause} on day ${dayOfUse} of a used device`).toMatchObject({
+              decision: 'accepted',
+              basis: 'guarantee',
+              feeYen: 0,
+            });
             expect(decision.useNumber).toBeUndefined();
             expect(r.charges.get(`fee/${c.claimId}`)?.net ?? 0).toBe(0);
           } else {
-            expect(decision.basis, `${c.claimId}: ${c.cause} on day ${dayOfUse} of a ${device.condition} device`).not.toBe('guarantee');
+            expect(
+              decision.basis,
+              `${c.claimId}: ${c.cause} on day ${dayOfUse} of a ${device.condition} device`,
+            ).not.toBe('guarantee');
           }
           // A new device without protection has only the maker's warranty.
-          if (device.condition === 'new' && !device.protectedToo) expect(decision).toMatchObject({ decision: 'rejected', reason: 'NO_PROTECTION' });
+          if (device.condition === 'new' && !device.protectedToo)
+            expect(decision).toMatchObject({ decision: 'rejected', reason: 'NO_PROTECTION' });
           // Past day 30 the guarantee has ended, and so has the protection's free initial defect.
           if (device.condition === 'used' && c.cause === 'initial_defect' && dayOfUse > 30) {
-            expect(decision, `${c.claimId}: initial defect on day ${dayOfUse}`).toMatchObject({ decision: 'rejected', reason: expect.stringMatching(/^(NO_PROTECTION|COVERAGE_ENDED|WARRANTY_PERIOD_OVER)$/) });
+            expect(decision, `${c.claimId}: initial defect on day ${dayOfUse}`).toMatchObject({
+              decision: 'rejected',
+              reason: expect.stringMatching(/^(NO_PROTECTION|COVERAGE_ENDED|WARRANTY_PERIOD_OVER)$/),
+            });
           }
         }
       }),
@@ -129,10 +181,14 @@ describe('§4 the supply guarantee of used devices', () => {
           const decision = r.decision.get(c.claimId as string);
           if (!decision || !device.start || c.cause !== 'natural_failure' || device.condition !== 'used') continue;
           const incident = c.incidentDate as CalendarDate;
-          if (decision.reason === 'NATURAL_FAILURE_AFTER_24_MONTHS') expect(incident > limit, `${c.claimId}: incident ${incident}, purchased ${placedOn}`).toBe(true);
+          if (decision.reason === 'NATURAL_FAILURE_AFTER_24_MONTHS')
+            expect(incident > limit, `${c.claimId}: incident ${incident}, purchased ${placedOn}`).toBe(true);
           // Protected, never cancelled, after the usage start: only the 24 months can reject it.
           if (device.protectedToo && !device.cancelled && incident >= device.start && incident > limit) {
-            expect(decision, `${c.claimId}: incident ${incident}, purchased ${placedOn}`).toMatchObject({ decision: 'rejected', reason: 'NATURAL_FAILURE_AFTER_24_MONTHS' });
+            expect(decision, `${c.claimId}: incident ${incident}, purchased ${placedOn}`).toMatchObject({
+              decision: 'rejected',
+              reason: 'NATURAL_FAILURE_AFTER_24_MONTHS',
+            });
           }
         }
       }),
@@ -160,7 +216,8 @@ describe('§4 follow-ups and use numbers', () => {
             expect(decision.useNumber).toBeUndefined();
             expect(decision.feeYen).toBe(0);
           }
-          if (day !== undefined && day >= 8) expect(decision.basis, `${c.claimId} filed on D+${day}`).not.toBe('follow_up');
+          if (day !== undefined && day >= 8)
+            expect(decision.basis, `${c.claimId} filed on D+${day}`).not.toBe('follow_up');
         }
       }),
       RUNS,
@@ -172,7 +229,11 @@ describe('§4 follow-ups and use numbers', () => {
       fc.property(historySpec, (spec) => {
         const r = runInOrder(spec);
         const { devices } = devicesOf(r);
-        const withdrawn = new Set(r.events.filter((e) => e.detailType === 'ClaimWithdrawn' && r.outcome(e) === 'applied').map((e) => detailOf(e).claimId as string));
+        const withdrawn = new Set(
+          r.events
+            .filter((e) => e.detailType === 'ClaimWithdrawn' && r.outcome(e) === 'applied')
+            .map((e) => detailOf(e).claimId as string),
+        );
         const years = new Map<string, { claimId: string; key: string }[]>();
         for (const claim of claimsOf(r)) {
           const c = detailOf(claim);
@@ -192,7 +253,12 @@ describe('§4 follow-ups and use numbers', () => {
           counted.sort((a, b) => (a.key < b.key ? -1 : 1));
           expect(counted.length, `uses of ${year}`).toBeLessThanOrEqual(2);
           counted.forEach(({ claimId }, i) => {
-            expect(r.decision.get(claimId), `${claimId}, the ${i + 1}. counted claim of ${year}`).toMatchObject({ decision: 'accepted', basis: 'protection', useNumber: i + 1, feeYen: [5_500, 8_800][i] });
+            expect(r.decision.get(claimId), `${claimId}, the ${i + 1}. counted claim of ${year}`).toMatchObject({
+              decision: 'accepted',
+              basis: 'protection',
+              useNumber: i + 1,
+              feeYen: [5_500, 8_800][i],
+            });
             expect(r.charges.get(`fee/${claimId}`)?.net, `fee of ${claimId}`).toBe([5_500, 8_800][i]);
           });
         }
@@ -213,11 +279,21 @@ describe('§5 re-exchange of a used device and loaner damage', () => {
           const claimId = f.claimId as string;
           const decision = r.decision.get(claimId);
           const e = f.followUpOf as string | undefined;
-          if (decision?.decision !== 'accepted' || e === undefined || devices.get(f.deviceId as string)!.condition !== 'used') continue;
+          if (
+            decision?.decision !== 'accepted' ||
+            e === undefined ||
+            devices.get(f.deviceId as string)!.condition !== 'used'
+          )
+            continue;
           const eRd = appliedOf(r, 'ReplacementDelivered', e);
           const fRds = ofClaim(r, 'ReplacementDelivered', claimId);
           const day = eRd ? daysBetween(dateOf(eRd), dateOf(claim)) : undefined;
-          const reexchange = eRd !== undefined && keyOf(eRd) < keyOf(claim) && day! <= 7 && r.decision.get(e)?.decision === 'accepted' && fRds.length > 0;
+          const reexchange =
+            eRd !== undefined &&
+            keyOf(eRd) < keyOf(claim) &&
+            day! <= 7 &&
+            r.decision.get(e)?.decision === 'accepted' &&
+            fRds.length > 0;
           const charge = r.charges.get(`reexchange/${claimId}`);
           if (!reexchange) {
             expect(charge?.net ?? 0, `re-exchange charge of ${claimId}`).toBe(0);
@@ -229,7 +305,9 @@ describe('§5 re-exchange of a used device and loaner damage', () => {
             // Never applied (unless refused before that for a withdrawal), never recorded: refused
             // as invalid and dead-lettered at once, or kept waiting with the reason (to be
             // dead-lettered after 7 days) — the engine has done either; the rule is the same.
-            const waiting = new Map((r.run.book.state.waiting ?? []).map((w) => [w.record.event.detail.eventId, w.reason]));
+            const waiting = new Map(
+              (r.run.book.state.waiting ?? []).map((w) => [w.record.event.detail.eventId, w.reason]),
+            );
             for (const x of fRds) {
               const id = x.detail.eventId;
               const outcome = r.run.outcomes.get(id)!;
@@ -259,10 +337,20 @@ describe('§5 re-exchange of a used device and loaner damage', () => {
             expect(charge?.net ?? 0, `${claimId}: back on ${dateOf(back!)}, N = ${n}`).toBe(0);
             continue;
           }
-          expect(charge?.net, `${claimId}: not back by N+7 (N = ${n}, returned ${back ? dateOf(back) : 'never'})`).toBe(value);
+          expect(charge?.net, `${claimId}: not back by N+7 (N = ${n}, returned ${back ? dateOf(back) : 'never'})`).toBe(
+            value,
+          );
           const live = charge!.entries.filter((x) => x.amountYen > 0).at(-1)!;
-          expect([live.kind, live.taxClass, live.forMonth ?? live.billingMonth]).toEqual(['reexchange_charge', 'non-taxable', addDays(n, 8).slice(0, 7)]);
-          expect(r.penalties.get(`PenaltyAssessed/C1/reexchange/${claimId}`)).toMatchObject({ kind: 'reexchange_charge', amountYen: value, claimId });
+          expect([live.kind, live.taxClass, live.forMonth ?? live.billingMonth]).toEqual([
+            'reexchange_charge',
+            'non-taxable',
+            addDays(n, 8).slice(0, 7),
+          ]);
+          expect(r.penalties.get(`PenaltyAssessed/C1/reexchange/${claimId}`)).toMatchObject({
+            kind: 'reexchange_charge',
+            amountYen: value,
+            claimId,
+          });
         }
       }),
       RUNS,
@@ -274,7 +362,9 @@ describe('§5 re-exchange of a used device and loaner damage', () => {
       fc.property(historySpec, (spec) => {
         const r = runInOrder(spec);
         const byClaim = new Map<string, InboundEvent[]>();
-        for (const e of r.events) if (e.detailType === 'LoanerDamaged') byClaim.set(detailOf(e).claimId as string, [...(byClaim.get(detailOf(e).claimId as string) ?? []), e]);
+        for (const e of r.events)
+          if (e.detailType === 'LoanerDamaged')
+            byClaim.set(detailOf(e).claimId as string, [...(byClaim.get(detailOf(e).claimId as string) ?? []), e]);
         for (const [claimId, damages] of byClaim) {
           if (!appliedOf(r, 'ClaimFiled', claimId)) continue; // waits for its claim
           const loaner = appliedOf(r, 'LoanerDelivered', claimId);
@@ -285,9 +375,14 @@ describe('§5 re-exchange of a used device and loaner damage', () => {
           for (const d of ordered) {
             const outcome = r.run.outcomes.get(d.detail.eventId)!;
             // One before its claim waits for it and is decided when it comes (the ledger says how).
-            if (outcome.outcome === 'waiting') expect(billable.includes(d), `${d.detail.eventId} waited for its claim`).toBe(false);
+            if (outcome.outcome === 'waiting')
+              expect(billable.includes(d), `${d.detail.eventId} waited for its claim`).toBe(false);
             else if (d === billable[0]) expect(outcome.outcome, `${d.detail.eventId}`).toBe('applied');
-            else expect(outcome, `${d.detail.eventId}`).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(billable.includes(d) ? /^ALREADY_RECORDED/ : /^NO_LOANER/) });
+            else
+              expect(outcome, `${d.detail.eventId}`).toMatchObject({
+                outcome: 'ignored',
+                reason: expect.stringMatching(billable.includes(d) ? /^ALREADY_RECORDED/ : /^NO_LOANER/),
+              });
             // Refused and kept: recorded, neither waiting nor dead-lettered.
             expect(r.run.processed()).toContain(d.detail.eventId);
           }
@@ -298,7 +393,11 @@ describe('§5 re-exchange of a used device and loaner damage', () => {
           const first = billable[0]!;
           expect(charge?.net).toBe(detailOf(first).repairCostYen);
           const entry = charge!.entries.find((x) => x.amountYen > 0)!;
-          expect([entry.kind, entry.taxClass, entry.forMonth ?? entry.billingMonth]).toEqual(['loaner_repair_charge', 'taxable-10', jstMonth(first.detail.occurredAt)]);
+          expect([entry.kind, entry.taxClass, entry.forMonth ?? entry.billingMonth]).toEqual([
+            'loaner_repair_charge',
+            'taxable-10',
+            jstMonth(first.detail.occurredAt),
+          ]);
         }
         for (const e of r.run.ledger) if (e.kind === 'loaner_repair_charge') expect(e.taxClass).toBe('taxable-10');
         for (const e of r.run.ledger) if (e.kind === 'reexchange_charge') expect(e.taxClass).toBe('non-taxable');
@@ -316,23 +415,65 @@ describe('a follow-up filed on day D before the earlier replacement arrives that
   it('is an ordinary use 2, and its replacement not returned costs the 40,000-yen penalty of D+15, not the earlier replacement’s value', () => {
     const on = (date: string, time: string) => `${date}T${time}:00+09:00`;
     const events: InboundEvent[] = [
-      orderPlaced(on('2028-01-05', '12:00'), [{ deviceId: 'D1', condition: 'used', protectionFeeYen: 550 }], { orderId: 'O1', eventId: 'order' }),
-      event('DeviceDelivered', { eventId: 'delivered', occurredAt: on('2028-01-10', '08:00'), orderId: 'O1', deviceId: 'D1' }),
-      event('ClaimFiled', { eventId: 'E', occurredAt: on('2028-02-01', '10:00'), claimId: 'E', deviceId: 'D1', cause: 'water_damage', incidentDate: '2028-01-31' }),
-      event('ReplacementDelivered', { eventId: 'E-sent', occurredAt: on('2028-02-03', '15:00'), claimId: 'E', deviceValueYen: 30_000 }),
+      orderPlaced(on('2028-01-05', '12:00'), [{ deviceId: 'D1', condition: 'used', protectionFeeYen: 550 }], {
+        orderId: 'O1',
+        eventId: 'order',
+      }),
+      event('DeviceDelivered', {
+        eventId: 'delivered',
+        occurredAt: on('2028-01-10', '08:00'),
+        orderId: 'O1',
+        deviceId: 'D1',
+      }),
+      event('ClaimFiled', {
+        eventId: 'E',
+        occurredAt: on('2028-02-01', '10:00'),
+        claimId: 'E',
+        deviceId: 'D1',
+        cause: 'water_damage',
+        incidentDate: '2028-01-31',
+      }),
+      event('ReplacementDelivered', {
+        eventId: 'E-sent',
+        occurredAt: on('2028-02-03', '15:00'),
+        claimId: 'E',
+        deviceValueYen: 30_000,
+      }),
       event('DeviceReturned', { eventId: 'E-back', occurredAt: on('2028-02-05', '10:00'), claimId: 'E' }),
       // 09:00 on D = 3 February: E's replacement comes at 15:00.
-      event('ClaimFiled', { eventId: 'F', occurredAt: on('2028-02-03', '09:00'), claimId: 'F', deviceId: 'D1', cause: 'partial_damage', incidentDate: '2028-02-02', followUpOf: 'E' }),
-      event('ReplacementDelivered', { eventId: 'F-sent', occurredAt: on('2028-02-06', '10:00'), claimId: 'F', deviceValueYen: 25_000 }),
+      event('ClaimFiled', {
+        eventId: 'F',
+        occurredAt: on('2028-02-03', '09:00'),
+        claimId: 'F',
+        deviceId: 'D1',
+        cause: 'partial_damage',
+        incidentDate: '2028-02-02',
+        followUpOf: 'E',
+      }),
+      event('ReplacementDelivered', {
+        eventId: 'F-sent',
+        occurredAt: on('2028-02-06', '10:00'),
+        claimId: 'F',
+        deviceValueYen: 25_000,
+      }),
     ];
     const run = new BookRun();
     for (const e of inBusinessOrder(events)) run.send(e);
     for (const m of ['2028-01', '2028-02', '2028-03']) run.close(m);
     const decisions = new Map(finalDecisions(run.published));
-    expect(decisions.get('ClaimAdjudicated/F')).toMatchObject({ decision: 'accepted', basis: 'protection', useNumber: 2, feeYen: 8_800 });
+    expect(decisions.get('ClaimAdjudicated/F')).toMatchObject({
+      decision: 'accepted',
+      basis: 'protection',
+      useNumber: 2,
+      feeYen: 8_800,
+    });
     const nets = new Map(netByObligation(run.ledger));
     expect(nets.get('reexchange/F')).toBeUndefined();
     expect(nets.get('penalty/F')).toBe(40_000);
-    expect(decisions.get('PenaltyAssessed/C1/penalty/F')).toMatchObject({ kind: 'late_return_penalty', amountYen: 40_000, billingMonth: '2028-02' });
+    expect(decisions.get('PenaltyAssessed/C1/penalty/F')).toMatchObject({
+      kind: 'late_return_penalty',
+      amountYen: 40_000,
+      billingMonth: '2028-02',
+    });
   });
 });
