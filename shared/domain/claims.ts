@@ -1,7 +1,7 @@
 // §4 Claims: adjudication in the documented order, free claims, the coverage year and its
 // fee ladder, and withdrawal.
 
-import type { ClaimFiledDetail, ClaimWithdrawnDetail } from '../schemas/inbound.ts';
+import type { ClaimCause, ClaimFiledDetail, ClaimWithdrawnDetail } from '../schemas/inbound.ts';
 import type { ClaimRejectionReason } from '../schemas/outbound.ts';
 import {
   addMonthsToDate,
@@ -21,6 +21,7 @@ import { unknownDevice } from './orders.ts';
 import type { Outcome } from './outcome.ts';
 import {
   COVERAGE_YEAR_OF_CLAIM,
+  COVERED_CAUSES,
   EXCHANGE_FEE_BY_USE,
   FOLLOW_UP_FREE_DAYS,
   INITIAL_DEFECT_FREE_DAYS,
@@ -32,18 +33,12 @@ import { lastBillableMonth } from './protection.ts';
 import { getOwn, setOwn } from './records.ts';
 import type { ClaimBasis, ClaimState, CustomerState, DeviceState, Effects } from './types.ts';
 
+/** The covered causes, each one the contract knows: a misspelt one fails to compile. */
+const COVERED: readonly ClaimCause[] = COVERED_CAUSES;
+
 /** The fee of the 1st or 2nd counted use of a coverage year. */
 const feeOfUse = (useNumber: number): number =>
   present(EXCHANGE_FEE_BY_USE[useNumber - 1], `use ${useNumber} has a fee`);
-
-export const COVERED_CAUSES: readonly string[] = [
-  'total_loss',
-  'partial_damage',
-  'water_damage',
-  'natural_failure',
-  'initial_defect',
-  'network_restriction',
-];
 
 /** Day number of `date` counted from `start` as day 1. */
 const dayNumberFrom = (start: CalendarDate, date: CalendarDate): number => daysBetween(start, date) + 1;
@@ -114,7 +109,7 @@ export function adjudicate(state: CustomerState, device: DeviceState, claim: Cla
   if (lastMonth !== undefined && (jstMonth(claim.occurredAt) > lastMonth || incident > lastDayOf(lastMonth))) {
     return { decision: 'rejected', reason: 'COVERAGE_ENDED' };
   }
-  if (!COVERED_CAUSES.includes(claim.cause)) return { decision: 'rejected', reason: 'CAUSE_NOT_COVERED' };
+  if (!COVERED.includes(claim.cause)) return { decision: 'rejected', reason: 'CAUSE_NOT_COVERED' };
   const isNew = device.condition === 'new';
   if (claim.cause === 'natural_failure') {
     if (isNew && wholeYearsBetween(start, incident) < MAKER_WARRANTY_YEARS)

@@ -13,7 +13,7 @@ export {
 } from './business-order.ts';
 export * from './calendar.ts';
 export { historyFor, monthStartKey, usableCheckpoint } from './checkpoint.ts';
-export { type Adjudication, adjudicate, COVERED_CAUSES, coverageYearOf } from './claims.ts';
+export { type Adjudication, adjudicate, coverageYearOf } from './claims.ts';
 export { closeMonth, closeTimeOf, MonthNotEndedError, sweepDeadlines } from './close.ts';
 export {
   type BookStep,

@@ -36,6 +36,19 @@ export const ACCEPTED_PAYMENT_METHODS: readonly string[] = ['credit_card'];
 export const prorate = (monthlyFeeYen: number, activeDays: number, daysInMonth: number): number =>
   Math.floor(multiplyYen(monthlyFeeYen, activeDays, 'prorated protection fee') / daysInMonth);
 
+/**
+ * §4: the causes the protection covers. The contract knows more (CLAIM_CAUSES): theft, for
+ * one, is a valid claim that is rejected CAUSE_NOT_COVERED. (claims.ts checks at compile time
+ * that each is one of the contract's causes.)
+ */
+export const COVERED_CAUSES = [
+  'total_loss',
+  'partial_damage',
+  'water_damage',
+  'natural_failure',
+  'initial_defect',
+  'network_restriction',
+] as const;
 /** §4: uses per coverage year and the fee of each (tax included). */
 export const USES_PER_COVERAGE_YEAR = 2;
 export const EXCHANGE_FEE_BY_USE: readonly number[] = [5_500, 8_800];
