@@ -1,6 +1,6 @@
-// The billing pipeline in AWS (docs/deploy.md): the `device-supply` bus and its archive, one
-// rule → queue → consumer per route of `shared/routing.ts`, the table, the monthly close and
-// the deadline sweep on Scheduler, the finance API, and alarms.
+// The billing pipeline in AWS (docs/deploy.md): the `device-supply` bus, its archive and the
+// schema registry of its events, one rule → queue → consumer per route of `shared/routing.ts`,
+// the table, the monthly close and the deadline sweep on Scheduler, the finance API, and alarms.
 import { CfnOutput, Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
 import { Archive, EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
@@ -16,6 +16,7 @@ import { INDEX } from '#shared/store/keys.ts';
 import { OPERATION_ENTRIES } from './bundling.ts';
 import { acknowledgeRule, acknowledgeWildcardResource } from './compliance.ts';
 import { createBillingTable } from './constructs/billing-table.ts';
+import { EventSchemas } from './constructs/event-schemas.ts';
 import { FinanceApi } from './constructs/finance-api.ts';
 import {
   FunctionWithLogGroup,
@@ -86,6 +87,8 @@ export class BillingStack extends Stack {
 
     const table = createBillingTable(this, 'Table');
     const bus = new EventBus(this, 'Bus', { eventBusName: EVENT_BUS_NAME });
+    // The bus's event contract, registered for senders and consumers to build against (docs/events.md).
+    new EventSchemas(this, 'EventSchemas', { registryName: EVENT_BUS_NAME });
     const archive = new Archive(this, 'InboundArchive', {
       sourceEventBus: bus,
       description: 'Every inbound event, for replay through the routing rules',

@@ -50,7 +50,8 @@ const installmentMonths = z
   .number({ error: monthsMessage })
   .refine((n) => Number.isInteger(n) && n >= MIN_INSTALLMENT_MONTHS && n <= MAX_INSTALLMENT_MONTHS, {
     error: monthsMessage,
-  });
+  })
+  .meta({ type: 'integer', minimum: MIN_INSTALLMENT_MONTHS, maximum: MAX_INSTALLMENT_MONTHS });
 
 const payment = z.discriminatedUnion('plan', [
   z.object({ plan: z.literal('lump_sum') }),
@@ -86,6 +87,12 @@ const devices = z
       }
       seen.add(deviceId);
     });
+  })
+  // JSON Schema's uniqueItems compares whole items, so the published schema can only say it.
+  .meta({
+    description:
+      `1 to ${MAX_DEVICES_PER_ORDER} devices. No two may have the same deviceId (refused as ` +
+      '"devices.<n>.deviceId: duplicate deviceId within the order"); JSON Schema cannot express this rule.',
   });
 
 export const orderPlacedDetail = z.object({

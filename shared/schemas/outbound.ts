@@ -50,8 +50,28 @@ export const OUTBOUND_DETAIL_TYPES = [
 ] as const;
 export type OutboundDetailType = (typeof OUTBOUND_DETAIL_TYPES)[number];
 
+/**
+ * JSON Schema's `if`/`then`, for the rules the refinements below state as JSON Schema (through
+ * `.meta()`, for the published contract: test/unit/contract/ holds them to the same verdicts as the
+ * refinements). Built from entries: an object literal with a `then` key reads as a thenable.
+ */
+const ifThen = (condition: object, consequence: object): Record<string, object> =>
+  Object.fromEntries([
+    ['if', condition],
+    ['then', consequence],
+  ]);
+const firstRevision = { properties: { revision: { const: 1 } }, required: ['revision'] };
+const decisionIs = (decision: ClaimDecision) => ({
+  properties: { decision: { const: decision } },
+  required: ['decision'],
+});
+
 /** Contract §2: 1 when a decision is first published, + 1 each time it is published again changed. */
-const revision = z.number().int().min(1);
+const revision = z
+  .number()
+  .int()
+  .min(1)
+  .meta({ description: '1 when the decision is first published, + 1 each time it is published again changed.' });
 
 // Every broken rule is reported once: a repeated code would read as two separate failures.
 // An empty list only in a revision: the order, re-derived in business order, now stands.
@@ -61,13 +81,20 @@ export const orderRejectedDetail = z
     customerId,
     reasons: z
       .array(z.enum(ORDER_REJECTION_CODES))
-      .refine((codes) => new Set(codes).size === codes.length, { error: 'duplicate rejection code' }),
+      .refine((codes) => new Set(codes).size === codes.length, { error: 'duplicate rejection code' })
+      .meta({ uniqueItems: true }),
     sourceEventId: eventId,
     revision,
   })
   .refine((order) => order.reasons.length > 0 || order.revision > 1, {
     path: ['reasons'],
     error: 'a first publication rejects for at least one reason',
+  })
+  .meta({
+    description:
+      'Every broken rule is listed once. Revision 1 lists at least one reason; an empty list only in a ' +
+      'later revision, when the order now stands.',
+    ...ifThen(firstRevision, { properties: { reasons: { minItems: 1 } } }),
   });
 
 export const claimAdjudicatedDetail = z
@@ -110,6 +137,25 @@ export const claimAdjudicatedDetail = z
     if (claim.useNumber !== undefined && claim.basis !== undefined && claim.basis !== 'protection') {
       ctx.addIssue({ code: 'custom', path: ['basis'], message: 'a counted use rests on the protection option' });
     }
+  })
+  .meta({
+    description:
+      'A rejected claim has a reason, no useNumber, no basis and feeYen 0. An accepted claim has no reason; ' +
+      'without a useNumber (a free claim) its feeYen is 0, and with one its basis, if given, is protection.',
+    allOf: [
+      ifThen(decisionIs('rejected'), {
+        required: ['reason'],
+        properties: { feeYen: { const: 0 } },
+        not: { anyOf: [{ required: ['useNumber'] }, { required: ['basis'] }] },
+      }),
+      ifThen(decisionIs('accepted'), {
+        not: { required: ['reason'] },
+        allOf: [
+          ifThen({ not: { required: ['useNumber'] } }, { properties: { feeYen: { const: 0 } } }),
+          ifThen({ required: ['useNumber', 'basis'] }, { properties: { basis: { const: 'protection' } } }),
+        ],
+      }),
+    ],
   });
 
 // 0 only in a revision: the charge, re-derived in business order, is no longer owed.
@@ -126,6 +172,10 @@ export const penaltyAssessedDetail = z
   .refine((penalty) => penalty.amountYen > 0 || penalty.revision > 1, {
     path: ['amountYen'],
     error: 'a first publication charges something',
+  })
+  .meta({
+    description: 'Revision 1 charges at least 1 yen; amountYen 0 only in a later revision, when it is no longer owed.',
+    ...ifThen(firstRevision, { properties: { amountYen: { minimum: 1 } } }),
   });
 
 export const statementClosedDetail = z.object({

@@ -7,6 +7,10 @@ import { MAX_YEN_AMOUNT } from '../domain/policy.ts';
  * Every schema keeps the wire value as-is (no transforms): the domain decides how to read a
  * timestamp in JST, and the idempotency check compares details exactly as they were sent.
  * Error messages never quote the input, because some fields (birth dates) must never be logged.
+ * Each schema also states its rule as JSON Schema keywords (`pattern`, `maxLength`, `minimum`,
+ * …, through `.meta()` where a refinement checks it), so that the published contract
+ * (`schemas/`, `npm run contract`) says every bound the parser enforces; test/unit/contract/
+ * holds the two to the same verdicts.
  */
 
 export const TIMESTAMP_MESSAGE =
@@ -37,6 +41,27 @@ const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d
  */
 export const YEAR_MONTH_PATTERN = '\\d{4}-(?:0[1-9]|1[0-2])';
 const YEAR_MONTH_RE = new RegExp(`^${YEAR_MONTH_PATTERN}$`);
+
+/*
+ * The same rules as one regular expression each, for the JSON Schema `pattern` of the published
+ * contract: a validator elsewhere has no `isRealDate`. A real date is a regular language: 31, 30
+ * or 28 days by month, and 29 February in the leap years of the proleptic Gregorian calendar
+ * (a year ending in 04, 08, …, 96 other than 00, or a century divisible by 400). The parser
+ * keeps its arithmetic, which names what is wrong; test/unit/contract/patterns.test.ts holds
+ * each pattern to it.
+ */
+const REAL_DATE = [
+  '\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))',
+  '(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29',
+].join('|');
+/** `YYYY-MM-DD` naming a day that exists, anchored: `calendarDate`'s rule as a JSON Schema `pattern`. */
+export const CALENDAR_DATE_PATTERN = `^(?:${REAL_DATE})$`;
+/**
+ * `isoTimestamp`'s rule as a JSON Schema `pattern`, anchored: a real date, hours 00–23, minutes
+ * and seconds 00–59 (seconds and their fraction optional), and an offset `Z` or `±hh:mm` up to
+ * ±14:00. The length limit is the schema's `maxLength`.
+ */
+export const TIMESTAMP_PATTERN = `^(?:${REAL_DATE})T(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d+)?)?(?:Z|[+-](?:(?:0\\d|1[0-3]):[0-5]\\d|14:00))$`;
 const MONTH_NAMES = [
   'January',
   'February',
@@ -107,26 +132,51 @@ export function isYearMonth(value: string): boolean {
 }
 
 /** ISO 8601 timestamp with an explicit `Z` or `±hh:mm` offset, kept as the original string. */
-export const isoTimestamp = z.string({ error: TIMESTAMP_MESSAGE }).refine(isIsoTimestamp, { error: TIMESTAMP_MESSAGE });
+export const isoTimestamp = z
+  .string({ error: TIMESTAMP_MESSAGE })
+  .refine(isIsoTimestamp, { error: TIMESTAMP_MESSAGE })
+  .meta({
+    pattern: TIMESTAMP_PATTERN,
+    maxLength: MAX_TIMESTAMP_LENGTH,
+    description:
+      'An ISO 8601 timestamp with an offset, Z or ±hh:mm (at most ±14:00), e.g. 2026-11-13T08:30:00+09:00. ' +
+      'Seconds are optional (2026-11-13T08:30+09:00), and so is a fraction of them, of any length. The date is ' +
+      'a real one, hours go to 23, minutes and seconds to 59 (no leap second); at most ' +
+      `${MAX_TIMESTAMP_LENGTH} characters. Not RFC 3339 date-time, which requires seconds. Kept as sent.`,
+  });
 
 /** `YYYY-MM-DD` naming a day that exists. */
 export const calendarDate = z
   .string({ error: CALENDAR_DATE_MESSAGE })
-  .refine(isCalendarDate, { error: CALENDAR_DATE_MESSAGE });
+  .refine(isCalendarDate, { error: CALENDAR_DATE_MESSAGE })
+  .meta({
+    format: 'date',
+    pattern: CALENDAR_DATE_PATTERN,
+    description: 'A real calendar date YYYY-MM-DD (2026-02-30 and 2026-4-01 are refused).',
+  });
 
 /** `YYYY-MM`: a billing month. */
-export const yearMonth = z.string({ error: YEAR_MONTH_MESSAGE }).regex(YEAR_MONTH_RE, { error: YEAR_MONTH_MESSAGE });
+export const yearMonth = z
+  .string({ error: YEAR_MONTH_MESSAGE })
+  .regex(YEAR_MONTH_RE, { error: YEAR_MONTH_MESSAGE })
+  .meta({ description: 'A month YYYY-MM, months 01 to 12.' });
+
+/** The JSON Schema bounds of an integer amount from `minimum` to `maximum` yen. */
+const integerYen = (minimum: number, maximum: number, description: string) =>
+  ({ type: 'integer', minimum, maximum, description }) as const;
 
 // JPY has no minor unit, so any fraction is a sender bug, never something to round.
 // `z.number()` already refuses NaN and ±Infinity; isSafeInteger also refuses values above
 // 2^53 - 1, where integer arithmetic on amounts would stop being exact.
 export const yen = z
   .number({ error: YEN_MESSAGE })
-  .refine((n) => Number.isSafeInteger(n) && n >= 0, { error: YEN_MESSAGE });
+  .refine((n) => Number.isSafeInteger(n) && n >= 0, { error: YEN_MESSAGE })
+  .meta(integerYen(0, Number.MAX_SAFE_INTEGER, 'Integer yen, 0 or more (a safe integer).'));
 
 export const positiveYen = z
   .number({ error: POSITIVE_YEN_MESSAGE })
-  .refine((n) => Number.isSafeInteger(n) && n > 0, { error: POSITIVE_YEN_MESSAGE });
+  .refine((n) => Number.isSafeInteger(n) && n > 0, { error: POSITIVE_YEN_MESSAGE })
+  .meta(integerYen(1, Number.MAX_SAFE_INTEGER, 'Integer yen, 1 or more (a safe integer).'));
 
 /**
  * An amount an inbound event carries (a price, a monthly fee, a value): an integer from 1 to
@@ -135,29 +185,48 @@ export const positiveYen = z
  */
 export const eventYen = z
   .number({ error: EVENT_YEN_MESSAGE })
-  .refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_YEN_AMOUNT, { error: EVENT_YEN_MESSAGE });
+  .refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_YEN_AMOUNT, { error: EVENT_YEN_MESSAGE })
+  .meta(
+    integerYen(1, MAX_YEN_AMOUNT, `Integer yen from 1 to ${MAX_YEN_AMOUNT.toLocaleString('en-US')} (tax included).`),
+  );
 
 /** Signed amount: a statement total can be negative when credits outweigh the month's charges. */
 export const signedYen = z
   .number({ error: SIGNED_YEN_MESSAGE })
-  .refine((n) => Number.isSafeInteger(n), { error: SIGNED_YEN_MESSAGE });
+  .refine((n) => Number.isSafeInteger(n), { error: SIGNED_YEN_MESSAGE })
+  .meta(
+    integerYen(
+      -Number.MAX_SAFE_INTEGER,
+      Number.MAX_SAFE_INTEGER,
+      'Integer yen, negative for a credit (a safe integer).',
+    ),
+  );
 
 /** Contract limits for identifiers: eventId 128, customerId 64, every other id 128. */
 export const EVENT_ID_MAX = 128;
 export const CUSTOMER_ID_MAX = 64;
 export const OTHER_ID_MAX = 128;
 
-/** A non-empty string of at most `max` UTF-16 code units. */
+/**
+ * A non-empty string of at most `max` characters. Zod (4.6) counts Unicode code points, as JSON
+ * Schema's `maxLength` does: an emoji is one character, not JavaScript's two UTF-16 code units.
+ */
 export function boundedString(max: number) {
   const message = `expected a string of 1 to ${max} characters`;
-  return z.string({ error: message }).min(1, { error: message }).max(max, { error: message });
+  return z
+    .string({ error: message })
+    .min(1, { error: message })
+    .max(max, { error: message })
+    .meta({ description: `Text of 1 to ${max} characters (Unicode code points: an emoji counts as one).` });
 }
 
 // Contract §1: ids are printable ASCII without spaces. One UTF-8 byte per character keeps the
 // size of every key built from ids known from their lengths (DynamoDB counts bytes: a Japanese
 // character URI-encoded into an entry id costs 9), and an id cannot hide a space, a control
 // character or a look-alike letter from the operator reading a dead letter.
-const ASCII_ID_RE = /^[\x21-\x7E]+$/;
+/** Printable ASCII without spaces, anchored: the ids' rule, also their JSON Schema `pattern` (lengths apart). */
+export const ASCII_ID_PATTERN = '^[\\x21-\\x7E]+$';
+const ASCII_ID_RE = new RegExp(ASCII_ID_PATTERN);
 
 /** Whether `value` is 1 to `max` characters, each in U+0021–U+007E. */
 export function isAsciiId(value: string, max: number): boolean {
@@ -168,7 +237,15 @@ export function isAsciiId(value: string, max: number): boolean {
 /** An identifier: 1 to `max` printable ASCII characters without spaces (U+0021 to U+007E). */
 export function asciiId(max: number) {
   const message = `expected 1 to ${max} printable ASCII characters without spaces (U+0021 to U+007E)`;
-  return z.string({ error: message }).refine((value) => isAsciiId(value, max), { error: message });
+  return z
+    .string({ error: message })
+    .refine((value) => isAsciiId(value, max), { error: message })
+    .meta({
+      minLength: 1,
+      maxLength: max,
+      pattern: ASCII_ID_PATTERN,
+      description: `An id: 1 to ${max} printable ASCII characters without spaces (U+0021 to U+007E).`,
+    });
 }
 
 export const eventId = asciiId(EVENT_ID_MAX);
