@@ -1,5 +1,6 @@
 // The `/admin/*` operations of contract §4, standing in for the cloud's schedules and
-// consoles: clock, close, sweep, drain, waiting events, dead letters, redrive, emitted events.
+// consoles: clock, close, sweep, drain and its counts, waiting events, dead letters, redrive,
+// emitted events, and the validation of a file of events before it is sent.
 import pLimit from 'p-limit';
 import { MonthNotEndedError } from '#shared/domain/index.ts';
 import { HELD_LOG_MESSAGE } from '#shared/runtime/log-messages.ts';
@@ -10,22 +11,34 @@ import { SweepFailedError, sweepDue } from '#shared/runtime/sweep.ts';
 import { isYearMonth } from '#shared/schemas/primitives.ts';
 import type { WaitingReads } from '#shared/store/waiting-reads.ts';
 import { logger } from '../functions/lib/logger.ts';
+import { type DeadLetterCause, deadLetterCauses, mayHaveCause } from './dead-letter-causes.ts';
 import type { LocalBus } from './local-bus.ts';
 import type { LocalClock } from './local-clock.ts';
 import type { LocalQueue } from './local-queue.ts';
+import { validateEventText } from './validate-events.ts';
 
 export interface AdminResponse {
   status: number;
   body: unknown;
 }
 
+/** How the consumers' deliveries ended, one counter per outcome (docs/local-stack.md). */
 export interface IngestCounts {
+  /** The event changed the customer's facts. */
   applied: number;
+  /** A rule refused it (`VOID_AFTER_DELIVERY` …, docs/events.md "Refusals"): recorded, nothing else changed. */
+  refused: number;
+  /** The same eventId with the same detail again: no effect. */
   duplicates: number;
-  ignored: number;
+  /**
+   * Events that arrived before the order, device or claim they name and waited for it (§0);
+   * each applies, uncounted, when that arrives. `GET /admin/waiting` lists those still waiting.
+   */
+  waited: number;
+  /** Dead-lettered by its consumer: malformed, invalid (`EVENT_ID_REUSED` …), or its handler failed 10 deliveries. */
   deadLettered: number;
-  /** Events that waited on arrival for what they name (§0); each applies, uncounted, when it arrives. */
-  waiting: number;
+  /** A detail-type the consumer does not handle (only a redriven message can bring one): ignored. */
+  ignored: number;
 }
 
 export interface AdminDeps {
@@ -58,10 +71,14 @@ export async function handleAdmin(deps: AdminDeps, method: string, url: URL, bod
       return sweep(deps);
     case 'POST /admin/drain':
       return ok(await drain(deps));
+    case 'GET /admin/counts':
+      return ok(countsOf(deps));
+    case 'POST /admin/validate':
+      return validate(body);
     case 'GET /admin/waiting':
-      return ok({ waiting: await deps.waiting.list() });
+      return ok({ waiting: await waitingWithCauses(deps) });
     case 'GET /admin/dead-letters':
-      return ok({ deadLetters: await deps.pipeline.deadLetters.list() });
+      return ok({ deadLetters: await deadLettersWithCauses(deps) });
     case 'POST /admin/redrive':
       return redrive(deps, body);
     case 'GET /admin/events':
@@ -145,8 +162,31 @@ async function close(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
   return ok({ month, status: started.status, shards: started.shards, customers, held, released });
 }
 
+/**
+ * The counters since the stack started, each of one thing (docs/local-stack.md): what the bus
+ * took and where it went, how each delivery to a consumer ended, and what is still queued.
+ */
+export function countsOf(deps: AdminDeps) {
+  const { bus, counts } = deps;
+  return {
+    accepted: bus.accepted,
+    applied: counts.applied,
+    refused: counts.refused,
+    duplicates: counts.duplicates,
+    waited: counts.waited,
+    deadLettered: counts.deadLettered,
+    ignored: bus.ignored + counts.ignored,
+    defaultBus: bus.defaultBus,
+    otherBus: bus.otherBus,
+    emitted: bus.emitted,
+    pending: [...deps.queues.values()].reduce((sum, queue) => sum + queue.depth, 0),
+  };
+}
+
+export type StackCounts = ReturnType<typeof countsOf>;
+
 /** Delivers until every queue is empty, visibility timeouts ignored; returns the counts since start. */
-export async function drain(deps: AdminDeps) {
+export async function drain(deps: AdminDeps): Promise<StackCounts> {
   const queues = [...deps.queues.values()];
   // The poller waits while any drain runs; a second drain at once shares the passes in turn.
   for (const queue of queues) queue.pause();
@@ -158,14 +198,33 @@ export async function drain(deps: AdminDeps) {
   } finally {
     for (const queue of queues) queue.resume();
   }
-  return {
-    accepted: deps.bus.accepted,
-    ...deps.counts,
-    unrouted: deps.bus.unrouted,
-    defaultBus: deps.bus.defaultBus,
-    otherBus: deps.bus.otherBus,
-    pending: queues.reduce((sum, queue) => sum + queue.depth, 0),
-  };
+  return countsOf(deps);
+}
+
+/** The body is the file's text (the stack reads it unparsed for this route); a JSON body is judged as its text. */
+function validate(body: unknown): AdminResponse {
+  const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
+  const report = validateEventText(text);
+  return ok({ valid: report.problems.length === 0, ...report });
+}
+
+const withCause = <T extends object>(row: T, cause: DeadLetterCause | undefined): T & { cause?: DeadLetterCause } =>
+  cause ? { ...row, cause } : row;
+
+/** Every dead letter; one that waited for an order, device or claim whose own event was dead-lettered names that letter (`cause`). */
+async function deadLettersWithCauses(deps: AdminDeps) {
+  const letters = await deps.pipeline.deadLetters.list();
+  const causeOf = deadLetterCauses(letters);
+  return letters.map((letter) => withCause(letter, causeOf(letter.customerId, letter.reason, letter.id)));
+}
+
+/** What waits; an event waiting for what a dead-lettered event would have brought names that letter (`cause`). */
+async function waitingWithCauses(deps: AdminDeps) {
+  const rows = await deps.waiting.list();
+  // The dead letters are read only when some event waits for an order, device or claim.
+  if (!rows.some((row) => mayHaveCause(row.reason))) return rows;
+  const causeOf = deadLetterCauses(await deps.pipeline.deadLetters.list());
+  return rows.map((row) => withCause(row, causeOf(row.customerId, row.reason)));
 }
 
 async function redrive(deps: AdminDeps, body: unknown): Promise<AdminResponse> {

@@ -88,7 +88,7 @@ async function runDemo(): Promise<number> {
   const api = new StackClient(stack.url);
   const statements = new Map<string, Statement[]>(customers.map((id) => [id, []]));
   const reports: MonthReport[] = [];
-  let refused = 0;
+  let failed = 0;
   try {
     print(
       `device-supply-billing demo: ${events.length} events of ${customers.length} customers (${customers.join(', ')}), ${FIRST_MONTH} … ${LAST_MONTH}`,
@@ -101,9 +101,9 @@ async function runDemo(): Promise<number> {
       await api.json('POST', '/admin/clock', { now: `${month}-01T09:00:00+09:00` });
       if (ofMonth.length > 0) {
         const sent = await sendEvents(bus, ofMonth);
-        refused += sent.failures.length;
+        failed += sent.failures.length;
         for (const failure of sent.failures)
-          print(`refused: ${failure.event.origin}: ${failure.errorCode} ${failure.errorMessage}`);
+          print(`failed at the bus: ${failure.event.origin}: ${failure.errorCode} ${failure.errorMessage}`);
         print(
           `sent ${ofMonth.length} event${ofMonth.length === 1 ? '' : 's'}: ${ofMonth.map((e) => `${e.entry.DetailType} (${customerOf(e)})`).join(', ')}`,
         );
@@ -155,7 +155,7 @@ async function runDemo(): Promise<number> {
     );
     print(`\nDead letters: ${deadLettersText(deadLetters)}`);
     // The examples are all well-formed: a refusal or a dead letter means the pipeline lost its way.
-    return refused === 0 && deadLetters.length === 0 ? 0 : 1;
+    return failed === 0 && deadLetters.length === 0 ? 0 : 1;
   } finally {
     bus.destroy();
     await stack.close();

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import type { EmittedEvent } from '#shared/domain/index.ts';
 import { routesFor } from '#shared/routing.ts';
 import { type EventPublisher, toPutEventsEntry } from '#shared/runtime/publisher.ts';
-import { BILLING_SOURCE } from '#shared/schemas/outbound.ts';
 import { AWS_DEFAULT_BUS, acceptEntry, type BusEvent } from './eventbridge-endpoint.ts';
 import type { LocalQueue } from './local-queue.ts';
 import type { QueueJournal } from './queue-journal.ts';
@@ -18,16 +17,21 @@ export const LOCAL_BUS_NAME = 'device-supply';
 const WARN_EVERY = 1_000;
 
 export class LocalBus {
-  private readonly emitted: BusEvent[] = [];
+  private readonly emittedList: BusEvent[] = [];
   private readonly emittedLog: string | undefined;
-  /** Events accepted that no rule matched (EventBridge drops them; the archive would keep them). */
-  unrouted = 0;
-  /** Every event accepted, whatever bus it was put on. */
+  // The counters of `POST /admin/drain` (docs/local-stack.md), each of one thing. An event
+  // PutEvents accepted is counted in `accepted` and, unless a rule sends it to a consumer, in one
+  // of `ignored`, `defaultBus` and `otherBus`; what the pipeline publishes is only in `emitted`.
+  /** Events PutEvents accepted, whatever bus they were put on (not the pipeline's own). */
   accepted = 0;
+  /** Accepted events on device-supply that no rule matched (an unknown detail-type, or a known one from another source): ignored, as EventBridge drops them. */
+  ignored = 0;
   /** Events that named no bus, so went to the default bus, where this pipeline has no rules. */
   defaultBus = 0;
   /** Events put on a bus other than device-supply and default: no rule of this pipeline is there. */
   otherBus = 0;
+  /** Events the pipeline itself published on device-supply (OrderRejected, StatementClosed …). */
+  emitted = 0;
   private readonly offBusCounts = new Map<string, number>();
 
   constructor(
@@ -43,7 +47,7 @@ export class LocalBus {
         for (const line of readFileSync(this.emittedLog, 'utf8').split('\n')) {
           if (line.trim() === '') continue;
           try {
-            this.emitted.push(JSON.parse(line) as BusEvent);
+            this.emittedList.push(JSON.parse(line) as BusEvent);
           } catch {
             // a line cut short by a crash: the event was re-published when its outbox was retried
           }
@@ -52,22 +56,17 @@ export class LocalBus {
     }
   }
 
-  /** Routes events to their queues; returns once they are journalled. */
+  /** Routes the events PutEvents accepted to their queues; returns once they are journalled. */
   accept(events: readonly BusEvent[]): void {
     const messages: { queue: LocalQueue; body: string; messageId: string }[] = [];
-    const emitted: BusEvent[] = [];
     for (const event of events) {
       this.accepted++;
       if (event['event-bus-name'] !== LOCAL_BUS_NAME) {
         this.offBus(event);
         continue;
       }
-      if (event.source === BILLING_SOURCE) {
-        emitted.push(event);
-        continue;
-      }
       const routes = routesFor(event);
-      if (routes.length === 0) this.unrouted++;
+      if (routes.length === 0) this.ignored++;
       for (const route of routes) {
         const queue = this.queues.get(route.consumer);
         if (queue) messages.push({ queue, body: JSON.stringify(event), messageId: `${event.id}/${route.consumer}` });
@@ -75,10 +74,14 @@ export class LocalBus {
     }
     this.journal?.sent(messages.map((m) => ({ queue: m.queue.name, messageId: m.messageId, body: m.body })));
     for (const m of messages) m.queue.send(m.body, m.messageId);
-    if (emitted.length > 0) {
-      this.emitted.push(...emitted);
-      if (this.emittedLog) appendFileSync(this.emittedLog, emitted.map((e) => `${JSON.stringify(e)}\n`).join(''));
-    }
+  }
+
+  /** Keeps what the pipeline published (no rule of this pipeline routes its own source). */
+  private acceptEmitted(events: readonly BusEvent[]): void {
+    if (events.length === 0) return;
+    this.emitted += events.length;
+    this.emittedList.push(...events);
+    if (this.emittedLog) appendFileSync(this.emittedLog, events.map((e) => `${JSON.stringify(e)}\n`).join(''));
   }
 
   /** Counts an event that went to a bus without this pipeline's rules, and says so in the log. */
@@ -97,7 +100,7 @@ export class LocalBus {
   }
 
   emittedEvents(detailType?: string): BusEvent[] {
-    return detailType ? this.emitted.filter((e) => e['detail-type'] === detailType) : [...this.emitted];
+    return detailType ? this.emittedList.filter((e) => e['detail-type'] === detailType) : [...this.emittedList];
   }
 
   /**
@@ -117,7 +120,7 @@ export class LocalBus {
             );
           accepted.push(outcome.event);
         }
-        this.accept(accepted);
+        this.acceptEmitted(accepted);
       },
     };
   }

@@ -68,7 +68,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const warn = log ? (line: string) => log(`warning: ${line}`) : (line: string) => logger.warn(line);
   const bus = new LocalBus(queues, journal, dataDir, warn);
   const pipeline = createPipeline(dynamo.doc, dynamo.tableName, bus.publisher());
-  const counts: IngestCounts = { applied: 0, duplicates: 0, ignored: 0, deadLettered: 0, waiting: 0 };
+  const counts: IngestCounts = { applied: 0, refused: 0, duplicates: 0, waited: 0, deadLettered: 0, ignored: 0 };
 
   for (const consumer of CONSUMERS) {
     const handler = makeIngestHandler(pipeline, consumer, {
@@ -76,10 +76,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // are counted on it, so a replayed year gives up on what waits as the cloud would.
       now: () => clock.now(),
       onResult: (result) => {
+        // The engine's `ignored` is a rule's refusal (docs/events.md "Refusals"); an unknown
+        // detail-type ('not-ours') is what the contract calls ignored.
         if (result.result === 'applied') counts.applied++;
+        else if (result.result === 'ignored') counts.refused++;
         else if (result.result === 'duplicate') counts.duplicates++;
+        else if (result.result === 'waiting') counts.waited++;
         else if (result.result === 'dead-lettered') counts.deadLettered++;
-        else if (result.result === 'waiting') counts.waiting++;
         else counts.ignored++;
       },
     });
@@ -163,6 +166,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     if (method === 'GET' && url.pathname === '/')
       return send(res, 200, 'text/html; charset=utf-8', await statementPage(url.searchParams, financeGet));
+    if (method === 'POST' && url.pathname.replace(/\/+$/, '') === '/admin/validate') {
+      // The body is a file of events as it is (NDJSON or JSON), larger than any other admin body.
+      const text = await readBody(req, MAX_VALIDATE_BODY);
+      if (text === undefined)
+        return send(
+          res,
+          413,
+          'application/json',
+          JSON.stringify({ error: 'TOO_LARGE', message: `the body is over ${MAX_VALIDATE_BODY / 2 ** 20} MB` }),
+        );
+      const answer = await handleAdmin(admin, method, url, text);
+      return send(res, answer.status, 'application/json', JSON.stringify(answer.body));
+    }
     if (url.pathname.startsWith('/admin/')) {
       const body = method === 'POST' ? await readJson(req) : undefined;
       if (body === INVALID)
@@ -226,6 +242,8 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
 
 const INVALID = Symbol('invalid JSON');
 const MAX_ADMIN_BODY = 64 * 1024;
+/** A file of events to validate: some 100,000 events. */
+const MAX_VALIDATE_BODY = 64 * 2 ** 20;
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const text = (await readBody(req, MAX_ADMIN_BODY))?.trim();

@@ -36,5 +36,7 @@ console.log(`  events:   PutEvents on POST ${stack.url}/  (bus device-supply)`);
 console.log(
   `  finance:  ${stack.url}/customers/{customerId}/statements · ${stack.url}/reports/{YYYY-MM} · statement page ${stack.url}/`,
 );
-console.log(`  admin:    ${stack.url}/admin/{clock,close,sweep,drain,dead-letters,waiting,redrive,events}`);
+console.log(
+  `  admin:    ${stack.url}/admin/{clock,close,sweep,drain,counts,validate,dead-letters,waiting,redrive,events}`,
+);
 console.log('Ctrl-C stops it; queued events are kept for the next start.');

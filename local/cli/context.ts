@@ -1,6 +1,6 @@
 // What every command gets: the stack it talks to and where its output goes. Commands write
 // through this rather than to process.stdout, so the program can be run and read in tests.
-import { StackClient } from './stack-client.ts';
+import { normalizeStackUrl, StackClient } from './stack-client.ts';
 
 export interface CliIo {
   /** Writes text as given (commands add their own newlines). */
@@ -13,7 +13,7 @@ export interface CliIo {
 
 export interface CliContext {
   io: CliIo;
-  /** The stack's address, from --url (read when a command runs, after options are parsed). */
+  /** The stack's address, from --url (read when a command runs, after options are parsed), checked. */
   url: () => string;
   client: () => StackClient;
   /** One line to stdout. */
@@ -37,7 +37,7 @@ export function createContext(io: CliIo, url: () => string): CliContext {
   let client: StackClient | undefined;
   return {
     io,
-    url,
+    url: () => normalizeStackUrl(url()),
     client: () => (client ??= new StackClient(url())),
     print: (line) => io.stdout(`${line}\n`),
     note: (line) => io.stderr(`${line}\n`),

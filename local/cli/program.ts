@@ -7,9 +7,16 @@ import { registerOperations } from './commands/operations.ts';
 import { registerReport } from './commands/report.ts';
 import { registerSend } from './commands/send.ts';
 import { registerStatementCommands } from './commands/statement.ts';
+import { registerValidate } from './commands/validate.ts';
 import { type CliIo, CommandFailed, createContext } from './context.ts';
 import { EventFileError } from './event-file.ts';
-import { DEFAULT_STACK_URL, StackError, StackUnreachableError } from './stack-client.ts';
+import {
+  DEFAULT_STACK_URL,
+  InvalidStackUrlError,
+  NotBillingStackError,
+  StackError,
+  StackUnreachableError,
+} from './stack-client.ts';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('billing');
@@ -23,6 +30,7 @@ export function buildProgram(io: CliIo): Command {
     // Errors and help are thrown back to runCli rather than ending the process from inside commander.
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  registerValidate(program, ctx);
   registerSend(program, ctx);
   registerStatementCommands(program, ctx);
   registerReport(program, ctx);
@@ -34,6 +42,7 @@ export function buildProgram(io: CliIo): Command {
       '',
       'Examples:',
       '  billing clock 2027-04-01T09:00:00+09:00',
+      '  billing validate examples/fiscal-year-2026.ndjson',
       '  billing send examples/fiscal-year-2026.ndjson --drain',
       '  billing close 2027-03',
       '  billing statement CUST-1001 2026-10',
@@ -46,7 +55,13 @@ export function buildProgram(io: CliIo): Command {
 /** What the user reads when a command fails: the API's code and message, or why nothing answered. */
 export function describeError(error: unknown): string {
   if (error instanceof StackError) return `error: ${error.code} (HTTP ${error.status}): ${error.message}`;
-  if (error instanceof StackUnreachableError || error instanceof CommandFailed || error instanceof EventFileError)
+  if (
+    error instanceof StackUnreachableError ||
+    error instanceof NotBillingStackError ||
+    error instanceof InvalidStackUrlError ||
+    error instanceof CommandFailed ||
+    error instanceof EventFileError
+  )
     return `error: ${error.message}`;
   return `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
 }

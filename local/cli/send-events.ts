@@ -1,7 +1,10 @@
 // Puts events on the bus through the real @aws-sdk/client-eventbridge, as an upstream system
-// would: PutEvents calls within AWS's limits, and every refused entry reported with the
-// ErrorCode the bus gave it.
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+// would: PutEvents calls within AWS's limits, several in flight, and every entry the bus
+// failed reported with the ErrorCode it gave. A call that fails as a whole stops the send
+// unless EventBridge itself refused it: anything else (nothing listening, another server)
+// would only fail every later call the same way.
+import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
+import pLimit from 'p-limit';
 import { LOCAL_CREDENTIALS } from '../credentials.ts';
 import type { FileEvent } from './event-file.ts';
 
@@ -17,11 +20,30 @@ export interface EntryFailure {
   errorMessage: string;
 }
 
+/** An entry the bus accepted, with the EventId it gave (the `id` of the event as its consumer receives it). */
+export interface AcceptedEntry {
+  event: FileEvent;
+  busEventId: string;
+}
+
 export interface SendResult {
   sent: number;
   calls: number;
+  /** In the order of the file. */
+  accepted: AcceptedEntry[];
+  /** Entries the bus failed (an ErrorCode in their place of the answer), in the order of the file. */
   failures: EntryFailure[];
 }
+
+export interface SendOptions {
+  /** Told how many events have been sent so far, after each call. */
+  onProgress?: (sent: number) => void;
+  /** PutEvents calls in flight at once. */
+  concurrency?: number;
+}
+
+/** Calls in flight by default: enough to keep the local stack's event loop busy between its queues' work. */
+export const DEFAULT_CONCURRENCY = 16;
 
 const entryBytes = (event: FileEvent): number => Buffer.byteLength(JSON.stringify(event.entry), 'utf8');
 
@@ -66,39 +88,114 @@ export class PutEventsUnreachableError extends Error {
   }
 }
 
+/**
+ * Thrown when a call failed as a whole for another reason than EventBridge's refusal of its
+ * entries: something that is not the bus answered, or the bus failed. `sent` events were in
+ * calls answered before; the rest were not sent.
+ */
+export class PutEventsFailedError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly sent: number,
+  ) {
+    super(reason);
+    this.name = 'PutEventsFailedError';
+  }
+}
+
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN']);
 
+/** The errors of a call EventBridge refuses for its entries (over 256 KB): each of its entries failed, the send goes on. */
+const ENTRY_REFUSALS = new Set(['ValidationException']);
+
+function callFailure(error: unknown): { fatal: Error } | { name: string; message: string } {
+  const code =
+    (error as { code?: unknown; cause?: { code?: unknown } }).code ??
+    (error as { cause?: { code?: unknown } }).cause?.code;
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return { fatal: new PutEventsUnreachableError(code) };
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  if (ENTRY_REFUSALS.has(name)) return { name, message };
+  const status = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
+  const answered = typeof status === 'number' ? `PutEvents answered HTTP ${status}` : 'PutEvents failed';
+  return { fatal: new PutEventsFailedError(`${answered}: ${name}: ${message.split('\n')[0]}`, 0) };
+}
+
+type CallOutcome = { accepted: AcceptedEntry[]; failures: EntryFailure[] };
+
+async function putBatch(client: EventBridgeClient, batch: readonly FileEvent[]): Promise<CallOutcome> {
+  const outcome: CallOutcome = { accepted: [], failures: [] };
+  let answer: PutEventsCommandOutput;
+  try {
+    answer = await client.send(new PutEventsCommand({ Entries: batch.map((event) => event.entry) }));
+  } catch (error) {
+    const failure = callFailure(error);
+    if ('fatal' in failure) throw failure.fatal;
+    // The whole call was refused (e.g. over 256 KB): each of its entries failed for that reason.
+    for (const event of batch) outcome.failures.push({ event, errorCode: failure.name, errorMessage: failure.message });
+    return outcome;
+  }
+  // PutEvents answers one result per entry, in order; an answer without them is not the bus's.
+  if (!Array.isArray(answer.Entries) || answer.Entries.length !== batch.length)
+    throw new PutEventsFailedError(
+      `PutEvents answered without a result for each of its ${batch.length} entries (Entries: ${JSON.stringify(answer.Entries ?? null).slice(0, 60)})`,
+      0,
+    );
+  batch.forEach((event, i) => {
+    const entry = answer.Entries?.[i];
+    if (entry?.ErrorCode)
+      outcome.failures.push({ event, errorCode: entry.ErrorCode, errorMessage: entry.ErrorMessage ?? '' });
+    else if (entry?.EventId) outcome.accepted.push({ event, busEventId: entry.EventId });
+    else
+      outcome.failures.push({
+        event,
+        errorCode: 'NoAnswer',
+        errorMessage: 'the bus returned no result for this entry',
+      });
+  });
+  return outcome;
+}
+
+/**
+ * Sends every event, `concurrency` calls in flight, and answers what the bus did with each, in
+ * the order of the file. The first call that fails as a whole (see above) stops the calls not
+ * yet started, and is thrown once those in flight have ended.
+ */
 export async function sendEvents(
   client: EventBridgeClient,
   events: readonly FileEvent[],
-  onProgress: (sent: number) => void = () => {},
+  options: SendOptions = {},
 ): Promise<SendResult> {
-  const result: SendResult = { sent: 0, calls: 0, failures: [] };
-  for (const batch of batchEvents(events)) {
-    result.calls++;
-    try {
-      const answer = await client.send(new PutEventsCommand({ Entries: batch.map((event) => event.entry) }));
-      batch.forEach((event, i) => {
-        const entry = answer.Entries?.[i];
-        if (entry?.ErrorCode)
-          result.failures.push({ event, errorCode: entry.ErrorCode, errorMessage: entry.ErrorMessage ?? '' });
-        else if (!entry?.EventId)
-          result.failures.push({
-            event,
-            errorCode: 'NoAnswer',
-            errorMessage: 'the bus returned no result for this entry',
-          });
-      });
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (typeof code === 'string' && NETWORK_CODES.has(code)) throw new PutEventsUnreachableError(code);
-      // The whole call was refused (e.g. over 256 KB): each of its entries failed for that reason.
-      const name = error instanceof Error ? error.name : 'Error';
-      const message = error instanceof Error ? error.message : String(error);
-      for (const event of batch) result.failures.push({ event, errorCode: name, errorMessage: message });
-    }
-    result.sent += batch.length;
-    onProgress(result.sent);
-  }
-  return result;
+  const batches = batchEvents(events);
+  const limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
+  const outcomes: (CallOutcome | undefined)[] = new Array(batches.length);
+  let sent = 0;
+  let calls = 0;
+  let fatal: Error | undefined;
+  await Promise.all(
+    batches.map((batch, index) =>
+      limit(async () => {
+        if (fatal) return;
+        calls++;
+        try {
+          outcomes[index] = await putBatch(client, batch);
+        } catch (error) {
+          // The calls not started yet see it and return at once.
+          fatal ??= error as Error;
+          return;
+        }
+        sent += batch.length;
+        options.onProgress?.(sent);
+      }),
+    ),
+  );
+  if (fatal instanceof PutEventsFailedError) throw new PutEventsFailedError(fatal.reason, sent);
+  if (fatal) throw fatal;
+  const done = outcomes.filter((o): o is CallOutcome => o !== undefined);
+  return {
+    sent,
+    calls,
+    accepted: done.flatMap((o) => o.accepted),
+    failures: done.flatMap((o) => o.failures),
+  };
 }

@@ -4,6 +4,7 @@ import Table from 'cli-table3';
 import type { Statement, StatementTotals } from '#shared/domain/index.ts';
 import type { MonthReport } from '#shared/runtime/finance-api.ts';
 import type { WaitingRow } from '#shared/store/waiting-reads.ts';
+import type { DeadLetterCause } from '../dead-letter-causes.ts';
 import { formatYen, jstTimestamp, kindLabelJa, lineNotes, taxClassLabel } from './format.ts';
 
 /** No colours: the output is read in logs and CI as often as in a terminal, and compared in tests. */
@@ -32,6 +33,20 @@ export interface DeadLetterView {
   detailType?: string;
   /** The message as received (an EventBridge event as JSON text). */
   body?: string;
+  /** For one that waited for an order, device or claim: the dead letter of the event that would have brought it. */
+  cause?: DeadLetterCause;
+}
+
+/**
+ * "its OrderPlaced evt-1 was dead-lettered: MALFORMED: devices.0.priceYen: …", for what waits
+ * (or waited) on a dead letter; `brief` keeps only the reason's code, "(MALFORMED)", for a table.
+ */
+export function causeText(cause: DeadLetterCause, brief = false): string {
+  const event = [cause.detailType, cause.eventId].filter(Boolean).join(' ');
+  const code = /^[A-Z0-9_]+(?=:)/.exec(cause.reason)?.[0];
+  return brief
+    ? `its ${event} was dead-lettered${code ? ` (${code})` : ''}`
+    : `its ${event} was dead-lettered: ${cause.reason}`;
 }
 
 /**
@@ -147,13 +162,18 @@ export function deadLettersText(deadLetters: readonly DeadLetterView[]): string 
         `${letter.attempts} attempt${letter.attempts === 1 ? '' : 's'}`,
         jstTimestamp(letter.deadLetteredAt),
       ];
-      return `${letter.id}\n  ${facts.join(' · ')}\n  ${letter.reason}`;
+      const cause = letter.cause ? `\n  ${causeText(letter.cause)} (dead letter ${letter.cause.deadLetterId})` : '';
+      return `${letter.id}\n  ${facts.join(' · ')}\n  ${letter.reason}${cause}`;
     })
     .join('\n\n');
 }
 
-/** A row of `GET /admin/waiting`, as the store reads it. */
-export type WaitingView = WaitingRow;
+/** A row of `GET /admin/waiting`: as the store reads it, and the dead letter that explains it, if one does. */
+export type WaitingView = WaitingRow & { cause?: DeadLetterCause };
+
+/** What an event waits for, and the dead letter of what it waits for if there is one. */
+export const waitsFor = (row: WaitingView, brief = false): string =>
+  row.cause ? `${row.reason}; ${causeText(row.cause, brief)}` : row.reason;
 
 const REASON_WIDTH = 36;
 
@@ -171,7 +191,7 @@ export function waitingTable(waiting: readonly WaitingView[]): string {
       w.customerId,
       w.eventId,
       w.detailType,
-      w.reason,
+      waitsFor(w, true),
       jstTimestamp(w.receivedAt),
       jstTimestamp(w.expiresAt),
     ]);

@@ -1,9 +1,11 @@
-// The `billing` command line end to end: the real bin (bin/billing.js, through tsx) run as a
+// The `billing` command line end to end: the real bin (bin/billing.js, running dist/cli.js) run as a
 // child process against a local stack started in this process. The figures are the example
 // year's, worked out by hand in examples/README.md and read from
 // examples/fiscal-year-2026.expected.json.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,15 +73,21 @@ describe('billing CLI against a running local stack', () => {
     const sent = await billing(url, 'send', EXAMPLES, '--drain');
     expect(sent.stderr).toBe('');
     expect(sent.code).toBe(0);
-    expect(sent.stdout).toContain(
-      `sent 24 events to bus device-supply at ${url} in 3 PutEvents calls: 24 accepted, 0 refused`,
+    expect(sent.stdout).toMatch(
+      new RegExp(
+        `^sent 24 events to bus device-supply at ${url} in 3 PutEvents calls, [\\d.]+ s \\([\\d,]+ events/s\\): 24 accepted, 0 failed$`,
+        'm',
+      ),
     );
     // The three queues race: an event handled before the order, device or claim it names waits
-    // (counted as waiting) and applies with it, so applied and waiting make the 24 together.
-    const counts = /^drained: .*applied (\d+) · duplicates 0 · ignored 0 · dead-lettered 0 · waiting (\d+) · /m.exec(
-      sent.stdout,
-    );
+    // (counted as waited) and applies with it, so applied and waited make the 24 together. The
+    // counts are this send's: `accepted` is the 24, what the pipeline emitted is apart.
+    const counts =
+      /^drained in [\d.]+ s, this send: accepted 24 · applied (\d+) · refused 0 · duplicates 0 · waited (\d+) · dead-lettered 0 · ignored 0 · default-bus 0 · other-bus 0 · emitted (\d+) · pending 0$/m.exec(
+        sent.stdout,
+      );
     expect(Number(counts?.[1]) + Number(counts?.[2])).toBe(24);
+    expect(Number(counts?.[3])).toBeGreaterThan(0);
   }, 60_000);
 
   it('sets the clock past the year and closes every month up to March 2027', async () => {
@@ -168,7 +176,7 @@ describe('billing CLI against a running local stack', () => {
     ]);
   }, 60_000);
 
-  it('reports an entry the bus refuses with its ErrorCode and exits 1; a malformed detail is dead-lettered and can be redriven', async () => {
+  it('reports an entry the bus fails with its ErrorCode and a dead-lettered one with its reason, and exits 1; the dead letter can be redriven', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'billing-cli-'));
     const file = join(dir, 'bad.ndjson');
     await writeFile(
@@ -191,9 +199,13 @@ describe('billing CLI against a running local stack', () => {
     const sent = await billing(url, 'send', file, '--drain');
     await rm(dir, { recursive: true, force: true });
     expect(sent.code).toBe(1);
-    expect(sent.stdout).toContain('1 accepted, 1 refused');
-    expect(sent.stderr).toContain('refused: line 1 (OrderVoided): MalformedDetail — Detail is malformed.');
-    expect(sent.stderr).toContain('error: 1 of 2 events were refused by the bus');
+    expect(sent.stdout).toContain('1 accepted, 1 failed');
+    expect(sent.stderr.split('\n')).toEqual([
+      'failed: line 1 OrderVoided: MalformedDetail — Detail is malformed.',
+      expect.stringMatching(/^dead-lettered: line 2 OrderVoided evt-bad-1: MALFORMED: occurredAt: /),
+      'error: of the 2 events sent, 1 failed at the bus, 1 dead-lettered',
+      '',
+    ]);
 
     const letters = await billing(url, 'dead-letters');
     expect(letters.code).toBe(0);
@@ -237,7 +249,11 @@ describe('billing CLI against a running local stack', () => {
     );
     const sent = await billing(url, 'send', file, '--drain');
     await rm(dir, { recursive: true, force: true });
-    expect(sent.code).toBe(0);
+    // What still waits after the drain is named, and fails the send.
+    expect([sent.code, sent.stderr]).toEqual([
+      1,
+      'still waiting: line 1 DeviceDelivered evt-early-1: order ORD-EARLY is not known yet\nerror: of the 1 event sent, 1 still waiting\n',
+    ]);
 
     const { code, stdout } = await billing(url, 'waiting');
     expect(code).toBe(0);
@@ -261,6 +277,160 @@ describe('billing CLI against a running local stack', () => {
       '2027-04-08 01:00 JST',
     ]);
   }, 60_000);
+
+  it('validates a file before sending, as POST /admin/validate does: every problem with its line and field, exit 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'billing-cli-'));
+    const file = join(dir, 'many-bad.ndjson');
+    const good = (await readFile(EXAMPLES, 'utf8')).split('\n')[0]!;
+    // 49 bad lines, one problem each: "49 problems", and 49 listed (it once said 21).
+    const bad = Array.from({ length: 49 }, (_, i) =>
+      i % 2 === 0
+        ? `{"source": "device-supply.orders", "detail-type": "OrderPlaced", "detail": ${i}`
+        : good.replace('"priceYen":129800', '"priceYen":0').replace('evt-1001-001', `evt-v-${i}`),
+    );
+    await writeFile(file, [good, ...bad].join('\n'));
+    const checked = await billing(url, 'validate', file);
+    expect(checked.code).toBe(1);
+    const [head, ...listed] = checked.stdout.trimEnd().split('\n');
+    expect(head).toBe(`${file}: 49 problems (25 events read)`);
+    expect(listed).toHaveLength(49);
+    expect(listed[1]).toBe(
+      '  line 3: detail.devices.0.priceYen: expected an integer yen amount from 1 to 10,000,000 (OrderPlaced evt-v-1)',
+    );
+    expect(checked.stderr).toBe(`error: 49 problems in ${file}\n`);
+
+    // The stack's route runs the same checks on the same text.
+    const answer = await fetch(`${url}/admin/validate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: await readFile(file, 'utf8'),
+    });
+    expect(answer.status).toBe(200);
+    const report = (await answer.json()) as {
+      valid: boolean;
+      events: number;
+      problems: { line: number; field: string }[];
+    };
+    expect([report.valid, report.events, report.problems.length]).toEqual([false, 25, 49]);
+    expect(report.problems[1]).toMatchObject({ line: 3, field: 'detail.devices.0.priceYen', eventId: 'evt-v-1' });
+    const clean = await fetch(`${url}/admin/validate`, { method: 'POST', body: await readFile(EXAMPLES, 'utf8') });
+    expect(await clean.json()).toEqual({ valid: true, events: 24, problems: [] });
+    await rm(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('names, for the events that wait on a dead-lettered order, that order event; at the send and in the dead letters', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'billing-cli-'));
+    const file = join(dir, 'bad-order.ndjson');
+    const common = (n: number, day: string) => ({
+      eventId: `evt-dl-${n}`,
+      customerId: 'CUST-DL',
+      occurredAt: `2027-03-${day}T10:00:00+09:00`,
+    });
+    const events = [
+      {
+        source: 'device-supply.orders',
+        'detail-type': 'OrderPlaced',
+        detail: {
+          ...common(1, '02'),
+          orderId: 'ORD-DL',
+          customer: { birthDate: '1990-01-01' },
+          paymentMethod: 'credit_card',
+          devices: [
+            {
+              deviceId: 'DEV-DL',
+              model: 'Pixel 9',
+              condition: 'new',
+              priceYen: -5,
+              payment: { plan: 'lump_sum' },
+              protection: { monthlyFeeYen: 550 },
+            },
+          ],
+        },
+      },
+      {
+        source: 'device-supply.logistics',
+        'detail-type': 'DeviceDelivered',
+        detail: { ...common(2, '04'), orderId: 'ORD-DL', deviceId: 'DEV-DL' },
+      },
+      {
+        source: 'device-supply.claims',
+        'detail-type': 'ClaimFiled',
+        detail: {
+          ...common(3, '10'),
+          claimId: 'CLM-DL',
+          deviceId: 'DEV-DL',
+          cause: 'water_damage',
+          incidentDate: '2027-03-09',
+        },
+      },
+      {
+        source: 'device-supply.orders',
+        'detail-type': 'ProtectionCancelled',
+        detail: { ...common(4, '12'), deviceId: 'DEV-DL' },
+      },
+      {
+        source: 'device-supply.logistics',
+        'detail-type': 'ReplacementDelivered',
+        detail: { ...common(5, '12'), claimId: 'CLM-DL' },
+      },
+    ];
+    await writeFile(file, events.map((e) => JSON.stringify(e)).join('\n'));
+    const sent = await billing(url, 'send', file, '--drain');
+    await rm(dir, { recursive: true, force: true });
+    expect(sent.code).toBe(1);
+    const malformed = 'MALFORMED: devices.0.priceYen: expected an integer yen amount from 1 to 10,000,000';
+    const cause = `its OrderPlaced evt-dl-1 was dead-lettered: ${malformed}`;
+    const lines = sent.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe(`dead-lettered: line 1 OrderPlaced evt-dl-1: ${malformed}`);
+    // In the order of the file; the ReplacementDelivered waits for a claim that waits itself: no dead letter names it.
+    expect(lines.slice(1, -1)).toEqual([
+      `still waiting: line 2 DeviceDelivered evt-dl-2: order ORD-DL is not known yet; ${cause}`,
+      `still waiting: line 3 ClaimFiled evt-dl-3: device DEV-DL is not known yet; ${cause}`,
+      `still waiting: line 4 ProtectionCancelled evt-dl-4: device DEV-DL is not known yet; ${cause}`,
+      'still waiting: line 5 ReplacementDelivered evt-dl-5: claim CLM-DL is not known yet',
+    ]);
+    expect(lines.at(-1)).toBe('error: of the 5 events sent, 1 dead-lettered, 4 still waiting');
+    expect(sent.stdout).toMatch(
+      /this send: accepted 5 · applied 0 · refused 0 · duplicates 0 · waited 4 · dead-lettered 1 ·/,
+    );
+
+    // Seven days on, the sweep gives up on them: each dead letter names the order's.
+    await billing(url, 'clock', '2027-04-09T02:00:00+09:00');
+    expect((await billing(url, 'sweep')).code).toBe(0);
+    const letters = (await billing(url, 'dead-letters')).stdout.split('\n\n');
+    const waited = letters.filter((block) => block.includes('customer CUST-DL') && block.includes('WAITED_7_DAYS'));
+    expect(waited).toHaveLength(4);
+    const linked = waited.filter((b) => !b.includes('claim CLM-DL is not known yet'));
+    expect(linked).toHaveLength(3);
+    for (const block of linked) expect(block).toContain(`\n  ${cause} (dead letter orders#`);
+  }, 60_000);
+
+  it('says in one line, and exits 1, when --url is not a billing stack or not a URL', async () => {
+    const other = createServer((_req, res) => {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<html>\n<body><h1>Not Found</h1>\n</body>\n</html>\n');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    try {
+      for (const args of [['send', EXAMPLES, '--drain'], ['drain'], ['waiting']]) {
+        const { code, stdout, stderr } = await billing(otherUrl, ...args);
+        expect([code, stdout]).toEqual([1, '']);
+        expect(stderr.split('\n')).toEqual([
+          expect.stringMatching(new RegExp(`^error: ${otherUrl} is not a billing stack: `)),
+          '',
+        ]);
+      }
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
+    const malformed = await billing('notaurl', 'send', EXAMPLES);
+    expect([malformed.code, malformed.stdout, malformed.stderr]).toEqual([
+      1,
+      '',
+      'error: --url must be an http(s) URL such as http://127.0.0.1:3000, got "notaurl"\n',
+    ]);
+  }, 30_000);
 
   it('tells the user to start the stack when nothing listens at --url', async () => {
     const closed = await startLocalStack({ port: 0, dataDir: null });

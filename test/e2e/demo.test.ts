@@ -75,10 +75,10 @@ describe('npm run demo', () => {
     });
   }, 180_000);
 
-  it('finishes and exits 0, with no refused event and no dead letter', () => {
+  it('finishes and exits 0, with no event failed at the bus and no dead letter', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).not.toContain('refused:');
+    expect(result.stdout).not.toContain('failed at the bus:');
     expect(result.stdout).toContain('\nDead letters: no dead letters\n');
   });
 

@@ -147,9 +147,9 @@ describe('local stack: delivery through PutEvents', () => {
     await stack.put([delivered, delivered, delivered, order]);
     await stack.put([order, order]);
     const counts = await stack.drain();
-    // A delivery handled before its order waits (counted once, as waiting) and applies with the order.
+    // A delivery handled before its order waits (counted once, as waited) and applies with the order.
     expect({
-      recorded: counts.applied + counts.waiting,
+      recorded: counts.applied + counts.waited,
       duplicates: counts.duplicates,
       pending: counts.pending,
     }).toEqual({ recorded: 2, duplicates: 4, pending: 0 });
@@ -192,7 +192,7 @@ describe('local stack: delivery through PutEvents', () => {
     expect((await stack.get('/customers/C-BAD/statements')).json.months).toEqual([]);
   });
 
-  it('counts an event no rule routes (unknown detail-type) and leaves it alone', async () => {
+  it('counts an event no rule routes (unknown detail-type) as ignored, as docs/events.md calls it, and leaves it alone', async () => {
     const before = await stack.drain();
     await stack.put([
       {
@@ -203,11 +203,13 @@ describe('local stack: delivery through PutEvents', () => {
       },
     ]);
     const after = await stack.drain();
-    expect(after.unrouted).toBe(before.unrouted + 1);
+    expect(after.ignored).toBe(before.ignored + 1);
+    expect(after.accepted).toBe(before.accepted + 1);
     expect(after.applied).toBe(before.applied);
   });
 
   it('emits OrderRejected for an order that breaks the rules', async () => {
+    const before = await stack.drain();
     await stack.put([
       orderPlaced(jst('2026-11-21'), [{ deviceId: 'D1' }], {
         orderId: 'O-YOUNG',
@@ -215,7 +217,12 @@ describe('local stack: delivery through PutEvents', () => {
         birthDate: '2010-01-01',
       }),
     ]);
-    await stack.drain();
+    const after = await stack.drain();
+    // `accepted` counts only what PutEvents took; what the pipeline publishes is `emitted`.
+    expect({ accepted: after.accepted - before.accepted, emitted: after.emitted - before.emitted }).toEqual({
+      accepted: 1,
+      emitted: 1,
+    });
     const rejected = (await stack.get('/admin/events?detailType=OrderRejected')).json.events.map((e: any) => e.detail);
     expect(rejected).toContainEqual(
       expect.objectContaining({ orderId: 'O-YOUNG', customerId: 'C-YOUNG', reasons: ['UNDER_18'] }),
@@ -238,7 +245,7 @@ describe('local stack: waiting events, dead letters and redrive', () => {
       deviceId: 'D1',
     });
     await stack.put([delivery]);
-    expect(await stack.drain()).toMatchObject({ waiting: 1, deadLettered: 0, pending: 0 });
+    expect(await stack.drain()).toMatchObject({ waited: 1, deadLettered: 0, pending: 0 });
     // Received on the stack's clock (2026-12-01 01:00 JST), so given up on 7 days after that.
     expect((await stack.get('/admin/waiting')).json).toEqual({
       waiting: [

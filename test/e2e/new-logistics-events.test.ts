@@ -149,7 +149,7 @@ describe('LoanerDamaged: the loaner repair charge (§5)', () => {
 
   it('bills it once per claim, and not in the month of the claim or the loaner', async () => {
     // The second LoanerDamaged of CL-LD1 was received and changed nothing.
-    expect(counts).toMatchObject({ accepted: 4, applied: 3, ignored: 1, deadLettered: 0, waiting: 0 });
+    expect(counts).toMatchObject({ accepted: 4, applied: 3, refused: 1, deadLettered: 0, waited: 0 });
     const december = await d.statement(customerId, '2026-12');
     // December: protection 550 + exchange fee (use 1) 5,500 = 6,050 taxable; tax floor(60,500 / 110) = 550.
     expect(december.lines.map(brief)).toEqual([
@@ -214,7 +214,7 @@ describe('LoanerDamaged for a claim not known yet: it waits with its customer', 
   afterAll(() => stack?.stop());
 
   it('is listed by GET /admin/waiting with its reason, and neither applied nor dead-lettered', async () => {
-    expect(await d.step([damaged])).toMatchObject({ accepted: 1, waiting: 1, applied: 0, deadLettered: 0 });
+    expect(await d.step([damaged])).toMatchObject({ accepted: 1, waited: 1, applied: 0, deadLettered: 0 });
     expect((await stack.get('/admin/waiting')).json).toEqual({
       waiting: [
         {
@@ -557,7 +557,7 @@ describe('re-exchange whose earlier ReplacementDelivered had no deviceValueYen: 
   afterAll(() => stack?.stop());
 
   it('lists F’s ReplacementDelivered as waiting with DEVICE_VALUE_MISSING, dead-letters it 7 days after receipt, and bills nothing', async () => {
-    expect(counts).toMatchObject({ accepted: 1, deadLettered: 0, applied: 0, waiting: 1 });
+    expect(counts).toMatchObject({ accepted: 1, deadLettered: 0, applied: 0, waited: 1 });
     const waiting = (await stack.get('/admin/waiting')).json.waiting as Record<string, string>[];
     expect(waiting).toHaveLength(1);
     expect(waiting[0]!.reason).toMatch(/^DEVICE_VALUE_MISSING:/);

@@ -57,11 +57,9 @@ describe('PutEvents: bad bodies and bad entries', () => {
     ]);
     // The good order was applied, the deep one and the one of brackets went through the bus to no rule.
     const after = await stack.drain();
-    expect([
-      after.accepted - before.accepted,
-      after.applied - before.applied,
-      after.unrouted - before.unrouted,
-    ]).toEqual([3, 1, 2]);
+    expect([after.accepted - before.accepted, after.applied - before.applied, after.ignored - before.ignored]).toEqual([
+      3, 1, 2,
+    ]);
   });
 
   it('through the SDK: a body that is not a PutEvents request is an error the client throws, not a crash', async () => {
@@ -171,13 +169,13 @@ describe('PutEvents: bus semantics (contract §4)', () => {
       applied: delta('applied'),
       defaultBus: delta('defaultBus'),
       otherBus: delta('otherBus'),
-      unrouted: delta('unrouted'),
+      ignored: delta('ignored'),
     }).toEqual({
       accepted: 4,
       applied: 1, // only the one named device-supply (by its ARN)
       defaultBus: 2,
       otherBus: 1,
-      unrouted: 0,
+      ignored: 0,
     });
     expect(log.filter((line) => line.startsWith('warning:') && line.includes('"billing-elsewhere"'))).toHaveLength(1);
     expect(

@@ -68,14 +68,18 @@ export async function startStack(options: LocalStackOptions = {}) {
     async drain() {
       const r = await request('POST', '/admin/drain');
       if (r.status !== 200) throw new Error(`drain: ${r.text}`);
+      // The counters of docs/local-stack.md, since the stack started.
       return r.json as {
         accepted: number;
         applied: number;
+        refused: number;
         duplicates: number;
-        ignored: number;
+        waited: number;
         deadLettered: number;
-        waiting: number;
-        unrouted: number;
+        ignored: number;
+        defaultBus: number;
+        otherBus: number;
+        emitted: number;
         pending: number;
       };
     },

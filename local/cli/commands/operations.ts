@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { parseMonth, parseTimestamp } from '../arguments.ts';
 import type { CliContext } from '../context.ts';
 import { jstTimestamp } from '../format.ts';
+import { drainWatched, formatSeconds } from '../progress.ts';
 import { countsLine } from '../tables.ts';
 
 async function clock(ctx: CliContext, now: string | undefined, options: { real?: boolean }): Promise<void> {
@@ -47,7 +48,8 @@ async function sweep(ctx: CliContext): Promise<void> {
 }
 
 async function drain(ctx: CliContext): Promise<void> {
-  ctx.print(`drained: ${countsLine(await ctx.client().json<Record<string, unknown>>('POST', '/admin/drain'))}`);
+  const { counts, seconds } = await drainWatched(ctx, ctx.client());
+  ctx.print(`drained in ${formatSeconds(seconds)}, since the stack started: ${countsLine(counts)}`);
 }
 
 export function registerOperations(program: Command, ctx: CliContext): void {
@@ -69,7 +71,7 @@ export function registerOperations(program: Command, ctx: CliContext): void {
   program
     .command('drain')
     .description(
-      'wait until every accepted event is applied or dead-lettered (retries are delivered early) and print the counts',
+      'wait until every accepted event is applied, waiting or dead-lettered (retries are delivered early), showing the events left, and print the counts',
     )
     .action(() => drain(ctx));
 }

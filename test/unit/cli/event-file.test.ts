@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseInboundEvent } from '#shared/schemas/inbound.ts';
-import { EventFileError, parseEventFile } from '../../../local/cli/event-file.ts';
+import { describeProblem, EventFileError, parseEventFile } from '../../../local/cli/event-file.ts';
 
 const delivered = {
   eventId: 'e-2',
@@ -11,15 +11,17 @@ const delivered = {
   deviceId: 'D1',
 };
 
-function problemsOf(text: string): string[] {
+function errorOf(text: string): EventFileError {
   try {
     parseEventFile(text);
   } catch (error) {
-    if (error instanceof EventFileError) return error.problems;
+    if (error instanceof EventFileError) return error;
     throw error;
   }
   throw new Error('the file was accepted');
 }
+
+const problemsOf = (text: string): string[] => errorOf(text).problems.map(describeProblem);
 
 describe('parseEventFile', () => {
   it('reads NDJSON in both shapes, skipping blank lines and naming each event by its line', () => {
@@ -56,6 +58,9 @@ describe('parseEventFile', () => {
     ]);
     const single = JSON.stringify({ source: 's', 'detail-type': 'T', detail: { a: 1 } }, null, 2);
     expect(parseEventFile(single).map((e) => [e.origin, e.entry.Detail])).toEqual([['item 1', '{"a":1}']]);
+    // One event on one line is a one-line NDJSON file.
+    const line = JSON.stringify({ source: 's', 'detail-type': 'T', detail: { a: 1 } });
+    expect(parseEventFile(`${line}\n`).map((e) => [e.origin, e.line])).toEqual([['line 1', 1]]);
   });
 
   it('sends a string detail exactly as written, so the bus judges a malformed one', () => {
@@ -84,7 +89,7 @@ describe('parseEventFile', () => {
     });
   });
 
-  it('lists every problem with its line, and sends nothing', () => {
+  it('lists every problem with its line and field, and sends nothing', () => {
     const text = [
       '{"source":"s","detail-type":"T","detail":{}}',
       'not json',
@@ -92,22 +97,38 @@ describe('parseEventFile', () => {
       '[1]',
       '{"source":"","detail-type":"T","detail":null}',
     ].join('\n');
-    const problems = problemsOf(text);
-    expect(problems).toHaveLength(4);
-    expect(problems[0]).toMatch(/^line 2: not JSON/);
-    expect(problems[1]).toBe(
-      'line 3: missing "detail-type", "detail" (write {"source", "detail-type", "detail"} or {"Source", "DetailType", "Detail"})',
-    );
-    expect(problems[2]).toBe('line 4: expected an event object');
-    expect(problems[3]).toMatch(/^line 5: missing "source"/);
+    const shapes = '(write {"source", "detail-type", "detail"} or {"Source", "DetailType", "Detail"})';
+    const { problems } = errorOf(text);
+    expect(problems.map((p) => [p.line, p.field])).toEqual([
+      [2, '(line)'],
+      [3, 'detail-type'],
+      [3, 'detail'],
+      [4, '(line)'],
+      [5, 'source'],
+    ]);
+    const lines = problems.map(describeProblem);
+    expect(lines[0]).toMatch(/^line 2: not JSON/);
+    expect(lines.slice(1, 3)).toEqual([`line 3: detail-type: missing ${shapes}`, `line 3: detail: missing ${shapes}`]);
+    expect(lines[3]).toBe(`line 4: expected an event object ${shapes}`);
+    expect(lines[4]).toBe('line 5: source: must be a non-empty string (T)');
   });
 
-  it('refuses an empty file and a broken array, and caps a long list of problems', () => {
+  it('refuses an empty file and a broken array', () => {
     expect(problemsOf('\n\n')).toEqual(['no events in the file']);
     expect(problemsOf('[{"source": ')[0]).toMatch(/^not a JSON array/);
-    const many = problemsOf(Array.from({ length: 30 }, () => 'nope').join('\n'));
-    expect(many).toHaveLength(21);
-    expect(many.at(-1)).toBe('… and 10 more');
+  });
+
+  it('counts every problem of a long list, showing the first 20 (49 bad lines are 49 problems, not 21)', () => {
+    // The count once took the lines shown, "… and 29 more" included: 49 bad lines said "21 problems".
+    const error = errorOf(Array.from({ length: 49 }, () => 'nope').join('\n'));
+    expect(error.problems).toHaveLength(49);
+    const lines = error.message.split('\n');
+    expect(lines[0]).toBe('the event file has 49 problems; the first 20:');
+    expect(lines.filter((line) => /^ {2}line \d+: not JSON/.test(line))).toHaveLength(20);
+    expect(lines.at(-1)).toBe('  … and 29 more (billing validate <file> lists every one)');
+    expect(errorOf('nope').message).toBe(
+      'the event file has 1 problem:\n  line 1: not JSON (Unexpected token \'o\', "nope" is not valid JSON)',
+    );
   });
 
   it('reads the example year, every detail valid under the contract', () => {

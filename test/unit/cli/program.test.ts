@@ -31,6 +31,7 @@ describe('billing: parsing and help', () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(0);
     for (const command of [
+      'validate',
       'send',
       'statement',
       'months',
@@ -39,6 +40,7 @@ describe('billing: parsing and help', () => {
       'close',
       'sweep',
       'drain',
+      'waiting',
       'dead-letters',
       'redrive',
       'events',
@@ -62,6 +64,19 @@ describe('billing: parsing and help', () => {
     expect([clock.code, clock.stderr]).toEqual([1, expect.stringContaining('expected an ISO timestamp with a zone')]);
     const url = await run(['--url', 'localhost', 'sweep']);
     expect([url.code, url.stderr]).toEqual([1, expect.stringContaining('--url must be an http(s) URL')]);
+  });
+
+  it('answers a malformed --url (or BILLING_URL) with one line and no stack trace, for send too', async () => {
+    const examples = new URL('../../../examples/fiscal-year-2026.ndjson', import.meta.url).pathname;
+    const line = 'error: --url must be an http(s) URL such as http://127.0.0.1:3000, got "notaurl"\n';
+    for (const [args, env] of [
+      [['--url', 'notaurl', 'send', examples, '--drain'], {}],
+      [['--url', 'notaurl', 'drain'], {}],
+      [['statement', 'C1', '2026-10'], { BILLING_URL: 'notaurl' }],
+    ] as const) {
+      const { code, stdout, stderr } = await run([...args], env);
+      expect([code, stdout, stderr]).toEqual([1, '', line]);
+    }
   });
 
   it('says which file it cannot read', async () => {
@@ -117,6 +132,18 @@ describe('billing: when the stack is not there or says no', () => {
   it('names the HTTP status when something other than the stack answers', async () => {
     const { code, stderr } = await run(['--url', fakeUrl, 'report', '2026-10']);
     expect(code).toBe(1);
-    expect(stderr).toBe('error: HTTP_502 (HTTP 502): <h1>Bad Gateway</h1>\n');
+    expect(stderr).toBe(
+      `error: ${fakeUrl} is not a billing stack: GET /reports/2026-10 answered HTTP 502 (text/html): <h1>Bad Gateway</h1>; start one with npm start, or give its address with --url\n`,
+    );
+  });
+
+  it('sends nothing to a server that is not a billing stack, and says so in one line', async () => {
+    const examples = new URL('../../../examples/fiscal-year-2026.ndjson', import.meta.url).pathname;
+    const { code, stdout, stderr } = await run(['--url', fakeUrl, 'send', examples, '--drain']);
+    expect([code, stdout]).toEqual([1, '']);
+    expect(stderr.split('\n')).toEqual([
+      `error: ${fakeUrl} is not a billing stack: GET /admin/counts answered HTTP 502 (text/html): <h1>Bad Gateway</h1>; start one with npm start, or give its address with --url`,
+      '',
+    ]);
   });
 });

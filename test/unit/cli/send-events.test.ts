@@ -1,7 +1,13 @@
 import type { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
 import type { FileEvent } from '../../../local/cli/event-file.ts';
-import { batchEvents, MAX_CALL_BYTES, PutEventsUnreachableError, sendEvents } from '../../../local/cli/send-events.ts';
+import {
+  batchEvents,
+  MAX_CALL_BYTES,
+  PutEventsFailedError,
+  PutEventsUnreachableError,
+  sendEvents,
+} from '../../../local/cli/send-events.ts';
 
 const eventOf = (n: number, detailBytes = 10): FileEvent => ({
   origin: `line ${n}`,
@@ -58,7 +64,7 @@ describe('sendEvents', () => {
       ),
     }));
     const progress: number[] = [];
-    const result = await sendEvents(client, events(12), (sent) => progress.push(sent));
+    const result = await sendEvents(client, events(12), { onProgress: (sent) => progress.push(sent), concurrency: 1 });
     expect(calls.map((c) => c.length)).toEqual([10, 2]);
     expect(progress).toEqual([10, 12]);
     expect(result.sent).toBe(12);
@@ -67,6 +73,30 @@ describe('sendEvents', () => {
       ['line 2', 'MalformedDetail', 'Detail is malformed.'],
       ['line 12', 'MalformedDetail', 'Detail is malformed.'],
     ]);
+    // Each accepted entry keeps the EventId the bus gave it: the `id` its dead letter would hold.
+    expect(result.accepted.map((a) => [a.event.origin, a.busEventId]).slice(0, 3)).toEqual([
+      ['line 1', 'id-0'],
+      ['line 3', 'id-2'],
+      ['line 4', 'id-3'],
+    ]);
+  });
+
+  it('keeps several calls in flight, and reports in the order of the file whatever order they answer in', async () => {
+    let inFlight = 0;
+    let most = 0;
+    let call = 0;
+    const { client, calls } = stubClient(async (entries) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      // Later calls answer first.
+      await new Promise((resolve) => setTimeout(resolve, 40 - 2 * call++));
+      inFlight--;
+      return { FailedEntryCount: 1, Entries: entries.map(() => ({ ErrorCode: 'X', ErrorMessage: '' })) };
+    });
+    const result = await sendEvents(client, events(200), { concurrency: 8 });
+    expect(calls).toHaveLength(20);
+    expect(most).toBe(8);
+    expect(result.failures.map((f) => f.event.origin)).toEqual(events(200).map((e) => e.origin));
   });
 
   it('fails every entry of a call the bus refused whole, and goes on with the next call', async () => {
@@ -87,7 +117,28 @@ describe('sendEvents', () => {
     const { client, calls } = stubClient(async () => {
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3000'), { code: 'ECONNREFUSED' });
     });
-    await expect(sendEvents(client, events(25))).rejects.toBeInstanceOf(PutEventsUnreachableError);
+    await expect(sendEvents(client, events(25), { concurrency: 1 })).rejects.toBeInstanceOf(PutEventsUnreachableError);
     expect(calls).toHaveLength(1);
+  });
+
+  it('stops, rather than fail every entry, when something other than the bus answers', async () => {
+    // What the SDK throws for an HTML page: once per call, so once per 10 events without the stop.
+    const html = stubClient(async () => {
+      throw Object.assign(new SyntaxError('Unexpected token \'<\', "<h1>nope</h1>" is not valid JSON'), {
+        $metadata: { httpStatusCode: 404 },
+      });
+    });
+    const error = await sendEvents(html.client, events(5_000), { concurrency: 4 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PutEventsFailedError);
+    expect((error as PutEventsFailedError).reason).toMatch(
+      /^PutEvents answered HTTP 404: SyntaxError: Unexpected token/,
+    );
+    expect(html.calls.length).toBeLessThanOrEqual(4);
+    // A JSON answer without a result for each entry is no PutEvents answer either.
+    const empty = stubClient(async () => ({ ok: true }));
+    await expect(sendEvents(empty.client, events(5_000), { concurrency: 4 })).rejects.toBeInstanceOf(
+      PutEventsFailedError,
+    );
+    expect(empty.calls.length).toBeLessThanOrEqual(4);
   });
 });

@@ -9,6 +9,8 @@ import {
   monthReportTable,
   reportsSummaryTable,
   statementTable,
+  waitingTable,
+  waitsFor,
   yearSummaryTable,
 } from '../../../local/cli/tables.ts';
 
@@ -238,6 +240,51 @@ describe('summaries', () => {
       '  MALFORMED: devices.0.priceYen: expected a positive integer yen amount',
     ]);
     expect(deadLettersText([])).toBe('no dead letters');
+  });
+
+  it('names the dead letter of the order an event waited for, under its own reason', () => {
+    const cause = {
+      deadLetterId: 'orders#abc',
+      detailType: 'OrderPlaced',
+      eventId: 'evt-1',
+      customerId: 'C9',
+      reason: 'MALFORMED: devices.0.priceYen: expected an integer yen amount from 1 to 10,000,000',
+    };
+    const text = deadLettersText([
+      {
+        id: 'logistics#def',
+        consumer: 'logistics',
+        reason: 'WAITED_7_DAYS: order O9 is not known yet',
+        deadLetteredAt: '2026-11-27T17:56:24.976Z',
+        attempts: 1,
+        eventId: 'evt-2',
+        customerId: 'C9',
+        detailType: 'DeviceDelivered',
+        cause,
+      },
+    ]);
+    expect(text.split('\n').slice(2)).toEqual([
+      '  WAITED_7_DAYS: order O9 is not known yet',
+      '  its OrderPlaced evt-1 was dead-lettered: MALFORMED: devices.0.priceYen: expected an integer yen amount from 1 to 10,000,000 (dead letter orders#abc)',
+    ]);
+    const row = {
+      customerId: 'C9',
+      eventId: 'evt-2',
+      detailType: 'DeviceDelivered',
+      occurredAt: '2026-11-02T10:00:00+09:00',
+      reason: 'order O9 is not known yet',
+      receivedAt: '2026-11-27T17:56:24.976Z',
+      expiresAt: '2026-12-04T17:56:24.976Z',
+    };
+    expect(waitsFor({ ...row, cause })).toBe(
+      'order O9 is not known yet; its OrderPlaced evt-1 was dead-lettered: MALFORMED: devices.0.priceYen: expected an integer yen amount from 1 to 10,000,000',
+    );
+    // In the table only the code of its reason, so that the row stays short.
+    expect(waitsFor({ ...row, cause }, true)).toBe(
+      'order O9 is not known yet; its OrderPlaced evt-1 was dead-lettered (MALFORMED)',
+    );
+    expect(waitingTable([{ ...row, cause }])).toContain('(MALFORMED)');
+    expect(waitsFor(row)).toBe('order O9 is not known yet');
   });
 
   it("names a malformed dead letter from its message when the letter's own fields are absent", () => {
