@@ -1,10 +1,11 @@
 // Lambda bundles: the minified size of every function bundle, built with the stack's own
 // esbuild settings (infra/bundles.ts), and its cold import time: a fresh Node process with
-// the environment the function gets, from process start to the bundle's import done.
+// the environment the function gets, from process start to the bundle's import done. Side by
+// side, alternating run by run, the same entry built with the AWS SDK left external (to the
+// Lambda runtime's copy, as the stack built them before): what bundling the SDK buys.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { BUNDLE_BUDGET_BYTES, buildBundles } from '../infra/bundles.ts';
+import { BUNDLE_BUDGET_BYTES, buildBundles, DEFAULT_BUNDLE_DIR } from '../infra/bundles.ts';
+import { SDK_EXTERNAL } from '../infra/bundling.ts';
 import { median, round } from './measure.ts';
 
 export interface BundleBenchOptions {
@@ -28,11 +29,18 @@ const LAMBDA_ENV = {
 /**
  * performance.now() counts from the process's time origin, taken as Node starts: read right
  * after the import resolves, it is the start-to-import-done time, Node's own boot included.
+ * Beside it the process's CPU time (user + system, all threads), which other work on the
+ * machine disturbs much less than the wall time.
  */
 const PROBE =
-  'const url = process.argv[1]; if (url) await import(url); process.stdout.write(String(performance.now()));';
+  'const url = process.argv[1]; if (url) await import(url); const cpu = process.cpuUsage(); process.stdout.write(JSON.stringify([performance.now(), (cpu.user + cpu.system) / 1000]));';
 
-function coldImportMs(file: string | undefined): Promise<number> {
+interface ColdImport {
+  ms: number;
+  cpuMs: number;
+}
+
+function coldImport(file: string | undefined): Promise<ColdImport> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -47,51 +55,49 @@ function coldImportMs(file: string | undefined): Promise<number> {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(Number(out)) : reject(new Error(`importing ${file}: exit ${code}: ${err.slice(0, 500)}`)),
-    );
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`importing ${file}: exit ${code}: ${err.slice(0, 500)}`));
+      const [ms, cpuMs] = JSON.parse(out) as [number, number];
+      resolve({ ms, cpuMs });
+    });
   });
 }
 
-/**
- * A module beside the bundle importing only the AWS SDK packages the bundle leaves external
- * (the Lambda runtime provides them): how much of the cold import is the SDK's.
- */
-function sdkOnlyModule(bundleFile: string): string {
-  const packages = [
-    ...new Set([...readFileSync(bundleFile, 'utf8').matchAll(/from\s*"(@aws-sdk\/[^"]+)"/g)].map((m) => m[1]!)),
-  ];
-  const file = join(dirname(bundleFile), 'sdk-only.mjs');
-  writeFileSync(file, packages.map((p) => `import ${JSON.stringify(p)};`).join('\n'));
-  return file;
-}
+const summary = (runs: ColdImport[]) => ({
+  coldImportMs: round(median(runs.map((r) => r.ms)), 1),
+  minMs: round(Math.min(...runs.map((r) => r.ms)), 1),
+  maxMs: round(Math.max(...runs.map((r) => r.ms)), 1),
+  cpuMs: round(median(runs.map((r) => r.cpuMs)), 1),
+});
 
 export async function benchBundles(options: BundleBenchOptions) {
   const bundles = (await buildBundles()).sort((a, b) => a.name.localeCompare(b.name));
-  const samples = async (file: string | undefined) => {
-    const times: number[] = [];
-    for (let i = 0; i < options.repeats; i++) times.push(await coldImportMs(file));
-    return times;
-  };
+  const external = await buildBundles({ outdir: `${DEFAULT_BUNDLE_DIR}-sdk-external`, external: SDK_EXTERNAL });
   // Node alone, to tell its boot from the bundle's own import.
-  const bare = await samples(undefined);
+  const bare: ColdImport[] = [];
+  for (let i = 0; i < options.repeats; i++) bare.push(await coldImport(undefined));
   const results = [];
   for (const bundle of bundles) {
-    const times = await samples(bundle.file);
-    const sdk = await samples(sdkOnlyModule(bundle.file));
+    const other = external.find((b) => b.name === bundle.name);
+    if (!other) throw new Error(`no SDK-external build of ${bundle.name}`);
+    const runs: ColdImport[] = [];
+    const otherRuns: ColdImport[] = [];
+    for (let i = 0; i < options.repeats; i++) {
+      runs.push(await coldImport(bundle.file));
+      otherRuns.push(await coldImport(other.file));
+    }
     results.push({
       name: bundle.name,
       entry: bundle.entry,
       kb: round(bundle.bytes / 1024, 1),
-      coldImportMs: round(median(times), 1),
-      minMs: round(Math.min(...times), 1),
-      maxMs: round(Math.max(...times), 1),
-      sdkImportMs: round(median(sdk), 1),
+      ...summary(runs),
+      sdkExternal: { kb: round(other.bytes / 1024, 1), ...summary(otherRuns) },
     });
   }
   return {
     repeats: options.repeats,
-    nodeBootMs: round(median(bare), 1),
+    nodeBootMs: round(median(bare.map((r) => r.ms)), 1),
+    nodeBootCpuMs: round(median(bare.map((r) => r.cpuMs)), 1),
     goalKb: BUNDLE_BUDGET_BYTES / 1024,
     goalColdImportMs: 150,
     bundles: results,

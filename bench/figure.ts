@@ -2,8 +2,9 @@
 // figure inherits another's heap or JIT state. Prints its result as the last line on stdout,
 // after a marker (the local stack's logger also writes to stdout).
 //
-//   npx tsx bench/figure.ts <engine|ingest|close|finance|bundles> '<options as JSON>' [profile dir]
+//   npx tsx bench/figure.ts <engine|ingest|close|finance|bundles|cli-start> '<options as JSON>' [profile dir]
 import { benchBundles } from './bundles.ts';
+import { benchCliStart } from './cli-start.ts';
 import { benchClose } from './close.ts';
 import { benchEngine } from './engine.ts';
 import { benchFinanceApi } from './finance-api.ts';
@@ -17,6 +18,7 @@ const FIGURES = {
   close: benchClose,
   finance: benchFinanceApi,
   bundles: benchBundles,
+  'cli-start': benchCliStart,
 } as const;
 type FigureName = keyof typeof FIGURES;
 

@@ -23,6 +23,7 @@ const SIZES = {
     close: { customers: 100_000, rawSample: 20_000 },
     finance: { customers: 300, samples: 2_000 },
     bundles: { repeats: 7 },
+    'cli-start': { repeats: 10 },
   },
   quick: {
     engine: { customers: 100_000 },
@@ -30,10 +31,11 @@ const SIZES = {
     close: { customers: 5_000, rawSample: 5_000 },
     finance: { customers: 100, samples: 500 },
     bundles: { repeats: 5 },
+    'cli-start': { repeats: 5 },
   },
 } as const;
 type Figure = keyof (typeof SIZES)['full'];
-const ORDER: Figure[] = ['engine', 'ingest', 'close', 'finance', 'bundles'];
+const ORDER: Figure[] = ['engine', 'ingest', 'close', 'finance', 'bundles', 'cli-start'];
 
 /** Room for a hundred thousand aggregates and their ledger in dynalite's in-memory store. */
 const HEAP_MB = 8192;

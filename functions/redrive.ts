@@ -2,12 +2,16 @@
 // Input: `{ "ids": [...] }` to redrive some, nothing to redrive all.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { pipelineFromEnv, requiredEnv } from '#shared/runtime/pipeline.ts';
+import { requiredEnv } from '#shared/runtime/env.ts';
 import { redriveDeadLetters } from '#shared/runtime/redrive.ts';
+import { documentClient } from '#shared/store/client.ts';
+import { DeadLetterStore } from '#shared/store/dead-letters.ts';
 import { LAMBDA_CONTEXT_OPTIONS, logger } from './lib/logger.ts';
 import { sendToQueue } from './lib/sqs-send.ts';
 
-const pipeline = pipelineFromEnv();
+// The dead letters only: this function never publishes, and `pipelineFromEnv` would bring in
+// an EventBridge client (its code in the bundle, made at init) for nothing.
+const deadLetters = new DeadLetterStore(documentClient(), requiredEnv('TABLE_NAME'));
 /** `{"orders": url, "claims": url, "logistics": url}` from the stack. */
 const queues = JSON.parse(requiredEnv('CONSUMER_QUEUE_URLS')) as Record<string, string>;
 
@@ -16,7 +20,7 @@ export const handler = middy<{ ids?: string[] }, unknown>()
   .handler(async (input) => {
     const ids = input?.ids ? new Set(input.ids) : undefined;
     const result = await redriveDeadLetters(
-      pipeline.deadLetters,
+      deadLetters,
       async (consumer, body) => {
         const url = queues[consumer];
         if (!url) throw new Error(`no queue for consumer ${consumer}`);

@@ -22,23 +22,29 @@ export interface BuiltBundle extends BundleSize {
   file: string;
 }
 
-/** The size goal per bundle: Lambda's cold start grows with the code it has to load. */
-export const BUNDLE_BUDGET_BYTES = 250 * 1024;
+/**
+ * The size goal per bundle, a guard against code that should not be there (a whole SDK client,
+ * a package for one function), as the cold start grows with the code a function loads. It was
+ * 250 KB while the AWS SDK was left to the Lambda runtime; since the SDK is bundled (a third
+ * faster to load, infra/bundling.ts), the bundles are 389–553 KB, and the budget leaves some
+ * room above that (docs/performance.md §5).
+ */
+export const BUNDLE_BUDGET_BYTES = 700 * 1024;
 
 /**
- * Under node_modules so that the bundles' `@aws-sdk/*` imports (left external, as the Lambda
- * runtime provides them) resolve when the bench imports a bundle.
+ * Under node_modules so that the imports of bundles built with the SDK left external (the
+ * bench's comparison) resolve when the bench imports them.
  */
 export const DEFAULT_BUNDLE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'lambda-bundles');
 
-export async function buildBundles(options: { outdir?: string } = {}): Promise<BuiltBundle[]> {
+export async function buildBundles(options: { outdir?: string; external?: string[] } = {}): Promise<BuiltBundle[]> {
   const outdir = options.outdir ?? DEFAULT_BUNDLE_DIR;
   await rm(outdir, { recursive: true, force: true });
   return Promise.all(
     lambdaEntries().map(async ({ name, entry }) => {
       const file = join(outdir, name, BUNDLE_FILE);
       await mkdir(join(outdir, name), { recursive: true });
-      await build(esbuildOptions(entry, file));
+      await build(esbuildOptions(entry, file, options.external));
       return { name, entry, file, bytes: (await stat(file)).size };
     }),
   );

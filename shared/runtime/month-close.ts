@@ -44,10 +44,11 @@ export interface CloseStart {
 /**
  * Starts closing `month` (refused while it has not ended). A close already started is
  * resumed: the shards not yet done are sent again, which is harmless for the others. A
- * month already closed has its held customers retried.
+ * month already closed has its held customers retried. It reads and writes the close status
+ * and the holds only: the close-start Lambda builds just those stores (no publisher).
  */
 export async function startMonthClose(
-  p: CloseDeps,
+  p: Pick<CloseDeps, 'closes' | 'holds'>,
   month: Month,
   now: string,
   send: SendCloseMessage,
