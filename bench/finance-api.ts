@@ -27,13 +27,15 @@ export interface FinanceBenchOptions {
   samples: number;
 }
 
-const FIRST_MONTH: Month = '2025-10';
 const LAST_CLOSED: Month = '2026-10';
+/** The lookback's months and the one before it, so that the list is full and the oldest closed month is refused. */
+const CLOSED_MONTHS = LOOKBACK_MONTHS + 1;
+const FIRST_MONTH: Month = addMonths(LAST_CLOSED, 1 - CLOSED_MONTHS);
 const NOW = '2026-11-16T10:00:00+09:00';
 
-/** Thirteen closed months of one customer: what its partition holds (entries, statements, aggregate). */
+/** The closed months of one customer: what its partition holds (entries, statements, aggregate). */
 function history(customerId: string): Record<string, unknown>[] {
-  const events = fiveDeviceCustomer(customerId, '2025-10-05');
+  const events = fiveDeviceCustomer(customerId, `${FIRST_MONTH}-05`);
   let state: CustomerState = emptyCustomerState(customerId, addMonths(FIRST_MONTH, -1));
   const items: Record<string, unknown>[] = [];
   let next = 0;
@@ -113,7 +115,7 @@ export async function benchFinanceApi(options: FinanceBenchOptions) {
     return {
       customers: options.customers,
       devicesPerCustomer: 5,
-      closedMonths: 13,
+      closedMonths: CLOSED_MONTHS,
       seedSeconds: round(seed.seconds, 1),
       statement: summary(statements),
       list: summary(lists),

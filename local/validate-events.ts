@@ -39,12 +39,15 @@ function isMissing(detail: unknown, path: readonly PropertyKey[]): boolean {
 }
 
 /**
- * Every field of a detail that breaks the contract. The first is parseInboundEvent's own (the
- * field its dead letter would name, `MALFORMED: <field>: <what>`); the others are the further
- * issues of the same schema, so that one run lists all of them.
+ * Every field of a detail that breaks the contract, from one parse. The first is
+ * parseInboundEvent's own (the field its dead letter would name, `MALFORMED: <field>: <what>`);
+ * the others are the further issues of the same schema, so that one run lists all of them.
  */
-function detailProblems(detailType: InboundDetailType, detail: unknown): { field: string; message: string }[] {
-  const parsed = parseInboundEvent(detailType, detail);
+function detailProblems(
+  detailType: InboundDetailType,
+  detail: unknown,
+  parsed: ParsedInbound,
+): { field: string; message: string }[] {
   if (parsed.ok || parsed.error !== 'MALFORMED') return [];
   const found = [{ field: parsed.field, message: parsed.reason.slice(parsed.field.length + 2) }];
   let issues: readonly { path: readonly PropertyKey[]; message: string }[] = [];
@@ -100,11 +103,9 @@ function eventProblems(event: FileEvent, now: Date, seen: Map<string, Seen>): Fi
       ),
     );
   const { detail } = accepted.event;
-  const malformed = detailProblems(detailType, detail);
-  for (const m of malformed) problems.push(problem(m.field, m.message));
-  if (malformed.length > 0 || !event.eventId) return problems;
   const parsed = parseInboundEvent(detailType, detail);
-  if (!parsed.ok) return problems;
+  for (const m of detailProblems(detailType, detail, parsed)) problems.push(problem(m.field, m.message));
+  if (!parsed.ok || !event.eventId) return problems;
   // The same eventId twice: with the same detail it is a duplicate (no effect), with another one of them is dead-lettered.
   const fingerprint = fingerprintOf(parsed.event);
   const first = seen.get(event.eventId);
@@ -118,6 +119,8 @@ function eventProblems(event: FileEvent, now: Date, seen: Map<string, Seen>): Fi
     );
   return problems;
 }
+
+type ParsedInbound = ReturnType<typeof parseInboundEvent>;
 
 /** Judges a whole file of events (its text, NDJSON or JSON) and lists every problem found. */
 export function validateEventText(text: string, now = new Date()): ValidationReport {

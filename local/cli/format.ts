@@ -1,6 +1,6 @@
 // How amounts, kinds and tax classes read for people: shared by the CLI's tables, the demo
 // and the statement page, so that a statement looks the same wherever finance reads it.
-import type { EntryKind, StatementLine, TaxClass } from '#shared/domain/index.ts';
+import { type EntryKind, JST_OFFSET_MS, type StatementLine, type TaxClass } from '#shared/domain/index.ts';
 import { csvTable } from '#shared/runtime/csv.ts';
 
 /**
@@ -12,8 +12,6 @@ export function formatYen(amountYen: number): string {
   const digits = String(Math.abs(amountYen)).replace(/\B(?=(\d{3})+$)/g, ',');
   return `${amountYen < 0 ? '-' : ''}¥${digits}`;
 }
-
-const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
 
 /** An instant as a reader in Japan says it, e.g. "2027-04-01 01:00 JST"; the stack answers in UTC. */
 export function jstTimestamp(iso: string): string {

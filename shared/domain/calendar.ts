@@ -8,7 +8,7 @@ import { present } from './invariant.ts';
 export type CalendarDate = string; // YYYY-MM-DD, JST
 export type Month = string; // YYYY-MM, JST
 
-const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
+export const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
 const MS_PER_DAY = 86_400_000;
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
