@@ -12,4 +12,5 @@ export const ENTRY_KINDS = [
   'loaner_repair_charge',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
-export type TaxClass = 'taxable-10' | 'non-taxable';
+export const TAX_CLASSES = ['taxable-10', 'non-taxable'] as const;
+export type TaxClass = (typeof TAX_CLASSES)[number];

@@ -13,7 +13,7 @@ import type { CalendarDate, Month } from './calendar.ts';
 
 import type { EntryKind, TaxClass } from './kinds.ts';
 
-export { ENTRY_KINDS, type EntryKind, type TaxClass } from './kinds.ts';
+export { ENTRY_KINDS, type EntryKind, TAX_CLASSES, type TaxClass } from './kinds.ts';
 
 export interface LedgerEntry {
   /** Deterministic: the same obligation always gets the same id, so writes are idempotent. */

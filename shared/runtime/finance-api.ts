@@ -3,13 +3,12 @@
 import {
   addYen,
   ENTRY_KINDS,
-  type EntryKind,
   type LedgerEntry,
   lookbackMonths,
   type Month,
   type Statement,
   statementAccess,
-  type TaxClass,
+  TAX_CLASSES,
 } from '../domain/index.ts';
 import { LOOKBACK_PHRASE } from '../domain/policy.ts';
 import { CUSTOMER_ID_MAX, isAsciiId, isYearMonth } from '../schemas/primitives.ts';
@@ -147,24 +146,21 @@ export function buildMonthReport(
   statements: readonly Statement[],
   held: readonly HeldCustomer[] = [],
 ): MonthReport {
+  const zeroSums = <K extends string>(keys: readonly K[]) =>
+    Object.fromEntries(keys.map((key) => [key, { entries: 0, amountYen: 0 }])) as Record<
+      K,
+      { entries: number; amountYen: number }
+    >;
+  const byKind = zeroSums(ENTRY_KINDS);
+  const byTaxClass = zeroSums(TAX_CLASSES);
   const report: MonthReport = {
     month,
     statements: statements.length,
     totals: { taxableYen: 0, consumptionTaxYen: 0, nonTaxableYen: 0, totalYen: 0 },
-    byKind: {},
-    byTaxClass: {},
+    byKind,
+    byTaxClass,
     held: held.map(({ customerId, reason, heldAt }) => ({ customerId, reason, heldAt })),
   };
-  const byKind = Object.fromEntries(ENTRY_KINDS.map((kind) => [kind, { entries: 0, amountYen: 0 }])) as Record<
-    EntryKind,
-    { entries: number; amountYen: number }
-  >;
-  const byTaxClass: Record<TaxClass, { entries: number; amountYen: number }> = {
-    'taxable-10': { entries: 0, amountYen: 0 },
-    'non-taxable': { entries: 0, amountYen: 0 },
-  };
-  report.byKind = byKind;
-  report.byTaxClass = byTaxClass;
   for (const statement of statements) {
     // Tax is computed per statement (the invoice rule), so the report adds the statements' taxes.
     // Checked sums: this is the one sum that grows with the population.

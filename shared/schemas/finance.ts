@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ENTRY_KINDS } from '../domain/kinds.ts';
+import { ENTRY_KINDS, TAX_CLASSES } from '../domain/kinds.ts';
 import { LOOKBACK_PHRASE } from '../domain/policy.ts';
 import { customerId, entityId, isoTimestamp, signedYen, yearMonth } from './primitives.ts';
 
@@ -9,8 +9,6 @@ import { customerId, entityId, isoTimestamp, signedYen, yearMonth } from './prim
  * (shared/runtime/finance-api.ts) builds these bodies from the domain's types and does not parse
  * them: test/unit/contract/ holds these schemas to those types and to the handler's answers.
  */
-
-export const TAX_CLASSES = ['taxable-10', 'non-taxable'] as const;
 
 const count = (description: string) => z.number().int().min(0).meta({ description });
 const positive = z.number().int().min(1);

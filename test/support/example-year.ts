@@ -14,6 +14,7 @@ import {
   type Statement,
   type StatementLine,
   type StatementTotals,
+  TAX_CLASSES,
   type TaxClass,
 } from '#shared/domain/index.ts';
 import { isYearMonth } from '#shared/schemas/primitives.ts';
@@ -31,7 +32,7 @@ const totalsSchema = z.strictObject({ taxableYen: yen, consumptionTaxYen: yen, n
 const lineSchema = z.strictObject({
   kind: z.enum(ENTRY_KINDS),
   amountYen: yen,
-  taxClass: z.enum(['taxable-10', 'non-taxable']),
+  taxClass: z.enum(TAX_CLASSES),
   installment: z.strictObject({ number: z.number().int().positive(), of: z.number().int().positive() }).optional(),
   proration: z
     .strictObject({ activeDays: z.number().int().positive(), daysInMonth: z.number().int().positive() })
