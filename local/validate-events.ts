@@ -10,7 +10,7 @@ import { routesFor } from '#shared/routing.ts';
 import {
   INBOUND_SOURCES,
   type InboundDetailType,
-  inboundDetailSchemas,
+  inboundProblems,
   isInboundDetailType,
   parseInboundEvent,
   ROOT_FIELD,
@@ -28,42 +28,11 @@ export interface ValidationReport {
 /** A path in the detail as the contract names it: `detail.devices.0.priceYen`, or `detail` for the detail itself. */
 const detailField = (field: string): string => (field === ROOT_FIELD ? 'detail' : `detail.${field}`);
 
-/** As parseInboundEvent: a key absent along the path is "is required". */
-function isMissing(detail: unknown, path: readonly PropertyKey[]): boolean {
-  let node: unknown = detail;
-  for (const key of path) {
-    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return true;
-    node = (node as Record<PropertyKey, unknown>)[key];
-  }
-  return node === undefined;
-}
-
-/**
- * Every field of a detail that breaks the contract, from one parse. The first is
- * parseInboundEvent's own (the field its dead letter would name, `MALFORMED: <field>: <what>`);
- * the others are the further issues of the same schema, so that one run lists all of them.
- */
-function detailProblems(
-  detailType: InboundDetailType,
-  detail: unknown,
-  parsed: ParsedInbound,
-): { field: string; message: string }[] {
-  if (parsed.ok || parsed.error !== 'MALFORMED') return [];
-  const found = [{ field: parsed.field, message: parsed.reason.slice(parsed.field.length + 2) }];
-  let issues: readonly { path: readonly PropertyKey[]; message: string }[] = [];
-  try {
-    const result = inboundDetailSchemas[detailType].safeParse(detail);
-    issues = result.success ? [] : result.error.issues.map((issue) => ({ path: issue.path, message: issue.message }));
-  } catch {
-    // parseInboundEvent has said what it could (a detail that cannot be read)
-  }
-  for (const issue of issues.slice(1)) {
-    const field = issue.path.length === 0 ? ROOT_FIELD : issue.path.map(String).join('.');
-    const message = issue.path.length > 0 && isMissing(detail, issue.path) ? 'is required' : issue.message;
-    if (!found.some((f) => f.field === field && f.message === message)) found.push({ field, message });
-  }
-  return found.map((f) => ({ field: detailField(f.field), message: f.message }));
-}
+/** Every field of a detail that breaks the contract; the first is the one its dead letter would name. */
+const detailProblems = (detailType: InboundDetailType, detail: unknown, parsed: ParsedInbound) =>
+  parsed.ok
+    ? []
+    : inboundProblems(detailType, detail).map((p) => ({ field: detailField(p.field), message: p.message }));
 
 interface Seen {
   origin: string;

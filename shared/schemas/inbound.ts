@@ -264,14 +264,37 @@ export function parseInboundEvent(detailType: string, detail: unknown): ParseInb
       // TS cannot correlate the key with its schema's output; the lookup above guarantees it.
       return { ok: true, event: { detailType, detail: result.data } as InboundEvent };
     }
-    const issue = result.error.issues[0];
-    const path = issue?.path ?? [];
-    const field = formatPath(path);
-    const missing = path.length > 0 && isMissing(detail, path);
-    const message = missing ? 'is required' : (issue?.message ?? 'is invalid');
+    const { field, message } = problemOf(result.error.issues[0], detail);
     return { ok: false, error: 'MALFORMED', field, reason: `${field}: ${message}` };
   } catch {
     // Only hostile inputs get here (throwing getters, revoked proxies): nothing JSON can build.
     return { ok: false, error: 'MALFORMED', field: ROOT_FIELD, reason: `${ROOT_FIELD}: could not be read` };
+  }
+}
+
+/** A schema issue as the contract words it: the field's path, and "is required" for a missing key. */
+function problemOf(
+  issue: { path: readonly PropertyKey[]; message: string } | undefined,
+  detail: unknown,
+): { field: string; message: string } {
+  const path = issue?.path ?? [];
+  const missing = path.length > 0 && isMissing(detail, path);
+  return { field: formatPath(path), message: missing ? 'is required' : (issue?.message ?? 'is invalid') };
+}
+
+/**
+ * Every field of a detail that breaks its schema, each once, worded as parseInboundEvent words
+ * the first (the one a dead letter names): for `billing validate`, which lists them all.
+ * Empty when the detail is valid or the detail-type unknown; never throws.
+ */
+export function inboundProblems(detailType: string, detail: unknown): { field: string; message: string }[] {
+  if (!isInboundDetailType(detailType)) return [];
+  try {
+    const result = inboundDetailSchemas[detailType].safeParse(detail);
+    if (result.success) return [];
+    const problems = result.error.issues.map((issue) => problemOf(issue, detail));
+    return problems.filter((p, i) => problems.findIndex((q) => q.field === p.field && q.message === p.message) === i);
+  } catch {
+    return [{ field: ROOT_FIELD, message: 'could not be read' }];
   }
 }
