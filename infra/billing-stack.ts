@@ -118,7 +118,12 @@ export class BillingStack extends Stack {
       'scheduled and operator invocations (close start, sweep, redrive)',
     );
 
-    const environment = { TABLE_NAME: table.tableName, EVENT_BUS_NAME: bus.eventBusName };
+    const environment = { TABLE_NAME: table.tableName };
+    // Only a function that emits decisions is told the bus and may put events on it.
+    const publishes = (fn: FunctionWithLogGroup) => {
+      fn.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+      bus.grantPutEventsTo(fn);
+    };
     const lambda = (name: string, entry: string, sizing: Sizing, extra: Partial<FunctionWithLogGroupProps> = {}) => {
       const fn = new FunctionWithLogGroup(this, name, {
         entry,
@@ -159,7 +164,7 @@ export class BillingStack extends Stack {
       );
       acknowledgeQueueConsumer(consumer);
       consumer.grantTable(table, CUSTOMER_STEP);
-      bus.grantPutEventsTo(consumer);
+      publishes(consumer);
       alarms.onErrors(consumer, route.handlerEntry);
       alarms.onDeadLetters(`${name}DeadLetters`, work.deadLetterQueue, `the ${route.consumer} queue`);
       alarms.countDeadLettered(consumer.logGroup, `${name}DeadLettered`);
@@ -195,13 +200,13 @@ export class BillingStack extends Stack {
     // Query and DeleteItem: the shard's held customers, retried and released.
     closeShard.grantTable(table, [...CUSTOMER_STEP, 'Query', 'DeleteItem'], [INDEX.byShard]);
     closeWork.queue.grantSendMessages(closeShard);
-    bus.grantPutEventsTo(closeShard);
+    publishes(closeShard);
     alarms.onCloseFailure(closeStart, closeShard, closeWork.deadLetterQueue);
     alarms.onHeldCustomers(closeShard.logGroup);
 
     const sweep = lambda('Sweep', OPERATION_ENTRIES.sweep, SWEEP, { deadLetterQueue: invocationDeadLetters });
     sweep.grantTable(table, CUSTOMER_STEP, [INDEX.byDue]);
-    bus.grantPutEventsTo(sweep);
+    publishes(sweep);
     alarms.onErrors(sweep, OPERATION_ENTRIES.sweep);
 
     const schedulerRole = new Role(this, 'SchedulerRole', {

@@ -425,10 +425,12 @@ describe('IAM', () => {
     }
   });
 
-  it('lets only the functions that emit events put them on the bus', () => {
+  it('lets only the functions that emit events put them on the bus, and tells only them its name', () => {
     for (const entry of Object.keys(TABLE_ACCESS)) {
       const puts = functionStatements(functionFor(entry)).some((s) => asArray(s.Action).includes('events:PutEvents'));
       expect(puts, entry).toBe(PUBLISHERS.includes(entry));
+      const variables = Object.keys(resource(functionFor(entry)).Properties.Environment.Variables);
+      expect(variables.includes('EVENT_BUS_NAME'), entry).toBe(PUBLISHERS.includes(entry));
     }
   });
 });
@@ -451,9 +453,7 @@ describe('functions', () => {
       expect(resource(referencedId(fn.Properties.LoggingConfig.LogGroup)).Properties.RetentionInDays, id).toBe(
         Number(TEST_CONTEXT.logRetentionDays),
       );
-      expect(Object.keys(fn.Properties.Environment.Variables), id).toEqual(
-        expect.arrayContaining(['TABLE_NAME', 'EVENT_BUS_NAME']),
-      );
+      expect(Object.keys(fn.Properties.Environment.Variables), id).toEqual(expect.arrayContaining(['TABLE_NAME']));
     }
   });
 });
