@@ -1,12 +1,14 @@
 // An in-process stand-in for one SQS queue and its Lambda event-source mapping: batches of up
 // to 10 records go to the same handler the cloud runs, failed records come back after a
 // visibility timeout, and a record that fails `maxReceiveCount` times goes to the
-// dead-letter callback instead of looping forever.
+// dead-letter callback instead of looping forever, with its body as the pipeline may keep it
+// (an OrderPlaced without its birth date and payment method, shared/schemas/reduced-order.ts).
 // A message is in at most one delivery at a time, and leaves the queue (onDone) once only:
 // two drains at once used to deliver every message twice, and mark it done twice.
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import pLimit from 'p-limit';
+import { reducedBody } from '#shared/schemas/reduced-order.ts';
 
 export interface QueuedMessage {
   messageId: string;
@@ -235,7 +237,7 @@ export class LocalQueue {
       if (m.receiveCount >= this.options.maxReceiveCount) {
         const reason = `HANDLER_FAILED: ${this.options.name} failed ${m.receiveCount} deliveries${this.lastError.has(m.messageId) ? `: ${this.lastError.get(m.messageId)}` : ''}`;
         try {
-          await this.options.onDeadLetter(m, reason);
+          await this.options.onDeadLetter({ ...m, body: reducedBody(m.body) }, reason);
           this.remove(m);
           continue;
         } catch (error) {

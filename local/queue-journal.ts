@@ -4,8 +4,12 @@
 // event applied just before a crash is only seen again as a duplicate, which bills nothing.
 // The journal keeps the ids still open, not a count of them: a counter that a second done of
 // one message decremented again once cut the file short while 2,400 messages were still open.
+// It is on disk, so it keeps each body reduced (invariant 6: an OrderPlaced without its birth
+// date and payment method); the replay decides the same from it. A journal of an earlier
+// version, with whole bodies, is rewritten reduced at the next start.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { reducedBody } from '#shared/schemas/reduced-order.ts';
 
 export interface JournalMessage {
   queue: string;
@@ -14,6 +18,9 @@ export interface JournalMessage {
 }
 
 type JournalLine = { sent: JournalMessage } | { done: string };
+
+/** A message as the journal keeps it (reducedBody is idempotent: a kept body stays the same). */
+const kept = (message: JournalMessage): JournalMessage => ({ ...message, body: reducedBody(message.body) });
 
 export class QueueJournal {
   private readonly path: string;
@@ -40,14 +47,14 @@ export class QueueJournal {
       if ('sent' in line) pending.set(line.sent.messageId, line.sent);
       else pending.delete(line.done);
     }
-    const messages = [...pending.values()];
+    const messages = [...pending.values()].map(kept);
     this.rewrite(messages);
     return messages;
   }
 
   sent(messages: readonly JournalMessage[]): void {
     if (messages.length === 0) return;
-    appendFileSync(this.path, messages.map((sent) => `${JSON.stringify({ sent })}\n`).join(''));
+    appendFileSync(this.path, messages.map((sent) => `${JSON.stringify({ sent: kept(sent) })}\n`).join(''));
     for (const message of messages) this.open.add(message.messageId);
   }
 
@@ -67,7 +74,7 @@ export class QueueJournal {
   /** Replaces the journal by exactly these open messages (at start-up and at shutdown). */
   rewrite(messages: readonly JournalMessage[]): void {
     const temporary = `${this.path}.tmp`;
-    writeFileSync(temporary, messages.map((sent) => `${JSON.stringify({ sent })}\n`).join(''));
+    writeFileSync(temporary, messages.map((sent) => `${JSON.stringify({ sent: kept(sent) })}\n`).join(''));
     renameSync(temporary, this.path);
     this.open.clear();
     for (const message of messages) this.open.add(message.messageId);

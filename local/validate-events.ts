@@ -5,6 +5,7 @@
 // table (an event no rule matches is ignored), the contract's schemas (parseInboundEvent, the
 // parse the ingest runs: a failure is dead-lettered MALFORMED), and an eventId used twice with
 // two details (dead-lettered EVENT_ID_REUSED).
+import { ruledEvent } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { routesFor } from '#shared/routing.ts';
 import {
@@ -76,7 +77,8 @@ function eventProblems(event: FileEvent, now: Date, seen: Map<string, Seen>): Fi
   for (const m of detailProblems(detailType, detail, parsed)) problems.push(problem(m.field, m.message));
   if (!parsed.ok || !event.eventId) return problems;
   // The same eventId twice: with the same detail it is a duplicate (no effect), with another one of them is dead-lettered.
-  const fingerprint = fingerprintOf(parsed.event);
+  // Fingerprinted as the ingest does, of the event as kept (birth date and method reduced).
+  const fingerprint = fingerprintOf(ruledEvent(parsed.event));
   const first = seen.get(event.eventId);
   if (!first) seen.set(event.eventId, { origin: event.origin, fingerprint });
   else if (first.fingerprint !== fingerprint)

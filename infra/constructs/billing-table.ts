@@ -12,6 +12,7 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { DEAD_LETTER_TTL_ATTRIBUTE } from '#shared/store/keys.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
 
 const ATTRIBUTE_TYPES: Record<string, AttributeType> = {
@@ -57,6 +58,8 @@ export function createBillingTable(scope: Construct, id: string): Table {
     // The ledger is the record of what customers were billed: it outlives any stack.
     removalPolicy: RemovalPolicy.RETAIN,
     encryption: TableEncryption.AWS_MANAGED,
+    // Dead letters expire (DEAD_LETTER_RETENTION_DAYS); no other item carries the attribute.
+    timeToLiveAttribute: DEAD_LETTER_TTL_ATTRIBUTE,
   });
   for (const index of definition.GlobalSecondaryIndexes ?? []) {
     const indexName = index.IndexName;

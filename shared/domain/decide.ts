@@ -23,6 +23,12 @@ export interface DecideOptions {
   receivedAt?: string;
   /** The customer's journal and ledger, for an event that belongs before others. */
   history?: CustomerHistory;
+  /**
+   * The fingerprint versions before reduced orders (2026-12) gave the event, of its whole
+   * detail: an OrderPlaced they recorded under it, redelivered or replayed from the archive,
+   * is the same event, not a reused eventId. Only an upstream OrderPlaced has one.
+   */
+  earlierFingerprint?: string;
 }
 
 /**
@@ -127,7 +133,7 @@ export function decide(
     getOwn(state.processed, eventId) ??
     state.waiting?.find((w) => w.record.event.detail.eventId === eventId)?.record.fingerprint;
   if (seen !== undefined) {
-    if (seen === fingerprint) return unchanged({ outcome: 'duplicate' });
+    if (seen === fingerprint || seen === options.earlierFingerprint) return unchanged({ outcome: 'duplicate' });
     return unchanged({
       outcome: 'invalid',
       reason: `EVENT_ID_REUSED: event ${eventId} was already processed with a different detail`,

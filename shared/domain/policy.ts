@@ -116,6 +116,19 @@ export const consumptionTaxOf = (taxableYen: number): number =>
 export const MONTHLY_CLOSE_HOUR_JST = 1;
 /** §6: finance may read the statements of this many most recent closed months. */
 export const LOOKBACK_MONTHS = 12;
+/**
+ * Policy: an operator may export the entries of any closed month of this many most recent
+ * years (for auditors: the 7 years of the Corporation Tax Act's bookkeeping retention); the
+ * export bucket keeps each file as long, then expires it.
+ */
+export const EXPORT_RETENTION_YEARS = 7;
+/**
+ * Policy: a dead letter expires this many days after it was written (the table's TTL deletes
+ * it; `billing dead-letters purge` locally, where dynalite has no TTL). A month gives the
+ * operator the alarm, a month's close and a holiday to fix the cause and redrive; an event
+ * needed later is still in the bus archive (ARCHIVE_RETENTION_DAYS) to replay.
+ */
+export const DEAD_LETTER_RETENTION_DAYS = 30;
 /** The lookback as every message and page names it. */
 export const LOOKBACK_PHRASE = `${LOOKBACK_MONTHS}-month lookback`;
 /**

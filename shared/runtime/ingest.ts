@@ -8,11 +8,12 @@ import {
   type DecisionOutcome,
   decide,
   emptyEffects,
+  type RuledEvent,
   usableCheckpoint,
 } from '../domain/index.ts';
 import { getOwn } from '../domain/records.ts';
 import { fingerprintOf } from '../fingerprint.ts';
-import { type InboundEvent, parseInboundEvent } from '../schemas/inbound.ts';
+import { parseMessageEvent, reducedBody } from '../schemas/reduced-order.ts';
 import { type DeadLetter, type DeadLetterStore, deadLetterId } from '../store/dead-letters.ts';
 import type { EventRegistry } from '../store/event-registry.ts';
 import { ItemLimitError, STATE_BUDGET_BYTES } from '../store/item-size.ts';
@@ -29,17 +30,15 @@ export const MAX_DELIVERIES = 6;
 
 /**
  * How one message ended. `waiting`: recorded with its customer until the order, device or
- * claim it names arrives (§0); it is not redelivered for that.
+ * claim it names arrives (§0); it is not redelivered for that. The event is as the engine
+ * keeps it: an OrderPlaced without its birth date and payment method (invariant 6).
  */
 export type IngestResult =
-  | { result: 'applied' | 'duplicate' | 'ignored' | 'waiting'; event: InboundEvent; outcome: DecisionOutcome }
+  | { result: 'applied' | 'duplicate' | 'ignored' | 'waiting'; event: RuledEvent; outcome: DecisionOutcome }
   | { result: 'not-ours'; detailType: string }
   | { result: 'dead-lettered'; reason: string; letter: DeadLetter };
 
-interface Envelope {
-  'detail-type'?: unknown;
-  detail?: unknown;
-}
+type Envelope = Record<string, unknown>;
 
 export interface InboundMessage {
   consumer: string;
@@ -48,7 +47,7 @@ export interface InboundMessage {
   delivery: number;
 }
 
-const idsOf = (event: InboundEvent) => ({
+const idsOf = (event: RuledEvent) => ({
   eventId: event.detail.eventId,
   customerId: event.detail.customerId,
   detailType: event.detailType,
@@ -57,11 +56,13 @@ const idsOf = (event: InboundEvent) => ({
 export async function ingestMessage(deps: IngestDeps, message: InboundMessage, now: string): Promise<IngestResult> {
   type Ids = { eventId?: unknown; customerId?: unknown; detailType?: unknown };
   const deadLetter = async (reason: string, ids: Ids = {}): Promise<IngestResult> => {
+    // Kept reduced: a dead letter may stay for weeks, the birth date and payment method must not.
+    const body = reducedBody(message.body);
     const letter: DeadLetter = {
-      id: deadLetterId(message.consumer, message.body),
+      id: deadLetterId(message.consumer, body),
       consumer: message.consumer,
       reason,
-      body: message.body,
+      body,
       deadLetteredAt: now,
       attempts: message.delivery,
     };
@@ -82,7 +83,8 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
   }
   if (envelope === null || typeof envelope !== 'object') return deadLetter('(body): not a JSON EventBridge event');
   const detailType = typeof envelope['detail-type'] === 'string' ? envelope['detail-type'] : '';
-  const parsed = parseInboundEvent(detailType, envelope.detail);
+  // Upstream's event, or the reduced one a redrive or the local journal brings back.
+  const parsed = parseMessageEvent(envelope);
   if (!parsed.ok) {
     if (parsed.error === 'UNKNOWN_DETAIL_TYPE') return { result: 'not-ours', detailType };
     const raw =
@@ -92,7 +94,11 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
     return deadLetter(`MALFORMED: ${parsed.reason}`, { eventId: raw.eventId, customerId: raw.customerId, detailType });
   }
   const event = parsed.event;
+  // Of the event as kept, so that a redriven or replayed reduced body is the same event, and so
+  // that no stored fingerprint hashes a birth date (a few thousand guesses would find it).
   const fingerprint = fingerprintOf(event);
+  // An OrderPlaced a version before reduced orders recorded has its whole detail's fingerprint.
+  const earlierFingerprint = parsed.upstream?.detailType === 'OrderPlaced' ? fingerprintOf(parsed.upstream) : undefined;
   const { eventId, customerId } = event.detail;
   const unchanged =
     (outcome: DecisionOutcome) =>
@@ -105,7 +111,7 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
   let decision: Decision;
   let claimedAt = 0;
   try {
-    const options = { receivedAt: now };
+    const options = { receivedAt: now, ...(earlierFingerprint ? { earlierFingerprint } : {}) };
     decision = await runCustomerStep(deps, customerId, (state) => decide(state, event, fingerprint, options), {
       isRedelivery: (d) => d.outcome.outcome === 'duplicate',
       stateBudgetBytes: STATE_BUDGET_BYTES,
@@ -116,7 +122,7 @@ export async function ingestMessage(deps: IngestDeps, message: InboundMessage, n
         if (getOwn(state.processed, eventId) !== undefined) return undefined;
         if (attempt === 1) {
           claimedAt = state.version;
-          const claim = await deps.events.claim(eventId, fingerprint, customerId, now);
+          const claim = await deps.events.claim(eventId, fingerprint, customerId, now, earlierFingerprint);
           if (claim !== 'new') return claim === 'applied' ? duplicate : reused;
         } else if ((state.forgottenAt ?? -1) >= claimedAt && (await deps.events.isApplied(eventId))) {
           // A retry after a conflict asks again only if the aggregate has forgotten events

@@ -273,7 +273,7 @@ export function parseInboundEvent(detailType: string, detail: unknown): ParseInb
 }
 
 /** A schema issue as the contract words it: the field's path, and "is required" for a missing key. */
-function problemOf(
+export function problemOf(
   issue: { path: readonly PropertyKey[]; message: string } | undefined,
   detail: unknown,
 ): { field: string; message: string } {

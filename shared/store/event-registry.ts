@@ -28,9 +28,18 @@ export class EventRegistry {
 
   /**
    * Records the eventId with its fingerprint. `reused`: already known with another detail or
-   * customer; `applied`: a commit applied it and its projection is done (a duplicate).
+   * customer; `applied`: a commit applied it and its projection is done (a duplicate). An item
+   * holding `earlierFingerprint` (decide.ts) is the same event, and takes the new fingerprint.
    */
-  async claim(eventId: string, fingerprint: string, customerId: string, at: string): Promise<ClaimResult> {
+  async claim(
+    eventId: string,
+    fingerprint: string,
+    customerId: string,
+    at: string,
+    earlierFingerprint?: string,
+  ): Promise<ClaimResult> {
+    const sameEvent = 'fingerprint = :fp AND customerId = :c';
+    const earlier = earlierFingerprint ? ' OR fingerprint = :fp0 AND customerId = :c' : '';
     try {
       const { Attributes } = await this.doc.send(
         new UpdateCommand({
@@ -39,8 +48,13 @@ export class EventRegistry {
           UpdateExpression: 'SET fingerprint = :fp, customerId = :c, firstSeenAt = if_not_exists(firstSeenAt, :at)',
           // AND binds tighter than OR in DynamoDB, so no parentheses are needed around the
           // pair; dynalite's parser takes 3–4 times as long with them, on every delivery.
-          ConditionExpression: 'attribute_not_exists(pk) OR fingerprint = :fp AND customerId = :c',
-          ExpressionAttributeValues: { ':fp': fingerprint, ':c': customerId, ':at': at },
+          ConditionExpression: `attribute_not_exists(pk) OR ${sameEvent}${earlier}`,
+          ExpressionAttributeValues: {
+            ':fp': fingerprint,
+            ':c': customerId,
+            ':at': at,
+            ...(earlierFingerprint ? { ':fp0': earlierFingerprint } : {}),
+          },
           ReturnValues: 'ALL_OLD',
         }),
       );

@@ -1,6 +1,8 @@
-// `billing waiting`, `billing dead-letters`, `billing redrive` and `billing events`: what has
-// not applied yet, what could not apply, sending it again, and what the pipeline emitted.
-import type { Command } from 'commander';
+// `billing waiting`, `billing dead-letters` (and `dead-letters purge`), `billing redrive` and
+// `billing events`: what has not applied yet, what could not apply, deleting it, sending it
+// again, and what the pipeline emitted.
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DEAD_LETTER_RETENTION_DAYS } from '#shared/domain/policy.ts';
 import type { CliContext } from '../context.ts';
 import { type DeadLetterView, deadLettersText, type WaitingView, waitingTable } from '../tables.ts';
 
@@ -12,6 +14,43 @@ async function waiting(ctx: CliContext, options: { json?: boolean }): Promise<vo
 async function deadLetters(ctx: CliContext, options: { json?: boolean }): Promise<void> {
   const answer = await ctx.client().json<{ deadLetters: DeadLetterView[] }>('GET', '/admin/dead-letters');
   ctx.print(options.json ? JSON.stringify(answer.deadLetters, null, 2) : deadLettersText(answer.deadLetters));
+}
+
+interface PurgeOptions {
+  olderThan?: number;
+  all?: boolean;
+  yes?: boolean;
+}
+
+const plural = (n: number) => `${n} dead letter${n === 1 ? '' : 's'}`;
+
+/** Without --yes it only names what it would delete: a purge cannot be undone. */
+async function purge(ctx: CliContext, options: PurgeOptions): Promise<void> {
+  const answer = await ctx
+    .client()
+    .json<{ purged: number; ids: string[]; writtenBefore?: string }>('POST', '/admin/dead-letters/purge', {
+      ...(options.all ? { all: true } : {}),
+      ...(options.olderThan !== undefined ? { olderThanDays: options.olderThan } : {}),
+      dryRun: !options.yes,
+    });
+  const which = answer.writtenBefore ? ` dead-lettered before ${answer.writtenBefore}` : '';
+  if (options.yes) {
+    ctx.print(`purged ${plural(answer.purged)}${which}`);
+    return;
+  }
+  for (const id of answer.ids) ctx.print(id);
+  ctx.note(
+    answer.purged === 0
+      ? `no dead letters${which} to purge`
+      : `would purge ${plural(answer.purged)}${which}; run again with --yes to delete them`,
+  );
+}
+
+function wholeDays(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
+    throw new InvalidArgumentError('expected a whole number of days, 0 or more.');
+  return n;
 }
 
 async function redrive(ctx: CliContext, ids: string[]): Promise<void> {
@@ -39,11 +78,23 @@ export function registerDeadLetterCommands(program: Command, ctx: CliContext): v
     .description('list the events waiting for an order, device or claim not known yet, and when each is dead-lettered')
     .option('--json', 'the rows as the API returns them')
     .action((options: { json?: boolean }) => waiting(ctx, options));
-  program
+  const letters = program
     .command('dead-letters')
     .description('list the events that could not be applied, with their reasons')
-    .option('--json', 'the whole dead letters, message bodies included')
+    .option(
+      '--json',
+      'the whole dead letters, message bodies included (an order without its birth date and payment method)',
+    )
     .action((options: { json?: boolean }) => deadLetters(ctx, options));
+  letters
+    .command('purge')
+    .description(
+      `delete dead letters older than ${DEAD_LETTER_RETENTION_DAYS} days on the stack's clock (as the table's TTL does in AWS), older than --older-than, or --all; only lists them without --yes`,
+    )
+    .option('--older-than <days>', 'dead-lettered more than this many days ago', wholeDays)
+    .addOption(new Option('--all', 'every dead letter').conflicts('olderThan'))
+    .option('--yes', 'delete them (without it, only list what would be deleted)')
+    .action((options: PurgeOptions) => purge(ctx, options));
   program
     .command('redrive')
     .description("send dead letters back to their consumer's queue (all of them, or the ids given)")

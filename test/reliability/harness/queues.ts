@@ -11,6 +11,7 @@ import type { Context } from 'aws-lambda';
 import { CONSUMERS, type Consumer } from '#shared/routing.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
+import { reducedBody } from '#shared/schemas/reduced-order.ts';
 import { busEventBody, sqsEvent, sqsRecord } from '#test/support/sqs.ts';
 import { makeIngestHandler } from '../../../functions/lib/sqs-ingest.ts';
 import { processingClock } from './clock.ts';
@@ -225,7 +226,8 @@ export class DeliveryQueues {
         retry(m);
         return;
       }
-      const deadLettered = inv.deadLetters.some((l) => l.body === m.body);
+      const kept = reducedBody(m.body);
+      const deadLettered = inv.deadLetters.some((l) => l.body === kept);
       if (m.copy || deadLettered || this.released.has(m.event.eventId)) return;
       this.released.add(m.event.eventId);
       for (let k = 0; k < this.options.copiesOf(m.event); k++)

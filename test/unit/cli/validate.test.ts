@@ -62,7 +62,7 @@ describe('validateEventText: the pipeline’s own checks, each problem with its 
       line({ Source: 'device-supply.orders', DetailType: 'OrderVoided', Detail: 'not json' }),
       line(order(6, [{ payment: { plan: 'installments', months: 99 } }, { condition: 'mint' }])),
       line(order(7)),
-      line({ ...order(7), detail: { ...order(7).detail, paymentMethod: 'debit_card' } }),
+      line({ ...order(7), detail: { ...order(7).detail, orderId: 'O-other' } }),
       line(order(7)),
     ].join('\n');
     const { events, problems } = validateEventText(text);
@@ -88,6 +88,17 @@ describe('validateEventText: the pipeline’s own checks, each problem with its 
     expect(messages[7]).toBe(
       'e-7 is also the eventId of line 7, with another detail: one of the two is dead-lettered EVENT_ID_REUSED',
     );
+  });
+
+  it('judges a repeated eventId as the ingest does: another birth date that decides the same is the same event, one or a method that decides otherwise is not', () => {
+    // The ingest fingerprints the order as it keeps it (under18, paymentMethodRefused), not the birth date itself.
+    const other = (detail: object) => line({ ...order(7), detail: { ...order(7).detail, ...detail } });
+    const sameDecision = [line(order(7)), other({ customer: { birthDate: '1985-06-30' } })];
+    expect(validateEventText(sameDecision.join('\n')).problems).toEqual([]);
+    for (const decidesOtherwise of [{ customer: { birthDate: '2010-01-01' } }, { paymentMethod: 'debit_card' }]) {
+      const text = [line(order(7)), other(decidesOtherwise)].join('\n');
+      expect(validateEventText(text).problems.map((p) => [p.line, p.field])).toEqual([[2, 'detail.eventId']]);
+    }
   });
 
   it('says "is required" of a field left out, as the dead letter does', () => {
