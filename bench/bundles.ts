@@ -21,6 +21,8 @@ const LAMBDA_ENV = {
   TABLE_NAME: 'device-supply-billing',
   EVENT_BUS_NAME: 'device-supply',
   CLOSE_QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/000000000000/close',
+  EXPORT_QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/000000000000/export',
+  EXPORT_BUCKET_NAME: 'billing-exports',
   CONSUMER_QUEUE_URLS: JSON.stringify({ orders: 'https://sqs.ap-northeast-1.amazonaws.com/000000000000/orders' }),
   POWERTOOLS_SERVICE_NAME: 'device-supply-billing',
   NODE_OPTIONS: '',

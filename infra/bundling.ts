@@ -82,6 +82,7 @@ export const OPERATION_ENTRIES = {
   sweep: 'functions/sweep.ts',
   financeApi: 'functions/finance-api.ts',
   redrive: 'functions/redrive.ts',
+  exportEntries: 'functions/export-entries.ts',
 } as const;
 
 export interface LambdaEntry {

@@ -141,14 +141,25 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
 }
 
 /**
+ * What AWS answers an entry whose source the bus policy refuses the caller (the cloud's bus
+ * denies `device-supply.billing` to all but the pipeline's roles, docs/deploy.md).
+ */
+export const notAuthorizedForSource = (source: string): EntryError => ({
+  ErrorCode: 'NotAuthorizedForSourceException',
+  ErrorMessage: `Not authorized for the source ${source}.`,
+});
+
+/**
  * Handles one PutEvents request. `accept` receives the entries that passed validation, in
- * order, and must not return before they are safely queued.
+ * order, and must not return before they are safely queued. An entry of a source in
+ * `refusedSources` fails alone, as the cloud bus's policy makes it fail for an outside caller.
  */
 export async function handlePutEvents(
   req: IncomingMessage,
   res: ServerResponse,
   defaultBus: string,
   accept: (events: BusEvent[]) => Promise<void>,
+  refusedSources: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   const validation = (message: string) => reply(res, 400, { __type: 'ValidationException', message });
   const body = await readBody(req, MAX_REQUEST_BYTES);
@@ -182,6 +193,7 @@ export async function handlePutEvents(
   for (const entry of entries as unknown[]) {
     const outcome = acceptEntry(entry, defaultBus, now);
     if ('error' in outcome) results.push(outcome.error);
+    else if (refusedSources.has(outcome.event.source)) results.push(notAuthorizedForSource(outcome.event.source));
     else {
       accepted.push(outcome.event);
       results.push({ EventId: outcome.event.id });

@@ -1,6 +1,7 @@
 // The finance API of contract §3: one GET method per path, each IAM-authorized, all proxied to
 // the statements handler; and the read-only policy (with a role carrying it) that finance is
-// granted to call them.
+// granted to call them. The role exists only for a principal the stage config names: trusting
+// the account root would let anyone of the account allowed sts:AssumeRole on it in.
 import { Duration } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
@@ -14,7 +15,7 @@ import {
   RequestValidator,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import { AccountRootPrincipal, ManagedPolicy, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import { ArnPrincipal, ManagedPolicy, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -24,6 +25,10 @@ export interface FinanceApiProps {
   handler: IFunction;
   prefix: string;
   logRetention: RetentionDays;
+  /** Stage config: the role or user that may assume the read-only role; none, no role. */
+  financePrincipalArn?: string;
+  /** Stage config: let this stack set API Gateway's account-wide CloudWatch Logs role (default: no). */
+  apiGatewayCloudWatchRole?: boolean;
 }
 
 export const FINANCE_API_STAGE = 'v1';
@@ -32,7 +37,7 @@ export class FinanceApi extends Construct {
   readonly api: RestApi;
   readonly methods: Method[] = [];
   readonly readOnlyPolicy: ManagedPolicy;
-  readonly readOnlyRole: Role;
+  readonly readOnlyRole: Role | undefined;
 
   constructor(scope: Construct, id: string, props: FinanceApiProps) {
     super(scope, id);
@@ -41,8 +46,10 @@ export class FinanceApi extends Construct {
       restApiName: `${props.prefix}-finance`,
       description: 'Finance API: closed statements and monthly reports, read-only, IAM-authorized',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
-      // API Gateway writes execution and access logs only with an account-level role.
-      cloudWatchRole: true,
+      // API Gateway writes execution and access logs only with the account-level role of the
+      // region (AWS::ApiGateway::Account): a setting of the whole account, so this stack sets it
+      // only when told to (docs/deploy.md); otherwise it must be set there already.
+      cloudWatchRole: props.apiGatewayCloudWatchRole ?? false,
       deployOptions: {
         stageName: FINANCE_API_STAGE,
         tracingEnabled: true,
@@ -73,11 +80,20 @@ export class FinanceApi extends Construct {
       validateRequestParameters: true,
     });
     const integration = new LambdaIntegration(props.handler, { allowTestInvoke: false });
-    const get = (resource: IResource, pathParameters: string[]) => {
-      const requestParameters = Object.fromEntries(pathParameters.map((name) => [`method.request.path.${name}`, true]));
+    // Query parameters are declared optional: the handler, not API Gateway, refuses a missing
+    // or malformed one, with the contract's JSON error.
+    const get = (resource: IResource, pathParameters: string[], queryParameters: string[] = []) => {
+      const requestParameters = Object.fromEntries([
+        ...pathParameters.map((name) => [`method.request.path.${name}`, true]),
+        ...queryParameters.map((name) => [`method.request.querystring.${name}`, false]),
+      ]);
       this.methods.push(resource.addMethod('GET', integration, { requestValidator: validator, requestParameters }));
     };
-    const statements = this.api.root.addResource('customers').addResource('{customerId}').addResource('statements');
+    const customers = this.api.root.addResource('customers');
+    get(customers, [], ['prefix', 'limit']);
+    const customer = customers.addResource('{customerId}');
+    get(customer.addResource('open'), ['customerId']);
+    const statements = customer.addResource('statements');
     get(statements, ['customerId']);
     get(statements.addResource('{month}'), ['customerId', 'month']);
     const report = this.api.root.addResource('reports').addResource('{month}');
@@ -86,28 +102,32 @@ export class FinanceApi extends Construct {
 
     const methodArns = this.methods.map((method) => method.methodArn);
     this.readOnlyPolicy = new ManagedPolicy(this, 'ReadOnlyPolicy', {
-      description: `Calls the ${props.prefix} finance API (GET statements and reports), nothing else`,
+      description: `Calls the ${props.prefix} finance API (GET statements, reports and customers), nothing else`,
       statements: [new PolicyStatement({ actions: ['execute-api:Invoke'], resources: methodArns })],
     });
-    for (const arn of methodArns) {
+    // Only a path with a parameter has a * in its ARN (`/customers`, the search, has none).
+    for (const method of this.methods.filter((m) => m.resource.path.includes('{'))) {
       acknowledgeWildcardResource(
         this.readOnlyPolicy,
-        arn,
+        method.methodArn,
         'The * stands for a path parameter (customer id or month) of one GET method: IAM matches execute-api resources against the request path, so a parameter can only be a wildcard.',
       );
     }
-    this.readOnlyRole = new Role(this, 'ReadOnlyRole', {
-      assumedBy: new AccountRootPrincipal(),
-      description: `Finance: read statements and reports through the ${props.prefix} finance API`,
-      managedPolicies: [this.readOnlyPolicy],
-      maxSessionDuration: Duration.hours(1),
-    });
+    this.readOnlyRole = props.financePrincipalArn
+      ? new Role(this, 'ReadOnlyRole', {
+          assumedBy: new ArnPrincipal(props.financePrincipalArn),
+          description: `Finance: read statements and reports through the ${props.prefix} finance API`,
+          managedPolicies: [this.readOnlyPolicy],
+          maxSessionDuration: Duration.hours(1),
+        })
+      : undefined;
 
-    acknowledgeRule(
-      this.api,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      "The account-level role API Gateway needs to write logs; AWS's managed policy for it is the documented one and holds only CloudWatch Logs actions.",
-    );
+    if (props.apiGatewayCloudWatchRole)
+      acknowledgeRule(
+        this.api,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        "The account-level role API Gateway needs to write logs; AWS's managed policy for it is the documented one and holds only CloudWatch Logs actions.",
+      );
     acknowledgeRule(
       this.api,
       'AwsSolutions-APIG3',

@@ -75,16 +75,37 @@ export class FunctionWithLogGroup extends NodejsFunction {
     acknowledgeRule(this, 'Serverless-LambdaLatestVersion', runtimePin);
   }
 
-  /** Grants table actions on the base table, and `Query` on the named indexes only. */
-  grantTable(table: ITable, actions: readonly TableAction[], queryIndexes: readonly string[] = []): void {
+  /**
+   * Grants table actions on the base table, and `Query` on the named indexes only. With
+   * `leadingKeys`, every request must name partition keys (of the table or, on an index, of
+   * the index) that begin with one of those prefixes: IAM refuses any other item.
+   */
+  grantTable(
+    table: ITable,
+    actions: readonly TableAction[],
+    queryIndexes: readonly string[] = [],
+    leadingKeys?: readonly string[],
+  ): void {
+    const conditions = leadingKeys
+      ? {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys.map((prefix) => `${prefix}*`) },
+          // ForAllValues holds for a request without keys at all (a Scan): require them.
+          Null: { 'dynamodb:LeadingKeys': 'false' },
+        }
+      : undefined;
     this.addToRolePolicy(
-      new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }),
+      new PolicyStatement({
+        actions: actions.map((a) => `dynamodb:${a}`),
+        resources: [table.tableArn],
+        ...(conditions ? { conditions } : {}),
+      }),
     );
     if (queryIndexes.length > 0) {
       this.addToRolePolicy(
         new PolicyStatement({
           actions: ['dynamodb:Query'],
           resources: queryIndexes.map((index) => `${table.tableArn}/index/${index}`),
+          ...(conditions ? { conditions } : {}),
         }),
       );
     }

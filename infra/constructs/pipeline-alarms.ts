@@ -2,6 +2,7 @@
 // alarm over its functions and queue, so that its failure is named as such and not also
 // reported piecemeal.
 import { Duration, Stack } from 'aws-cdk-lib';
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import {
   Alarm,
   ComparisonOperator,
@@ -16,30 +17,62 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { CfnQueue, IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEAD_LETTERED_LOG_MESSAGE, HELD_LOG_MESSAGE } from '#shared/runtime/log-messages.ts';
 import { acknowledgeRule } from '../compliance.ts';
+import { alarmTopicKey } from './pipeline-key.ts';
 import { DeadLetterQueue } from './queues.ts';
 
 const PERIOD = Duration.minutes(5);
+/**
+ * A work queue's backlog must stay this high for 3 periods (15 minutes) to alarm. A consumer
+ * queue drains ~6,000 events/s (docs/performance.md) and the bus delivers at most 2,250/s even
+ * in a replay, so 10,000 messages that stay visible for a quarter of an hour are not draining.
+ */
+export const CONSUMER_BACKLOG_MESSAGES = 10_000;
+/**
+ * The close queue holds a month's 32 shard messages (SHARD_COUNT) and their continuations, at
+ * most 8 of them in flight; more than twice a month's shards waiting means two closes pile up
+ * or continuations loop.
+ */
+export const CLOSE_BACKLOG_MESSAGES = 64;
+/**
+ * The export queue holds one message a month closed or exported by an operator; an operator
+ * exporting every month of the 7-year retention sends 84. More than that waiting is not draining.
+ */
+export const EXPORT_BACKLOG_MESSAGES = 100;
+const BACKLOG_PERIODS = 3;
 
 export interface PipelineAlarmsProps {
   /** Prefixes alarm names, which are unique per account and region. */
   prefix: string;
   alarmEmail?: string;
+  /** Further SNS topics every alarm notifies, and tells when it is OK again (PagerDuty, Chatbot). */
+  alarmActionArns?: readonly string[];
 }
 
 export class PipelineAlarms extends Construct {
   readonly topic: Topic;
   readonly alarms: Alarm[] = [];
   private readonly prefix: string;
-  private readonly deadLetteredMetric: Metric;
+  /** Inbound events stored as dead letters in the table (the dashboard shows it). */
+  readonly deadLetteredMetric: Metric;
+  /** Customers held back from a close; set by onHeldCustomers. */
+  heldMetric?: Metric;
+  private readonly extraActions: IAlarmAction[];
 
   constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
     super(scope, id);
     this.prefix = props.prefix;
-    this.topic = new Topic(this, 'Topic', { displayName: `${props.prefix} billing pipeline alarms`, enforceSSL: true });
+    this.extraActions = (props.alarmActionArns ?? []).map(
+      (arn, i): IAlarmAction => new SnsAction(Topic.fromTopicArn(this, `ExtraAction${i}`, arn)),
+    );
+    this.topic = new Topic(this, 'Topic', {
+      displayName: `${props.prefix} billing pipeline alarms`,
+      enforceSSL: true,
+      masterKey: alarmTopicKey(this, 'TopicKey'),
+    });
     // enforceSSL replaces the topic's default policy, which is what let CloudWatch publish.
     const stack = Stack.of(this);
     this.topic.addToResourcePolicy(
@@ -102,6 +135,32 @@ export class PipelineAlarms extends Construct {
     );
   }
 
+  /**
+   * A work queue that stops draining: its oldest message is older than a message that keeps
+   * failing can get (its deliveries × visibility timeout, read from the queue itself: such a
+   * message is in the dead-letter queue by then), or its backlog stays high for 15 minutes.
+   */
+  onBacklog(id: string, queue: Queue, maxMessages: number, what: string): void {
+    const cfn = queue.node.defaultChild as CfnQueue;
+    const visibility = Number(cfn.visibilityTimeout);
+    const deliveries = Number((cfn.redrivePolicy as { maxReceiveCount?: number } | undefined)?.maxReceiveCount);
+    if (!(visibility > 0 && deliveries > 0))
+      throw new Error(`${id}: a work queue needs a visibility timeout and a redrive policy`);
+    const maxAgeSeconds = visibility * deliveries;
+    this.alarm(
+      `${id}Age`,
+      queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }),
+      `The oldest message in ${what} waited over ${maxAgeSeconds / 60} minutes, longer than a failing message is retried: its consumer is not keeping up or not running (throttles, concurrency, a stuck replay). Expected during a large archive replay.`,
+      { threshold: maxAgeSeconds },
+    );
+    this.alarm(
+      `${id}Backlog`,
+      queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Minimum' }),
+      `At least ${maxMessages} messages stayed visible in ${what} for ${BACKLOG_PERIODS * PERIOD.toMinutes()} minutes: its consumer does not drain it.`,
+      { threshold: maxMessages, evaluationPeriods: BACKLOG_PERIODS },
+    );
+  }
+
   /** Counts the ingest log lines that record a dead letter stored in the table. */
   countDeadLettered(logGroup: ILogGroup, id: string): void {
     new MetricFilter(this, id, {
@@ -121,6 +180,7 @@ export class PipelineAlarms extends Construct {
       statistic: 'Sum',
       period: PERIOD,
     });
+    this.heldMetric = metric;
     new MetricFilter(this, 'CustomersHeldFilter', {
       logGroup,
       filterPattern: FilterPattern.stringValue('$.message', '=', HELD_LOG_MESSAGE),
@@ -152,18 +212,25 @@ export class PipelineAlarms extends Construct {
     );
   }
 
-  private alarm(id: string, metric: IMetric, description: string): void {
+  private alarm(
+    id: string,
+    metric: IMetric,
+    description: string,
+    { threshold = 1, evaluationPeriods = 1 }: { threshold?: number; evaluationPeriods?: number } = {},
+  ): void {
     const alarm = new Alarm(this, id, {
       alarmName: `${this.prefix}-${id}`,
       alarmDescription: description,
       metric,
-      threshold: 1,
-      evaluationPeriods: 1,
+      threshold,
+      evaluationPeriods,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       // No data means nothing failed: Lambda and SQS publish no point for a quiet period.
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    alarm.addAlarmAction(new SnsAction(this.topic));
+    alarm.addAlarmAction(new SnsAction(this.topic), ...this.extraActions);
+    // An incident tool opens on ALARM and resolves on OK; e-mail needs only the first.
+    alarm.addOkAction(...this.extraActions);
     this.alarms.push(alarm);
   }
 }

@@ -1,6 +1,9 @@
-// The pipeline's queues: every one encrypted (SSE-SQS, which EventBridge, Scheduler and SNS can
-// write to without a key policy) and refusing requests that are not TLS.
+// The pipeline's queues: every one encrypted and refusing requests that are not TLS. A work
+// queue holds a message minutes, under SSE-SQS; a dead-letter queue that keeps raw inbound
+// events for 14 days is under the pipeline's customer-managed key (pipeline-key.ts), which only
+// the pipeline's roles may use. The alarm e-mail's dead letters (alarm texts) stay on SSE-SQS.
 import { Duration } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeRule } from '../compliance.ts';
@@ -10,9 +13,11 @@ const DEAD_LETTER_RETENTION = Duration.days(14);
 
 /** End of a redrive chain: nothing redrives it automatically, an alarm watches its depth. */
 export class DeadLetterQueue extends Queue {
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, key?: IKey) {
     super(scope, id, {
-      encryption: QueueEncryption.SQS_MANAGED,
+      ...(key
+        ? { encryption: QueueEncryption.KMS, encryptionMasterKey: key }
+        : { encryption: QueueEncryption.SQS_MANAGED }),
       enforceSSL: true,
       retentionPeriod: DEAD_LETTER_RETENTION,
     });
@@ -29,6 +34,8 @@ export interface WorkQueueProps {
   consumerTimeout: Duration;
   /** Deliveries before SQS moves a message to the dead-letter queue. */
   maxReceiveCount: number;
+  /** Encrypts the dead-letter queue (pipeline-key.ts). */
+  deadLetterKey?: IKey;
 }
 
 /** A queue a Lambda consumes, with its dead-letter queue. */
@@ -38,7 +45,7 @@ export class WorkQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkQueueProps) {
     super(scope, id);
-    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetters');
+    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetters', props.deadLetterKey);
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

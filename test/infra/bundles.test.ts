@@ -78,6 +78,8 @@ describe('Lambda bundles', () => {
       TABLE_NAME: 'billing',
       EVENT_BUS_NAME: 'device-supply',
       CLOSE_QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/000000000000/close',
+      EXPORT_QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/000000000000/export',
+      EXPORT_BUCKET_NAME: 'billing-exports',
       CONSUMER_QUEUE_URLS: '{}',
     };
     const loader = 'const m = await import(process.argv[1]); process.stdout.write(typeof m.handler);';
