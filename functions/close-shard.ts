@@ -12,6 +12,8 @@ import { sendToQueue } from './lib/sqs-send.ts';
 
 const pipeline = pipelineFromEnv();
 const queueUrl = requiredEnv('CLOSE_QUEUE_URL');
+/** The export-entries function's queue: the month's entries file is written once its close finishes. */
+const exportQueueUrl = requiredEnv('EXPORT_QUEUE_URL');
 /** Stop starting new pages when less than this is left of the invocation. */
 const RESERVE_MS = 60_000;
 
@@ -27,6 +29,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
         });
         if (result.continueAfter)
           await sendToQueue(queueUrl, JSON.stringify({ ...message, after: result.continueAfter }));
+        if (result.monthClosed) await sendToQueue(exportQueueUrl, JSON.stringify({ month: message.month }));
         // One line per held customer: the metric filter behind the "customers held" alarm counts them.
         for (const held of result.held)
           logger.error(HELD_LOG_MESSAGE, { month: held.month, customerId: held.customerId, reason: held.reason });

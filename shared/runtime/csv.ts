@@ -6,7 +6,9 @@
 // injection): a text field starting with = + - @, a tab or CR (or the full-width ＝ ＋ － ＠)
 // gets a leading ' so that a spreadsheet shows it as text, since descriptions and ids carry
 // what upstream systems chose. A number is never defused: -5500 stays a number a sum can add.
+import { type Stringifier, stringify as stringifyStream } from 'csv-stringify';
 import { type Options, stringify } from 'csv-stringify/sync';
+import type { LedgerEntry } from '../domain/index.ts';
 
 /**
  * The first characters `escape_formulas` defuses in a text field (csv-stringify 6.9.0,
@@ -43,3 +45,37 @@ export function csvTable<C extends string>(
 export function csvField(value: unknown): string {
   return stringify([[value]], { ...OPTIONS, eof: false });
 }
+
+/** The columns of a month's entries, in the finance API's entries.csv and the export's file. */
+export const CSV_COLUMNS = [
+  'customerId',
+  'entryId',
+  'billingMonth',
+  'forMonth',
+  'businessDate',
+  'kind',
+  'taxClass',
+  'amountYen',
+  'deviceId',
+  'claimId',
+  'reverses',
+  'description',
+] as const;
+
+/** Entries as CSV, in memory: what the streamed export writes after its BOM, for a month that fits. */
+export function entriesCsv(entries: readonly LedgerEntry[]): string {
+  return csvTable(CSV_COLUMNS, entries);
+}
+
+/**
+ * The streaming form of `csvTable`: write one row (an array of fields, in the order of
+ * `columns`) at a time, read the CSV as it is written. `bom` starts it with a UTF-8 BOM, which
+ * is how Excel knows the file is UTF-8 (without it, the Japanese model names come out garbled).
+ */
+export function csvStream<C extends string>(columns: readonly C[], options: { bom?: boolean } = {}): Stringifier {
+  return stringifyStream({ ...OPTIONS, header: true, columns: [...columns], bom: options.bom ?? false });
+}
+
+/** A row for `csvStream`: the fields of `columns`, in their order. */
+export const csvRow = <C extends string>(columns: readonly C[], row: Partial<Record<C, unknown>>): unknown[] =>
+  columns.map((column) => row[column]);

@@ -89,6 +89,8 @@ export interface CloseShardResult {
   /** Customers held earlier and closed in this run. */
   released: string[];
   continueAfter?: string;
+  /** Every shard of the month is done (this one last): the month's entries export is due. */
+  monthClosed?: true;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -96,20 +98,19 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Closes one customer through `month`, retrying a failing step a few times; then holds it.
  * Every outbox entry is projected whatever its age, so the customer is left with nothing
- * unwritten when this returns `closed`.
+ * unwritten when this returns `closed`. Its earlier holds are released by the caller, once
+ * the totals of their months include its statements.
  */
 async function closeCustomer(
   p: CloseDeps,
   customerId: string,
   month: Month,
   now: string,
-  earlierHolds: readonly HeldCustomer[],
 ): Promise<HeldCustomer | undefined> {
   let failure: unknown;
   for (let attempt = 1; attempt <= CLOSE_ATTEMPTS_BEFORE_HOLD; attempt++) {
     try {
       await runCustomerStep(p, customerId, (state) => closeMonth(state, month, now), { projectAll: true });
-      if (earlierHolds.length > 0) await p.holds.release(customerId, earlierHolds, month);
       return undefined;
     } catch (error) {
       failure = error;
@@ -125,7 +126,11 @@ async function closeCustomer(
  * Closes the customers of one shard, page by page, until done or `hasTime()` says to stop;
  * returns a continuation when it stopped early. The first invocation of a shard retries its
  * customers held by earlier closes first. The shard is done when every customer is closed,
- * with nothing unwritten, or held.
+ * with nothing unwritten, or held; its totals of the month (what the month report reads) are
+ * recomputed from its statements just before (shared/store/shard-totals.ts). A held customer
+ * closed later adds statements to months whose shard is done: their totals are recomputed
+ * before its holds are released, so a crash between the two leaves the hold, and the retry
+ * recomputes them again.
  */
 export async function closeShard(
   p: CloseDeps,
@@ -138,20 +143,46 @@ export async function closeShard(
   const holds = (await p.holds.inShard(shard)).filter((h) => h.month <= month);
   const holdsOf = (customerId: string) => holds.filter((h) => h.customerId === customerId);
   const result: CloseShardResult = { closed: 0, held: [], released: [] };
+  /** Customers with earlier holds closed by this run, whose holds wait for the totals. */
+  const closedHeld: string[] = [];
   const closeAll = async (customerIds: readonly string[]) => {
     for (let i = 0; i < customerIds.length; i += CONCURRENCY) {
       await Promise.all(
         customerIds.slice(i, i + CONCURRENCY).map(async (id) => {
-          const held = await closeCustomer(p, id, month, now, holdsOf(id));
+          const held = await closeCustomer(p, id, month, now);
           if (held) result.held.push(held);
-          else if (holdsOf(id).length > 0) result.released.push(id);
+          else if (holdsOf(id).length > 0) closedHeld.push(id);
         }),
       );
     }
   };
+  /**
+   * Recomputes the shard's totals of every month from the oldest hold of the customers in
+   * `closedHeld` to `month` (closing M closes each earlier month not closed: each may have
+   * gained a statement), then releases their holds. `month` itself is left to the shard's
+   * end while the shard is not done.
+   */
+  const settleReleased = async (monthToo: boolean) => {
+    if (closedHeld.length === 0) return;
+    const from =
+      closedHeld
+        .flatMap(holdsOf)
+        .map((h) => h.month)
+        .sort()[0] ?? month; // holds are of `month` or earlier
+    for (let m = from; m < month || (monthToo && m === month); m = addMonths(m, 1))
+      await p.closes.recomputeShardTotals(m, shard, now);
+    for (const id of closedHeld.splice(0)) {
+      await p.holds.release(id, holdsOf(id), month);
+      result.released.push(id);
+    }
+  };
   if (message.after === undefined) await closeAll([...new Set(holds.map((h) => h.customerId))]);
   const status = await p.closes.get(month);
-  if (status?.status === 'closed' || status?.shardsDone.includes(shard)) return result; // a retry of held customers only
+  if (status?.status === 'closed' || status?.shardsDone.includes(shard)) {
+    await settleReleased(true);
+    return result; // a retry of held customers only
+  }
+  await settleReleased(false);
   let after = message.after;
   do {
     const page = await p.customers.customersInShard(shard, after, options.pageSize ?? PAGE_SIZE);
@@ -159,9 +190,13 @@ export async function closeShard(
     result.closed += page.customerIds.length;
     after = page.continueAfter;
   } while (after && hasTime());
-  if (after) return { ...result, continueAfter: after };
-  await p.closes.shardDone(month, shard, now);
-  return result;
+  if (after) {
+    await settleReleased(false);
+    return { ...result, continueAfter: after };
+  }
+  await p.closes.recomputeShardTotals(month, shard, now);
+  await settleReleased(false);
+  return (await p.closes.shardDone(month, shard, now)) ? { ...result, monthClosed: true } : result;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Month } from '../domain/calendar.ts';
 import { isConditionFailure } from './client.ts';
 import { GetCoalescer } from './coalesce.ts';
 import { CLOSE_FINISHED_SK, CLOSE_LATEST_SK, CLOSE_PK, closeSk, SHARD_COUNT } from './keys.ts';
+import { type ShardTotals, ShardTotalsStore } from './shard-totals.ts';
 
 export interface MonthClose {
   month: Month;
@@ -16,12 +17,27 @@ export interface MonthClose {
 
 export class CloseStatusStore {
   private readonly reads: GetCoalescer;
+  private readonly totals: ShardTotalsStore;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {
     this.reads = new GetCoalescer(doc, tableName);
+    this.totals = new ShardTotalsStore(doc, tableName);
+  }
+
+  /**
+   * Recomputes one shard's totals of `month` from its statements (shared/store/shard-totals.ts):
+   * at the shard's end, before it is marked done, and after a held customer's statements land.
+   */
+  recomputeShardTotals(month: Month, shard: number, at: string): Promise<ShardTotals> {
+    return this.totals.recompute(month, shard, at);
+  }
+
+  /** Every shard's totals of `month`, or undefined when some shard has none (a month closed by older code). */
+  shardTotals(month: Month): Promise<ShardTotals[] | undefined> {
+    return this.totals.month(month);
   }
 
   /**
@@ -68,8 +84,11 @@ export class CloseStatusStore {
     return true;
   }
 
-  /** Records a shard as done; the month is closed when every shard is. */
-  async shardDone(month: Month, shard: number, at: string): Promise<void> {
+  /**
+   * Records a shard as done; the month is closed when every shard is. True when every shard is
+   * done (this call or a retry of it closed the month): the caller starts the entries export.
+   */
+  async shardDone(month: Month, shard: number, at: string): Promise<boolean> {
     const { Attributes } = await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -98,6 +117,7 @@ export class CloseStatusStore {
         });
       await this.advancePointer(CLOSE_FINISHED_SK, month);
     }
+    return done >= SHARD_COUNT;
   }
 
   /** The latest month whose close has finished for every shard: what finance may read. */

@@ -91,6 +91,28 @@ export class LedgerReads {
     );
   }
 
+  /**
+   * One shard of a month's entries, a page at a time (at most `pageSize` items, ordered by
+   * customer and entry id): the export reads a month of any size through this in constant memory.
+   */
+  async *monthEntryPages(month: Month, shard: number, pageSize: number): AsyncGenerator<LedgerEntry[]> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: INDEX.byMonth,
+          KeyConditionExpression: 'gsi1pk = :k',
+          ExpressionAttributeValues: { ':k': monthEntriesKey(month, shard) },
+          Limit: pageSize,
+          ExclusiveStartKey: start,
+        }),
+      );
+      yield (page.Items ?? []).map(toEntry);
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
   async monthStatements(month: Month): Promise<Statement[]> {
     return (await this.acrossShards((shard) => monthStatementsKey(month, shard))).map(
       (item) => JSON.parse(item.statement as string) as Statement,

@@ -105,7 +105,7 @@ describe('local stack: a full year for one customer', () => {
     expect(list.json).toEqual({ customerId, months: Object.keys(GOLDEN_TOTALS).reverse() });
     const report = await stack.get('/reports/2027-05');
     expect(report.json).toMatchObject({ month: '2027-05', statements: 1 });
-    const csv = await stack.get('/reports/2027-05/entries.csv');
+    const csv = await stack.entriesCsv('2027-05');
     expect(csv.contentType).toMatch(/text\/csv/);
     expect(csv.text).toContain('late_return_penalty');
   });

@@ -180,7 +180,7 @@ describe('LoanerDamaged: the loaner repair charge (§5)', () => {
       statements: 1,
       byKind: { loaner_repair_charge: { entries: 1, amountYen: 7_780 } },
     });
-    const csv = await stack.get('/reports/2027-01/entries.csv');
+    const csv = await stack.entriesCsv('2027-01');
     expect(csv.status).toBe(200);
     expect(csv.text.split('\n').filter((row) => row.includes('loaner_repair_charge'))).toHaveLength(1);
   });

@@ -60,6 +60,12 @@ export async function startStack(options: LocalStackOptions = {}) {
     putRaw: (entries: PutEventsRequestEntry[]): Promise<PutEventsCommandOutput> =>
       client.send(new PutEventsCommand({ Entries: entries })),
     get: (path: string) => request('GET', path),
+    /** A month's entries file as finance gets it: the export's state from the API, then its download. */
+    async entriesCsv(month: string) {
+      const state = await request('GET', `/reports/${month}/entries.csv`);
+      if (state.status !== 200) throw new Error(`entries.csv of ${month}: ${state.status} ${state.text}`);
+      return request('GET', state.json.url);
+    },
     post: (path: string, body: unknown = {}) => request('POST', path, body),
     async setClock(now: string) {
       const r = await request('POST', '/admin/clock', { now });

@@ -1,11 +1,11 @@
-// The one CSV writer (shared/runtime/csv.ts) behind the finance API's entries.csv and the CLI's
-// `statement --csv`: RFC 4180 quoting, CRLF rows under a header, and no formula a spreadsheet
-// would run, while a number stays a number.
+// The one CSV writer (shared/runtime/csv.ts) behind the entries export and the statement file
+// (the page's download, the CLI's `statement --csv`): RFC 4180 quoting, CRLF rows under a
+// header, and no formula a spreadsheet would run, while a number stays a number.
 import { describe, expect, it } from 'vitest';
 import type { LedgerEntry, StatementLine } from '#shared/domain/index.ts';
 import { csvField, csvTable } from '#shared/runtime/csv.ts';
 import { CSV_COLUMNS, entriesCsv } from '#shared/runtime/finance-api.ts';
-import { STATEMENT_CSV_COLUMNS, statementCsv } from '../../local/cli/format.ts';
+import { STATEMENT_FILE_COLUMNS, statementFileCsv, UTF8_BOM } from '../../local/cli/format.ts';
 
 describe('csvField', () => {
   it('writes a plain field as it is', () => {
@@ -104,8 +104,12 @@ describe('csvTable', () => {
     expect(fields(entriesCsv([entry]), CSV_COLUMNS)).toBe(
       `C1,fee/K1/rev,2026-10,2026-09,2026-10-02,exchange_fee,taxable-10,-5500,D1,K1,fee/K1,"'=cmd|"" /C calc""!A0"`,
     );
-    expect(fields(statementCsv([line]), STATEMENT_CSV_COLUMNS)).toBe(
-      `fee/K1/rev,exchange_fee,"'=cmd|"" /C calc""!A0",D1,K1,taxable-10,-5500,2026-09,fee/K1`,
+    const totals = { taxableYen: -5000, consumptionTaxYen: -500, nonTaxableYen: 0, totalYen: -5500 };
+    const statement = { customerId: 'C1', month: '2026-10', closedAt: '2026-11-01T00:00:00Z', lines: [line], totals };
+    const [header, row] = statementFileCsv(statement).split('\r\n');
+    expect(header).toBe(UTF8_BOM + STATEMENT_FILE_COLUMNS.join(','));
+    expect(row).toBe(
+      `C1,2026-10,line,fee/K1/rev,exchange_fee,交換・修理代金,taxable-10,"'=cmd|"" /C calc""!A0",D1,K1,2026-09,fee/K1,-5500`,
     );
   });
 });
