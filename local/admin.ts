@@ -1,8 +1,10 @@
 // The `/admin/*` operations of contract §4, standing in for the cloud's schedules and
-// consoles: clock, close, sweep, drain and its counts, waiting events, dead letters, redrive,
-// emitted events, and the validation of a file of events before it is sent.
+// consoles: clock, close (and the month's entries export after it), export, sweep, drain and
+// its counts, waiting events, dead letters, redrive, emitted events, and the validation of a
+// file of events before it is sent.
 import pLimit from 'p-limit';
-import { MonthNotEndedError } from '#shared/domain/index.ts';
+import { type Month, MonthNotEndedError } from '#shared/domain/index.ts';
+import { type ExportOutcome, exportRefusal } from '#shared/runtime/entries-export.ts';
 import { HELD_LOG_MESSAGE } from '#shared/runtime/log-messages.ts';
 import { type CloseShardMessage, closeShard, startMonthClose } from '#shared/runtime/month-close.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
@@ -12,6 +14,7 @@ import { isYearMonth } from '#shared/schemas/primitives.ts';
 import type { WaitingReads } from '#shared/store/waiting-reads.ts';
 import { logger } from '../functions/lib/logger.ts';
 import { type DeadLetterCause, deadLetterCauses, mayHaveCause } from './dead-letter-causes.ts';
+import { purgeDeadLetters } from './dead-letter-purge.ts';
 import type { LocalBus } from './local-bus.ts';
 import type { LocalClock } from './local-clock.ts';
 import type { LocalQueue } from './local-queue.ts';
@@ -51,6 +54,8 @@ export interface AdminDeps {
   waiting: WaitingReads;
   /** Queues a message for a consumer, journalled like an event from the bus. */
   sendToConsumer: (consumer: string, body: string) => void;
+  /** Writes a month's entries file into the data folder (shared/runtime/entries-export.ts), in this process. */
+  exportEntries: (month: Month) => Promise<ExportOutcome>;
 }
 
 const ok = (body: unknown): AdminResponse => ({ status: 200, body });
@@ -67,6 +72,8 @@ export async function handleAdmin(deps: AdminDeps, method: string, url: URL, bod
       return setClock(deps, body);
     case 'POST /admin/close':
       return close(deps, body);
+    case 'POST /admin/export':
+      return exportMonth(deps, body);
     case 'POST /admin/sweep':
       return sweep(deps);
     case 'POST /admin/drain':
@@ -81,6 +88,10 @@ export async function handleAdmin(deps: AdminDeps, method: string, url: URL, bod
       return ok({ deadLetters: await deadLettersWithCauses(deps) });
     case 'POST /admin/redrive':
       return redrive(deps, body);
+    case 'POST /admin/dead-letters/purge': {
+      const purged = await purgeDeadLetters(deps.pipeline.deadLetters, body, deps.clock.now());
+      return purged.ok ? ok(purged.answer) : fail(400, 'BAD_REQUEST', purged.message);
+    }
     case 'GET /admin/events':
       return ok({ events: deps.bus.emittedEvents(url.searchParams.get('detailType') ?? undefined) });
     default:
@@ -141,6 +152,7 @@ async function close(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
     throw error;
   }
   let customers = 0;
+  let closedMonth = false;
   const released: string[] = [];
   const limit = pLimit(SHARD_CONCURRENCY);
   // A shard that stopped early is continued from where it stopped, after the shards already waiting.
@@ -150,16 +162,52 @@ async function close(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
     released.push(...result.released);
     for (const h of result.held)
       logger.error(HELD_LOG_MESSAGE, { month: h.month, customerId: h.customerId, reason: h.reason });
+    if (result.monthClosed) closedMonth = true;
     if (result.continueAfter) await closeInTurn({ ...message, after: result.continueAfter });
   };
   await Promise.all(messages.map(closeInTurn));
+  // As the cloud's last shard starts the export function: the month's entries file, once closed.
+  const exported = closedMonth ? await exportAfterClose(deps, month) : undefined;
   // Every customer still held from this month, whichever run held it: "closed, N held".
   const held = (await deps.pipeline.holds.all(month)).map(({ customerId, reason, heldAt }) => ({
     customerId,
     reason,
     heldAt,
   }));
-  return ok({ month, status: started.status, shards: started.shards, customers, held, released });
+  return ok({
+    month,
+    status: started.status,
+    shards: started.shards,
+    customers,
+    held,
+    released,
+    ...(exported ? { export: exported } : {}),
+  });
+}
+
+/** The close's export: its failure is the export's (reported, retried by `billing export`), not the close's. */
+async function exportAfterClose(deps: AdminDeps, month: Month) {
+  try {
+    const outcome = await deps.exportEntries(month);
+    return outcome.state === 'ready' ? { state: outcome.state, rows: outcome.rows, bytes: outcome.bytes } : outcome;
+  } catch (error) {
+    return { state: 'failed', reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** `billing export`: any closed month of the last EXPORT_RETENTION_YEARS years, written now. */
+async function exportMonth(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
+  const month = field(body, 'month');
+  if (typeof month !== 'string' || !isYearMonth(month))
+    return fail(400, 'BAD_REQUEST', 'body must be {"month": "YYYY-MM"}');
+  const refused = await exportRefusal(deps.pipeline.closes, month, deps.clock.now());
+  if (refused) return fail(refused.error === 'OUTSIDE_RETENTION' ? 410 : 409, refused.error, refused.message);
+  try {
+    const outcome = await deps.exportEntries(month);
+    return outcome.state === 'running' ? { status: 202, body: outcome } : ok(outcome);
+  } catch (error) {
+    return fail(500, 'EXPORT_FAILED', error instanceof Error ? error.message : String(error));
+  }
 }
 
 /**

@@ -3,14 +3,19 @@
 // HTTP port that speaks PutEvents, the finance API and the admin operations.
 
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CONSUMERS, type Consumer } from '#shared/routing.ts';
+import { exportEntries } from '#shared/runtime/entries-export.ts';
 import { handleFinanceRequest } from '#shared/runtime/finance-api.ts';
 import { createPipeline } from '#shared/runtime/pipeline.ts';
+import { BILLING_SOURCE } from '#shared/schemas/outbound.ts';
+import { CustomerDirectory } from '#shared/store/customer-search.ts';
 import { deadLetterId } from '#shared/store/dead-letters.ts';
+import { EntriesExportStore, type ReadyExport } from '#shared/store/entries-exports.ts';
 import { LedgerReads } from '#shared/store/ledger-reads.ts';
 import { WaitingReads } from '#shared/store/waiting-reads.ts';
 import { logger } from '../functions/lib/logger.ts';
@@ -19,13 +24,17 @@ import { type AdminDeps, handleAdmin, type IngestCounts } from './admin.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { startEmbeddedDynamo } from './embedded-dynamo.ts';
 import { AWS_DEFAULT_BUS, handlePutEvents, PUT_EVENTS_TARGET, readBody } from './eventbridge-endpoint.ts';
+import { DOWNLOADS_PATH, download, EXPORTS_FOLDER, fileExportSink } from './file-export-sink.ts';
 import { LocalBus } from './local-bus.ts';
 import { LocalClock } from './local-clock.ts';
 import { LocalQueue } from './local-queue.ts';
 import { LocalSchedules } from './local-schedules.ts';
 import { QueueJournal } from './queue-journal.ts';
 import { parseRawTarget } from './raw-path.ts';
-import { statementPage } from './statement-page.ts';
+import { statementCsvDownload, statementPage } from './statement-page.ts';
+
+/** Put only by the pipeline (its publisher is in-process): PutEvents callers are refused it, as in the cloud. */
+const PIPELINE_ONLY_SOURCES: ReadonlySet<string> = new Set([BILLING_SOURCE]);
 
 export interface LocalStackOptions {
   /** 0 picks a free port. Default: $PORT or 3000. */
@@ -117,11 +126,33 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     queue.send(body, messageId);
   };
   const waiting = new WaitingReads(dynamo.doc, dynamo.tableName);
-  const admin: AdminDeps = { pipeline, clock, bus, queues, counts, waiting, sendToConsumer };
+  const reads = new LedgerReads(dynamo.doc, dynamo.tableName);
+  const entriesExports = new EntriesExportStore(dynamo.doc, dynamo.tableName);
+  // The entries files, as the cloud's export bucket: in the data folder, or a temporary one.
+  const exportsDir = dataDir ? join(dataDir, EXPORTS_FOLDER) : mkdtempSync(join(tmpdir(), 'billing-exports-'));
+  const openSink = fileExportSink(exportsDir);
+  // The job's own times are the real ones: a frozen clock would keep a crashed run from going stale.
+  const runExport = (month: string) =>
+    exportEntries({ reads, exports: entriesExports, openSink }, month, () => new Date().toISOString());
+  const admin: AdminDeps = {
+    pipeline,
+    clock,
+    bus,
+    queues,
+    counts,
+    waiting,
+    sendToConsumer,
+    exportEntries: runExport,
+  };
   const finance = {
-    reads: new LedgerReads(dynamo.doc, dynamo.tableName),
+    reads,
     closes: pipeline.closes,
     holds: pipeline.holds,
+    customers: new CustomerDirectory(dynamo.doc, dynamo.tableName),
+    entriesExports: {
+      get: (month: string) => entriesExports.get(month),
+      downloadUrl: async (ready: ReadyExport) => `${DOWNLOADS_PATH}${ready.objectKey}`,
+    },
   };
   const financeGet = (path: string) => handleFinanceRequest(finance, 'GET', path, clock.now());
   const schedules = options.schedules ? new LocalSchedules(clock, admin, options.log ?? (() => {})) : undefined;
@@ -162,10 +193,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             message: `unsupported X-Amz-Target ${String(target)}; this endpoint speaks ${PUT_EVENTS_TARGET}`,
           }),
         );
-      return handlePutEvents(req, res, AWS_DEFAULT_BUS, async (events) => bus.accept(events));
+      return handlePutEvents(req, res, AWS_DEFAULT_BUS, async (events) => bus.accept(events), PIPELINE_ONLY_SOURCES);
     }
-    if (method === 'GET' && url.pathname === '/')
-      return send(res, 200, 'text/html; charset=utf-8', await statementPage(url.searchParams, financeGet));
+    if (method === 'GET' && url.pathname === '/') {
+      // The page answers the status of what the API refused (404 for no statement, …), not 200.
+      const answer = await statementPage(url.searchParams, financeGet);
+      return send(res, answer.status, 'text/html; charset=utf-8', answer.html);
+    }
+    if (method === 'GET' && url.pathname === '/statement.csv') {
+      // The statement page's download: one statement as a file named after customer and month.
+      const file = await statementCsvDownload(url.searchParams, financeGet);
+      res.writeHead(file.status, file.headers);
+      return void res.end(file.body);
+    }
+    if (method === 'GET' && url.pathname.startsWith(DOWNLOADS_PATH)) return download(res, exportsDir, url.pathname);
     if (method === 'POST' && url.pathname.replace(/\/+$/, '') === '/admin/validate') {
       // The body is a file of events as it is (NDJSON or JSON), larger than any other admin body.
       const text = await readBody(req, MAX_VALIDATE_BODY);
@@ -191,7 +232,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const answer = await handleAdmin(admin, method, url, body);
       return send(res, answer.status, 'application/json', JSON.stringify(answer.body));
     }
-    const answer = await handleFinanceRequest(finance, method, url.pathname, clock.now());
+    const answer = await handleFinanceRequest(finance, method, `${url.pathname}${url.search}`, clock.now());
     return send(res, answer.status, answer.contentType, answer.body);
   }
 
@@ -230,6 +271,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           ),
         );
         await dynamo.stop();
+        if (!dataDir) rmSync(exportsDir, { recursive: true, force: true });
         unlock();
       })()),
   };

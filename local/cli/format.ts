@@ -1,6 +1,12 @@
 // How amounts, kinds and tax classes read for people: shared by the CLI's tables, the demo
 // and the statement page, so that a statement looks the same wherever finance reads it.
-import { type EntryKind, JST_OFFSET_MS, type StatementLine, type TaxClass } from '#shared/domain/index.ts';
+import {
+  type EntryKind,
+  JST_OFFSET_MS,
+  type Statement,
+  type StatementLine,
+  type TaxClass,
+} from '#shared/domain/index.ts';
 import { csvTable } from '#shared/runtime/csv.ts';
 
 /**
@@ -58,19 +64,38 @@ export const lineSubject = (line: Pick<StatementLine, 'deviceId' | 'claimId'>): 
 /** One CSV field, quoted and defused as the finance API's entries.csv writes it (shared/runtime/csv.ts). */
 export { csvField } from '#shared/runtime/csv.ts';
 
-export const STATEMENT_CSV_COLUMNS = [
+export const UTF8_BOM = '\uFEFF';
+
+export const STATEMENT_FILE_COLUMNS = [
+  'customerId',
+  'month',
+  'record',
   'entryId',
   'kind',
+  'kindJa',
+  'taxClass',
   'description',
   'deviceId',
   'claimId',
-  'taxClass',
-  'amountYen',
   'forMonth',
   'reverses',
+  'amountYen',
 ] as const;
 
-/** A statement's lines as CSV, written as the finance API's entries.csv is (shared/runtime/csv.ts). */
-export function statementCsv(lines: readonly StatementLine[]): string {
-  return csvTable(STATEMENT_CSV_COLUMNS, lines);
+const TOTAL_RECORDS = ['taxableYen', 'consumptionTaxYen', 'nonTaxableYen', 'totalYen'] as const;
+
+/**
+ * One statement as a CSV file a clerk opens in a spreadsheet (the page's download, the CLI's
+ * `statement --csv`): the customer and the month on every row, a row a line (`record` is
+ * `line`), then the four totals as rows of their own (`record` is the total's name). Written by
+ * csvTable as entries.csv is, so it quotes and defuses formulas alike; a UTF-8 byte order mark
+ * leads, without which Excel reads the file as Shift_JIS and garbles 端末代金 and the model names.
+ */
+export function statementFileCsv(statement: Statement): string {
+  const { customerId, month } = statement;
+  const rows = [
+    ...statement.lines.map((line) => ({ customerId, month, record: 'line', kindJa: kindLabelJa(line.kind), ...line })),
+    ...TOTAL_RECORDS.map((record) => ({ customerId, month, record, amountYen: statement.totals[record] })),
+  ];
+  return UTF8_BOM + csvTable(STATEMENT_FILE_COLUMNS, rows);
 }

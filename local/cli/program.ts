@@ -3,6 +3,7 @@
 // the same program runs from the bin and in tests.
 import { Command, CommanderError } from 'commander';
 import { registerDeadLetterCommands } from './commands/dead-letters.ts';
+import { registerExport } from './commands/export.ts';
 import { registerOperations } from './commands/operations.ts';
 import { registerReport } from './commands/report.ts';
 import { registerSend } from './commands/send.ts';
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo): Command {
   registerSend(program, ctx);
   registerStatementCommands(program, ctx);
   registerReport(program, ctx);
+  registerExport(program, ctx);
   registerOperations(program, ctx);
   registerDeadLetterCommands(program, ctx);
   program.addHelpText(
@@ -47,6 +49,7 @@ export function buildProgram(io: CliIo): Command {
       '  billing close 2027-03',
       '  billing statement CUST-1001 2026-10',
       '  billing report 2026-10 --csv > 2026-10.csv',
+      '  billing export 2020-04',
     ].join('\n'),
   );
   return program;

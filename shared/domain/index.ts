@@ -25,6 +25,13 @@ export {
 export { type DecideOptions, type Decision, type DecisionOutcome, decide } from './decide.ts';
 export { publishedRevision } from './decisions.ts';
 export { AmountOutOfRangeError, addYen, checkedYen, multiplyYen } from './money.ts';
+export {
+  addMonthTotals,
+  addStatement,
+  type EntrySum,
+  emptyMonthTotals,
+  type MonthTotals,
+} from './month-totals.ts';
 export { eligibilityFailures } from './orders.ts';
 export type { Outcome } from './outcome.ts';
 export { installmentSchedule, isPaid, paymentAmount } from './payment.ts';

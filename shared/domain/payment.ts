@@ -30,7 +30,7 @@ export function paymentDueMonth(device: DeviceState, k: number): Month {
 }
 
 /** The last payment billed on its own: all of them, or those before an early payoff's first. */
-function lastScheduledPayment(device: DeviceState): number {
+export function lastScheduledPayment(device: DeviceState): number {
   return device.payoff?.billed ? firstCoveredInstallment(device) - 1 : paymentCount(device.payment);
 }
 

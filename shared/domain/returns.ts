@@ -144,7 +144,7 @@ function emitPenalty(
  * The deadlines the known facts breach and that are not assessed yet, each with the day it
  * falls due. A loaner is charged at most once at a time: none is listed while a charge stands.
  */
-function unassessedDeadlines(
+export function unassessedDeadlines(
   claim: ClaimState,
 ): { kind: 'penalty' | 'reexchange' | LoanerDeadline; due: CalendarDate }[] {
   const out: { kind: 'penalty' | 'reexchange' | LoanerDeadline; due: CalendarDate }[] = [];

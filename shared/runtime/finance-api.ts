@@ -1,26 +1,42 @@
 // The finance API of contract §3, independent of how a request arrives (API Gateway in the
 // cloud, the local HTTP server locally): a method and a path in, a status and a body out.
 import {
-  addYen,
-  ENTRY_KINDS,
-  type LedgerEntry,
+  addMonthTotals,
+  addStatement,
+  emptyMonthTotals,
   lookbackMonths,
   type Month,
+  type MonthTotals,
   type Statement,
   statementAccess,
-  TAX_CLASSES,
 } from '../domain/index.ts';
 import { LOOKBACK_PHRASE } from '../domain/policy.ts';
 import { CUSTOMER_ID_MAX, isAsciiId, isYearMonth } from '../schemas/primitives.ts';
 import type { CloseStatusStore } from '../store/close-status.ts';
+import type { EntriesExport, ReadyExport } from '../store/entries-exports.ts';
 import type { HeldCustomer, HeldCustomerStore } from '../store/held-customers.ts';
 import type { LedgerReads } from '../store/ledger-reads.ts';
-import { csvTable } from './csv.ts';
+import { CSV_COLUMNS, entriesCsv } from './csv.ts';
+import { entriesFileName } from './entries-export.ts';
+import { type CustomerReads, openForCustomer, searchCustomers } from './finance-customers.ts';
+
+// Where they were first defined: the API's callers and tests still import them from here.
+export { CSV_COLUMNS, entriesCsv };
 
 export interface FinanceDeps {
   reads: LedgerReads;
   closes: CloseStatusStore;
   holds: HeldCustomerStore;
+  entriesExports: EntriesExportAccess;
+  /** The customer search and the open items (shared/store/customer-search.ts `CustomerDirectory`). */
+  customers: CustomerReads;
+}
+
+/** The months' entries exports (shared/runtime/entries-export.ts): their state, and where a ready one downloads. */
+export interface EntriesExportAccess {
+  get(month: Month): Promise<EntriesExport | undefined>;
+  /** Where finance downloads a ready export: a presigned S3 URL in the cloud, the stack's download path locally. */
+  downloadUrl(ready: ReadyExport): Promise<string>;
 }
 
 export interface FinanceResponse {
@@ -55,6 +71,10 @@ export async function handleFinanceRequest(
   const segments = path.replace(/\?.*$/, '').split('/').filter(Boolean).map(decodeSegment);
   if (segments.some((s) => s === undefined)) return error(400, 'BAD_REQUEST', 'the path is not validly URL-encoded');
   const [root, id, sub, month, extra] = segments as string[];
+  if (root === 'customers' && id === undefined)
+    return searchCustomers(deps.customers, new URLSearchParams(path.replace(/^[^?]*\??/, '')));
+  if (root === 'customers' && id !== undefined && sub === 'open' && month === undefined)
+    return openForCustomer(deps.customers, id, now);
   if (root === 'customers' && sub === 'statements' && extra === undefined && id !== undefined) {
     if (!isAsciiId(id, CUSTOMER_ID_MAX))
       return error(
@@ -146,68 +166,70 @@ export function buildMonthReport(
   statements: readonly Statement[],
   held: readonly HeldCustomer[] = [],
 ): MonthReport {
-  const zeroSums = <K extends string>(keys: readonly K[]) =>
-    Object.fromEntries(keys.map((key) => [key, { entries: 0, amountYen: 0 }])) as Record<
-      K,
-      { entries: number; amountYen: number }
-    >;
-  const byKind = zeroSums(ENTRY_KINDS);
-  const byTaxClass = zeroSums(TAX_CLASSES);
-  const report: MonthReport = {
-    month,
-    statements: statements.length,
-    totals: { taxableYen: 0, consumptionTaxYen: 0, nonTaxableYen: 0, totalYen: 0 },
-    byKind,
-    byTaxClass,
-    held: held.map(({ customerId, reason, heldAt }) => ({ customerId, reason, heldAt })),
-  };
-  for (const statement of statements) {
-    // Tax is computed per statement (the invoice rule), so the report adds the statements' taxes.
-    // Checked sums: this is the one sum that grows with the population.
-    for (const key of ['taxableYen', 'consumptionTaxYen', 'nonTaxableYen', 'totalYen'] as const)
-      report.totals[key] = addYen(report.totals[key], statement.totals[key], 'a month report total');
-    for (const line of statement.lines) {
-      for (const sum of [byKind[line.kind], byTaxClass[line.taxClass]]) {
-        sum.entries++;
-        sum.amountYen = addYen(sum.amountYen, line.amountYen, 'a month report sum by kind or tax class');
-      }
-    }
-  }
-  return report;
+  const sums = emptyMonthTotals();
+  for (const statement of statements) addStatement(sums, statement);
+  return monthReportOf(month, sums, held);
 }
 
+/** The report of a month's totals, however they were summed (statement by statement or shard by shard). */
+export function monthReportOf(month: Month, sums: MonthTotals, held: readonly HeldCustomer[] = []): MonthReport {
+  return {
+    month,
+    statements: sums.statements,
+    totals: sums.totals,
+    byKind: sums.byKind,
+    byTaxClass: sums.byTaxClass,
+    held: held.map(({ customerId, reason, heldAt }) => ({ customerId, reason, heldAt })),
+  };
+}
+
+/**
+ * The report reads the 32 shard totals the close wrote (shared/store/shard-totals.ts) and
+ * the month's holds: O(shards) at any population, never the statements. A month closed
+ * before the close wrote totals has some shard without them: its report sums every
+ * statement of the month instead, as the report always did, with the same result.
+ */
 async function monthReport(deps: FinanceDeps, month: string, now: string): Promise<FinanceResponse> {
   const refused = await checkMonth(deps, month, now);
   if (refused) return refused;
-  const [statements, held] = await Promise.all([deps.reads.monthStatements(month), deps.holds.all(month)]);
-  return json(200, buildMonthReport(month, statements, held));
+  const [shards, held] = await Promise.all([deps.closes.shardTotals(month), deps.holds.all(month)]);
+  if (!shards) return json(200, buildMonthReport(month, await deps.reads.monthStatements(month), held));
+  const sums = emptyMonthTotals();
+  for (const shard of shards) addMonthTotals(sums, shard);
+  return json(200, monthReportOf(month, sums, held));
 }
 
-export const CSV_COLUMNS = [
-  'customerId',
-  'entryId',
-  'billingMonth',
-  'forMonth',
-  'businessDate',
-  'kind',
-  'taxClass',
-  'amountYen',
-  'deviceId',
-  'claimId',
-  'reverses',
-  'description',
-] as const;
-
-export function entriesCsv(entries: readonly LedgerEntry[]): string {
-  return csvTable(CSV_COLUMNS, entries);
-}
-
+/**
+ * The month's entries file, written by the close (or an operator) as a job: the month, too large
+ * for a response, is answered with the export's state and, once ready, where to download it.
+ */
 async function monthCsv(deps: FinanceDeps, month: string, now: string): Promise<FinanceResponse> {
   const refused = await checkMonth(deps, month, now);
   if (refused) return refused;
-  return {
-    status: 200,
-    contentType: 'text/csv; charset=utf-8',
-    body: entriesCsv(await deps.reads.monthEntries(month)),
-  };
+  const found = await deps.entriesExports.get(month);
+  if (!found)
+    return error(
+      404,
+      'EXPORT_NOT_FOUND',
+      `${month}'s entries have not been exported: the close exports them when it finishes; an operator can export them again`,
+    );
+  if (found.state === 'running') return json(202, { month, state: 'running', startedAt: found.startedAt });
+  if (found.state === 'failed')
+    return error(
+      500,
+      'EXPORT_FAILED',
+      `${month}'s export failed at ${found.failedAt} (${found.reason}); an operator can export it again`,
+    );
+  const { rows, bytes, startedAt, finishedAt } = found;
+  const url = await deps.entriesExports.downloadUrl(found);
+  return json(200, {
+    month,
+    state: 'ready',
+    url,
+    fileName: entriesFileName(month),
+    rows,
+    bytes,
+    startedAt,
+    finishedAt,
+  });
 }

@@ -1,7 +1,16 @@
 import * as z from 'zod';
 import { ENTRY_KINDS, TAX_CLASSES } from '../domain/kinds.ts';
 import { LOOKBACK_PHRASE } from '../domain/policy.ts';
-import { customerId, entityId, isoTimestamp, signedYen, yearMonth } from './primitives.ts';
+import {
+  CUSTOMER_ID_MAX,
+  calendarDate,
+  customerId,
+  entityId,
+  isoTimestamp,
+  signedYen,
+  yearMonth,
+  yen,
+} from './primitives.ts';
 
 /*
  * The finance API's answers (contract §3, docs/finance-api.md) as schemas, for its published
@@ -97,16 +106,119 @@ export const monthReportBody = z.object({
     .meta({ description: 'Customers held from the close, whose statements are not in the totals yet (usually none).' }),
 });
 
+/** `GET /customers?prefix=&limit=`: how many customers a search answers, unless `limit` says fewer or more. */
+export const CUSTOMER_SEARCH_LIMIT = { default: 20, max: 100 } as const;
+
+export const customerSearchBody = z.object({
+  prefix: z.string().min(1).max(CUSTOMER_ID_MAX).meta({ description: 'The prefix searched for, as given.' }),
+  customers: z.array(z.object({ customerId })).meta({
+    description:
+      'The customers whose id starts with the prefix, whatever the case, sorted by the id in lower case, then by the id; at most `limit`.',
+  }),
+  truncated: z.boolean().meta({ description: 'More customers match than are listed: a longer prefix narrows it.' }),
+});
+
+const remaining = z.object({
+  orderId: entityId,
+  deviceId: entityId,
+  model: z.string().meta({ description: 'The device model, as ordered.' }),
+  months: positive.meta({ description: "The plan's number of installments." }),
+  monthlyYen: yen.meta({
+    description: 'The regular installment, floor(price / months); the first also carried the remainder.',
+  }),
+  remainingCount: positive.meta({
+    description: 'Installments not billed yet (the close of each month bills its own).',
+  }),
+  remainingYen: yen.meta({ description: 'Their sum.' }),
+  lastMonth: yearMonth.meta({ description: 'The month of the last installment still to bill.' }),
+});
+
+const deadline = z.object({
+  kind: z.enum(['return', 'loaner']).meta({
+    description:
+      'return: the old device (or, for a re-exchange, the earlier replacement) must come back; loaner: the loaner must.',
+  }),
+  charge: z.enum(['late_return_penalty', 'reexchange_charge', 'loaner_charge']).meta({
+    description: 'The entry kind billed if the deadline is missed.',
+  }),
+  claimId: entityId,
+  deviceId: entityId,
+  dueDate: calendarDate.meta({
+    description: 'The last day (JST) that meets the deadline; the charge falls due the day after.',
+  }),
+  chargeYen: yen.meta({ description: 'What is billed if the deadline is missed.' }),
+  overdue: z.boolean().meta({ description: 'dueDate has passed; the daily sweep bills the charge on its next run.' }),
+});
+
+const openClaim = z.object({
+  claimId: entityId,
+  deviceId: entityId,
+  status: z.enum(['filed', 'in_repair', 'awaiting_return', 'awaiting_loaner_return']).meta({
+    description:
+      'filed: nothing received or delivered yet; in_repair: the faulty device or a loaner is out; awaiting_return: a replacement was delivered, the old device is not back; awaiting_loaner_return: the repaired device was delivered, the loaner is not back.',
+  }),
+  since: calendarDate.meta({ description: 'The JST date the claim reached that status.' }),
+  filedOn: calendarDate.meta({ description: 'The JST date the claim was filed.' }),
+});
+
+export const openItemsBody = z.object({
+  customerId,
+  asOf: isoTimestamp.meta({ description: 'The instant of the request: what is open then.' }),
+  installments: z.array(remaining).meta({
+    description:
+      'Per delivered device of an active order on installments with some not billed yet, by orderId, then deviceId. A device paid in full or paid off, a lump sum, or one not delivered yet is not listed.',
+  }),
+  remainingInstallmentsYen: yen.meta({ description: 'The sum of the remainingYen.' }),
+  deadlines: z.array(deadline).meta({
+    description: 'Return and loaner deadlines the daily sweep has not assessed yet, by dueDate, then claimId.',
+  }),
+  openClaims: z.array(openClaim).meta({
+    description:
+      'Accepted claims, not withdrawn, whose logistics are not finished (a standing charge for a device not returned finishes them), by since, then claimId.',
+  }),
+  eventsWaiting: count('Events received that name an order, device or claim not known yet, waiting for it.'),
+});
+
+/** `GET /reports/{month}/entries.csv` when the month's file is ready (docs/finance-api.md). */
+export const entriesExportReadyBody = z.object({
+  month: yearMonth,
+  state: z.literal('ready'),
+  url: z.string().min(1).meta({
+    description:
+      'Where to download the file: in AWS a presigned S3 URL valid for 15 minutes (ask again for a new one); on the local stack a path on the stack.',
+  }),
+  fileName: z.string().meta({ description: 'entries-YYYY-MM.csv: the name the download is saved under.' }),
+  rows: count('Entries in the file, one row each (the header not counted).'),
+  bytes: count('Size of the file: a UTF-8 BOM, the header row and the rows.'),
+  startedAt: isoTimestamp.meta({ description: 'When the export started.' }),
+  finishedAt: isoTimestamp.meta({ description: 'When the file was complete.' }),
+});
+
+/** `GET /reports/{month}/entries.csv` while the month's export runs: ask again shortly. */
+export const entriesExportRunningBody = z.object({
+  month: yearMonth,
+  state: z.literal('running'),
+  startedAt: isoTimestamp.meta({ description: 'When the export started.' }),
+});
+
 /** Contract §3: every error code of the finance API, with its HTTP status. */
 export const FINANCE_ERRORS = {
   BAD_REQUEST: {
     status: 400,
-    when: 'a malformed customerId or month (YYYY-MM, months 01–12), or a path that is not validly URL-encoded',
+    when: 'a malformed customerId or month (YYYY-MM, months 01–12), a search prefix or limit out of bounds, or a path that is not validly URL-encoded',
   },
-  NOT_FOUND: { status: 404, when: 'no statement for that customer and month; or no such route' },
+  NOT_FOUND: {
+    status: 404,
+    when: 'no statement for that customer and month; a customer the pipeline never saw (its open items); or no such route',
+  },
   METHOD_NOT_ALLOWED: { status: 405, when: 'a method other than GET (the API is read-only)' },
   MONTH_NOT_CLOSED: { status: 409, when: 'the month is not closed yet, or this customer is held from its close' },
   OUTSIDE_LOOKBACK: { status: 410, when: `the month is older than the ${LOOKBACK_PHRASE}` },
+  EXPORT_NOT_FOUND: { status: 404, when: "the month's entries have not been exported (yet): its close writes them" },
+  EXPORT_FAILED: {
+    status: 500,
+    when: "the month's entries export failed; the message says why, an operator runs it again",
+  },
 } as const;
 export type FinanceErrorCode = keyof typeof FINANCE_ERRORS;
 export const FINANCE_ERROR_CODES = Object.keys(FINANCE_ERRORS) as FinanceErrorCode[];

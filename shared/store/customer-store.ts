@@ -43,6 +43,8 @@ import {
   SHARD_COUNT,
   SNAPSHOT_SK,
   STATE_SK,
+  searchKey,
+  searchSortKey,
   shardKey,
   shardOf,
   statementSk,
@@ -354,6 +356,9 @@ export function aggregateItem(next: CustomerState, outbox: Record<string, Outbox
     state: JSON.stringify(next),
     gsi2pk: shardKey(shard),
     gsi2sk: next.customerId,
+    // The same on every write, as gsi2's: the search index is written when the aggregate is created.
+    gsi4pk: searchKey(shard),
+    gsi4sk: searchSortKey(next.customerId),
   };
   if (due) Object.assign(item, { gsi3pk: dueKey(shard), gsi3sk: dueSortKey(due, next.customerId) });
   const serialized = Object.fromEntries(

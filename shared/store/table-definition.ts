@@ -18,6 +18,8 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       { AttributeName: 'gsi2sk', AttributeType: S },
       { AttributeName: 'gsi3pk', AttributeType: S },
       { AttributeName: 'gsi3sk', AttributeType: S },
+      { AttributeName: 'gsi4pk', AttributeType: S },
+      { AttributeName: 'gsi4sk', AttributeType: S },
     ],
     KeySchema: [
       { AttributeName: 'pk', KeyType: 'HASH' },
@@ -45,6 +47,16 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
         KeySchema: [
           { AttributeName: 'gsi3pk', KeyType: 'HASH' },
           { AttributeName: 'gsi3sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        // Finance's customer search (docs/table-design.md): the aggregate's keys never change, so
+        // the index is written once per customer, when its aggregate is created.
+        IndexName: INDEX.bySearch,
+        KeySchema: [
+          { AttributeName: 'gsi4pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi4sk', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },

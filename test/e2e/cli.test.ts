@@ -122,17 +122,22 @@ describe('billing CLI against a running local stack', () => {
     expect(amountOn(stdout, 'Total 合計')).toBe(formatYen(expected.totals.totalYen));
   }, 30_000);
 
-  it('prints the statement as the API returns it with --json, and its lines with --csv', async () => {
+  it('prints the statement as the API returns it with --json, and as the page downloads it with --csv', async () => {
     const expected = expectedStatement('CUST-1003', '2027-01');
     const json = await billing(url, 'statement', 'CUST-1003', '2027-01', '--json');
     expect(json.code).toBe(0);
     const statement = JSON.parse(json.stdout);
     expect(statement.totals).toEqual(expected.totals);
     const csv = await billing(url, 'statement', 'CUST-1003', '2027-01', '--csv');
+    const { totals } = expected;
     expect(csv.stdout.split('\r\n')).toEqual([
-      'entryId,kind,description,deviceId,claimId,taxClass,amountYen,forMonth,reverses',
-      `prot/DEV-1003-A/2027-01,protection_fee,Device protection 2027-01,DEV-1003-A,,taxable-10,${lineOf(expected, 'protection_fee').amountYen},,`,
-      `payoff/DEV-1003-A,installment_payoff,"Early payoff of installments 8 to 24, Xperia 10 VII",DEV-1003-A,,taxable-10,${lineOf(expected, 'installment_payoff').amountYen},,`,
+      '\uFEFFcustomerId,month,record,entryId,kind,kindJa,taxClass,description,deviceId,claimId,forMonth,reverses,amountYen',
+      `CUST-1003,2027-01,line,prot/DEV-1003-A/2027-01,protection_fee,端末補償オプション,taxable-10,Device protection 2027-01,DEV-1003-A,,,,${lineOf(expected, 'protection_fee').amountYen}`,
+      `CUST-1003,2027-01,line,payoff/DEV-1003-A,installment_payoff,分割残額一括精算,taxable-10,"Early payoff of installments 8 to 24, Xperia 10 VII",DEV-1003-A,,,,${lineOf(expected, 'installment_payoff').amountYen}`,
+      `CUST-1003,2027-01,taxableYen,,,,,,,,,,${totals.taxableYen}`,
+      `CUST-1003,2027-01,consumptionTaxYen,,,,,,,,,,${totals.consumptionTaxYen}`,
+      `CUST-1003,2027-01,nonTaxableYen,,,,,,,,,,${totals.nonTaxableYen}`,
+      `CUST-1003,2027-01,totalYen,,,,,,,,,,${totals.totalYen}`,
       '',
     ]);
   }, 30_000);
@@ -143,7 +148,7 @@ describe('billing CLI against a running local stack', () => {
     expect(stdout.trim().split('\n')).toEqual(expectedMonths('CUST-1002').reverse());
   }, 30_000);
 
-  it("prints a month's report, and its entries.csv with --csv", async () => {
+  it("prints a month's report, and with --csv its entries file once `billing export` has written it", async () => {
     const expected = expectedReport('2026-10');
     const report = await billing(url, 'report', '2026-10');
     expect(report.code).toBe(0);
@@ -152,8 +157,41 @@ describe('billing CLI against a running local stack', () => {
       formatYen(expected.byKind.late_return_penalty!.amountYen),
     );
     expect(amountOn(report.stdout, 'Total 合計')).toBe(formatYen(expected.totals.totalYen));
+    // Closing through 2027-03 at once exported 2027-03 only: an earlier month is the operator's.
+    const before = await billing(url, 'report', '2026-10', '--csv');
+    expect([before.code, before.stderr]).toEqual([
+      1,
+      expect.stringMatching(/^error: EXPORT_NOT_FOUND \(HTTP 404\): 2026-10's entries have not been exported/),
+    ]);
+    const exported = await billing(url, 'export', '2026-10');
+    expect([exported.code, exported.stderr]).toEqual([0, '']);
+    expect(exported.stdout).toMatch(
+      new RegExp(
+        `^exported 2026-10: ${expected.entries} entries, [\\d.]+ MB, ${url}/downloads/entries-2026-10\\.csv\n$`,
+      ),
+    );
+    // Older months, for auditors: any closed month of the last 7 years, not one more.
+    const audit = await billing(url, 'export', '2020-04');
+    expect([audit.code, audit.stdout]).toEqual([
+      0,
+      `exported 2020-04: 0 entries, 0.0 MB, ${url}/downloads/entries-2020-04.csv\n`,
+    ]);
+    const tooOld = await billing(url, 'export', '2020-03');
+    expect([tooOld.code, tooOld.stderr]).toEqual([
+      1,
+      'error: OUTSIDE_RETENTION (HTTP 410): 2020-03 is older than the 7-year retention (the oldest month to export is 2020-04)\n',
+    ]);
+    const open = await billing(url, 'export', '2027-04');
+    expect([open.code, open.stderr]).toEqual([
+      1,
+      expect.stringMatching(/^error: MONTH_NOT_CLOSED \(HTTP 409\): 2027-04 is not closed yet/),
+    ]);
     const csv = await billing(url, 'report', '2026-10', '--csv');
-    const rows = csv.stdout.trim().split('\r\n');
+    expect(csv.code).toBe(0);
+    // The file as it is, its BOM first: what Excel needs to read the Japanese as UTF-8.
+    expect(csv.stdout.startsWith('\uFEFF')).toBe(true);
+    const rows = csv.stdout.slice(1).trim().split('\r\n');
+    expect(rows).toHaveLength(1 + expected.entries);
     expect(rows[0]).toBe(
       'customerId,entryId,billingMonth,forMonth,businessDate,kind,taxClass,amountYen,deviceId,claimId,reverses,description',
     );

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entriesFileName } from '#shared/runtime/entries-export.ts';
 import {
   customerIds,
   EXAMPLE_EVENTS_FILE,
@@ -177,7 +178,10 @@ describe('statement page in a browser', () => {
     await expect(page.locator('#statement-title').textContent()).resolves.toBe('Statement CUST-1001 · 2026-04');
 
     const href = await page.locator('a.csv').getAttribute('href');
-    expect(href).toBe('/reports/2026-10/entries.csv');
+    // The close's export of the month, served by the stack (the entries export, docs/finance-guide.md).
+    expect(href).toBe(`/downloads/${entriesFileName('2026-10')}`);
+    // Closing through 2027-03 at once exported 2027-03; an earlier month is exported by the operator (`billing export`).
+    await fetch(`${stack.url}/admin/export`, { method: 'POST', body: JSON.stringify({ month: '2026-10' }) });
     const csv = await page.request.get(new URL(href!, page.url()).toString());
     expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
     expect((await csv.text()).trim().split('\r\n')).toHaveLength(1 + expected.entries);
@@ -210,7 +214,10 @@ describe('statement page in a browser', () => {
       `no statement for customer ${hostile} in 2026-10`,
     );
     await expect(page.locator('main img, main b, body img').count()).resolves.toBe(0);
-    await expect(page.title()).resolves.toBe('Billing statements · device-supply-billing (local)');
+    // The id is in the title as text; a script that ran would have made it 'pwned'.
+    await expect(page.title()).resolves.toBe(
+      `NOT_FOUND · Statement ${hostile} 2026-10 · device-supply-billing (local)`,
+    );
     await writeFile(join(ARTIFACTS_DIR, 'hostile.html'), await page.content());
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'hostile-id.png'), fullPage: true });
   }, 30_000);

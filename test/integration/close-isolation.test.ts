@@ -64,8 +64,17 @@ async function closeAll(p: Pipeline, month: string, now = closeTimeFor(month)) {
   return { started, held: results.flatMap((r) => r.held), released: results.flatMap((r) => r.released) };
 }
 
+/** This suite reads statements and reports only, never an entries export. */
+const NO_EXPORTS = { get: async () => undefined, downloadUrl: async () => '' };
+/** Nor the customer routes (test/integration/finance-customers.test.ts has them). */
+const NO_CUSTOMERS = { search: async () => ({ customerIds: [], truncated: false }), state: async () => undefined };
 const finance = (p: Pipeline, path: string, now = '2026-12-10T12:00:00+09:00') =>
-  handleFinanceRequest({ reads: t!.reads, closes: p.closes, holds: p.holds }, 'GET', path, now).then((r) => ({
+  handleFinanceRequest(
+    { reads: t!.reads, closes: p.closes, holds: p.holds, entriesExports: NO_EXPORTS, customers: NO_CUSTOMERS },
+    'GET',
+    path,
+    now,
+  ).then((r) => ({
     status: r.status,
     body: JSON.parse(r.body),
   }));

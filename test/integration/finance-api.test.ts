@@ -1,17 +1,36 @@
 // The finance API over the store: routes, shapes and error codes of contract §3, the
-// 12-month lookback at its boundaries, the month report and its CSV.
+// 12-month lookback at its boundaries, the month report and its entries export.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths, closeTimeOf } from '#shared/domain/index.ts';
+import { exportEntries } from '#shared/runtime/entries-export.ts';
 import { CSV_COLUMNS, handleFinanceRequest } from '#shared/runtime/finance-api.ts';
 import { type CloseShardMessage, closeShard, startMonthClose } from '#shared/runtime/month-close.ts';
+import { CustomerDirectory } from '#shared/store/customer-search.ts';
+import { EntriesExportStore } from '#shared/store/entries-exports.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
 import { event, jst, orderPlaced } from '#test/support/scenario.ts';
+import { fileExportSink } from '../../local/file-export-sink.ts';
 
 let t: Awaited<ReturnType<typeof startTestPipeline>>;
 const NOW = jst('2027-12-15');
+let exportsStore: EntriesExportStore;
+const folder = mkdtempSync(join(tmpdir(), 'billing-finance-exports-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
 const get = async (path: string, now = NOW) => {
   const response = await handleFinanceRequest(
-    { reads: t.reads, closes: t.pipeline.closes, holds: t.pipeline.holds },
+    {
+      reads: t.reads,
+      closes: t.pipeline.closes,
+      holds: t.pipeline.holds,
+      customers: new CustomerDirectory(t.db.doc, t.db.tableName),
+      entriesExports: {
+        get: (month) => exportsStore.get(month),
+        downloadUrl: async (ready) => `/downloads/${ready.objectKey}`,
+      },
+    },
     'GET',
     path,
     now,
@@ -21,6 +40,7 @@ const get = async (path: string, now = NOW) => {
 
 beforeAll(async () => {
   t = await startTestPipeline();
+  exportsStore = new EntriesExportStore(t.db.doc, t.db.tableName);
   for (const customerId of ['F1', 'F2']) {
     await t.deliver([
       orderPlaced(jst('2026-11-01'), [{ deviceId: 'D1', months: 24, protectionFeeYen: 418 }], {
@@ -130,11 +150,51 @@ describe('GET /reports/{YYYY-MM} and entries.csv', () => {
     expect(json.byTaxClass['taxable-10']).toEqual({ entries: 5, amountYen: 9_652 });
   });
 
-  it('the CSV has a header row and one parseable row per entry, quoting fields that need it', async () => {
-    const { status, contentType, body } = await get('/reports/2027-03/entries.csv');
+  it("answers the month's export: none yet 404, running 202, failed 500 with its reason", async () => {
+    expect((await get('/reports/2027-02/entries.csv')).json).toMatchObject({ error: 'EXPORT_NOT_FOUND' });
+    expect((await get('/reports/2027-02/entries.csv')).status).toBe(404);
+    const at = '2027-12-15T00:00:00.000Z';
+    await exportsStore.claim('2027-02', 'run-1', at, at);
+    expect(await get('/reports/2027-02/entries.csv')).toMatchObject({
+      status: 202,
+      json: { month: '2027-02', state: 'running', startedAt: at },
+    });
+    await exportsStore.end({
+      month: '2027-02',
+      state: 'failed',
+      runId: 'run-1',
+      startedAt: at,
+      failedAt: at,
+      reason: 'disk full',
+    });
+    const failed = await get('/reports/2027-02/entries.csv');
+    expect(failed.status).toBe(500);
+    expect(failed.json).toMatchObject({ error: 'EXPORT_FAILED' });
+    expect(failed.json.message).toContain(at);
+    expect(failed.json.message).toContain('disk full');
+  });
+
+  it('the CSV, once exported, has a BOM, a header row and one parseable row per entry, quoting fields that need it', async () => {
+    await exportEntries(
+      { reads: t.reads, exports: exportsStore, openSink: fileExportSink(folder) },
+      '2027-03',
+      () => NOW,
+    );
+    const { status, json } = await get('/reports/2027-03/entries.csv');
     expect(status).toBe(200);
-    expect(contentType).toMatch(/^text\/csv/);
-    const lines = body.trimEnd().split('\r\n');
+    expect(json).toMatchObject({
+      month: '2027-03',
+      state: 'ready',
+      url: '/downloads/entries-2027-03.csv',
+      fileName: 'entries-2027-03.csv',
+      rows: 5,
+      finishedAt: NOW,
+    });
+    const file = readFileSync(join(folder, json.fileName));
+    expect(json.bytes).toBe(file.length);
+    const text = file.toString('utf8');
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    const lines = text.slice(1).trimEnd().split('\r\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
     expect(lines).toHaveLength(1 + 5);
     const parse = (line: string) =>

@@ -31,6 +31,8 @@ beforeAll(async () => {
   const env: Record<string, string> = {
     TABLE_NAME: db.tableName,
     EVENT_BUS_NAME: 'device-supply',
+    // The finance API presigns export downloads for this bucket (no S3 call is made here).
+    EXPORT_BUCKET_NAME: 'billing-exports-test',
     AWS_REGION: 'local',
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -198,6 +200,22 @@ describe('the finance API handler (functions/finance-api.ts)', () => {
     expectContext(two.lines, second, false);
     for (const line of two.lines) expect(line).not.toHaveProperty('correlation_id');
     for (const { lines } of [one, two]) expect(lines.map((l) => l.message)).not.toContain('Lambda invocation event');
+  });
+
+  it('hands the query string on as API Gateway decoded it: a + stays a +, every value of a name is kept', async () => {
+    const handler = await loadFunction<APIGatewayProxyEvent, APIGatewayProxyResult>('../../functions/finance-api.ts');
+    const search = (multiValueQueryStringParameters: Record<string, string[]> | null) =>
+      invoke(
+        handler,
+        { ...request('/customers'), multiValueQueryStringParameters } as APIGatewayProxyEvent,
+        fakeContext('billing-finance-api', 'req-api-q'),
+      );
+    const plus = await search({ prefix: ['a+b'], limit: ['5'] });
+    expect(plus.result.statusCode).toBe(200);
+    expect(JSON.parse(plus.result.body)).toMatchObject({ prefix: 'a+b', customers: [] });
+    // Twice is ambiguous (400), and so is none (400): neither is dropped on the way.
+    expect((await search({ prefix: ['a', 'b'] })).result.statusCode).toBe(400);
+    expect((await search(null)).result.statusCode).toBe(400);
   });
 });
 

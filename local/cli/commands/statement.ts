@@ -4,7 +4,7 @@ import type { Statement } from '#shared/domain/index.ts';
 import { LOOKBACK_PHRASE } from '#shared/domain/policy.ts';
 import { parseMonth } from '../arguments.ts';
 import type { CliContext } from '../context.ts';
-import { statementCsv } from '../format.ts';
+import { statementFileCsv } from '../format.ts';
 import { pathSegment } from '../stack-client.ts';
 import { statementTable } from '../tables.ts';
 
@@ -18,7 +18,7 @@ async function statement(
     .client()
     .json<Statement>('GET', `/customers/${pathSegment(customerId)}/statements/${pathSegment(month)}`);
   if (options.json) ctx.print(JSON.stringify(found, null, 2));
-  else if (options.csv) ctx.io.stdout(statementCsv(found.lines));
+  else if (options.csv) ctx.io.stdout(statementFileCsv(found));
   else ctx.print(statementTable(found));
 }
 
@@ -38,7 +38,12 @@ export function registerStatementCommands(program: Command, ctx: CliContext): vo
     .argument('<customerId>', 'the customer')
     .argument('<month>', 'the month, YYYY-MM', parseMonth)
     .option('--json', 'the statement as the finance API returns it')
-    .addOption(new Option('--csv', 'the lines as CSV').conflicts('json'))
+    .addOption(
+      new Option(
+        '--csv',
+        'the file the statement page downloads: BOM, customer and month on every row, lines and totals',
+      ).conflicts('json'),
+    )
     .action((customerId: string, month: string, options: { json?: boolean; csv?: boolean }) =>
       statement(ctx, customerId, month, options),
     );

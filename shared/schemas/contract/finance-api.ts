@@ -5,15 +5,20 @@ import type * as z from 'zod';
 import { LOOKBACK_PHRASE } from '../../domain/policy.ts';
 import { CSV_COLUMNS } from '../../runtime/finance-api.ts';
 import {
+  CUSTOMER_SEARCH_LIMIT,
+  customerSearchBody,
+  entriesExportReadyBody,
+  entriesExportRunningBody,
   errorBody,
   FINANCE_ERROR_CODES,
   FINANCE_ERRORS,
   type FinanceErrorCode,
   monthReportBody,
+  openItemsBody,
   statementBody,
   statementMonthsBody,
 } from '../finance.ts';
-import { customerId, yearMonth } from '../primitives.ts';
+import { ASCII_ID_PATTERN, CUSTOMER_ID_MAX, customerId, yearMonth } from '../primitives.ts';
 import { type JsonSchema, jsonSchemaOf } from './json-schema.ts';
 
 export const FINANCE_OPENAPI_FILE = 'schemas/finance-api.openapi.json';
@@ -56,7 +61,7 @@ export function financeApiDocument(version: string): JsonSchema {
       title: 'Device supply billing: finance API',
       version,
       description:
-        'Closed statements and monthly reports, read-only, JSON (the CSV apart). Path segments are URL-decoded ' +
+        'Closed statements and monthly reports, read-only, JSON (a month’s entries file is downloaded from where its export says). Path segments are URL-decoded ' +
         'before they are checked. In AWS every method is IAM-authorized (SigV4) and the stage is throttled ' +
         '(50 requests/s, bursts of 100); API Gateway answers a path or method it does not define with its own ' +
         '403 before the handler runs. The local stack (npm start) serves the same handler unauthenticated, and ' +
@@ -77,6 +82,35 @@ export function financeApiDocument(version: string): JsonSchema {
     ],
     security: [{ sigv4: [] }],
     paths: {
+      '/customers': {
+        get: {
+          operationId: 'searchCustomers',
+          summary: 'Customers whose id starts with a prefix, whatever the case',
+          description:
+            'Sorted by the id in lower case, then by the id (AB-1 before ab-1), at most limit; truncated says more ' +
+            `match. A prefix missing, given twice, or not 1 to ${CUSTOMER_ID_MAX} printable ASCII characters without spaces, or a ` +
+            `limit given twice or not a whole number from 1 to ${CUSTOMER_SEARCH_LIMIT.max}, is 400 BAD_REQUEST. The values are form-decoded: ` +
+            'send a + in a prefix as %2B. Served from an index the aggregate writes, so a customer just created may ' +
+            'take a moment to appear (eventually consistent).',
+          parameters: [ref('parameters', 'prefix'), ref('parameters', 'limit')],
+          responses: { '200': json('The matching customers.', 'CustomerSearch'), ...errors('BAD_REQUEST') },
+        },
+      },
+      '/customers/{customerId}/open': {
+        get: {
+          operationId: 'getOpenItems',
+          summary: 'What is still open for a customer',
+          description:
+            'As of the request: installments not billed yet and their sum, return and loaner deadlines not assessed ' +
+            'yet, claims whose logistics are not finished, and events waiting. A malformed customerId is 400 ' +
+            'BAD_REQUEST; a customer the pipeline has no event of, 404 NOT_FOUND.',
+          parameters: [ref('parameters', 'customerId')],
+          responses: {
+            '200': json('The open items.', 'OpenItems'),
+            ...errors('BAD_REQUEST', 'NOT_FOUND'),
+          },
+        },
+      },
       '/customers/{customerId}/statements': {
         get: {
           operationId: 'listStatementMonths',
@@ -116,24 +150,21 @@ export function financeApiDocument(version: string): JsonSchema {
       },
       '/reports/{month}/entries.csv': {
         get: {
-          operationId: 'getMonthEntriesCsv',
-          summary: 'Every entry of the month, for the accounting system',
-          description: MONTH_CHECKS,
+          operationId: 'getMonthEntriesExport',
+          summary: "The month's entries file, for the accounting system: its export's state and download",
+          description:
+            `${MONTH_CHECKS} Then: the month's entries are written as a file by a job that its close starts ` +
+            '(an operator can run it again): no export yet is 404 EXPORT_NOT_FOUND, one running 202, one failed ' +
+            '500 EXPORT_FAILED with its reason, a ready one 200 with where to download it. The file: a UTF-8 BOM, ' +
+            `a header row (${CSV_COLUMNS.join(', ')}) and one row per ledger entry billed in the month, sorted by ` +
+            'customerId, then entryId; CRLF line ends, RFC 4180 quoting, an absent value an empty field. A text ' +
+            'field a spreadsheet could read as a formula (starting with = + - @, a tab, a carriage return, or a ' +
+            "full-width ＝ ＋ － ＠) is prefixed with ' and quoted; an amount never is.",
           parameters: [ref('parameters', 'month')],
           responses: {
-            '200': {
-              description:
-                'One row per ledger entry billed in the month, sorted by customerId, then entryId, under a header ' +
-                'row; CRLF line ends, RFC 4180 quoting, an absent value an empty field. A text field a spreadsheet ' +
-                "could read as a formula (starting with = + - @, a tab, a carriage return, or a full-width ＝ ＋ － ＠) is prefixed with ' and quoted; an amount never is.",
-              content: {
-                [CSV_TYPE]: {
-                  schema: { type: 'string', description: `Columns: ${CSV_COLUMNS.join(', ')}.` },
-                  example: `${CSV_COLUMNS.join(',')}\r\n`,
-                },
-              },
-            },
-            ...errors('BAD_REQUEST', 'MONTH_NOT_CLOSED', 'OUTSIDE_LOOKBACK'),
+            '200': json('The export is ready: where to download the file.', 'EntriesExportReady'),
+            '202': json('The export is running: ask again shortly.', 'EntriesExportRunning'),
+            ...errors('BAD_REQUEST', 'EXPORT_NOT_FOUND', 'MONTH_NOT_CLOSED', 'OUTSIDE_LOOKBACK', 'EXPORT_FAILED'),
           },
         },
       },
@@ -154,11 +185,34 @@ export function financeApiDocument(version: string): JsonSchema {
           description: 'A month YYYY-MM (JST).',
           schema: schemaObject(yearMonth),
         },
+        prefix: {
+          name: 'prefix',
+          in: 'query',
+          required: true,
+          description: 'The start of the customer id, matched whatever the case.',
+          schema: { type: 'string', minLength: 1, maxLength: CUSTOMER_ID_MAX, pattern: ASCII_ID_PATTERN },
+        },
+        limit: {
+          name: 'limit',
+          in: 'query',
+          required: false,
+          description: `At most this many customers (default ${CUSTOMER_SEARCH_LIMIT.default}).`,
+          schema: {
+            type: 'integer',
+            minimum: 1,
+            maximum: CUSTOMER_SEARCH_LIMIT.max,
+            default: CUSTOMER_SEARCH_LIMIT.default,
+          },
+        },
       },
       schemas: {
         StatementMonths: schemaObject(statementMonthsBody),
         Statement: schemaObject(statementBody),
         MonthReport: schemaObject(monthReportBody),
+        EntriesExportReady: schemaObject(entriesExportReadyBody),
+        EntriesExportRunning: schemaObject(entriesExportRunningBody),
+        CustomerSearch: schemaObject(customerSearchBody),
+        OpenItems: schemaObject(openItemsBody),
         Error: schemaObject(errorBody),
         GatewayError: {
           type: 'object',

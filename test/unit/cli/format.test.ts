@@ -7,8 +7,9 @@ import {
   KIND_LABELS_JA,
   kindLabelJa,
   lineNotes,
-  statementCsv,
+  statementFileCsv,
   taxClassLabel,
+  UTF8_BOM,
 } from '../../../local/cli/format.ts';
 
 describe('formatYen', () => {
@@ -76,7 +77,7 @@ describe('CSV', () => {
     expect(csvField(undefined)).toBe('');
   });
 
-  it('writes a statement line per row under a fixed header', () => {
+  it('writes a statement as a file: BOM, header, customer and month on each row, a row a line, then the totals', () => {
     const lines: StatementLine[] = [
       {
         entryId: 'fee/K1',
@@ -100,10 +101,16 @@ describe('CSV', () => {
         forMonth: '2026-09',
       },
     ];
-    expect(statementCsv(lines).split('\r\n')).toEqual([
-      'entryId,kind,description,deviceId,claimId,taxClass,amountYen,forMonth,reverses',
-      'fee/K1,exchange_fee,"Exchange/repair fee, use 1",D1,K1,taxable-10,5500,,',
-      'fee/K1/rev,exchange_fee,Reversal: withdrawn,D1,K1,taxable-10,-5500,2026-09,fee/K1',
+    const totals = { taxableYen: 0, consumptionTaxYen: 0, nonTaxableYen: 0, totalYen: 0 };
+    const statement = { customerId: 'C1', month: '2026-10', closedAt: '2026-11-01T00:00:00Z', lines, totals };
+    expect(statementFileCsv(statement).split('\r\n')).toEqual([
+      `${UTF8_BOM}customerId,month,record,entryId,kind,kindJa,taxClass,description,deviceId,claimId,forMonth,reverses,amountYen`,
+      'C1,2026-10,line,fee/K1,exchange_fee,交換・修理代金,taxable-10,"Exchange/repair fee, use 1",D1,K1,,,5500',
+      'C1,2026-10,line,fee/K1/rev,exchange_fee,交換・修理代金,taxable-10,Reversal: withdrawn,D1,K1,2026-09,fee/K1,-5500',
+      'C1,2026-10,taxableYen,,,,,,,,,,0',
+      'C1,2026-10,consumptionTaxYen,,,,,,,,,,0',
+      'C1,2026-10,nonTaxableYen,,,,,,,,,,0',
+      'C1,2026-10,totalYen,,,,,,,,,,0',
       '',
     ]);
   });

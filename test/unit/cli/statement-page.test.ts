@@ -55,8 +55,8 @@ function fakeFinance() {
   return { get, asked };
 }
 
-const page = (query: Record<string, string>, finance = fakeFinance()) =>
-  statementPage(new URLSearchParams(query), finance.get);
+const page = async (query: Record<string, string>, finance = fakeFinance()) =>
+  (await statementPage(new URLSearchParams(query), finance.get)).html;
 
 describe('statementPage', () => {
   it('is a whole document with both forms and a policy that allows no script', async () => {
@@ -75,7 +75,7 @@ describe('statementPage', () => {
   it('shows the statement with its lines, totals and the months to switch to', async () => {
     const html = await page({ customerId: 'CUST-1002', month: '2026-09' });
     expect(html).toContain(
-      '<tr data-entry-id="loaner/CLM-1002-1/repair"><td><code>loaner_charge</code></td><td lang="ja">代替機損害金</td><td>Loaner device not returned (claim CLM-1002-1)</td><td>DEV-1002-A · CLM-1002-1</td><td lang="ja">不課税</td><td class="num">¥20,000</td></tr>',
+      '<tr data-entry-id="loaner/CLM-1002-1/repair"><td><code>loaner_charge</code></td><td lang="ja">代替機損害金</td><td>Loaner device not returned (claim CLM-1002-1)</td><td><span class="nowrap">DEV-1002-A</span> · <span class="nowrap">CLM-1002-1</span></td><td lang="ja">不課税</td><td class="num">¥20,000</td></tr>',
     );
     expect(html).toContain('<td class="num" data-total="consumptionTaxYen">¥50</td>');
     expect(html).toContain('<td class="num" data-total="totalYen">¥20,550</td>');
@@ -84,8 +84,16 @@ describe('statementPage', () => {
     expect(html).toContain('Closed 2026-10-01 01:00 JST · 2 lines');
   });
 
-  it("shows the API's error code and message when there is no statement", async () => {
-    const html = await page({ customerId: 'CUST-1002', month: '2026-07' });
+  it("shows the API's error code and message when there is no statement, and answers its status", async () => {
+    const answer = await statementPage(
+      new URLSearchParams({ customerId: 'CUST-1002', month: '2026-07' }),
+      fakeFinance().get,
+    );
+    expect(answer.status).toBe(404);
+    expect(answer.html).toContain(
+      '<title>NOT_FOUND · Statement CUST-1002 2026-07 · device-supply-billing (local)</title>',
+    );
+    const html = answer.html;
     expect(html).toContain(
       '<div class="error" role="alert"><strong class="error-code">NOT_FOUND</strong> <span class="status">(HTTP 404)</span><p class="error-message">no statement for customer CUST-1002 in 2026-07</p></div>',
     );
@@ -120,7 +128,7 @@ describe('statementPage', () => {
       '<tr data-key="taxable-10"><td><code>taxable-10</code></td><td lang="ja">課税10%</td><td class="num">1</td><td class="num">¥550</td></tr>',
     );
     expect(html).toContain('<span data-statements="1">1 statement</span>');
-    expect(html).toContain('<a class="csv" href="/reports/2026-09/entries.csv" download>entries.csv</a>');
+    expect(html).toContain('<a class="csv" href="/downloads/entries-2026-09.csv" download>entries-2026-09.csv</a>');
     expect(html).toContain('<td class="num" data-total="totalYen">¥20,550</td>');
   });
 
@@ -128,6 +136,12 @@ describe('statementPage', () => {
     expect(await page({ report: '<b>x' })).toContain(
       '<strong class="error-code">BAD_REQUEST</strong> <span class="status">(HTTP 400)</span><p class="error-message">month must be YYYY-MM, got &quot;&lt;b&gt;x&quot;</p>',
     );
+    await expect(statementPage(new URLSearchParams({ report: '<b>x' }), fakeFinance().get)).resolves.toMatchObject({
+      status: 400,
+    });
+    await expect(statementPage(new URLSearchParams({ report: '2026-09' }), fakeFinance().get)).resolves.toMatchObject({
+      status: 200,
+    });
     expect(await page({ report: '2026-13' })).toContain(
       '<strong class="error-code">HTTP_500</strong> <span class="status">(HTTP 500)</span><p class="error-message">boom</p>',
     );

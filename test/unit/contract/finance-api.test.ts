@@ -12,13 +12,24 @@ import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type * as z from 'zod';
-import type { Statement } from '#shared/domain/index.ts';
-import { CSV_COLUMNS, type FinanceDeps, handleFinanceRequest, type MonthReport } from '#shared/runtime/finance-api.ts';
+import { addStatement, emptyMonthTotals, type Statement } from '#shared/domain/index.ts';
+import type { OpenItems } from '#shared/domain/open-items.ts';
+import { type FinanceDeps, handleFinanceRequest, type MonthReport } from '#shared/runtime/finance-api.ts';
+import type { CustomerSearchAnswer } from '#shared/runtime/finance-customers.ts';
 import { REPO_ROOT } from '#shared/schemas/contract/files.ts';
-import { CSV_TYPE, FINANCE_OPENAPI_FILE, JSON_TYPE } from '#shared/schemas/contract/finance-api.ts';
+import { FINANCE_OPENAPI_FILE, JSON_TYPE } from '#shared/schemas/contract/finance-api.ts';
 import type { JsonSchema } from '#shared/schemas/contract/json-schema.ts';
-import { FINANCE_ERRORS, type monthReportBody, type statementBody } from '#shared/schemas/finance.ts';
+import {
+  type customerSearchBody,
+  FINANCE_ERRORS,
+  type monthReportBody,
+  type openItemsBody,
+  type statementBody,
+} from '#shared/schemas/finance.ts';
+import type { EntriesExport, ReadyExport } from '#shared/store/entries-exports.ts';
 import type { HeldCustomer } from '#shared/store/held-customers.ts';
+import { OPEN_AS_OF, OPEN_CLOSED_MONTHS, openCustomerEvents } from '#test/support/open-customer.ts';
+import { Customer } from '#test/support/scenario.ts';
 import { FINANCE_API_STAGE, FinanceApi } from '../../../infra/constructs/finance-api.ts';
 import { engineYear } from './engine-year.ts';
 import { ajv2020, readJson } from './validators.ts';
@@ -106,7 +117,47 @@ const HELD: HeldCustomer[] = [
   },
 ];
 const year = engineYear();
+const exportMonths = [...new Set(year.statements.map((s) => s.month))].sort();
+/** The entries export of each month: the first three none, running and failed, the others ready. */
+const [NOT_EXPORTED, EXPORT_RUNNING, EXPORT_FAILED] = exportMonths as [string, string, string];
+const exportOf = (month: string): EntriesExport | undefined => {
+  const startedAt = '2027-04-01T01:05:00.000Z';
+  if (month === NOT_EXPORTED) return undefined;
+  if (month === EXPORT_RUNNING) return { month, state: 'running', runId: 'r', startedAt };
+  if (month === EXPORT_FAILED)
+    return { month, state: 'failed', runId: 'r', startedAt, failedAt: startedAt, reason: 'Error: disk full' };
+  const finishedAt = '2027-04-01T01:06:00.000Z';
+  return {
+    month,
+    state: 'ready',
+    runId: 'r',
+    startedAt,
+    finishedAt,
+    rows: 3,
+    bytes: 300,
+    objectKey: `entries-${month}.csv`,
+  };
+};
+const exportStatus = (month: string): number =>
+  month === NOT_EXPORTED ? 404 : month === EXPORT_RUNNING ? 202 : month === EXPORT_FAILED ? 500 : 200;
+/** The customer routes' answers: the open-items fixture customer, and every customer of the year to search. */
+const openCustomer = (() => {
+  const c = new Customer('OPEN-1');
+  const { before, after } = openCustomerEvents('OPEN-1');
+  for (const e of before) c.send(e);
+  for (const month of OPEN_CLOSED_MONTHS) c.close(month);
+  for (const e of after) c.send(e, e.detail.occurredAt);
+  return c.state;
+})();
+const knownIds = [...new Set([...year.statements.map((s) => s.customerId), 'OPEN-1'])];
 const deps = {
+  customers: {
+    search: async (prefix: string, limit: number) => {
+      const found = knownIds.filter((id) => id.toLowerCase().startsWith(prefix.toLowerCase())).sort();
+      return { customerIds: found.slice(0, limit), truncated: found.length > limit };
+    },
+    state: async (customerId: string) => (customerId === 'OPEN-1' ? openCustomer : undefined),
+  },
   reads: {
     statement: async (customerId: string, month: string) =>
       year.statements.find((s) => s.customerId === customerId && s.month === month),
@@ -122,7 +173,17 @@ const deps = {
         .filter((e) => e.billingMonth === month)
         .sort((a, b) => a.customerId.localeCompare(b.customerId) || a.entryId.localeCompare(b.entryId)),
   },
-  closes: { closedThrough: async () => CLOSED_THROUGH },
+  closes: {
+    closedThrough: async () => CLOSED_THROUGH,
+    // The report's path of a month the close summed: one "shard" holding the month's statements.
+    shardTotals: async (month: string) => [
+      year.statements.filter((s) => s.month === month).reduce(addStatement, emptyMonthTotals()),
+    ],
+  },
+  entriesExports: {
+    get: async (month: string) => exportOf(month),
+    downloadUrl: async (ready: ReadyExport) => `/downloads/${ready.objectKey}`,
+  },
   holds: {
     find: async (customerId: string, month: string) =>
       HELD.find((h) => h.customerId === customerId && h.month === month),
@@ -149,11 +210,22 @@ const REQUESTS: [path: string, status: number][] = [
   ['/customers/CUST-1001/statements/2027-04', 409],
   ['/customers/CUST-HELD/statements/2027-03', 409],
   ['/customers/NOBODY/statements/2026-10', 404],
+  ['/customers?prefix=cust', 200],
+  ['/customers?prefix=CUST-1&limit=1', 200],
+  ['/customers?prefix=nobody', 200],
+  ['/customers', 400],
+  ['/customers?prefix=', 400],
+  ['/customers?prefix=a%20b', 400],
+  ['/customers?prefix=c&limit=0', 400],
+  ['/customers?prefix=c&limit=101', 400],
+  ['/customers/OPEN-1/open', 200],
+  ['/customers/NOBODY/open', 404],
+  ['/customers/bad%20id/open', 400],
   ...months.map((m): [string, number] => [`/reports/${m}`, 200]),
   ['/reports/2026-1', 400],
   ['/reports/2026-03', 410],
   ['/reports/2027-04', 409],
-  ...months.map((m): [string, number] => [`/reports/${m}/entries.csv`, 200]),
+  ...months.map((m): [string, number] => [`/reports/${m}/entries.csv`, exportStatus(m)]),
   ['/reports/x/entries.csv', 400],
   ['/reports/2026-03/entries.csv', 410],
   ['/reports/2027-05/entries.csv', 409],
@@ -166,17 +238,20 @@ describe(FINANCE_OPENAPI_FILE, () => {
     for (const [template, item] of Object.entries(doc.paths)) {
       expect(Object.keys(item), template).toEqual(['get']);
       const declared = item.get!.parameters.map((p) => deref<{ name: string; in: string; required: boolean }>(p));
-      expect(declared.map((p) => p.name).sort(), template).toEqual(
+      const inPath = declared.filter((p) => p.in === 'path');
+      expect(inPath.map((p) => p.name).sort(), template).toEqual(
         [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort(),
       );
-      for (const p of declared) expect([p.in, p.required]).toEqual(['path', true]);
+      for (const p of inPath) expect(p.required).toBe(true);
+      // The rest are query parameters (the search's prefix and limit).
+      for (const p of declared.filter((q) => !inPath.includes(q))) expect(p.in, `${template} ${p.name}`).toBe('query');
     }
   });
 });
 
 describe('the routes', () => {
   it('the handler serves exactly the documented paths: every path of up to 5 segments over an alphabet', async () => {
-    const alphabet = ['customers', 'statements', 'reports', 'entries.csv', 'CUST-1001', '2026-10', 'x'];
+    const alphabet = ['customers', 'statements', 'reports', 'entries.csv', 'CUST-1001', '2026-10', 'open', 'x'];
     let paths = [''];
     const all: string[] = ['/'];
     for (let depth = 1; depth <= 5; depth++) {
@@ -188,7 +263,7 @@ describe('the routes', () => {
       const served = !isNoRoute(await ask(requestPath));
       if (served !== (templateOf(requestPath) !== undefined)) wrong.push(`${requestPath}: served ${served}`);
     }
-    expect(all).toHaveLength(1 + 7 + 49 + 343 + 2401 + 16807);
+    expect(all).toHaveLength(1 + 8 + 64 + 512 + 4096 + 32768);
     expect(wrong).toEqual([]);
   });
 
@@ -218,7 +293,10 @@ describe('the routes', () => {
 });
 
 describe('the error codes', () => {
-  const source = readFileSync(path.join(REPO_ROOT, 'shared/runtime/finance-api.ts'), 'utf8');
+  // The handler's own routes and its customer routes (finance-customers.ts), which it dispatches to.
+  const source = ['shared/runtime/finance-api.ts', 'shared/runtime/finance-customers.ts']
+    .map((file) => readFileSync(path.join(REPO_ROOT, file), 'utf8'))
+    .join('\n');
   const returned = [...source.matchAll(/\berror\(\s*(\d{3}),\s*'([A-Z_]+)'/g)].map(([, status, code]) => [
     code!,
     Number(status),
@@ -288,9 +366,8 @@ describe("the handler's answers validate against the document", () => {
           true,
         );
       } else {
-        expect(answer.contentType).toBe(CSV_TYPE);
-        expect(answer.body.split('\r\n')[0]).toBe(CSV_COLUMNS.join(','));
-        expect(media!.schema.description).toBe(`Columns: ${CSV_COLUMNS.join(', ')}.`);
+        // Every answer is JSON: the month's entries file is downloaded from where its export says.
+        expect.unreachable(`${answer.request} answered ${answer.contentType}`);
       }
     }
   });
@@ -307,6 +384,14 @@ describe("the handler's answers validate against the document", () => {
       expect([request, r.status]).toEqual([request, doc['x-error-codes'][code]!.status]);
       expect(errorSchema(code)(JSON.parse(r.body))).toBe(true);
     }
+  });
+
+  it('the open items checked have something in every list, as of the requests', async () => {
+    expect(NOW).toBe(OPEN_AS_OF);
+    const view = JSON.parse((await ask('/customers/OPEN-1/open')).body) as Record<string, unknown[] | number>;
+    for (const list of ['installments', 'deadlines', 'openClaims'] as const)
+      expect((view[list] as unknown[]).length, list).toBeGreaterThan(0);
+    expect(view.eventsWaiting).toBe(1);
   });
 
   it('the example year has statements with every optional part of a line to check', () => {
@@ -328,5 +413,18 @@ describe('the response schemas of shared/schemas/finance.ts', () => {
     expectTypeOf<z.output<typeof statementBody>>().toExtend<Statement>();
     expectTypeOf<keyof z.output<typeof monthReportBody>>().toEqualTypeOf<keyof MonthReport>();
     expectTypeOf<z.output<typeof monthReportBody>>().toExtend<MonthReport>();
+    expectTypeOf<keyof z.output<typeof customerSearchBody>>().toEqualTypeOf<keyof CustomerSearchAnswer>();
+    expectTypeOf<z.output<typeof customerSearchBody>>().toExtend<CustomerSearchAnswer>();
+    expectTypeOf<keyof z.output<typeof openItemsBody>>().toEqualTypeOf<keyof OpenItems>();
+    expectTypeOf<keyof z.output<typeof openItemsBody>['deadlines'][number]>().toEqualTypeOf<
+      keyof OpenItems['deadlines'][number]
+    >();
+    expectTypeOf<keyof z.output<typeof openItemsBody>['installments'][number]>().toEqualTypeOf<
+      keyof OpenItems['installments'][number]
+    >();
+    expectTypeOf<keyof z.output<typeof openItemsBody>['openClaims'][number]>().toEqualTypeOf<
+      keyof OpenItems['openClaims'][number]
+    >();
+    expectTypeOf<z.output<typeof openItemsBody>>().toExtend<OpenItems>();
   });
 });
