@@ -29,7 +29,9 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
         });
         if (result.continueAfter)
           await sendToQueue(queueUrl, JSON.stringify({ ...message, after: result.continueAfter }));
-        if (result.monthClosed) await sendToQueue(exportQueueUrl, JSON.stringify({ month: message.month }));
+        // The month's file once it is closed, and again each closed month a released hold changed.
+        const exports = new Set([...(result.monthClosed ? [message.month] : []), ...result.reexport]);
+        for (const month of exports) await sendToQueue(exportQueueUrl, JSON.stringify({ month }));
         // One line per held customer: the metric filter behind the "customers held" alarm counts them.
         for (const held of result.held)
           logger.error(HELD_LOG_MESSAGE, { month: held.month, customerId: held.customerId, reason: held.reason });

@@ -29,7 +29,10 @@ export interface ExportRequest {
   month: string;
 }
 
-async function run(request: ExportRequest) {
+/** Another run holds the month's export: a queued request waits for it (SQS delivers it again later). */
+class ExportBusyError extends Error {}
+
+async function run(request: ExportRequest, fromQueue: boolean) {
   const { month } = request;
   if (typeof month !== 'string' || !isYearMonth(month))
     return { error: 'BAD_REQUEST', message: 'invoke with {"month": "YYYY-MM"}' };
@@ -41,6 +44,10 @@ async function run(request: ExportRequest) {
   }
   const outcome = await exportEntries(deps, month, now);
   logger.info('entries export', { ...outcome });
+  // A request from the close must not be lost to a run that may have read the month before the
+  // statements that asked for it (a released hold): it is done after that run, not dropped.
+  if (fromQueue && outcome.state === 'running')
+    throw new ExportBusyError(`the export of ${month} is held by run ${outcome.runId} since ${outcome.startedAt}`);
   return outcome;
 }
 
@@ -52,7 +59,7 @@ export const handler = middy<SQSEvent | ExportRequest, unknown, Error, Context>(
       const batchItemFailures: SQSBatchItemFailure[] = [];
       for (const record of event.Records) {
         try {
-          await run(JSON.parse(record.body) as ExportRequest);
+          await run(JSON.parse(record.body) as ExportRequest, true);
         } catch (error) {
           logger.error('entries export failed', { body: record.body, error: error as Error });
           batchItemFailures.push({ itemIdentifier: record.messageId });
@@ -60,5 +67,5 @@ export const handler = middy<SQSEvent | ExportRequest, unknown, Error, Context>(
       }
       return { batchItemFailures } satisfies SQSBatchResponse;
     }
-    return run(event);
+    return run(event, false);
   });

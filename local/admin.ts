@@ -154,6 +154,7 @@ async function close(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
   let customers = 0;
   let closedMonth = false;
   const released: string[] = [];
+  const reexport = new Set<Month>();
   const limit = pLimit(SHARD_CONCURRENCY);
   // A shard that stopped early is continued from where it stopped, after the shards already waiting.
   const closeInTurn = async (message: CloseShardMessage): Promise<void> => {
@@ -163,11 +164,17 @@ async function close(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
     for (const h of result.held)
       logger.error(HELD_LOG_MESSAGE, { month: h.month, customerId: h.customerId, reason: h.reason });
     if (result.monthClosed) closedMonth = true;
+    for (const m of result.reexport) reexport.add(m);
     if (result.continueAfter) await closeInTurn({ ...message, after: result.continueAfter });
   };
   await Promise.all(messages.map(closeInTurn));
   // As the cloud's last shard starts the export function: the month's entries file, once closed.
-  const exported = closedMonth ? await exportAfterClose(deps, month) : undefined;
+  if (closedMonth) reexport.add(month);
+  // Closed months a released hold changed are written again too, as the cloud's close queues them.
+  const exports: Record<Month, Awaited<ReturnType<typeof exportAfterClose>>> = {};
+  for (const m of [...reexport].sort()) exports[m] = await exportAfterClose(deps, m);
+  const exported = exports[month];
+  const reexported = Object.fromEntries(Object.entries(exports).filter(([m]) => m !== month));
   // Every customer still held from this month, whichever run held it: "closed, N held".
   const held = (await deps.pipeline.holds.all(month)).map(({ customerId, reason, heldAt }) => ({
     customerId,
@@ -182,6 +189,7 @@ async function close(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
     held,
     released,
     ...(exported ? { export: exported } : {}),
+    ...(Object.keys(reexported).length > 0 ? { reexported } : {}),
   });
 }
 

@@ -91,6 +91,11 @@ export interface CloseShardResult {
   continueAfter?: string;
   /** Every shard of the month is done (this one last): the month's entries export is due. */
   monthClosed?: true;
+  /**
+   * Months already closed whose statements this run changed (a held customer closed now): their
+   * entries files were written without it and are due again.
+   */
+  reexport: Month[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -142,7 +147,7 @@ export async function closeShard(
   const { month, shard } = message;
   const holds = (await p.holds.inShard(shard)).filter((h) => h.month <= month);
   const holdsOf = (customerId: string) => holds.filter((h) => h.customerId === customerId);
-  const result: CloseShardResult = { closed: 0, held: [], released: [] };
+  const result: CloseShardResult = { closed: 0, held: [], released: [], reexport: [] };
   /** Customers with earlier holds closed by this run, whose holds wait for the totals. */
   const closedHeld: string[] = [];
   const closeAll = async (customerIds: readonly string[]) => {
@@ -169,12 +174,17 @@ export async function closeShard(
         .flatMap(holdsOf)
         .map((h) => h.month)
         .sort()[0] ?? month; // holds are of `month` or earlier
-    for (let m = from; m < month || (monthToo && m === month); m = addMonths(m, 1))
+    const changed: Month[] = [];
+    for (let m = from; m < month || (monthToo && m === month); m = addMonths(m, 1)) {
       await p.closes.recomputeShardTotals(m, shard, now);
+      changed.push(m);
+    }
     for (const id of closedHeld.splice(0)) {
       await p.holds.release(id, holdsOf(id), month);
       result.released.push(id);
     }
+    // A month still closing is exported by its last shard, after this run's entries are written.
+    for (const m of changed) if ((await p.closes.get(m))?.status === 'closed') result.reexport.push(m);
   };
   if (message.after === undefined) await closeAll([...new Set(holds.map((h) => h.customerId))]);
   const status = await p.closes.get(month);

@@ -4,31 +4,16 @@
 // is gone. The failing step is a store fault injected for one customer (mocked: the
 // contract's bounds leave no event that provokes one, so a wrapper stands in for the fault).
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CustomerState } from '#shared/domain/index.ts';
 import { handleFinanceRequest } from '#shared/runtime/finance-api.ts';
 import { type CloseShardMessage, closeShard, startMonthClose } from '#shared/runtime/month-close.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
 import { sweepDue } from '#shared/runtime/sweep.ts';
-import { CustomerStore, type OutboxEntry } from '#shared/store/customer-store.ts';
+import { FaultyStore } from '#test/support/faulty-store.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
 import { closeTimeFor, event, jst, orderPlaced } from '#test/support/scenario.ts';
 
 const BAD = 'ISO-BAD';
 const GOOD = ['ISO-1', 'ISO-2', 'ISO-3'];
-
-/** Fails every commit of the customers in `failing`, as a persistent fault would. */
-class FaultyStore extends CustomerStore {
-  readonly failing = new Set<string>();
-  override async commit(
-    next: CustomerState,
-    previous: number | undefined,
-    outbox: Record<string, OutboxEntry>,
-    options = {},
-  ): Promise<boolean> {
-    if (this.failing.has(next.customerId)) throw new Error(`simulated store fault for ${next.customerId}`);
-    return super.commit(next, previous, outbox, options);
-  }
-}
 
 let t: Awaited<ReturnType<typeof startTestPipeline>> | undefined;
 afterEach(async () => {

@@ -5,7 +5,7 @@
 // for a month closed before the close wrote totals (the report then sums the statements).
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CustomerState, Month } from '#shared/domain/index.ts';
+import type { Month } from '#shared/domain/index.ts';
 import { buildMonthReport, handleFinanceRequest } from '#shared/runtime/finance-api.ts';
 import {
   type CloseShardMessage,
@@ -14,9 +14,9 @@ import {
   startMonthClose,
 } from '#shared/runtime/month-close.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
-import { CustomerStore, type OutboxEntry } from '#shared/store/customer-store.ts';
 import { CLOSE_PK, shardOf, shardTotalsSk } from '#shared/store/keys.ts';
 import type { LedgerReads } from '#shared/store/ledger-reads.ts';
+import { FaultyStore } from '#test/support/faulty-store.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
 import { closeTimeFor, event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { crashingPipeline, InjectedCrash, Invocation } from '../reliability/harness/crash.ts';
@@ -26,20 +26,6 @@ const BAD = 'TOT-BAD';
 const CUSTOMERS = Array.from({ length: 9 }, (_, i) => `TOT-${i + 1}`);
 /** Ordered in November, delivered on the 25th, learned only after November's close. */
 const LATE = 'TOT-LATE';
-
-/** Fails every commit of the customers in `failing`, as a persistent store fault would. */
-class FaultyStore extends CustomerStore {
-  readonly failing = new Set<string>();
-  override async commit(
-    next: CustomerState,
-    previous: number | undefined,
-    outbox: Record<string, OutboxEntry>,
-    options = {},
-  ): Promise<boolean> {
-    if (this.failing.has(next.customerId)) throw new Error(`simulated store fault for ${next.customerId}`);
-    return super.commit(next, previous, outbox, options);
-  }
-}
 
 let t: Awaited<ReturnType<typeof startTestPipeline>> | undefined;
 afterEach(async () => {
@@ -90,13 +76,20 @@ async function setUp() {
   return { store, pipeline };
 }
 
+/** The entries files the last closeAll made due: its month when it closed, and the closed months a released hold changed. */
+let exportsDue: Month[] = [];
+
 async function closeAll(p: Pipeline, month: Month, now = closeTimeFor(month), options: CloseShardOptions = {}) {
   const messages: CloseShardMessage[] = [];
   const started = await startMonthClose(p, month, now, async (m) => void messages.push(m));
+  const due = new Set<Month>();
   for (let m = messages.shift(); m; m = messages.shift()) {
     const result = await closeShard(p, m, now, options);
     if (result.continueAfter) messages.push({ ...m, after: result.continueAfter });
+    if (result.monthClosed) due.add(month);
+    for (const changed of result.reexport) due.add(changed);
   }
+  exportsDue = [...due].sort();
   return started;
 }
 
@@ -128,6 +121,7 @@ describe('the month report, accumulated by the close', () => {
     expect(new Set([...CUSTOMERS, BAD, LATE].map(shardOf)).size).toBeGreaterThanOrEqual(4);
     store.failing.add(BAD);
     await closeAll(pipeline, '2026-11');
+    expect(exportsDue).toEqual(['2026-11']);
     const november = await expectReportIsSum(pipeline, '2026-11');
     expect(november).toMatchObject({ statements: CUSTOMERS.length, held: [{ customerId: BAD }] });
     expect(november.byKind.device_lump_sum.entries).toBe(3);
@@ -147,11 +141,14 @@ describe('the month report, accumulated by the close', () => {
       status: 'already-closed',
       shards: 1,
     });
+    // Its file was written without the customer: it is due again.
+    expect(exportsDue).toEqual(['2026-11']);
     const released = await expectReportIsSum(pipeline, '2026-11');
     expect(released).toMatchObject({ statements: CUSTOMERS.length + 1, held: [] });
     expect(released.totals.totalYen).toBeGreaterThan(november.totals.totalYen);
 
     await closeAll(pipeline, '2026-12');
+    expect(exportsDue).toEqual(['2026-12']);
     const december = await expectReportIsSum(pipeline, '2026-12');
     const late = (await t!.reads.statement(LATE, '2026-12'))!;
     expect(late.lines).toContainEqual(expect.objectContaining({ kind: 'device_lump_sum', forMonth: '2026-11' }));
@@ -159,6 +156,7 @@ describe('the month report, accumulated by the close', () => {
 
     // A re-run of a closed month without holds sends nothing and changes nothing.
     expect(await closeAll(pipeline, '2026-12')).toEqual({ status: 'already-closed', shards: 0 });
+    expect(exportsDue).toEqual([]);
     expect(await expectReportIsSum(pipeline, '2026-12')).toEqual(december);
   });
 
@@ -175,6 +173,8 @@ describe('the month report, accumulated by the close', () => {
     store.failing.clear();
     await closeAll(pipeline, '2027-01');
     expect(await pipeline.holds.all()).toEqual([]);
+    // January's own file, and November's and December's again: both gained the customer's statement.
+    expect(exportsDue).toEqual(['2026-11', '2026-12', '2027-01']);
     for (const [month, was] of [
       ['2026-11', before.nov],
       ['2026-12', before.dec],
