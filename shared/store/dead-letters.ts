@@ -3,7 +3,13 @@
 // the cloud, `purge` where there is none). A dead letter changes no ledger. Its body is the
 // message as its writer reduced it (shared/schemas/reduced-order.ts: no birth date, no
 // payment method), never the upstream event whole.
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  paginateQuery,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
 import { DEAD_LETTER_RETENTION_DAYS } from '../domain/policy.ts';
 import { DEAD_LETTER_PK, DEAD_LETTER_TTL_ATTRIBUTE, deadLetterSk } from './keys.ts';
@@ -91,23 +97,20 @@ export class DeadLetterStore {
     if ('writtenBefore' in selection && Number.isNaN(cutoff))
       throw new Error(`not an instant: ${selection.writtenBefore}`);
     const ids: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': DEAD_LETTER_PK },
-          ProjectionExpression: 'sk, deadLetteredAt',
-          ExclusiveStartKey: start,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': DEAD_LETTER_PK },
+        ProjectionExpression: 'sk, deadLetteredAt',
+      },
+    );
+    for await (const page of pages)
       for (const item of page.Items ?? []) {
         const at = Date.parse(String(item.deadLetteredAt));
         if ('all' in selection || !(at >= cutoff)) ids.push(String(item.sk));
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
     return ids;
   }
 

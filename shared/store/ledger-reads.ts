@@ -1,6 +1,12 @@
 // Finance's reads: one customer's statements and entries (single-partition queries) and a
 // month over all customers (one query per shard of the month index, run in parallel).
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { Month } from '../domain/calendar.ts';
 import type { LedgerEntry, Statement } from '../domain/index.ts';
 import {
@@ -96,21 +102,16 @@ export class LedgerReads {
    * customer and entry id): the export reads a month of any size through this in constant memory.
    */
   async *monthEntryPages(month: Month, shard: number, pageSize: number): AsyncGenerator<LedgerEntry[]> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: INDEX.byMonth,
-          KeyConditionExpression: 'gsi1pk = :k',
-          ExpressionAttributeValues: { ':k': monthEntriesKey(month, shard) },
-          Limit: pageSize,
-          ExclusiveStartKey: start,
-        }),
-      );
-      yield (page.Items ?? []).map(toEntry);
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: this.doc, pageSize },
+      {
+        TableName: this.tableName,
+        IndexName: INDEX.byMonth,
+        KeyConditionExpression: 'gsi1pk = :k',
+        ExpressionAttributeValues: { ':k': monthEntriesKey(month, shard) },
+      },
+    );
+    for await (const page of pages) yield (page.Items ?? []).map(toEntry);
   }
 
   async monthStatements(month: Month): Promise<Statement[]> {

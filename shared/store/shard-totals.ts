@@ -8,7 +8,7 @@
 // item, with no position or customer set to keep consistent with the statements. It costs one
 // read of the shard's statements per shard end (the close has just written them; the same
 // read the report made on every request before).
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, paginateQuery, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Month } from '../domain/calendar.ts';
 import { addStatement, emptyMonthTotals, type MonthTotals, type Statement } from '../domain/index.ts';
 import { isConditionFailure } from './client.ts';
@@ -29,21 +29,18 @@ export class ShardTotalsStore {
   /** Sums the shard's statements of `month`, a page at a time, and stores the sums. */
   async recompute(month: Month, shard: number, at: string): Promise<ShardTotals> {
     const sums = emptyMonthTotals();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: INDEX.byMonth,
-          KeyConditionExpression: 'gsi1pk = :k',
-          ExpressionAttributeValues: { ':k': monthStatementsKey(month, shard) },
-          ProjectionExpression: 'statement',
-          ExclusiveStartKey: start,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        IndexName: INDEX.byMonth,
+        KeyConditionExpression: 'gsi1pk = :k',
+        ExpressionAttributeValues: { ':k': monthStatementsKey(month, shard) },
+        ProjectionExpression: 'statement',
+      },
+    );
+    for await (const page of pages)
       for (const item of page.Items ?? []) addStatement(sums, JSON.parse(item.statement as string) as Statement);
-      start = page.LastEvaluatedKey;
-    } while (start);
     const totals: ShardTotals = { month, shard, computedAt: at, ...sums };
     try {
       await this.doc.send(

@@ -16,22 +16,12 @@ import {
   expectedStatement,
   lineOf,
 } from '#test/support/example-year.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '#test/support/statement-page-browser.ts';
 import { parseEventFile } from '../../local/cli/event-file.ts';
 import { formatYen } from '../../local/cli/format.ts';
 import { localEventBridgeClient, sendEvents } from '../../local/cli/send-events.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const EXAMPLES = EXAMPLE_EVENTS_FILE;
 /** Screenshots and the hostile page's HTML, for a person to look at after a run. */
 const ARTIFACTS_DIR = join(tmpdir(), 'billing-statement-page');

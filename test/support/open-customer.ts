@@ -2,7 +2,7 @@
 // as events: the unit tests run them through the pure engine, the integration tests through
 // the pipeline, and the contract test validates the view of it against the published schema.
 import type { InboundEvent } from '#shared/schemas/inbound.ts';
-import { event, jst, orderPlaced } from './scenario.ts';
+import { Customer, event, jst, orderPlaced } from './scenario.ts';
 
 /** When the view is asked for: after the April events, before any deadline passes. */
 export const OPEN_AS_OF = jst('2027-04-15');
@@ -51,4 +51,14 @@ export function openCustomerEvents(customerId: string): { before: InboundEvent[]
     event('DeviceReturned', { customerId, occurredAt: jst('2027-04-11'), claimId: 'K9' }),
   ];
   return { before, after };
+}
+
+/** The fixture customer through the pure engine, the April events received on the day they happened. */
+export function openCustomerInEngine(customerId: string): Customer {
+  const c = new Customer(customerId);
+  const { before, after } = openCustomerEvents(customerId);
+  for (const e of before) c.send(e);
+  for (const month of OPEN_CLOSED_MONTHS) c.close(month);
+  for (const e of after) c.send(e, e.detail.occurredAt);
+  return c;
 }

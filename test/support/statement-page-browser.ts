@@ -13,8 +13,8 @@ import { parseEventFile } from '../../local/cli/event-file.ts';
 import { localEventBridgeClient, sendEvents } from '../../local/cli/send-events.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

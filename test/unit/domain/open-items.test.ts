@@ -3,18 +3,10 @@
 // return on time, a charge assessed, a void).
 import { describe, expect, it } from 'vitest';
 import { openItems } from '#shared/domain/open-items.ts';
-import { OPEN_AS_OF, OPEN_CLOSED_MONTHS, openCustomerEvents } from '#test/support/open-customer.ts';
+import { OPEN_AS_OF, openCustomerInEngine } from '#test/support/open-customer.ts';
 import { Customer, jst } from '#test/support/scenario.ts';
 
-/** The fixture customer, the April events received on the day they happened. */
-function openCustomer(): Customer {
-  const c = new Customer('OPEN-1');
-  const { before, after } = openCustomerEvents('OPEN-1');
-  for (const e of before) c.send(e);
-  for (const month of OPEN_CLOSED_MONTHS) c.close(month);
-  for (const e of after) c.send(e, e.detail.occurredAt);
-  return c;
-}
+const openCustomer = () => openCustomerInEngine('OPEN-1');
 
 /** A customer with one device on `months` installments, delivered on `delivered`. */
 function onInstallments(months: number, delivered: string, priceYen = 39_800): Customer {
