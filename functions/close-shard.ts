@@ -29,8 +29,9 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
         });
         if (result.continueAfter)
           await sendToQueue(queueUrl, JSON.stringify({ ...message, after: result.continueAfter }));
-        // The month's file once it is closed, and again each closed month a released hold changed.
-        const exports = new Set([...(result.monthClosed ? [message.month] : []), ...result.reexport]);
+        // The files of the months this close closed, once it is closed, and again of each closed
+        // month a released hold changed.
+        const exports = new Set([...(result.closedMonths ?? []), ...result.reexport]);
         for (const month of exports) await sendToQueue(exportQueueUrl, JSON.stringify({ month }));
         // One line per held customer: the metric filter behind the "customers held" alarm counts them.
         for (const held of result.held)

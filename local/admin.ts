@@ -152,9 +152,8 @@ async function close(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
     throw error;
   }
   let customers = 0;
-  let closedMonth = false;
   const released: string[] = [];
-  const reexport = new Set<Month>();
+  const exportsDue = new Set<Month>();
   const limit = pLimit(SHARD_CONCURRENCY);
   // A shard that stopped early is continued from where it stopped, after the shards already waiting.
   const closeInTurn = async (message: CloseShardMessage): Promise<void> => {
@@ -163,18 +162,16 @@ async function close(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
     released.push(...result.released);
     for (const h of result.held)
       logger.error(HELD_LOG_MESSAGE, { month: h.month, customerId: h.customerId, reason: h.reason });
-    if (result.monthClosed) closedMonth = true;
-    for (const m of result.reexport) reexport.add(m);
+    for (const m of [...(result.closedMonths ?? []), ...result.reexport]) exportsDue.add(m);
     if (result.continueAfter) await closeInTurn({ ...message, after: result.continueAfter });
   };
   await Promise.all(messages.map(closeInTurn));
-  // As the cloud's last shard starts the export function: the month's entries file, once closed.
-  if (closedMonth) reexport.add(month);
-  // Closed months a released hold changed are written again too, as the cloud's close queues them.
+  // As the cloud's last shard queues them: the months this close closed, and the closed months
+  // a released hold changed, written again.
   const exports: Record<Month, Awaited<ReturnType<typeof exportAfterClose>>> = {};
-  for (const m of [...reexport].sort()) exports[m] = await exportAfterClose(deps, m);
+  for (const m of [...exportsDue].sort()) exports[m] = await exportAfterClose(deps, m);
   const exported = exports[month];
-  const reexported = Object.fromEntries(Object.entries(exports).filter(([m]) => m !== month));
+  const alsoExported = Object.fromEntries(Object.entries(exports).filter(([m]) => m !== month));
   // Every customer still held from this month, whichever run held it: "closed, N held".
   const held = (await deps.pipeline.holds.all(month)).map(({ customerId, reason, heldAt }) => ({
     customerId,
@@ -189,7 +186,7 @@ async function close(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
     held,
     released,
     ...(exported ? { export: exported } : {}),
-    ...(Object.keys(reexported).length > 0 ? { reexported } : {}),
+    ...(Object.keys(alsoExported).length > 0 ? { alsoExported } : {}),
   });
 }
 

@@ -89,8 +89,12 @@ export interface CloseShardResult {
   /** Customers held earlier and closed in this run. */
   released: string[];
   continueAfter?: string;
-  /** Every shard of the month is done (this one last): the month's entries export is due. */
+  /**
+   * Every shard of the month is done (this one last): the entries exports of the months this
+   * close closed are due, oldest first (its own, and any a missed close left to it).
+   */
   monthClosed?: true;
+  closedMonths?: Month[];
   /**
    * Months already closed whose statements this run changed (a held customer closed now): their
    * entries files were written without it and are due again.
@@ -204,9 +208,14 @@ export async function closeShard(
     await settleReleased(false);
     return { ...result, continueAfter: after };
   }
-  await p.closes.recomputeShardTotals(month, shard, now);
+  // Every month this close closes gets its totals, the ones a missed close left to it too.
+  const closed: Month[] = [];
+  for (let m = status?.closesFrom ?? month; m <= month; m = addMonths(m, 1)) closed.push(m);
+  for (const m of closed) await p.closes.recomputeShardTotals(m, shard, now);
   await settleReleased(false);
-  return (await p.closes.shardDone(month, shard, now)) ? { ...result, monthClosed: true } : result;
+  return (await p.closes.shardDone(month, shard, now))
+    ? { ...result, monthClosed: true, closedMonths: closed }
+    : result;
 }
 
 /**

@@ -1,7 +1,8 @@
 // The monthly close's global status: which month is closed for every customer, and the
 // progress of each month's fan-out by shard.
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Month } from '../domain/calendar.ts';
+import { addMonths, type Month } from '../domain/calendar.ts';
+import { LOOKBACK_MONTHS } from '../domain/policy.ts';
 import { isConditionFailure } from './client.ts';
 import { GetCoalescer } from './coalesce.ts';
 import { CLOSE_FINISHED_SK, CLOSE_LATEST_SK, CLOSE_PK, closeSk, SHARD_COUNT } from './keys.ts';
@@ -9,6 +10,12 @@ import { type ShardTotals, ShardTotalsStore } from './shard-totals.ts';
 
 export interface MonthClose {
   month: Month;
+  /**
+   * The first month this close closes: the month after the last one closed when it started (a
+   * missed close leaves months for the next to close with its own), at most LOOKBACK_MONTHS
+   * back (the first close of a stage: the lookback's first month).
+   */
+  closesFrom: Month;
   status: 'closing' | 'closed';
   startedAt: string;
   closedAt?: string;
@@ -58,6 +65,8 @@ export class CloseStatusStore {
     if (!Item) return undefined;
     const close: MonthClose = {
       month,
+      // A close started by code before closesFrom closed its month only, as far as it knew.
+      closesFrom: (Item.closesFrom as Month | undefined) ?? month,
       status: Item.status,
       startedAt: Item.startedAt,
       shardsDone: [...((Item.shardsDone as Set<number> | undefined) ?? [])].sort((a, b) => a - b),
@@ -68,11 +77,15 @@ export class CloseStatusStore {
 
   /** Starts the close of `month` once; returns false if it was already started. */
   async start(month: Month, at: string): Promise<boolean> {
+    const through = await this.closedThrough();
+    const lookbackStart = addMonths(month, 1 - LOOKBACK_MONTHS);
+    const after = through === undefined ? lookbackStart : addMonths(through, 1);
+    const closesFrom = after < lookbackStart ? lookbackStart : after > month ? month : after;
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: CLOSE_PK, sk: closeSk(month), month, status: 'closing', startedAt: at },
+          Item: { pk: CLOSE_PK, sk: closeSk(month), month, closesFrom, status: 'closing', startedAt: at },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

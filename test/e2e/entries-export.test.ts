@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMonths } from '#shared/domain/index.ts';
 import { CSV_COLUMNS } from '#shared/runtime/csv.ts';
 import { startStack, type TestStack } from '#test/support/local-stack.ts';
 import { event, jst, orderPlaced } from '#test/support/scenario.ts';
@@ -50,8 +51,12 @@ describe('the entries export of the local stack', () => {
     expect(state.status).toBe(200);
     expect(state.json).toMatchObject({ month: '2026-10', state: 'ready', url: '/downloads/entries-2026-10.csv' });
     expect(state.json.rows).toBeGreaterThan(0);
-    // The file is in the data folder, no temporary one beside it.
-    expect(readdirSync(join(dataDir, 'exports'))).toEqual(['entries-2026-10.csv']);
+    expect(closed.json.alsoExported).toBeDefined();
+    // The stack's first close closed the lookback's 12 months, and wrote each one's file into
+    // the data folder: no temporary file beside them.
+    const months = Array.from({ length: 12 }, (_, i) => addMonths('2025-11', i));
+    expect(readdirSync(join(dataDir, 'exports')).sort()).toEqual(months.map((m) => `entries-${m}.csv`));
+    expect(Object.keys(closed.json.alsoExported)).toEqual(months.slice(0, 11));
 
     const response = await fetch(`${stack.url}${state.json.url}`);
     expect(response.status).toBe(200);

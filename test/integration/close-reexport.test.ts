@@ -89,7 +89,7 @@ describe('the close that releases a held customer', () => {
     const december = await admin('/admin/close', { month: '2026-12' });
     expect(december.body.released).toEqual(['RX-HELD']);
     expect(exported).toEqual(['2026-10', '2026-11', '2026-12']);
-    expect(december.body.reexported).toMatchObject({ '2026-10': { state: 'ready' }, '2026-11': { state: 'ready' } });
+    expect(december.body.alsoExported).toMatchObject({ '2026-10': { state: 'ready' }, '2026-11': { state: 'ready' } });
     expect(fileCustomers('2026-10')).toEqual(['RX-1', 'RX-HELD']);
   });
 
@@ -97,7 +97,7 @@ describe('the close that releases a held customer', () => {
     exported.length = 0;
     const again = await admin('/admin/close', { month: '2026-12' });
     expect(again.body).toMatchObject({ status: 'already-closed', shards: 0 });
-    expect(again.body.reexported).toBeUndefined();
+    expect(again.body.alsoExported).toBeUndefined();
     expect(exported).toEqual([]);
   });
 });

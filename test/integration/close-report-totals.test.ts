@@ -5,7 +5,7 @@
 // for a month closed before the close wrote totals (the report then sums the statements).
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Month } from '#shared/domain/index.ts';
+import { addMonths, type Month } from '#shared/domain/index.ts';
 import { buildMonthReport, handleFinanceRequest } from '#shared/runtime/finance-api.ts';
 import {
   type CloseShardMessage,
@@ -76,7 +76,11 @@ async function setUp() {
   return { store, pipeline };
 }
 
-/** The entries files the last closeAll made due: its month when it closed, and the closed months a released hold changed. */
+/**
+ * The entries files the last closeAll made due: the months it closed (its own, and those a
+ * missed close left to it; the lookback's for a stage's first close) and the closed months a
+ * released hold changed.
+ */
 let exportsDue: Month[] = [];
 
 async function closeAll(p: Pipeline, month: Month, now = closeTimeFor(month), options: CloseShardOptions = {}) {
@@ -86,7 +90,7 @@ async function closeAll(p: Pipeline, month: Month, now = closeTimeFor(month), op
   for (let m = messages.shift(); m; m = messages.shift()) {
     const result = await closeShard(p, m, now, options);
     if (result.continueAfter) messages.push({ ...m, after: result.continueAfter });
-    if (result.monthClosed) due.add(month);
+    for (const closed of result.closedMonths ?? []) due.add(closed);
     for (const changed of result.reexport) due.add(changed);
   }
   exportsDue = [...due].sort();
@@ -121,7 +125,8 @@ describe('the month report, accumulated by the close', () => {
     expect(new Set([...CUSTOMERS, BAD, LATE].map(shardOf)).size).toBeGreaterThanOrEqual(4);
     store.failing.add(BAD);
     await closeAll(pipeline, '2026-11');
-    expect(exportsDue).toEqual(['2026-11']);
+    // The stage's first close closes the lookback's months with its own.
+    expect(exportsDue).toEqual(Array.from({ length: 12 }, (_, i) => addMonths('2025-12', i)));
     const november = await expectReportIsSum(pipeline, '2026-11');
     expect(november).toMatchObject({ statements: CUSTOMERS.length, held: [{ customerId: BAD }] });
     expect(november.byKind.device_lump_sum.entries).toBe(3);
@@ -183,6 +188,19 @@ describe('the month report, accumulated by the close', () => {
       expect(now.statements).toBe(was.statements + 1);
       expect(now.held).toEqual([]);
     }
+    await expectReportIsSum(pipeline, '2027-01');
+  });
+
+  it('a close after a missed one closes both months: each gets its totals and its entries file', async () => {
+    const { pipeline } = await setUp();
+    await closeAll(pipeline, '2026-11');
+    await t!.deliver([
+      event('ProtectionCancelled', { customerId: CUSTOMERS[1]!, occurredAt: jst('2026-12-10'), deviceId: 'D1' }),
+    ]);
+    // December's close never ran; January's closes December with it.
+    await closeAll(pipeline, '2027-01', '2027-02-01T01:00:00+09:00');
+    expect(exportsDue).toEqual(['2026-12', '2027-01']);
+    expect((await expectReportIsSum(pipeline, '2026-12')).statements).toBeGreaterThan(0);
     await expectReportIsSum(pipeline, '2027-01');
   });
 
