@@ -28,9 +28,9 @@ export async function batchWriteAll(
  * The local stack in memory, with the DynamoDB client it uses: the stack does not expose its
  * store, so the client is caught on its first call (a finance read) by the call counter.
  */
-export async function stackWithStore(now: string) {
+export async function stackWithStore(now: string, options: { closeExports?: boolean } = {}) {
   const calls = countDynamoCalls();
-  const stack = await startLocalStack({ port: 0, dataDir: null, now });
+  const stack = await startLocalStack({ port: 0, dataDir: null, now, ...options });
   const response = await fetch(`${stack.url}/customers/nobody/statements`);
   await response.text();
   const doc = [...calls.clients][0];

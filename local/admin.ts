@@ -56,6 +56,8 @@ export interface AdminDeps {
   sendToConsumer: (consumer: string, body: string) => void;
   /** Writes a month's entries file into the data folder (shared/runtime/entries-export.ts), in this process. */
   exportEntries: (month: Month) => Promise<ExportOutcome>;
+  /** Whether the close runs the exports it makes due (LocalStackOptions.closeExports). */
+  closeExports: boolean;
 }
 
 const ok = (body: unknown): AdminResponse => ({ status: 200, body });
@@ -169,7 +171,7 @@ async function close(deps: AdminDeps, body: unknown): Promise<AdminResponse> {
   // As the cloud's last shard queues them: the months this close closed, and the closed months
   // a released hold changed, written again.
   const exports: Record<Month, Awaited<ReturnType<typeof exportAfterClose>>> = {};
-  for (const m of [...exportsDue].sort()) exports[m] = await exportAfterClose(deps, m);
+  if (deps.closeExports) for (const m of [...exportsDue].sort()) exports[m] = await exportAfterClose(deps, m);
   const exported = exports[month];
   const alsoExported = Object.fromEntries(Object.entries(exports).filter(([m]) => m !== month));
   // Every customer still held from this month, whichever run held it: "closed, N held".

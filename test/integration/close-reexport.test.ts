@@ -34,6 +34,7 @@ beforeAll(async () => {
   const deps = {
     pipeline,
     clock,
+    closeExports: true,
     exportEntries: (month: string) => {
       exported.push(month);
       return exportEntries({ reads: t.reads, exports, openSink: fileExportSink(dir) }, month, () =>
