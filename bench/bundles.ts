@@ -3,10 +3,9 @@
 // the environment the function gets, from process start to the bundle's import done. Side by
 // side, alternating run by run, the same entry built with the AWS SDK left external (to the
 // Lambda runtime's copy, as the stack built them before): what bundling the SDK buys.
-import { spawn } from 'node:child_process';
 import { BUNDLE_BUDGET_BYTES, buildBundles, DEFAULT_BUNDLE_DIR } from '../infra/bundles.ts';
 import { SDK_EXTERNAL } from '../infra/bundling.ts';
-import { median, round } from './measure.ts';
+import { median, round, runToExit } from './measure.ts';
 
 export interface BundleBenchOptions {
   /** Fresh processes per bundle; the median is reported. */
@@ -42,27 +41,15 @@ interface ColdImport {
   cpuMs: number;
 }
 
-function coldImport(file: string | undefined): Promise<ColdImport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--input-type=module', '-e', PROBE, ...(file ? [new URL(`file://${file}`).href] : [])],
-      {
-        env: { PATH: process.env.PATH ?? '', ...LAMBDA_ENV },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`importing ${file}: exit ${code}: ${err.slice(0, 500)}`));
-      const [ms, cpuMs] = JSON.parse(out) as [number, number];
-      resolve({ ms, cpuMs });
-    });
-  });
+async function coldImport(file: string | undefined): Promise<ColdImport> {
+  const { code, stdout, stderr } = await runToExit(
+    process.execPath,
+    ['--input-type=module', '-e', PROBE, ...(file ? [new URL(`file://${file}`).href] : [])],
+    { env: { PATH: process.env.PATH ?? '', ...LAMBDA_ENV } },
+  );
+  if (code !== 0) throw new Error(`importing ${file}: exit ${code}: ${stderr.slice(0, 500)}`);
+  const [ms, cpuMs] = JSON.parse(stdout) as [number, number];
+  return { ms, cpuMs };
 }
 
 const summary = (runs: ColdImport[]) => ({

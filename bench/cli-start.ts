@@ -6,13 +6,12 @@
 // command with the CLI's TypeScript compiled by tsx at the start (as bin/billing.js ran it
 // before dist/cli.js), and --help without V8's compile cache. Wall time and the child's CPU
 // time (user + system, all its threads), which other work on the machine disturbs less.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCli } from '../bin/build-cli.js';
 import { startLocalStack } from '../local/stack.ts';
-import { median, round } from './measure.ts';
+import { median, round, runToExit } from './measure.ts';
 
 export interface CliStartBenchOptions {
   /** Timed runs per command and variant; the median is reported. */
@@ -55,21 +54,10 @@ async function timedRun(
   output: { stdout?: string } = {},
 ): Promise<Run> {
   const started = performance.now();
-  const { code, stderr, stdout } = await new Promise<{ code: number | null; stderr: string; stdout: string }>(
-    (resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', CPU_PROBE, ...nodeArgs], {
-        cwd: ROOT,
-        env: { ...env, CLI_START_CPU_FILE: cpuFile },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      child.on('error', reject);
-      child.on('close', (exit) => resolve({ code: exit, stderr: err, stdout: out }));
-    },
-  );
+  const { code, stderr, stdout } = await runToExit(process.execPath, ['--import', CPU_PROBE, ...nodeArgs], {
+    cwd: ROOT,
+    env: { ...env, CLI_START_CPU_FILE: cpuFile },
+  });
   const wallMs = performance.now() - started;
   if (code !== 0) throw new Error(`node ${nodeArgs.join(' ')}: exit ${code}: ${stderr.slice(0, 500)}`);
   output.stdout = stdout;

@@ -2,12 +2,14 @@
 // figure inherits another's heap or JIT state. Prints its result as the last line on stdout,
 // after a marker (the local stack's logger also writes to stdout).
 //
-//   npx tsx bench/figure.ts <engine|ingest|close|finance|bundles|cli-start> '<options as JSON>' [profile dir]
+//   npx tsx bench/figure.ts <engine|ingest|close|finance|report|bundles|cli-start|cli-send|export> '<options as JSON>' [profile dir]
 import { benchBundles } from './bundles.ts';
+import { benchCliSend } from './cli-send.ts';
 import { benchCliStart } from './cli-start.ts';
 import { benchClose } from './close.ts';
 import { benchEngine } from './engine.ts';
-import { benchFinanceApi } from './finance-api.ts';
+import { benchExport } from './export.ts';
+import { benchFinanceApi, benchMonthReport } from './finance-api.ts';
 import { benchIngest } from './ingest.ts';
 import { peakRssMb, RESULT_MARKER } from './measure.ts';
 import { setProfileDir } from './profile.ts';
@@ -17,8 +19,11 @@ const FIGURES = {
   ingest: benchIngest,
   close: benchClose,
   finance: benchFinanceApi,
+  report: benchMonthReport,
   bundles: benchBundles,
   'cli-start': benchCliStart,
+  'cli-send': benchCliSend,
+  export: benchExport,
 } as const;
 type FigureName = keyof typeof FIGURES;
 

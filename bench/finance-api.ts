@@ -1,6 +1,8 @@
 // Finance API latency: a statement and the lookback's list of customers with five devices,
 // over HTTP from the local stack (the same handler the cloud's API runs), one request at a
 // time so that each sample is a latency, not a queue.
+
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   addMonths,
   type CustomerState,
@@ -14,7 +16,7 @@ import { LOOKBACK_MONTHS } from '#shared/domain/policy.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { CloseStatusStore } from '#shared/store/close-status.ts';
 import { aggregateItem, entryItem, statementItem } from '#shared/store/customer-store.ts';
-import { SHARD_COUNT } from '#shared/store/keys.ts';
+import { CLOSE_PK, SHARD_COUNT, shardTotalsSk } from '#shared/store/keys.ts';
 import { LOCAL_TABLE_NAME } from '../local/embedded-dynamo.ts';
 import { now, peakRssMb, percentile, round, timed } from './measure.ts';
 import { prng } from './population.ts';
@@ -119,6 +121,92 @@ export async function benchFinanceApi(options: FinanceBenchOptions) {
       seedSeconds: round(seed.seconds, 1),
       statement: summary(statements),
       list: summary(lists),
+      goalP99Ms: 25,
+      peakRssMb: peakRssMb(),
+    };
+  } finally {
+    await stack.close();
+  }
+}
+
+export interface MonthReportBenchOptions {
+  customers: number;
+  /** Requests of the report timed through the shard totals. */
+  samples: number;
+  /** Requests timed through the old path (every statement read), for comparison: slow, so few. */
+  fullReadSamples: number;
+}
+
+/** One statement of LAST_CLOSED for a five-device customer, as the close writes it. */
+function octoberStatement(customerId: string): Record<string, unknown>[] {
+  let state: CustomerState = emptyCustomerState(customerId, addMonths(LAST_CLOSED, -1));
+  for (const e of fiveDeviceCustomer(customerId, `${LAST_CLOSED}-05`))
+    if (e.detail.occurredAt.slice(0, 7) <= LAST_CLOSED) state = decide(state, e, fingerprintOf(e)).state;
+  return closeMonth(state, LAST_CLOSED, closeTimeOf(LAST_CLOSED)).effects.statements.map(statementItem);
+}
+
+/**
+ * The month report (`GET /reports/{month}`) at N customers, over HTTP from the local stack:
+ * read from the 32 shard totals the close wrote, and, for comparison, through the old path
+ * that read and summed every statement (what the report does for a month without totals).
+ * Also the close's cost of writing the totals: every shard's recomputation.
+ */
+export async function benchMonthReport(options: MonthReportBenchOptions) {
+  const { stack, doc, calls } = await stackWithStore(NOW);
+  calls.restore();
+  try {
+    const closes = new CloseStatusStore(doc, LOCAL_TABLE_NAME);
+    const seed = await timed(async () => {
+      for (let from = 0; from < options.customers; from += 1_000) {
+        const items = Array.from({ length: Math.min(1_000, options.customers - from) }, (_, k) =>
+          octoberStatement(customerIdOf('R', from + k)),
+        ).flat();
+        await batchWriteAll(doc, LOCAL_TABLE_NAME, items);
+      }
+      await closes.start(LAST_CLOSED, closeTimeOf(LAST_CLOSED));
+    });
+    // What the close adds at each shard's end, here for all 32 one after the other.
+    const totals = await timed(async () => {
+      for (let shard = 0; shard < SHARD_COUNT; shard++) {
+        await closes.recomputeShardTotals(LAST_CLOSED, shard, closeTimeOf(LAST_CLOSED));
+        await closes.shardDone(LAST_CLOSED, shard, closeTimeOf(LAST_CLOSED));
+      }
+    });
+    const get = async (): Promise<{ ms: number; body: { statements: number; totals: { totalYen: number } } }> => {
+      const start = now();
+      const response = await fetch(`${stack.url}/reports/${LAST_CLOSED}`);
+      const body = (await response.json()) as { statements: number; totals: { totalYen: number } };
+      const ms = now() - start;
+      if (response.status !== 200 || body.statements !== options.customers)
+        throw new Error(`GET /reports/${LAST_CLOSED}: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+      return { ms, body };
+    };
+    for (let i = 0; i < 50; i++) await get();
+    const fromTotals: number[] = [];
+    let report: Awaited<ReturnType<typeof get>>['body'] | undefined;
+    for (let i = 0; i < options.samples; i++) {
+      const { ms, body } = await get();
+      fromTotals.push(ms);
+      report = body;
+    }
+    // The old path: without one shard's totals the report reads and sums every statement.
+    await doc.send(
+      new DeleteCommand({ TableName: LOCAL_TABLE_NAME, Key: { pk: CLOSE_PK, sk: shardTotalsSk(LAST_CLOSED, 0) } }),
+    );
+    const fullReads: number[] = [];
+    for (let i = 0; i < options.fullReadSamples; i++) {
+      const { ms, body } = await get();
+      if (JSON.stringify(body) !== JSON.stringify(report)) throw new Error('the two paths disagree on the report');
+      fullReads.push(ms);
+    }
+    return {
+      customers: options.customers,
+      devicesPerCustomer: 5,
+      statements: report?.statements,
+      seedSeconds: round(seed.seconds, 1),
+      totalsWriteSeconds: round(totals.seconds, 2),
+      report: summary(fromTotals),
+      fullRead: summary(fullReads),
       goalP99Ms: 25,
       peakRssMb: peakRssMb(),
     };

@@ -224,17 +224,16 @@ export async function benchIngest(options: IngestBenchOptions) {
   const drain = async () => {
     const response = await fetch(`${stack.url}/admin/drain`, { method: 'POST' });
     if (!response.ok) throw new Error(`drain: ${response.status} ${await response.text()}`);
-    // `waiting` (events recorded on arrival to wait for what they name, §0) is absent before the business-order change.
-    const counts = (await response.json()) as {
+    // `waited`: events recorded on arrival to wait for what they name (§0), each applied when it arrives.
+    return (await response.json()) as {
       accepted: number;
       applied: number;
       duplicates: number;
       ignored: number;
       deadLettered: number;
-      waiting?: number;
+      waited: number;
       pending: number;
     };
-    return { ...counts, waiting: counts.waiting ?? 0 };
   };
   /** Events still waiting for what they name (`GET /admin/waiting`; 0 where the stack has no such route). */
   const waitingNow = async () => {
@@ -270,8 +269,8 @@ export async function benchIngest(options: IngestBenchOptions) {
     const delivered = deliveries.snapshot();
     const counts = pipeline.value;
     const applied = counts.applied - before.applied;
-    // An event that waited on arrival is counted `waiting` and applies, uncounted, when what it names arrives.
-    const waited = counts.waiting - before.waiting;
+    // An event that waited on arrival is counted `waited` and applies, uncounted, when what it names arrives.
+    const waited = counts.waited - before.waited;
     const deadLettered = counts.deadLettered - before.deadLettered;
     const stillWaiting = await waitingNow();
     if (

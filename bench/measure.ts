@@ -1,5 +1,6 @@
 // What every figure of the bench measures with: wall time, percentiles, peak memory, and a
 // count of the DynamoDB calls the code under test makes (the profile of where the time goes).
+import { type SpawnOptions, spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
@@ -103,3 +104,20 @@ export async function timedWithCpu<T>(
 
 /** Marks the line on which a figure's process prints its result (bench/figure.ts → bench/run.ts). */
 export const RESULT_MARKER = '@@bench-result ';
+
+/** A child process run to its end: its exit code and everything it wrote (a bench measures the wall time around it). */
+export function runToExit(
+  command: string,
+  args: readonly string[],
+  options: SpawnOptions,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

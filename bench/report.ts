@@ -21,7 +21,12 @@ export interface Results {
   failed?: string[];
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string };
   commit?: string;
-  figures: Partial<Record<'engine' | 'ingest' | 'close' | 'finance' | 'bundles' | 'cli-start', FigureRun>>;
+  figures: Partial<
+    Record<
+      'engine' | 'ingest' | 'close' | 'finance' | 'report' | 'bundles' | 'cli-start' | 'cli-send' | 'export',
+      FigureRun
+    >
+  >;
 }
 
 const n = (x: number, digits = 0) =>
@@ -34,7 +39,17 @@ type Row = [figure: string, size: string, result: string, sideBySide: string, go
 
 function rows(results: Results): Row[] {
   const out: Row[] = [];
-  const { engine, ingest, close, finance, bundles, 'cli-start': cliStart } = results.figures;
+  const {
+    engine,
+    ingest,
+    close,
+    finance,
+    report,
+    bundles,
+    'cli-start': cliStart,
+    'cli-send': cliSend,
+    export: entriesExport,
+  } = results.figures;
   const rss = (run: FigureRun) => `${n(run.result.processPeakRssMb)} MB`;
 
   if (engine) {
@@ -151,6 +166,18 @@ function rows(results: Results): Row[] {
     out.push(row('statement', r.statement, 'HTTP to the local stack, one request at a time'));
     out.push(row(`${LOOKBACK_MONTHS}-month list`, r.list, 'interleaved with the statements'));
   }
+  if (report) {
+    const r = report.result;
+    out.push([
+      '4 finance API: month report (GET /reports/{month})',
+      `${n(r.customers)} customers × ${r.devicesPerCustomer} devices, ${n(r.report.samples)} requests`,
+      `p50 ${n(r.report.p50Ms, 1)} ms, p99 ${n(r.report.p99Ms, 1)} ms`,
+      `from the 32 shard totals the close wrote (${n(r.totalsWriteSeconds, 1)} s to write all 32); summing every statement instead: p50 ${n(r.fullRead.p50Ms / 1000, 1)} s over ${r.fullRead.samples}`,
+      `p99 < ${r.goalP99Ms} ms`,
+      met(r.report.p99Ms < r.goalP99Ms),
+      rss(report),
+    ]);
+  }
   if (bundles) {
     const r = bundles.result;
     for (const b of r.bundles as {
@@ -195,6 +222,42 @@ function rows(results: Results): Row[] {
         rss(cliStart),
       ]);
     }
+  }
+  if (cliSend) {
+    const r = cliSend.result;
+    const slow = r.oneAtATime;
+    out.push(
+      [
+        'CLI send: billing send FILE',
+        `${n(r.events)} events, ${r.concurrency} calls in flight`,
+        `${n(r.send.eventsPerSecond)} events/s (${n(r.send.seconds, 2)} s, spawn to exit${typeof r.send.cliCpuSeconds === 'number' ? `; CPU: CLI ${n(r.send.cliCpuSeconds, 2)} s, stack ${n(r.send.stackCpuSeconds, 2)} s` : ''})`,
+        `${n(slow.events)} events one call at a time (--concurrency 1): ${n(slow.send.eventsPerSecond)} events/s`,
+        `≥ ${n(r.goalEventsPerSecond)} events/s`,
+        met(r.send.eventsPerSecond >= r.goalEventsPerSecond),
+        rss(cliSend),
+      ],
+      [
+        'CLI send: billing drain after it',
+        `${n(r.drain.pendingAtStart)} of ${n(r.events)} events still queued`,
+        `${n(r.drain.seconds, 1)} s = ${n(r.drain.eventsPerSecond)} events/s`,
+        `sent to drained: ${n(r.sentToDrainedEventsPerSecond)} events/s; one call at a time: ${n(slow.sentToDrainedEventsPerSecond)} events/s`,
+        '—',
+        '—',
+        rss(cliSend),
+      ],
+    );
+  }
+  if (entriesExport) {
+    const r = entriesExport.result;
+    out.push([
+      'entries export: a month as CSV (billing export, the close)',
+      `${n(r.customers)} customers, ${n(r.rows)} entries`,
+      `${n(r.exportSeconds, 1)} s (${n(r.rowsPerSecond)} rows/s), ${n(r.fileMb, 1)} MB file; export RSS +${n(r.exportRssMb)} MB`,
+      `RSS ${n(r.rssBeforeMb)} MB before (the in-memory store holds the month) → ${n(r.rssPeakMb)} MB peak, sampled every 20 ms`,
+      `< ${r.goalSeconds / 60} min, +${r.goalRssMb} MB`,
+      met(r.exportSeconds < r.goalSeconds && r.exportRssMb < r.goalRssMb),
+      rss(entriesExport),
+    ]);
   }
   return out;
 }

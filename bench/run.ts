@@ -22,20 +22,36 @@ const SIZES = {
     ingest: { customers: 2_000 },
     close: { customers: 100_000, rawSample: 20_000 },
     finance: { customers: 300, samples: 2_000 },
+    report: { customers: 100_000, samples: 1_000, fullReadSamples: 3 },
     bundles: { repeats: 7 },
     'cli-start': { repeats: 10 },
+    'cli-send': { events: 5_000, oneAtATimeEvents: 1_000 },
+    export: { customers: 100_000 },
   },
   quick: {
     engine: { customers: 100_000 },
     ingest: { customers: 200 },
     close: { customers: 5_000, rawSample: 5_000 },
     finance: { customers: 100, samples: 500 },
+    report: { customers: 10_000, samples: 300, fullReadSamples: 3 },
     bundles: { repeats: 5 },
     'cli-start': { repeats: 5 },
+    'cli-send': { events: 1_000, oneAtATimeEvents: 200 },
+    export: { customers: 10_000 },
   },
 } as const;
 type Figure = keyof (typeof SIZES)['full'];
-const ORDER: Figure[] = ['engine', 'ingest', 'close', 'finance', 'bundles', 'cli-start'];
+const ORDER: Figure[] = [
+  'engine',
+  'ingest',
+  'close',
+  'finance',
+  'report',
+  'bundles',
+  'cli-start',
+  'cli-send',
+  'export',
+];
 
 /** Room for a hundred thousand aggregates and their ledger in dynalite's in-memory store. */
 const HEAP_MB = 8192;
