@@ -13,7 +13,7 @@ import {
   type Month,
 } from '#shared/domain/index.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
-import { aggregateItem, entryItem, outboxKey, statementItem } from '#shared/store/customer-store.ts';
+import { aggregateItem, entryItem, outboxKey, statementItem } from '#shared/store/customer-items.ts';
 import { INDEX, monthStatementsKey, SHARD_COUNT } from '#shared/store/keys.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
 import { LOCAL_TABLE_NAME } from '../local/embedded-dynamo.ts';

@@ -5,7 +5,7 @@
 // holding the month is in this process too, so its peak alone would measure the store).
 import { closeTimeOf, type LedgerEntry, type Month } from '#shared/domain/index.ts';
 import { CloseStatusStore } from '#shared/store/close-status.ts';
-import { entryItem } from '#shared/store/customer-store.ts';
+import { entryItem } from '#shared/store/customer-items.ts';
 import { SHARD_COUNT } from '#shared/store/keys.ts';
 import { LOCAL_TABLE_NAME } from '../local/embedded-dynamo.ts';
 import { round, timed } from './measure.ts';

@@ -15,7 +15,7 @@ import {
 import { LOOKBACK_MONTHS } from '#shared/domain/policy.ts';
 import { fingerprintOf } from '#shared/fingerprint.ts';
 import { CloseStatusStore } from '#shared/store/close-status.ts';
-import { aggregateItem, entryItem, statementItem } from '#shared/store/customer-store.ts';
+import { aggregateItem, entryItem, statementItem } from '#shared/store/customer-items.ts';
 import { CLOSE_PK, SHARD_COUNT, shardTotalsSk } from '#shared/store/keys.ts';
 import { LOCAL_TABLE_NAME } from '../local/embedded-dynamo.ts';
 import { now, peakRssMb, percentile, round, timed } from './measure.ts';

@@ -9,7 +9,7 @@ import { fingerprintOf } from '#shared/fingerprint.ts';
 import { ingestMessage } from '#shared/runtime/ingest.ts';
 import { createPipeline } from '#shared/runtime/pipeline.ts';
 import { expectedSourceFor, type InboundEvent } from '#shared/schemas/inbound.ts';
-import { aggregateItem, entryItem, journalItem, outboxKey } from '#shared/store/customer-store.ts';
+import { aggregateItem, entryItem, journalItem, outboxKey } from '#shared/store/customer-items.ts';
 import { LOCAL_CREDENTIALS } from '../local/credentials.ts';
 import { LOCAL_TABLE_NAME } from '../local/embedded-dynamo.ts';
 import { LocalQueue, type QueuedMessage } from '../local/local-queue.ts';

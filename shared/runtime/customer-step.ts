@@ -4,13 +4,8 @@
 // read; a crash anywhere after the commit is repaired by the next step on this customer.
 import { type CustomerState, type Effects, emptyCustomerState, type JournalRecord } from '../domain/index.ts';
 import type { CloseStatusStore } from '../store/close-status.ts';
-import {
-  type CustomerStore,
-  isEmptyEffects,
-  type OutboxEntry,
-  outboxKey,
-  type StoredCustomer,
-} from '../store/customer-store.ts';
+import { isEmptyEffects, type OutboxEntry, outboxKey, type StoredCustomer } from '../store/customer-items.ts';
+import type { CustomerStore } from '../store/customer-store.ts';
 import type { DeadLetterStore } from '../store/dead-letters.ts';
 import { valueBytes } from '../store/item-size.ts';
 import type { EventPublisher } from './publisher.ts';

@@ -6,66 +6,50 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  paginateQuery,
   QueryCommand,
-  type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
   type CustomerHistory,
   type CustomerState,
-  type Effects,
   type JournalRecord,
   type LedgerEntry,
   type Month,
   monthStartKey,
-  nextDueDate,
   type Snapshot,
   type Statement,
 } from '../domain/index.ts';
 import { isConditionFailure } from './client.ts';
 import { GetCoalescer, WriteCoalescer } from './coalesce.ts';
+import {
+  aggregateItem,
+  entryItem,
+  journalItem,
+  type OutboxEntry,
+  outboxKey,
+  type StoredCustomer,
+  statementItem,
+  versionOfKey,
+} from './customer-items.ts';
 import { appliedEventItem } from './event-registry.ts';
 import { ITEM_LIMIT_BYTES, ItemLimitError, itemBytes, valueBytes } from './item-size.ts';
 import {
   customerOfDueKey,
   customerPk,
   dueKey,
-  dueSortKey,
   dueThroughKey,
   ENTRY_END,
   ENTRY_PREFIX,
-  entrySk,
   INDEX,
   JOURNAL_END,
   journalSk,
-  monthEntriesKey,
-  monthStatementsKey,
   SHARD_COUNT,
   SNAPSHOT_SK,
   STATE_SK,
-  searchKey,
-  searchSortKey,
   shardKey,
-  shardOf,
-  statementSk,
 } from './keys.ts';
 import { toEntry } from './ledger-reads.ts';
-
-/** Effects committed with one version of the aggregate and perhaps not yet projected. */
-export interface OutboxEntry {
-  /** When they were committed (processing time: only for the projection lease). */
-  committedAt: number;
-  effects: Effects;
-}
-
-export interface StoredCustomer {
-  state: CustomerState;
-  /** Keyed by the version that committed them, e.g. `v12`. */
-  outbox: Record<string, OutboxEntry>;
-}
-
-export const outboxKey = (version: number): string => `v${version}`;
-const versionOfKey = (key: string): number => Number(key.slice(1));
 
 export interface CommitOptions {
   /** The most the state may grow to in this commit (events: `STATE_BUDGET_BYTES`); the item limit always holds. */
@@ -244,18 +228,16 @@ export class CustomerStore {
   /** A consistent query of the customer's partition, sort keys from `from` (inclusive) to `to`. */
   private async queryRange(customerId: string, from: string, to: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    const input: QueryCommandInput = {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': customerPk(customerId), ':from': from, ':to': to },
-      ConsistentRead: true,
-    };
-    do {
-      const page = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': customerPk(customerId), ':from': from, ':to': to },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) items.push(...(page.Items ?? []));
     return items;
   }
 
@@ -300,22 +282,19 @@ export class CustomerStore {
    */
   async dueCustomers(shard: number, today?: string): Promise<string[]> {
     const ids: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: INDEX.byDue,
-          // Sort keys are `${dueDate}#${customerId}`: every due date up to today sorts below `${today}$`.
-          KeyConditionExpression: today === undefined ? 'gsi3pk = :k' : 'gsi3pk = :k AND gsi3sk < :upTo',
-          ExpressionAttributeValues:
-            today === undefined ? { ':k': dueKey(shard) } : { ':k': dueKey(shard), ':upTo': dueThroughKey(today) },
-          ExclusiveStartKey: start,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        IndexName: INDEX.byDue,
+        // Sort keys are `${dueDate}#${customerId}`: every due date up to today sorts below `${today}$`.
+        KeyConditionExpression: today === undefined ? 'gsi3pk = :k' : 'gsi3pk = :k AND gsi3sk < :upTo',
+        ExpressionAttributeValues:
+          today === undefined ? { ':k': dueKey(shard) } : { ':k': dueKey(shard), ':upTo': dueThroughKey(today) },
+      },
+    );
+    for await (const page of pages)
       for (const item of page.Items ?? []) ids.push(customerOfDueKey(item.gsi3sk as string));
-      start = page.LastEvaluatedKey;
-    } while (start);
     return ids;
   }
 }
@@ -344,43 +323,6 @@ function commitCondition(previousVersion: number | undefined, carried: readonly 
   };
 }
 
-/** The aggregate item as the commit writes it (exported for seeding a table in bulk). */
-export function aggregateItem(next: CustomerState, outbox: Record<string, OutboxEntry>): Record<string, unknown> {
-  const shard = shardOf(next.customerId);
-  const due = nextDueDate(next);
-  const item: Record<string, unknown> = {
-    pk: customerPk(next.customerId),
-    sk: STATE_SK,
-    customerId: next.customerId,
-    version: next.version,
-    state: JSON.stringify(next),
-    gsi2pk: shardKey(shard),
-    gsi2sk: next.customerId,
-    // The same on every write, as gsi2's: the search index is written when the aggregate is created.
-    gsi4pk: searchKey(shard),
-    gsi4sk: searchSortKey(next.customerId),
-  };
-  if (due) Object.assign(item, { gsi3pk: dueKey(shard), gsi3sk: dueSortKey(due, next.customerId) });
-  const serialized = Object.fromEntries(
-    Object.entries(outbox)
-      .filter(([, o]) => !isEmptyEffects(o.effects))
-      .map(([k, o]) => [k, JSON.stringify(o)]),
-  );
-  if (Object.keys(serialized).length > 0) item.outbox = serialized;
-  return item;
-}
-
-/** Effects with nothing to project: the commit keeps them out of the outbox. */
-export function isEmptyEffects(effects: Effects): boolean {
-  return (
-    effects.entries.length === 0 &&
-    effects.statements.length === 0 &&
-    effects.emitted.length === 0 &&
-    !effects.journal?.length &&
-    !effects.expired?.length
-  );
-}
-
 /** The items of a customer's whole history, journal records apart from entries. */
 function splitHistory(items: Record<string, unknown>[]): [Record<string, unknown>[], Record<string, unknown>[]] {
   const journal: Record<string, unknown>[] = [];
@@ -390,31 +332,4 @@ function splitHistory(items: Record<string, unknown>[]): [Record<string, unknown
     else if (item.type === 'entry') entries.push(item);
   }
   return [journal, entries];
-}
-
-/** One event of a customer's journal. */
-export function journalItem(customerId: string, record: JournalRecord): Record<string, unknown> {
-  return { pk: customerPk(customerId), sk: journalSk(record.key), type: 'journal', record: JSON.stringify(record) };
-}
-
-export function entryItem(entry: LedgerEntry): Record<string, unknown> {
-  return {
-    pk: customerPk(entry.customerId),
-    sk: entrySk(entry.billingMonth, entry.entryId),
-    gsi1pk: monthEntriesKey(entry.billingMonth, shardOf(entry.customerId)),
-    gsi1sk: `${entry.customerId}#${entry.entryId}`,
-    type: 'entry',
-    ...entry,
-  };
-}
-
-export function statementItem(statement: Statement): Record<string, unknown> {
-  return {
-    pk: customerPk(statement.customerId),
-    sk: statementSk(statement.month),
-    gsi1pk: monthStatementsKey(statement.month, shardOf(statement.customerId)),
-    gsi1sk: statement.customerId,
-    type: 'statement',
-    statement: JSON.stringify(statement),
-  };
 }

@@ -17,7 +17,7 @@ import {
   type OpenExportSink,
 } from '#shared/runtime/entries-export.ts';
 import { type CloseShardMessage, closeShard, startMonthClose } from '#shared/runtime/month-close.ts';
-import { entryItem } from '#shared/store/customer-store.ts';
+import { entryItem } from '#shared/store/customer-items.ts';
 import { EntriesExportStore } from '#shared/store/entries-exports.ts';
 import { SHARD_COUNT, shardOf } from '#shared/store/keys.ts';
 import { LedgerReads } from '#shared/store/ledger-reads.ts';

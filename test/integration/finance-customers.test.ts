@@ -9,8 +9,8 @@ import { openItems } from '#shared/domain/open-items.ts';
 import { handleFinanceRequest } from '#shared/runtime/finance-api.ts';
 import { type CloseShardMessage, closeShard, startMonthClose } from '#shared/runtime/month-close.ts';
 import { CUSTOMER_ID_MAX } from '#shared/schemas/primitives.ts';
+import { aggregateItem } from '#shared/store/customer-items.ts';
 import { CustomerDirectory } from '#shared/store/customer-search.ts';
-import { aggregateItem } from '#shared/store/customer-store.ts';
 import { SHARD_COUNT, shardOf } from '#shared/store/keys.ts';
 import { testStore } from '#test/support/dynamo.ts';
 import {

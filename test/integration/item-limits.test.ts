@@ -4,7 +4,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyCustomerState } from '#shared/domain/index.ts';
-import { aggregateItem, CustomerStore } from '#shared/store/customer-store.ts';
+import { aggregateItem } from '#shared/store/customer-items.ts';
+import { CustomerStore } from '#shared/store/customer-store.ts';
 import {
   ITEM_LIMIT_BYTES,
   ItemLimitError,

@@ -7,7 +7,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CustomerState } from '#shared/domain/index.ts';
 import { OUTBOX_LEASE_MS, runCustomerStep } from '#shared/runtime/customer-step.ts';
-import { CustomerStore, type OutboxEntry } from '#shared/store/customer-store.ts';
+import type { OutboxEntry } from '#shared/store/customer-items.ts';
+import { CustomerStore } from '#shared/store/customer-store.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
 import { jst, orderPlaced } from '#test/support/scenario.ts';
 

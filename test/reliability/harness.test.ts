@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CustomerState } from '#shared/domain/index.ts';
 import type { Pipeline } from '#shared/runtime/pipeline.ts';
-import { CustomerStore, type OutboxEntry } from '#shared/store/customer-store.ts';
+import type { OutboxEntry } from '#shared/store/customer-items.ts';
+import { CustomerStore } from '#shared/store/customer-store.ts';
 import { chaosSeed } from '#test/support/chaos-seed.ts';
 import { concurrencyCheck } from './harness/concurrency.ts';
 import { chosenStore, type Table } from './harness/environment.ts';

@@ -2,7 +2,8 @@
 // fault would (a throttled partition, an item past its limit): the real store for every other
 // customer. For tests of what a close does with the customers it cannot commit.
 import type { CustomerState } from '#shared/domain/index.ts';
-import { CustomerStore, type OutboxEntry } from '#shared/store/customer-store.ts';
+import type { OutboxEntry } from '#shared/store/customer-items.ts';
+import { CustomerStore } from '#shared/store/customer-store.ts';
 
 export class FaultyStore extends CustomerStore {
   readonly failing = new Set<string>();

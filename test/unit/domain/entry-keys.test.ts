@@ -5,7 +5,7 @@
 // such a customer, touching every kind of entry and its reversals, stays within the limits.
 import { describe, expect, it } from 'vitest';
 import { ENTRY_KINDS, policy } from '#shared/domain/index.ts';
-import { entryItem } from '#shared/store/customer-store.ts';
+import { entryItem } from '#shared/store/customer-items.ts';
 import { Customer, jst } from '#test/support/scenario.ts';
 
 const SORT_KEY_MAX_BYTES = 1024;
