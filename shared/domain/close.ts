@@ -5,13 +5,13 @@
 import { addMonths, type CalendarDate, jstDate, lastDayOf, type Month, monthOf } from './calendar.ts';
 import { forgetStaleCheckpoint } from './checkpoint.ts';
 import { cloneClaim, draftForTimeStep } from './clone.ts';
+import { assessDeadlines, hasDeadlineDue } from './deadlines.ts';
 import { stampRevisions } from './decisions.ts';
 import { orderOf } from './facts.ts';
 import { billDuePayments } from './payment.ts';
 import { MONTHLY_CLOSE_HOUR_JST, WAITING_DEAD_LETTER_DAYS } from './policy.ts';
 import { billDueProtection } from './protection.ts';
 import { setOwn } from './records.ts';
-import { assessDeadlines, hasDeadlineDue } from './returns.ts';
 import { buildStatement, monthHasEnded } from './statement.ts';
 import { type CustomerState, type DeviceState, type Effects, emptyEffects, type LedgerEntry } from './types.ts';
 import { dropFromTail, expiredWaiting } from './waiting.ts';

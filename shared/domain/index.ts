@@ -22,6 +22,7 @@ export {
   type MemoryHistory,
   type ReplayOptions,
 } from './customer-book.ts';
+export { nextDeadline } from './deadlines.ts';
 export { type DecideOptions, type Decision, type DecisionOutcome, decide } from './decide.ts';
 export { publishedRevision } from './decisions.ts';
 export { AmountOutOfRangeError, addYen, checkedYen, multiplyYen } from './money.ts';
@@ -38,7 +39,6 @@ export { installmentSchedule, isPaid, paymentAmount } from './payment.ts';
 export * as policy from './policy.ts';
 export { finalMonthOf, protectionFeeFor } from './protection.ts';
 export type { CustomerHistory } from './rederive.ts';
-export { nextDeadline } from './returns.ts';
 export {
   buildStatement,
   lookbackMonths,

@@ -5,11 +5,11 @@
 // says what the close and the sweep will do, not a second opinion of it.
 
 import { addDays, type CalendarDate, jstDate, type Month } from './calendar.ts';
+import { unassessedDeadlines } from './deadlines.ts';
 import { addYen } from './money.ts';
 import { lastScheduledPayment, paymentAmount, paymentCount, paymentDueMonth } from './payment.ts';
 import { LATE_RETURN_PENALTY_YEN } from './policy.ts';
 import { getOwn } from './records.ts';
-import { unassessedDeadlines } from './returns.ts';
 import type { ClaimState, CustomerState, DeviceState } from './types.ts';
 
 export interface OpenInstallments {

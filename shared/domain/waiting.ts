@@ -4,8 +4,8 @@
 
 import type { WaitingEvent } from './business-order.ts';
 import { type CalendarDate, jstDate } from './calendar.ts';
+import { nextDeadline } from './deadlines.ts';
 import { WAITING_DEAD_LETTER_DAYS } from './policy.ts';
-import { nextDeadline } from './returns.ts';
 import type { CustomerState } from './types.ts';
 
 const DAY_MS = 86_400_000;
