@@ -1,8 +1,10 @@
 // Lambda bundles: the minified size of every function bundle, built with the stack's own
 // esbuild settings (infra/bundles.ts), and its cold import time: a fresh Node process with
 // the environment the function gets, from process start to the bundle's import done. Side by
-// side, alternating run by run, the same entry built with the AWS SDK left external (to the
-// Lambda runtime's copy, as the stack built them before): what bundling the SDK buys.
+// side, alternating run by run, the same entry built two other ways, each the stack's build
+// before a decision: with the AWS SDK left external (to the Lambda runtime's copy), what
+// bundling the SDK buys; with the Node built-ins imported as ES modules, what
+// infra/node-builtins/ buys.
 import { BUNDLE_BUDGET_BYTES, buildBundles, DEFAULT_BUNDLE_DIR } from '../infra/bundles.ts';
 import { SDK_EXTERNAL } from '../infra/bundling.ts';
 import { median, round, runToExit } from './measure.ts';
@@ -62,18 +64,22 @@ const summary = (runs: ColdImport[]) => ({
 export async function benchBundles(options: BundleBenchOptions) {
   const bundles = (await buildBundles()).sort((a, b) => a.name.localeCompare(b.name));
   const external = await buildBundles({ outdir: `${DEFAULT_BUNDLE_DIR}-sdk-external`, external: SDK_EXTERNAL });
+  const esmBuiltins = await buildBundles({ outdir: `${DEFAULT_BUNDLE_DIR}-esm-builtins`, builtinsAsImports: true });
   // Node alone, to tell its boot from the bundle's own import.
   const bare: ColdImport[] = [];
   for (let i = 0; i < options.repeats; i++) bare.push(await coldImport(undefined));
   const results = [];
   for (const bundle of bundles) {
     const other = external.find((b) => b.name === bundle.name);
-    if (!other) throw new Error(`no SDK-external build of ${bundle.name}`);
+    const esm = esmBuiltins.find((b) => b.name === bundle.name);
+    if (!other || !esm) throw new Error(`no SDK-external or ESM-built-ins build of ${bundle.name}`);
     const runs: ColdImport[] = [];
     const otherRuns: ColdImport[] = [];
+    const esmRuns: ColdImport[] = [];
     for (let i = 0; i < options.repeats; i++) {
       runs.push(await coldImport(bundle.file));
       otherRuns.push(await coldImport(other.file));
+      esmRuns.push(await coldImport(esm.file));
     }
     results.push({
       name: bundle.name,
@@ -81,6 +87,7 @@ export async function benchBundles(options: BundleBenchOptions) {
       kb: round(bundle.bytes / 1024, 1),
       ...summary(runs),
       sdkExternal: { kb: round(other.bytes / 1024, 1), ...summary(otherRuns) },
+      builtinsAsImports: { kb: round(esm.bytes / 1024, 1), ...summary(esmRuns) },
     });
   }
   return {

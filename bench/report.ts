@@ -187,17 +187,22 @@ function rows(results: Results): Row[] {
       cpuMs?: number;
       sdkImportMs?: number;
       sdkExternal?: { kb: number; coldImportMs: number; cpuMs: number };
+      builtinsAsImports?: { coldImportMs: number; cpuMs: number };
     }[]) {
       const cpu = typeof b.cpuMs === 'number' ? ` (CPU ${n(b.cpuMs)} ms)` : '';
       // Runs before the SDK was bundled measured its clients alone instead of a whole external build.
       const other = b.sdkExternal
         ? `SDK left external: ${n(b.sdkExternal.kb, 1)} KB, ${n(b.sdkExternal.coldImportMs)} ms (CPU ${n(b.sdkExternal.cpuMs)} ms)`
         : `its AWS SDK clients alone ${n(b.sdkImportMs ?? 0)} ms`;
+      // Runs before infra/node-builtins/ had no such build.
+      const esm = b.builtinsAsImports
+        ? `; built-ins as ES module imports: ${n(b.builtinsAsImports.coldImportMs)} ms (CPU ${n(b.builtinsAsImports.cpuMs)} ms)`
+        : '';
       out.push([
         `5 bundle ${b.name}`,
         `median of ${r.repeats} cold imports`,
         `${n(b.kb, 1)} KB, ${n(b.coldImportMs)} ms${cpu}`,
-        `Node alone ${n(r.nodeBootMs)} ms; ${other}`,
+        `Node alone ${n(r.nodeBootMs)} ms; ${other}${esm}`,
         `≤ ${r.goalKb} KB, ≤ ${r.goalColdImportMs} ms`,
         met(b.kb <= r.goalKb && b.coldImportMs <= r.goalColdImportMs),
         rss(bundles),

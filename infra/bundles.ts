@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { BUNDLE_FILE, esbuildOptions, lambdaEntries, REPO_ROOT } from './bundling.ts';
+import { BUNDLE_FILE, type BundleVariant, esbuildOptions, lambdaEntries, REPO_ROOT } from './bundling.ts';
 
 export interface BundleSize {
   /** The entry's file name without `.ts`, e.g. `ingest-orders`. */
@@ -37,14 +37,14 @@ export const BUNDLE_BUDGET_BYTES = 700 * 1024;
  */
 export const DEFAULT_BUNDLE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'lambda-bundles');
 
-export async function buildBundles(options: { outdir?: string; external?: string[] } = {}): Promise<BuiltBundle[]> {
+export async function buildBundles(options: { outdir?: string } & BundleVariant = {}): Promise<BuiltBundle[]> {
   const outdir = options.outdir ?? DEFAULT_BUNDLE_DIR;
   await rm(outdir, { recursive: true, force: true });
   return Promise.all(
     lambdaEntries().map(async ({ name, entry }) => {
       const file = join(outdir, name, BUNDLE_FILE);
       await mkdir(join(outdir, name), { recursive: true });
-      await build(esbuildOptions(entry, file, options.external));
+      await build(esbuildOptions(entry, file, options));
       return { name, entry, file, bytes: (await stat(file)).size };
     }),
   );

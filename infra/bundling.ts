@@ -29,11 +29,57 @@ export const SDK_EXTERNAL = ['@aws-sdk/*'];
 /** Prefer ESM builds of dependencies: esbuild can only tree-shake ES modules. */
 const MAIN_FIELDS = ['module', 'main'];
 /**
- * The bundle is ESM but some dependencies are CommonJS and call `require` for Node built-ins;
- * ESM has no `require`, so one is made at the top of the bundle.
+ * The bundle is ESM, which has no `require`, but some dependencies are CommonJS: their static
+ * `require` of a built-in is bundled (BUNDLED_BUILTINS below), and this one, made at the top of
+ * the bundle, answers any other `require` they make at run time.
  */
 const CREATE_REQUIRE_BANNER =
   "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
+/**
+ * The Node built-ins the bundled code imports, each bundled as a one-line CommonJS module of
+ * infra/node-builtins/ (`module.exports = process.getBuiltinModule(…)`) in place of the ESM
+ * `import` esbuild would otherwise leave in the bundle. Importing a built-in from ESM makes Node
+ * build a module facade that reads every export, and node:http's exports include lazy ones that
+ * load its fetch implementation (undici), which no handler uses: 2–20 % of a cold start,
+ * measured side by side (docs/performance.md §5). test/infra/bundles.test.ts fails, naming the
+ * file to add, when a bundle imports a built-in that is not here.
+ */
+export const BUNDLED_BUILTINS = [
+  'async_hooks',
+  'buffer',
+  'child_process',
+  'console',
+  'crypto',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'https',
+  'os',
+  'path',
+  'process',
+  'stream',
+  'stream/promises',
+  'timers',
+  'util',
+  'zlib',
+] as const;
+
+/**
+ * Relative to the repository root: esbuild resolves an alias from its working directory, which
+ * is the root for both callers (absWorkingDir below; NodejsFunction runs the local esbuild in
+ * its project root). NodejsFunction's Docker build, never used here, would not find them.
+ */
+export const builtinShimFile = (name: string): string => `./infra/node-builtins/${name.replace('/', '-')}.cjs`;
+
+/** `http` and `node:http` alike, as dependencies write both. */
+const BUILTIN_ALIASES: Record<string, string> = Object.fromEntries(
+  BUNDLED_BUILTINS.flatMap((name) => [
+    [name, builtinShimFile(name)],
+    [`node:${name}`, builtinShimFile(name)],
+  ]),
+);
+
 /** Lambda loads `index.mjs` as ESM by its extension, and NodejsFunction names ESM output so. */
 export const BUNDLE_FILE = 'index.mjs';
 
@@ -49,14 +95,20 @@ export function nodejsBundling(): BundlingOptions {
     externalModules: EXTERNAL_MODULES,
     mainFields: MAIN_FIELDS,
     banner: CREATE_REQUIRE_BANNER,
+    esbuildArgs: { '--alias': Object.entries(BUILTIN_ALIASES).map(([name, file]) => `${name}=${file}`) },
   };
 }
 
-/**
- * esbuild API options equal to the command line NodejsFunction builds from `nodejsBundling()`;
- * `external` replaces what is left out of the bundle (the bench's comparison).
- */
-export function esbuildOptions(entry: string, outfile: string, external = EXTERNAL_MODULES): BuildOptions {
+/** What the bench builds besides the deployed bundles, to measure each decision side by side. */
+export interface BundleVariant {
+  /** Replaces what is left out of the bundle (SDK_EXTERNAL: the Lambda runtime's SDK). */
+  external?: string[];
+  /** Leaves the Node built-ins as ES module imports (without infra/node-builtins/). */
+  builtinsAsImports?: boolean;
+}
+
+/** esbuild API options equal to the command line NodejsFunction builds from `nodejsBundling()`. */
+export function esbuildOptions(entry: string, outfile: string, variant: BundleVariant = {}): BuildOptions {
   return {
     entryPoints: [join(REPO_ROOT, entry)],
     absWorkingDir: REPO_ROOT,
@@ -68,9 +120,10 @@ export function esbuildOptions(entry: string, outfile: string, external = EXTERN
     minify: true,
     sourcemap: true,
     sourcesContent: false,
-    external,
+    external: variant.external ?? EXTERNAL_MODULES,
     mainFields: MAIN_FIELDS,
     banner: { js: CREATE_REQUIRE_BANNER },
+    alias: variant.builtinsAsImports ? {} : BUILTIN_ALIASES,
     logLevel: 'warning',
   };
 }
