@@ -1,5 +1,16 @@
 import * as z from 'zod';
-import { boundedString, calendarDate, customerId, entityId, eventId, eventYen, isoTimestamp } from './primitives.ts';
+import { jstDate } from '../domain/calendar.ts';
+import {
+  boundedString,
+  calendarDate,
+  customerId,
+  entityId,
+  eventId,
+  eventYen,
+  isCalendarDate,
+  isIsoTimestamp,
+  isoTimestamp,
+} from './primitives.ts';
 
 /*
  * Inbound events of contract §1. The schemas check shape only: eligibility (age, payment
@@ -117,14 +128,34 @@ export const protectionCancelledDetail = z.object({
   effectiveDate: calendarDate.optional(),
 });
 
-export const claimFiledDetail = z.object({
-  ...common,
-  claimId: entityId,
-  deviceId: entityId,
-  cause: z.enum(CLAIM_CAUSES),
-  incidentDate: calendarDate,
-  followUpOf: entityId.optional(),
-});
+/** What the parser answers for a claim whose incident is dated after the claim itself. */
+export const INCIDENT_AFTER_FILING_MESSAGE = 'after the claim was filed (the JST date of occurredAt)';
+
+// A damage cannot be claimed before it happened: an incident dated after the filing is a wrong
+// date, and billed as sent it would count in a coverage year still to come.
+export const claimFiledDetail = z
+  .object({
+    ...common,
+    claimId: entityId,
+    deviceId: entityId,
+    cause: z.enum(CLAIM_CAUSES),
+    // JSON Schema cannot compare two fields, so the published schema can only say it.
+    incidentDate: calendarDate.meta({
+      description:
+        'The day the damage or fault happened, YYYY-MM-DD, a real date not after the JST date of occurredAt (the ' +
+        `claim's filing day; refused as "incidentDate: ${INCIDENT_AFTER_FILING_MESSAGE}"); JSON Schema cannot ` +
+        'express this rule.',
+    }),
+    followUpOf: entityId.optional(),
+  })
+  .superRefine((claim, ctx) => {
+    // Zod runs this even when a field failed, so the two may not be well-formed yet.
+    const { incidentDate, occurredAt } = claim as { incidentDate?: unknown; occurredAt?: unknown };
+    if (typeof incidentDate !== 'string' || typeof occurredAt !== 'string') return;
+    if (!isCalendarDate(incidentDate) || !isIsoTimestamp(occurredAt)) return;
+    if (incidentDate > jstDate(occurredAt))
+      ctx.addIssue({ code: 'custom', path: ['incidentDate'], message: INCIDENT_AFTER_FILING_MESSAGE });
+  });
 
 // Most claim and logistics events carry nothing but the claim they belong to.
 const claimOnly = () => z.object({ ...common, claimId: entityId });

@@ -219,6 +219,24 @@ describe('ingest through the store', () => {
     expect(letter?.reason).toMatch(/^MALFORMED: incidentDate: /);
   });
 
+  it('a claim whose incident is dated after its filing (2030 on a claim of 2026) bills nothing and is dead-lettered', async () => {
+    const customerId = await deliveredCustomer();
+    const future = claim(customerId, 'K-2030');
+    (future.detail as { incidentDate: string }).incidentDate = '2030-06-01';
+    expect((await t.deliver([future])).failed).toEqual([]);
+    expect(await t.reads.customerEntries(customerId)).not.toContainEqual(
+      expect.objectContaining({ claimId: 'K-2030' }),
+    );
+    expect(t.bus.details('ClaimAdjudicated').filter((d) => d.claimId === 'K-2030')).toEqual([]);
+    const letters = (await t.pipeline.deadLetters.list()).filter((l) => l.customerId === customerId);
+    expect(letters.map((l) => l.reason)).toEqual([
+      'MALFORMED: incidentDate: after the claim was filed (the JST date of occurredAt)',
+    ]);
+    // The same claim dated on its filing day bills as usual.
+    expect((await t.deliver([claim(customerId, 'K-2030', '2026-03-01', 'K-2030-fixed')])).failed).toEqual([]);
+    expect(latestDecisions(customerId).get('K-2030')).toMatchObject({ decision: 'accepted', feeYen: 5_500 });
+  });
+
   it('a body that is not JSON is dead-lettered; an unknown detail-type is ignored', async () => {
     expect((await t.deliver(['{not json'])).failed).toEqual([]);
     expect(

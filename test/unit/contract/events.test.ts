@@ -18,6 +18,7 @@ import {
   CLAIM_CAUSES,
   INBOUND_DETAIL_TYPES,
   INBOUND_SOURCES,
+  INCIDENT_AFTER_FILING_MESSAGE,
   type InboundDetailType,
   parseInboundEvent,
 } from '#shared/schemas/inbound.ts';
@@ -203,6 +204,8 @@ describe('inbound schemas and the parser agree', () => {
     }
   });
 
+  const UNSAYABLE = ['duplicate deviceId within the order', INCIDENT_AFTER_FILING_MESSAGE];
+
   // Values from every rule's edges; a field set to one of them is valid for some fields only.
   const POOL: unknown[] = [
     DELETE,
@@ -262,8 +265,9 @@ describe('inbound schemas and the parser agree', () => {
         const path = paths[pick % paths.length]!;
         const changed = withValueAt(detail, path, value);
         const parsed = parseInboundEvent(type, changed);
-        // The one rule JSON Schema cannot say: two devices of an order with one deviceId.
-        if ('reason' in parsed && parsed.reason.endsWith('duplicate deviceId within the order'))
+        // The two rules JSON Schema cannot say: two devices of an order with one deviceId, and
+        // an incident dated after its claim was filed.
+        if ('reason' in parsed && UNSAYABLE.some((message) => parsed.reason.endsWith(message)))
           return schemaAccepts(type, changed);
         return schemaAccepts(type, changed) === parsed.ok && envelopeAccepts(type, changed) === parsed.ok;
       }),
@@ -273,6 +277,25 @@ describe('inbound schemas and the parser agree', () => {
 });
 
 describe('what JSON Schema cannot say, the schemas say in words', () => {
+  const incidentSchema = () =>
+    (readJson(eventOf('ClaimFiled').file).properties as Record<string, { description?: string }>).incidentDate;
+
+  it('an incident dated after its claim was filed: refused by the parser, not by the JSON Schema', () => {
+    const detail = {
+      ...clone(validDetails.ClaimFiled),
+      occurredAt: '2026-03-01T23:59:59+09:00',
+      incidentDate: '2026-03-02',
+    };
+    expect(parseInboundEvent('ClaimFiled', detail)).toMatchObject({
+      ok: false,
+      field: 'incidentDate',
+      reason: `incidentDate: ${INCIDENT_AFTER_FILING_MESSAGE}`,
+    });
+    expect(schemaAccepts('ClaimFiled', detail)).toBe(true);
+    expect(incidentSchema()?.description).toContain('not after the JST date of occurredAt');
+    expect(incidentSchema()?.description).toContain('JSON Schema cannot express this rule');
+  });
+
   const devicesSchema = () =>
     (readJson(eventOf('OrderPlaced').file).properties as Record<string, { description?: string }>).devices;
 

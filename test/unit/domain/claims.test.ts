@@ -70,9 +70,11 @@ describe('claim adjudication (§4)', () => {
     c.on('ProtectionCancelled', { occurredAt: jst('2026-05-10'), deviceId: 'D1' });
     expect(file(c, '2026-05-31', 'water_damage', '2026-05-31')).toMatchObject({ decision: 'accepted' });
     expect(file(c, '2026-06-01', 'water_damage', '2026-05-30')).toMatchObject({ reason: 'COVERAGE_ENDED' });
+    // An incident after the final month's last day: since an incident cannot be dated after its
+    // filing (the event would be malformed), such a claim is also filed after the final month.
     const d = covered();
     d.on('ProtectionCancelled', { occurredAt: jst('2026-05-10'), deviceId: 'D1' });
-    expect(file(d, '2026-05-20', 'water_damage', '2026-06-01')).toMatchObject({ reason: 'COVERAGE_ENDED' });
+    expect(file(d, '2026-06-01', 'water_damage', '2026-06-01')).toMatchObject({ reason: 'COVERAGE_ENDED' });
   });
 
   it('CAUSE_NOT_COVERED: theft, loss, modification, natural disaster, business use, other', () => {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { jstDate } from '../../../shared/domain/calendar.ts';
 import { MAX_YEN_AMOUNT } from '../../../shared/domain/policy.ts';
 import {
   CLAIM_CAUSES,
@@ -243,17 +244,23 @@ export const validDetailArbitraries: { [K in InboundDetailType]: fc.Arbitrary<In
     { ...commonFields, deviceId: anyId, effectiveDate: validCalendarDate },
     { requiredKeys: ['eventId', 'customerId', 'occurredAt', 'deviceId'] },
   ),
-  ClaimFiled: fc.record(
-    {
-      ...commonFields,
-      claimId: anyId,
-      deviceId: anyId,
-      cause: fc.constantFrom(...CLAIM_CAUSES),
-      incidentDate: validCalendarDate,
-      followUpOf: anyId,
-    },
-    { requiredKeys: ['eventId', 'customerId', 'occurredAt', 'claimId', 'deviceId', 'cause', 'incidentDate'] },
-  ),
+  ClaimFiled: fc
+    .record(
+      {
+        ...commonFields,
+        claimId: anyId,
+        deviceId: anyId,
+        cause: fc.constantFrom(...CLAIM_CAUSES),
+        incidentDate: validCalendarDate,
+        followUpOf: anyId,
+      },
+      { requiredKeys: ['eventId', 'customerId', 'occurredAt', 'claimId', 'deviceId', 'cause', 'incidentDate'] },
+    )
+    // An incident is not after the filing day: a later one becomes the filing day, the edge.
+    .map((claim) => {
+      const filedOn = jstDate(claim.occurredAt);
+      return claim.incidentDate > filedOn ? { ...claim, incidentDate: filedOn } : claim;
+    }),
   ClaimWithdrawn: claimOnly,
   DeviceDelivered: fc.record({ ...commonFields, orderId: anyId, deviceId: anyId }),
   ReplacementDelivered: fc.record(

@@ -391,6 +391,26 @@ describe('malformed events name the first failing field', () => {
       /calendar date/,
     ],
     [
+      'incident the day after the claim was filed (JST)',
+      'ClaimFiled',
+      (d) => {
+        // 15:00Z is midnight in Japan: filed on 1 March JST, the incident on the 2nd.
+        d.occurredAt = '2026-02-28T15:00:00Z';
+        d.incidentDate = '2026-03-02';
+      },
+      'incidentDate',
+      /after the claim was filed/,
+    ],
+    [
+      'incident in 2030 on a claim of 2027',
+      'ClaimFiled',
+      (d) => {
+        d.incidentDate = '2030-06-01';
+      },
+      'incidentDate',
+      /after the claim was filed \(the JST date of occurredAt\)/,
+    ],
+    [
       'empty followUpOf',
       'ClaimFiled',
       (d) => {
@@ -635,6 +655,27 @@ describe('LoanerDamaged and the value of a replacement', () => {
 
   it('is a logistics event', () => {
     expect(expectedSourceFor('LoanerDamaged')).toBe('device-supply.logistics');
+  });
+});
+
+describe('an incident is dated on or before the day its claim was filed, in JST', () => {
+  const claim = (occurredAt: string, incidentDate: string) =>
+    parseInboundEvent('ClaimFiled', { ...validDetails.ClaimFiled, occurredAt, incidentDate });
+
+  it('accepts an incident on the filing day, though that day has not begun in UTC', () => {
+    // 00:30 in Japan on 1 March is still 28 February in UTC.
+    expect(claim('2026-02-28T15:30:00Z', '2026-03-01').ok).toBe(true);
+    expect(claim('2026-03-01T00:00:00+09:00', '2026-03-01').ok).toBe(true);
+    expect(claim('2026-03-01T23:59:59.999+09:00', '2026-03-01').ok).toBe(true);
+  });
+
+  it('refuses one a day later, naming incidentDate, whatever the offset the filing time is written in', () => {
+    for (const occurredAt of ['2026-02-28T14:59:59Z', '2026-02-28T23:59:59+09:00', '2026-02-28T09:59:59-05:00'])
+      expect(claim(occurredAt, '2026-03-01'), occurredAt).toMatchObject({ ok: false, field: 'incidentDate' });
+  });
+
+  it('names the field that is malformed, not the comparison, when occurredAt is not a timestamp', () => {
+    expect(claim('yesterday', '2026-03-01')).toMatchObject({ ok: false, field: 'occurredAt' });
   });
 });
 
