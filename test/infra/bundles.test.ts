@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LedgerReads } from '#shared/store/ledger-reads.ts';
 import { startBusCapture } from '#test/support/bus-capture.ts';
 import { LOCAL_CREDENTIALS, startTestStore } from '#test/support/dynamo.ts';
-import { event, jst, orderPlaced } from '#test/support/scenario.ts';
+import { claimFiled, event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { busEventBody, sqsEvent, sqsRecord } from '#test/support/sqs.ts';
 import {
   BUNDLE_BUDGET_BYTES,
@@ -190,15 +190,9 @@ describe('Lambda bundles at work', () => {
         event('DeviceDelivered', { customerId, occurredAt: jst('2026-01-10'), orderId, deviceId: 'D1' }),
       ];
       for (const e of delivered) expect(await ingest('ingest-orders', [e])).toEqual({ batchItemFailures: [] });
-      const claim = event('ClaimFiled', {
-        customerId,
-        occurredAt: jst('2026-03-01'),
-        claimId: 'K1',
-        deviceId: 'D1',
-        cause: 'water_damage',
-        incidentDate: '2026-03-01',
+      expect(await ingest('ingest-claims', [claimFiled(customerId, 'K1', '2026-03-01')])).toEqual({
+        batchItemFailures: [],
       });
-      expect(await ingest('ingest-claims', [claim])).toEqual({ batchItemFailures: [] });
 
       expect(await new LedgerReads(db.doc, db.tableName).customerEntries(customerId)).toContainEqual(
         expect.objectContaining({ entryId: 'fee/K1', kind: 'exchange_fee', amountYen: 5_500 }),

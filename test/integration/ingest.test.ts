@@ -5,7 +5,7 @@ import { keyOf } from '#shared/domain/index.ts';
 import { ingestMessage } from '#shared/runtime/ingest.ts';
 import { sweepDue } from '#shared/runtime/sweep.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
-import { event, jst, orderPlaced } from '#test/support/scenario.ts';
+import { claimFiled, event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { busEventBody } from '#test/support/sqs.ts';
 
 let t: Awaited<ReturnType<typeof startTestPipeline>>;
@@ -27,15 +27,7 @@ async function deliveredCustomer(): Promise<string> {
   return customerId;
 }
 const claim = (customerId: string, claimId: string, filedOn = '2026-03-01', eventId?: string) =>
-  event('ClaimFiled', {
-    customerId,
-    occurredAt: jst(filedOn),
-    claimId,
-    deviceId: 'D1',
-    cause: 'water_damage',
-    incidentDate: filedOn,
-    ...(eventId ? { eventId } : {}),
-  });
+  claimFiled(customerId, claimId, filedOn, eventId ? { eventId } : {});
 
 /**
  * The last published revision of each claim's decision (§0): claims decided out of business

@@ -10,7 +10,7 @@ import { sweepDue } from '#shared/runtime/sweep.ts';
 import { expectedSourceFor, type InboundEvent } from '#shared/schemas/inbound.ts';
 import { WaitingReads } from '#shared/store/waiting-reads.ts';
 import { startTestPipeline } from '#test/support/pipeline.ts';
-import { event, jst, orderPlaced } from '#test/support/scenario.ts';
+import { claimFiled, event, jst, orderPlaced } from '#test/support/scenario.ts';
 import { busEventBody } from '#test/support/sqs.ts';
 
 let t: Awaited<ReturnType<typeof startTestPipeline>>;
@@ -37,14 +37,7 @@ const lettersOf = async (customerId: string) =>
 describe('waiting events', () => {
   it('a claim on a device whose order has not come waits, is listed, applies with order and delivery', async () => {
     const customerId = 'W-CLAIM';
-    const filed = event('ClaimFiled', {
-      customerId,
-      occurredAt: jst('2026-03-01'),
-      claimId: 'K1',
-      deviceId: 'D1',
-      cause: 'water_damage',
-      incidentDate: '2026-03-01',
-    });
+    const filed = claimFiled(customerId, 'K1', '2026-03-01');
     // Through the Lambda handler, as SQS delivers it: a first delivery that does not fail.
     expect((await t.deliver([filed])).failed).toEqual([]);
     expect(await lettersOf(customerId)).toEqual([]);

@@ -44,6 +44,24 @@ export function event(detailType: string, detail: Record<string, unknown> & Comm
   return parsed.event;
 }
 
+/** A claim on D1 for water damage on the day it is filed, at noon JST, unless `extra` says otherwise. */
+export function claimFiled(
+  customerId: string,
+  claimId: string,
+  filedOn: string,
+  extra: Record<string, unknown> = {},
+): InboundEvent {
+  return event('ClaimFiled', {
+    customerId,
+    occurredAt: jst(filedOn),
+    claimId,
+    deviceId: 'D1',
+    cause: 'water_damage',
+    incidentDate: filedOn,
+    ...extra,
+  });
+}
+
 export function orderPlaced(
   occurredAt: string,
   devices: DeviceSpec[],
